@@ -1,0 +1,112 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// NodeGroup condition types. The NodeGroup controller is their only writer.
+const (
+	// ConditionReady is true when every node of the group is Ready and the
+	// group is within its bounds.
+	ConditionReady = "Ready"
+	// ConditionScaling is true while nodes are being added or removed.
+	ConditionScaling = "Scaling"
+	// ConditionAtMinCapacity is true when the group has minNodes or fewer.
+	ConditionAtMinCapacity = "AtMinCapacity"
+	// ConditionAtMaxCapacity is true when the group has maxNodes or more.
+	ConditionAtMaxCapacity = "AtMaxCapacity"
+	// ConditionError is true when a node of the group has failed.
+	ConditionError = "Error"
+)
+
+// NodeGroupStatus is what the autoscaler observed of the group.
+type NodeGroupStatus struct {
+	// ObservedGeneration is the spec generation this status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// CurrentNodes counts the group's VPSieNodes that are not being deleted.
+	// +optional
+	CurrentNodes int32 `json:"currentNodes"`
+
+	// DesiredNodes is the size the autoscaler is steering the group to.
+	// +optional
+	DesiredNodes int32 `json:"desiredNodes"`
+
+	// ReadyNodes counts the group's Kubernetes Nodes that are Ready.
+	// +optional
+	ReadyNodes int32 `json:"readyNodes"`
+
+	// Nodes lists the group's members, sorted by name.
+	// +listType=map
+	// +listMapKey=name
+	// +optional
+	Nodes []NodeGroupMember `json:"nodes,omitempty"`
+
+	// Conditions are Ready, Scaling, AtMinCapacity, AtMaxCapacity and Error.
+	// +listType=map
+	// +listMapKey=type
+	// +optional
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// LastScaleUpTime is when the group last started growing.
+	// +optional
+	LastScaleUpTime *metav1.Time `json:"lastScaleUpTime,omitempty"`
+
+	// LastScaleDownTime is when the group last started shrinking.
+	// +optional
+	LastScaleDownTime *metav1.Time `json:"lastScaleDownTime,omitempty"`
+}
+
+// NodeGroupMember is one VPSieNode of the group as the status reports it.
+type NodeGroupMember struct {
+	// Name is the VPSieNode's name.
+	Name string `json:"name"`
+	// NodeName is the Kubernetes Node the VPS registered as, once joined.
+	// +optional
+	NodeName string `json:"nodeName,omitempty"`
+	// VPSID is the VPSie identifier of the VPS.
+	// +optional
+	VPSID string `json:"vpsID,omitempty"`
+	// Phase is the VPSieNode's phase.
+	// +optional
+	Phase VPSieNodePhase `json:"phase,omitempty"`
+	// Ready is true when the Kubernetes Node is Ready.
+	// +optional
+	Ready bool `json:"ready,omitempty"`
+}
+
+// NodeGroup is a group of identical VPSie nodes the autoscaler keeps between
+// minNodes and maxNodes.
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=ng;ngs,categories=vpsie
+// +kubebuilder:printcolumn:name="Min",type=integer,JSONPath=`.spec.minNodes`
+// +kubebuilder:printcolumn:name="Max",type=integer,JSONPath=`.spec.maxNodes`
+// +kubebuilder:printcolumn:name="Desired",type=integer,JSONPath=`.status.desiredNodes`
+// +kubebuilder:printcolumn:name="Current",type=integer,JSONPath=`.status.currentNodes`
+// +kubebuilder:printcolumn:name="Ready",type=integer,JSONPath=`.status.readyNodes`
+// +kubebuilder:printcolumn:name="Datacenter",type=string,JSONPath=`.spec.datacenterID`,priority=1
+// +kubebuilder:printcolumn:name="Status",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type NodeGroup struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	Spec   NodeGroupSpec   `json:"spec"`
+	Status NodeGroupStatus `json:"status,omitempty"`
+}
+
+// NodeGroupList is a list of NodeGroups.
+//
+// +kubebuilder:object:root=true
+type NodeGroupList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []NodeGroup `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&NodeGroup{}, &NodeGroupList{})
+}

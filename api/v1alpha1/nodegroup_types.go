@@ -1,0 +1,229 @@
+package v1alpha1
+
+import (
+	corev1 "k8s.io/api/core/v1"
+)
+
+// NodeGroupSpec is the user's intent for a group of identical VPSie nodes.
+//
+// +kubebuilder:validation:XValidation:rule="self.minNodes <= self.maxNodes",message="minNodes must be less than or equal to maxNodes"
+// +kubebuilder:validation:XValidation:rule="has(self.datacenterID) || (has(self.datacenters) && size(self.datacenters) > 0)",message="one of datacenterID or datacenters is required"
+// +kubebuilder:validation:XValidation:rule="!has(self.preferredInstanceType) || self.preferredInstanceType in self.offeringIDs",message="preferredInstanceType must be one of offeringIDs"
+type NodeGroupSpec struct {
+	// MinNodes is the fewest nodes the group keeps, even when idle.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=1000
+	MinNodes int32 `json:"minNodes"`
+
+	// MaxNodes is the most nodes the group may ever have.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=1000
+	MaxNodes int32 `json:"maxNodes"`
+
+	// DatacenterID is the VPSie datacenter new nodes are created in.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9][A-Za-z0-9._-]*$`
+	// +optional
+	DatacenterID string `json:"datacenterID,omitempty"`
+
+	// Datacenters spreads the group over several datacenters. Reserved for
+	// multi-datacenter placement; when empty, DatacenterID is used.
+	// +kubebuilder:validation:MaxItems=16
+	// +listType=map
+	// +listMapKey=id
+	// +optional
+	Datacenters []DatacenterPlacement `json:"datacenters,omitempty"`
+
+	// OfferingIDs are the VPSie offerings (plans) nodes may be created from.
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:items:MinLength=1
+	// +kubebuilder:validation:items:MaxLength=64
+	// +listType=set
+	OfferingIDs []string `json:"offeringIDs"`
+
+	// PreferredInstanceType is the offering tried first; it must be listed in
+	// OfferingIDs.
+	// +kubebuilder:validation:MaxLength=64
+	// +optional
+	PreferredInstanceType string `json:"preferredInstanceType,omitempty"`
+
+	// OSImageID is the VPSie image new nodes boot from.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	OSImageID string `json:"osImageID"`
+
+	// KubernetesVersion is the kubelet version nodes join with, e.g. v1.36.3.
+	// +kubebuilder:validation:Pattern=`^v?[0-9]+\.[0-9]+\.[0-9]+$`
+	KubernetesVersion string `json:"kubernetesVersion"`
+
+	// Labels are added to every Node of the group.
+	// +kubebuilder:validation:MaxProperties=64
+	// +optional
+	Labels map[string]string `json:"labels,omitempty"`
+
+	// Taints are added to every Node of the group.
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:XValidation:rule="self.all(t, t.effect in ['NoSchedule', 'PreferNoSchedule', 'NoExecute'])",message="taint effect must be NoSchedule, PreferNoSchedule or NoExecute"
+	// +optional
+	Taints []corev1.Taint `json:"taints,omitempty"`
+
+	// ScaleUpPolicy controls when the group grows.
+	// +kubebuilder:default={}
+	// +optional
+	ScaleUpPolicy ScalingPolicy `json:"scaleUpPolicy,omitempty"`
+
+	// ScaleDownPolicy controls when the group shrinks.
+	// +kubebuilder:default={}
+	// +optional
+	ScaleDownPolicy ScalingPolicy `json:"scaleDownPolicy,omitempty"`
+
+	// RebalancePolicy controls replacing nodes with cheaper or newer offerings.
+	// +kubebuilder:default={}
+	// +optional
+	RebalancePolicy RebalancePolicy `json:"rebalancePolicy,omitempty"`
+
+	// Tags are added to every VPS of the group, after the autoscaler's own
+	// tags (cluster, nodegroup, vpsienode).
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:items:Pattern=`^[A-Za-z0-9][A-Za-z0-9:._=-]{0,62}$`
+	// +listType=set
+	// +optional
+	Tags []string `json:"tags,omitempty"`
+}
+
+// DatacenterPlacement weights one datacenter of a multi-datacenter group.
+type DatacenterPlacement struct {
+	// ID is the VPSie datacenter identifier.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	ID string `json:"id"`
+
+	// Weight is the share of new nodes placed here, relative to the others.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	// +kubebuilder:default=1
+	// +optional
+	Weight int32 `json:"weight,omitempty"`
+
+	// Priority orders datacenters on failover; lower is tried first.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100
+	// +optional
+	Priority int32 `json:"priority,omitempty"`
+
+	// MinNodes is kept in this datacenter.
+	// +kubebuilder:validation:Minimum=0
+	// +optional
+	MinNodes int32 `json:"minNodes,omitempty"`
+
+	// MaxNodes caps this datacenter; zero means no cap beyond the group's.
+	// +kubebuilder:validation:Minimum=0
+	// +optional
+	MaxNodes int32 `json:"maxNodes,omitempty"`
+}
+
+// ScalingPolicy is shared by scale-up and scale-down: the same knobs, read in
+// opposite directions.
+type ScalingPolicy struct {
+	// Enabled turns this direction of scaling on.
+	// +kubebuilder:default=true
+	// +optional
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// CPUThresholdPercent is the CPU utilisation that triggers scaling.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	// +optional
+	CPUThresholdPercent int32 `json:"cpuThresholdPercent,omitempty"`
+
+	// MemoryThresholdPercent is the memory utilisation that triggers scaling.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	// +optional
+	MemoryThresholdPercent int32 `json:"memoryThresholdPercent,omitempty"`
+
+	// StabilizationWindowSeconds is how long the trigger must hold.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=86400
+	// +optional
+	StabilizationWindowSeconds int32 `json:"stabilizationWindowSeconds,omitempty"`
+
+	// CooldownSeconds is the pause after a scaling action in this direction.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=86400
+	// +optional
+	CooldownSeconds int32 `json:"cooldownSeconds,omitempty"`
+}
+
+// IsEnabled reports whether the policy is on; unset means on.
+func (p ScalingPolicy) IsEnabled() bool { return p.Enabled == nil || *p.Enabled }
+
+// RebalanceStrategy names how nodes are replaced during a rebalance.
+// +kubebuilder:validation:Enum=rolling;surge;blueGreen
+type RebalanceStrategy string
+
+// The rebalance strategies.
+const (
+	RebalanceRolling   RebalanceStrategy = "rolling"
+	RebalanceSurge     RebalanceStrategy = "surge"
+	RebalanceBlueGreen RebalanceStrategy = "blueGreen"
+)
+
+// RebalancePolicy controls replacing nodes with cheaper or newer offerings.
+type RebalancePolicy struct {
+	// Enabled turns rebalancing on; off by default because it disrupts pods.
+	// +optional
+	Enabled bool `json:"enabled,omitempty"`
+
+	// Strategy is how replacements are rolled out.
+	// +kubebuilder:default=rolling
+	// +optional
+	Strategy RebalanceStrategy `json:"strategy,omitempty"`
+
+	// MaxSurge is how many extra nodes may exist during a rebalance.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100
+	// +kubebuilder:default=1
+	// +optional
+	MaxSurge int32 `json:"maxSurge,omitempty"`
+
+	// MaxUnavailable is how many nodes may be unavailable during a rebalance.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100
+	// +optional
+	MaxUnavailable int32 `json:"maxUnavailable,omitempty"`
+
+	// MaintenanceWindows limit when rebalancing may start; empty means any time.
+	// +kubebuilder:validation:MaxItems=16
+	// +optional
+	MaintenanceWindows []MaintenanceWindow `json:"maintenanceWindows,omitempty"`
+}
+
+// Weekday is a day of the week in a maintenance window.
+// +kubebuilder:validation:Enum=Mon;Tue;Wed;Thu;Fri;Sat;Sun
+type Weekday string
+
+// MaintenanceWindow is a weekly time range.
+type MaintenanceWindow struct {
+	// Days the window opens on; empty means every day.
+	// +kubebuilder:validation:MaxItems=7
+	// +listType=set
+	// +optional
+	Days []Weekday `json:"days,omitempty"`
+
+	// Start is the local time the window opens, as HH:MM.
+	// +kubebuilder:validation:Pattern=`^([01][0-9]|2[0-3]):[0-5][0-9]$`
+	Start string `json:"start"`
+
+	// DurationMinutes is how long the window stays open.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=1440
+	DurationMinutes int32 `json:"durationMinutes"`
+
+	// TimeZone is an IANA zone name such as Europe/Berlin; default UTC.
+	// +kubebuilder:validation:MaxLength=64
+	// +optional
+	TimeZone string `json:"timeZone,omitempty"`
+}

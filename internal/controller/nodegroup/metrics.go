@@ -1,0 +1,44 @@
+package nodegroup
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"k8s.io/apimachinery/pkg/types"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+)
+
+// Metrics exports each NodeGroup's sizes so dashboards need no apiserver.
+type Metrics struct {
+	nodes *prometheus.GaugeVec
+}
+
+// NewMetrics registers the NodeGroup gauges on reg.
+func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
+	m := &Metrics{nodes: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "vpsie_autoscaler_nodegroup_nodes",
+		Help: "Nodes of a NodeGroup by kind: min, max, desired, current, ready.",
+	}, []string{"namespace", "nodegroup", "kind"})}
+	if err := reg.Register(m.nodes); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *Metrics) observe(ng *v1alpha1.NodeGroup) {
+	if m == nil || ng == nil {
+		return
+	}
+	for kind, v := range map[string]int32{
+		"min": ng.Spec.MinNodes, "max": ng.Spec.MaxNodes, "desired": ng.Status.DesiredNodes,
+		"current": ng.Status.CurrentNodes, "ready": ng.Status.ReadyNodes,
+	} {
+		m.nodes.WithLabelValues(ng.Namespace, ng.Name, kind).Set(float64(v))
+	}
+}
+
+func (m *Metrics) forget(key types.NamespacedName) {
+	if m == nil {
+		return
+	}
+	m.nodes.DeletePartialMatch(prometheus.Labels{"namespace": key.Namespace, "nodegroup": key.Name})
+}
