@@ -1,0 +1,96 @@
+package config
+
+import "time"
+
+// Config is the whole autoscaler configuration. It holds file paths and Secret references, never secret values,
+// so it is safe to log.
+//
+// Struct tags drive everything else: `json` is the YAML key (and from it the environment variable and flag),
+// `doc` is the one-line documentation, `file:"true"` marks a path that must exist when set. Leaf types are string
+// (or a named string enum), bool, int and time.Duration.
+type Config struct {
+	Controller ControllerConfig `json:"controller" doc:"How the controller runs inside the cluster."`
+	Temporal   TemporalConfig   `json:"temporal" doc:"Connection to the Temporal cluster that runs every node operation."`
+	VPSie      VPSieConfig      `json:"vpsie" doc:"The VPSie API client."`
+	Metrics    MetricsConfig    `json:"metrics" doc:"Prometheus metrics endpoint."`
+	Health     HealthConfig     `json:"health" doc:"Liveness and readiness probe endpoint."`
+	Logging    LoggingConfig    `json:"logging" doc:"Structured logs."`
+}
+
+// ControllerConfig configures the controller manager.
+type ControllerConfig struct {
+	ClusterName             string        `json:"clusterName" doc:"Name of this cluster, a DNS-1123 label; tags every VPS the autoscaler creates and prefixes their hostnames."`
+	Namespace               string        `json:"namespace" doc:"Namespace the autoscaler runs in; holds its leader-election Lease."`
+	Kubeconfig              string        `json:"kubeconfig" file:"true" doc:"Path to a kubeconfig file; empty uses the in-cluster configuration or $KUBECONFIG."`
+	LeaderElection          bool          `json:"leaderElection" doc:"Elect one active replica through a Lease, so several replicas can run for availability."`
+	LeaderElectionID        string        `json:"leaderElectionID" doc:"Name of the leader-election Lease."`
+	LeaseDuration           time.Duration `json:"leaseDuration" doc:"How long other replicas wait before taking over a Lease that was not renewed; must exceed renewDeadline."`
+	RenewDeadline           time.Duration `json:"renewDeadline" doc:"How long the leader retries renewing before it gives up leadership; must exceed retryPeriod."`
+	RetryPeriod             time.Duration `json:"retryPeriod" doc:"Interval between leader-election attempts."`
+	SyncPeriod              time.Duration `json:"syncPeriod" doc:"Interval after which every watched object is reconciled again even without a change."`
+	GracefulShutdownTimeout time.Duration `json:"gracefulShutdownTimeout" doc:"Time running reconciles and the worker get to finish after SIGTERM."`
+}
+
+// TemporalConfig configures the Temporal client and worker.
+type TemporalConfig struct {
+	Address    string            `json:"address" doc:"host:port of the Temporal frontend."`
+	Namespace  string            `json:"namespace" doc:"Temporal namespace the workflows run in."`
+	TaskQueue  string            `json:"taskQueue" doc:"Task queue the worker polls and the controller starts workflows on."`
+	Identity   string            `json:"identity" doc:"Client and worker identity shown in the Temporal UI; empty uses the SDK default (process id and hostname)."`
+	TLS        TemporalTLSConfig `json:"tls" doc:"TLS towards the Temporal frontend (a secured cluster or Temporal Cloud)."`
+	APIKeyFile string            `json:"apiKeyFile" file:"true" doc:"Path to a file holding a Temporal Cloud API key, read when connecting; requires tls.enabled."`
+}
+
+// TemporalTLSConfig configures TLS and mTLS towards Temporal.
+type TemporalTLSConfig struct {
+	Enabled    bool   `json:"enabled" doc:"Connect with TLS; the other tls fields and apiKeyFile require it."`
+	CAFile     string `json:"caFile" file:"true" doc:"PEM CA bundle that verifies the server; empty uses the system roots."`
+	CertFile   string `json:"certFile" file:"true" doc:"PEM client certificate for mTLS; set together with keyFile."`
+	KeyFile    string `json:"keyFile" file:"true" doc:"PEM private key of certFile."`
+	ServerName string `json:"serverName" doc:"Server name to verify instead of the host in address."`
+}
+
+// VPSieConfig configures the VPSie API client. Both known API shapes are reachable through loginPath,
+// loginEncoding and authHeader.
+type VPSieConfig struct {
+	BaseURL            string                    `json:"baseURL" doc:"Base URL of the VPSie API; must be https unless allowInsecureHTTP is true."`
+	AllowInsecureHTTP  bool                      `json:"allowInsecureHTTP" doc:"Permit an http:// baseURL; only for the local simulator."`
+	LoginPath          string                    `json:"loginPath" doc:"Path of the login endpoint, relative to baseURL."`
+	LoginEncoding      LoginEncoding             `json:"loginEncoding" doc:"Body encoding of the login request."`
+	AuthHeader         AuthHeader                `json:"authHeader" doc:"How requests carry the token: bearer sends 'Authorization: Bearer <token>', vpsie-auth sends 'Vpsie-Auth: <token>'."`
+	Credentials        VPSieCredentialsConfig    `json:"credentials" doc:"Where the API client ID and secret are read from; never the values themselves."`
+	CAFile             string                    `json:"caFile" file:"true" doc:"PEM CA bundle that verifies baseURL (e.g. the simulator's CA); empty uses the system roots."`
+	RateLimitPerMinute int                       `json:"rateLimitPerMinute" doc:"Maximum API requests per minute, 1 to 10000."`
+	Timeout            time.Duration             `json:"timeout" doc:"Timeout of one API request."`
+	TokenRefreshBefore time.Duration             `json:"tokenRefreshBefore" doc:"Refresh the access token this long before it expires."`
+	CircuitBreaker     VPSieCircuitBreakerConfig `json:"circuitBreaker" doc:"Stops calling the API after repeated failures."`
+}
+
+// VPSieCredentialsConfig says where the VPSie API credentials live.
+type VPSieCredentialsConfig struct {
+	SecretName      string `json:"secretName" doc:"Kubernetes Secret holding the API client ID and secret."`
+	SecretNamespace string `json:"secretNamespace" doc:"Namespace of secretName."`
+	File            string `json:"file" file:"true" doc:"Path to a credentials file; when set it is used instead of the Secret."`
+}
+
+// VPSieCircuitBreakerConfig configures the client's circuit breaker.
+type VPSieCircuitBreakerConfig struct {
+	FailureThreshold int           `json:"failureThreshold" doc:"Consecutive failures that open the breaker, at least 1."`
+	OpenTimeout      time.Duration `json:"openTimeout" doc:"How long the breaker stays open before it lets a trial request through."`
+}
+
+// MetricsConfig configures the Prometheus endpoint.
+type MetricsConfig struct {
+	BindAddress string `json:"bindAddress" doc:"[host]:port of the /metrics endpoint; \"0\" disables it."`
+}
+
+// HealthConfig configures the probe endpoint.
+type HealthConfig struct {
+	BindAddress string `json:"bindAddress" doc:"[host]:port of the /healthz and /readyz endpoint; \"0\" disables it."`
+}
+
+// LoggingConfig configures the structured logger (see internal/logging).
+type LoggingConfig struct {
+	Level  LogLevel  `json:"level" doc:"Lowest level that is logged."`
+	Format LogFormat `json:"format" doc:"Log line format."`
+}

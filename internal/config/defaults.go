@@ -1,0 +1,46 @@
+package config
+
+import "time"
+
+// Default returns the configuration used when nothing overrides it. It is valid as is and targets a local
+// cluster with a Temporal frontend on 127.0.0.1:7233 and the public VPSie API.
+func Default() *Config {
+	return &Config{
+		Controller: ControllerConfig{
+			ClusterName:             "local",
+			Namespace:               "kube-system",
+			LeaderElection:          true,
+			LeaderElectionID:        "vpsie-autoscaler-leader",
+			LeaseDuration:           15 * time.Second,
+			RenewDeadline:           10 * time.Second,
+			RetryPeriod:             2 * time.Second,
+			SyncPeriod:              10 * time.Minute,
+			GracefulShutdownTimeout: 30 * time.Second,
+		},
+		Temporal: TemporalConfig{
+			Address:   "127.0.0.1:7233",
+			Namespace: "default",
+			TaskQueue: "vpsie-autoscaler",
+		},
+		VPSie: VPSieConfig{
+			BaseURL:       "https://api.vpsie.com/v2",
+			LoginPath:     "/auth/from/api",
+			LoginEncoding: LoginEncodingForm,
+			AuthHeader:    AuthHeaderBearer,
+			Credentials: VPSieCredentialsConfig{
+				SecretName:      "vpsie-secret",
+				SecretNamespace: "kube-system",
+			},
+			RateLimitPerMinute: 100,
+			Timeout:            30 * time.Second,
+			TokenRefreshBefore: 5 * time.Minute,
+			CircuitBreaker: VPSieCircuitBreakerConfig{
+				FailureThreshold: 5,
+				OpenTimeout:      30 * time.Second,
+			},
+		},
+		Metrics: MetricsConfig{BindAddress: ":8080"},
+		Health:  HealthConfig{BindAddress: ":8081"},
+		Logging: LoggingConfig{Level: LogLevelInfo, Format: LogFormatJSON},
+	}
+}
