@@ -1,6 +1,9 @@
 package nodegroup
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"k8s.io/apimachinery/pkg/types"
 
@@ -19,7 +22,12 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		Help: "Nodes of a NodeGroup by kind: min, max, desired, current, ready.",
 	}, []string{"namespace", "nodegroup", "kind"})}
 	if err := reg.Register(m.nodes); err != nil {
-		return nil, err
+		// A second operator in one process (tests) shares the first one's gauges.
+		var are prometheus.AlreadyRegisteredError
+		if !errors.As(err, &are) {
+			return nil, fmt.Errorf("registering nodegroup metrics: %w", err)
+		}
+		m.nodes = are.ExistingCollector.(*prometheus.GaugeVec)
 	}
 	return m, nil
 }

@@ -1,0 +1,154 @@
+package integration
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-logr/logr"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/server/temporaltest"
+	coordinationv1 "k8s.io/api/coordination/v1"
+
+	"github.com/vpsie/vpsie-autoscaler/activities"
+	"github.com/vpsie/vpsie-autoscaler/internal/config"
+	"github.com/vpsie/vpsie-autoscaler/internal/operator"
+	"github.com/vpsie/vpsie-autoscaler/internal/temporalclient"
+	"github.com/vpsie/vpsie-autoscaler/internal/temporalworker"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
+)
+
+// TestOperatorRunsLeaderElectedWithProbesMetricsAndWorker starts the whole
+// process (minus main's flag parsing) against a real apiserver and a real
+// Temporal server, then stops it as SIGTERM would.
+func TestOperatorRunsLeaderElectedWithProbesMetricsAndWorker(t *testing.T) {
+	env := needKube(t)
+	ns := newNamespace(t, env.Client)
+	ts := temporaltest.NewServer(temporaltest.WithT(t))
+	cfg := operatorConfig(t, ns)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	tc, err := temporalclient.Dial(ctx, temporalclient.Options{Address: ts.GetFrontendHostPort(), Namespace: ts.GetDefaultNamespace(), Logger: log})
+	if err != nil {
+		t.Fatalf("dialing temporal: %v", err)
+	}
+	defer tc.Close()
+	op, err := operator.New(ctx, cfg, operator.Deps{
+		RestConfig: env.Config, Temporal: tc, Logger: logr.FromSlogHandler(log.Handler()),
+		Worker: temporalworker.New(tc, temporalworker.Options{TaskQueue: cfg.Temporal.TaskQueue, Identity: "op-it", Logger: log}, activities.Set{}),
+	})
+	if err != nil {
+		t.Fatalf("building operator: %v", err)
+	}
+	stopped := make(chan error, 1)
+	go func() { stopped <- op.Start(ctx) }()
+
+	if err := env.Client.Create(ctx, validNodeGroup(ns, "metered")); err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + cfg.Health.BindAddress
+	eventually(t, "healthz", func() error { return httpOK(base + "/healthz") })
+	eventually(t, "readyz (needs temporal)", func() error { return httpOK(base + "/readyz") })
+	eventually(t, "lease held", func() error { return leaseHolder(ctx, ns, cfg.Controller.LeaderElectionID, true) })
+	eventually(t, "nodegroup gauge exported", func() error {
+		return httpContains("http://"+cfg.Metrics.BindAddress+"/metrics",
+			fmt.Sprintf(`vpsie_autoscaler_nodegroup_nodes{kind="min",namespace=%q,nodegroup="metered"} 1`, ns))
+	})
+
+	run, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "op-it-ping", TaskQueue: cfg.Temporal.TaskQueue},
+		contract.PingWorkflow, contract.PingInput{Message: "hi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res contract.PingResult
+	if err := run.Get(ctx, &res); err != nil || res.Identity != "op-it" {
+		t.Fatalf("ping through the operator's worker = %+v, %v", res, err)
+	}
+
+	cancel() // what SIGTERM does through ctrl.SetupSignalHandler
+	select {
+	case err := <-stopped:
+		if err != nil {
+			t.Fatalf("operator stopped with %v", err)
+		}
+	case <-time.After(45 * time.Second):
+		t.Fatal("operator did not stop within 45s of cancellation")
+	}
+	if err := leaseHolder(context.Background(), ns, cfg.Controller.LeaderElectionID, false); err != nil {
+		t.Errorf("lease not released on shutdown: %v", err)
+	}
+}
+
+func operatorConfig(t *testing.T, ns string) *config.Config {
+	t.Helper()
+	cfg := config.Default()
+	cfg.Controller.Namespace = ns
+	cfg.Controller.LeaderElectionID = "vpsie-autoscaler-it"
+	cfg.Controller.GracefulShutdownTimeout = 30 * time.Second
+	cfg.Temporal.TaskQueue = "operator-it"
+	cfg.Metrics.BindAddress = freeAddr(t)
+	cfg.Health.BindAddress = freeAddr(t)
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("test config invalid: %v", err)
+	}
+	return cfg
+}
+
+func leaseHolder(ctx context.Context, ns, name string, wantHeld bool) error {
+	var l coordinationv1.Lease
+	if err := kube.Client.Get(ctx, keyOf(ns, name), &l); err != nil {
+		return err
+	}
+	held := l.Spec.HolderIdentity != nil && *l.Spec.HolderIdentity != ""
+	if held != wantHeld {
+		return fmt.Errorf("lease holder %v, want held=%v", l.Spec.HolderIdentity, wantHeld)
+	}
+	return nil
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func httpOK(url string) error {
+	_, err := httpGet(url)
+	return err
+}
+
+func httpContains(url, want string) error {
+	body, err := httpGet(url)
+	if err != nil {
+		return err
+	}
+	if !strings.Contains(body, want) {
+		return fmt.Errorf("%s does not contain %s", url, want)
+	}
+	return nil
+}
+
+func httpGet(url string) (string, error) {
+	resp, err := http.Get(url) //nolint:gosec // test URL on loopback
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("%s: %s: %s", url, resp.Status, b)
+	}
+	return string(b), err
+}
