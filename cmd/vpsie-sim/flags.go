@@ -1,0 +1,123 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
+)
+
+// options are the command's flags; everything the simulator can be told has one.
+type options struct {
+	listen, adminListen                string
+	tlsCert, tlsKey, tlsCAOut, tlsHost string
+	tlsSelfSigned                      bool
+	capacity, catalogue, faults        string
+	staticTokens, kubeconfig           string
+	logLevel, logFormat                string
+	cfg                                vpsiesim.Config
+}
+
+func parseFlags(args []string) (*options, error) {
+	o := &options{cfg: vpsiesim.DefaultConfig()}
+	c := &o.cfg
+	fs := flag.NewFlagSet("vpsie-sim", flag.ContinueOnError)
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:8444", "API address (both shapes; also /admin unless --admin-listen)")
+	fs.StringVar(&o.adminListen, "admin-listen", "", "serve /admin on this separate plain-HTTP address instead")
+	fs.StringVar(&c.AdminToken, "admin-token", "", "require this X-Admin-Token on /admin endpoints")
+	fs.StringVar(&o.tlsCert, "tls-cert", "", "serving certificate (PEM); with --tls-key")
+	fs.StringVar(&o.tlsKey, "tls-key", "", "serving key (PEM)")
+	fs.BoolVar(&o.tlsSelfSigned, "tls-self-signed", false, "serve HTTPS with a fresh CA written to --tls-ca-out")
+	fs.StringVar(&o.tlsCAOut, "tls-ca-out", "vpsie-sim-ca.pem", "where --tls-self-signed writes its CA certificate")
+	fs.StringVar(&o.tlsHost, "tls-hosts", "127.0.0.1,localhost,::1", "names and IPs of the self-signed certificate")
+	fs.StringVar(&c.ClientID, "client-id", c.ClientID, "the client id login accepts")
+	fs.StringVar(&c.ClientSecret, "client-secret", envOr("VPSIE_SIM_CLIENT_SECRET", c.ClientSecret),
+		"the client secret login accepts (env VPSIE_SIM_CLIENT_SECRET)")
+	fs.StringVar(&o.staticTokens, "static-tokens", "", "comma-separated tokens accepted without login")
+	fs.DurationVar(&c.TokenTTL, "token-ttl", c.TokenTTL, "access token lifetime")
+	fs.DurationVar(&c.BootDelay, "boot-delay", c.BootDelay, "time a VM stays creating")
+	fs.DurationVar(&c.DeleteDelay, "delete-delay", c.DeleteDelay, "time a VM stays deleting")
+	fs.DurationVar(&c.InterruptionNotice, "interruption-notice", c.InterruptionNotice, "spot interruption notice")
+	fs.StringVar(&o.capacity, "capacity", "", "per-datacenter limits dc=vms[:cpus],... (replaces the defaults)")
+	fs.StringVar(&o.catalogue, "catalogue", "", "JSON file with datacenters, offerings and images")
+	fs.StringVar(&o.faults, "faults", "", "JSON file with the initial faults (see docs/development/vpsie-sim.md)")
+	fs.Int64Var(&c.Seed, "seed", c.Seed, "seed of the fault RNG")
+	fs.DurationVar(&c.MaxHang, "max-hang", c.MaxHang, "longest an injected hang lasts")
+	fs.StringVar(&c.StatePath, "state", "", "JSON file to load state from and save it to")
+	fs.DurationVar(&c.SaveInterval, "save-interval", c.SaveInterval, "how often changed state is saved")
+	fs.StringVar(&o.kubeconfig, "kubeconfig", "", "register Nodes for running VMs in this cluster")
+	fs.DurationVar(&c.NodeSyncInterval, "node-sync-interval", c.NodeSyncInterval, "Node reconcile period")
+	fs.DurationVar(&c.TickInterval, "tick", c.TickInterval, "lifecycle loop period")
+	fs.IntVar(&c.MaxCalls, "max-calls", c.MaxCalls, "API calls kept in /admin/state")
+	fs.StringVar(&o.logLevel, "log-level", "info", "debug|info|warn|error")
+	fs.StringVar(&o.logFormat, "log-format", "text", "text|json")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return o, o.complete()
+}
+
+// complete turns file and list flags into Config fields.
+func (o *options) complete() error {
+	c := &o.cfg
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	hopts := &slog.HandlerOptions{Level: level}
+	c.Logger = slog.New(slog.NewTextHandler(os.Stderr, hopts))
+	if o.logFormat == "json" {
+		c.Logger = slog.New(slog.NewJSONHandler(os.Stderr, hopts))
+	}
+	if o.catalogue != "" {
+		if err := vpsiesim.LoadJSON(o.catalogue, &c.Catalogue); err != nil {
+			return fmt.Errorf("--catalogue: %w", err)
+		}
+		c.Capacity = nil // default limits name the default datacenters
+	}
+	if o.capacity != "" {
+		capacity, err := vpsiesim.ParseCapacity(o.capacity)
+		if err != nil {
+			return fmt.Errorf("--capacity: %w", err)
+		}
+		c.Capacity = capacity
+	}
+	if o.faults != "" {
+		if err := vpsiesim.LoadJSON(o.faults, &c.Faults); err != nil {
+			return fmt.Errorf("--faults: %w", err)
+		}
+	}
+	if o.staticTokens != "" {
+		c.StaticTokens = strings.Split(o.staticTokens, ",")
+	}
+	if (o.tlsCert == "") != (o.tlsKey == "") || (o.tlsCert != "" && o.tlsSelfSigned) {
+		return fmt.Errorf("use --tls-cert with --tls-key, or --tls-self-signed, not both")
+	}
+	if o.kubeconfig != "" {
+		rest, err := clientcmd.BuildConfigFromFlags("", o.kubeconfig)
+		if err != nil {
+			return fmt.Errorf("--kubeconfig: %w", err)
+		}
+		if c.Kube, err = kubernetes.NewForConfig(rest); err != nil {
+			return fmt.Errorf("kubernetes client: %w", err)
+		}
+	}
+	return nil
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// shutdownGrace bounds how long in-flight requests may take after SIGINT/SIGTERM.
+const shutdownGrace = 10 * time.Second

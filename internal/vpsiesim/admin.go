@@ -1,0 +1,122 @@
+package vpsiesim
+
+import (
+	"crypto/subtle"
+	"errors"
+	"maps"
+	"net/http"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
+)
+
+// HeaderAdminToken carries Config.AdminToken to /admin endpoints when one is configured.
+const HeaderAdminToken = "X-Admin-Token"
+
+// AdminHandler serves the admin endpoints. They need no VPSie token; restrict them with Config.AdminToken or by
+// serving this handler on its own loopback listener (vpsie-sim --admin-listen).
+//
+//	GET  /admin/state                 State
+//	GET  /admin/faults, PUT           Faults
+//	GET  /admin/capacity, PUT         map[datacenter]Capacity
+//	POST /admin/vms/{id}/interrupt    optional body {"notice":"30s"}; only running spot VMs
+//	POST /admin/reset                 forget VMs, deleted VMs, tokens and calls; faults and capacity from Config
+func (s *Simulator) AdminHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /admin/state", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, s.Snapshot())
+	})
+	mux.HandleFunc("GET /admin/faults", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, s.Faults())
+	})
+	mux.HandleFunc("PUT /admin/faults", s.putFaults)
+	mux.HandleFunc("GET /admin/capacity", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, s.Capacity())
+	})
+	mux.HandleFunc("PUT /admin/capacity", s.putCapacity)
+	mux.HandleFunc("POST /admin/vms/{id}/interrupt", s.interrupt)
+	mux.HandleFunc("POST /admin/reset", func(w http.ResponseWriter, _ *http.Request) {
+		s.Reset()
+		writeJSON(w, http.StatusOK, ok(true))
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, errNotFound("path", r.URL.Path))
+	})
+	return s.adminAuth(mux)
+}
+
+func (s *Simulator) adminAuth(next http.Handler) http.Handler {
+	if s.cfg.AdminToken == "" {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get(HeaderAdminToken)), []byte(s.cfg.AdminToken)) != 1 {
+			writeError(w, errUnauthorized(vpsieapi.ReasonUnauthorized, "admin token required"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Simulator) putFaults(w http.ResponseWriter, r *http.Request) {
+	var f Faults
+	if aerr := decodeJSON(r, &f); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	if err := s.SetFaults(f); err != nil {
+		writeError(w, errValidation("faults", "%v", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, s.Faults())
+}
+
+func (s *Simulator) putCapacity(w http.ResponseWriter, r *http.Request) {
+	var c map[string]Capacity
+	if aerr := decodeJSON(r, &c); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	if err := s.SetCapacity(c); err != nil {
+		writeError(w, errValidation("capacity", "%v", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, s.Capacity())
+}
+
+func (s *Simulator) interrupt(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Notice Duration `json:"notice"`
+	}
+	if r.ContentLength != 0 {
+		if aerr := decodeJSON(r, &body); aerr != nil {
+			writeError(w, aerr)
+			return
+		}
+	}
+	vm, err := s.Interrupt(r.PathValue("id"), body.Notice.D())
+	if aerr := (*apiError)(nil); errors.As(err, &aerr) {
+		writeError(w, aerr)
+		return
+	}
+	s.changed()
+	writeJSON(w, http.StatusOK, ok(vm))
+}
+
+// SetCapacity replaces the per-datacenter limits (same as PUT /admin/capacity). VMs already running stay.
+func (s *Simulator) SetCapacity(c map[string]Capacity) error {
+	norm, err := s.cfg.Catalogue.normalizeCapacity(c)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.capacity = norm
+	return nil
+}
+
+// Capacity returns the per-datacenter limits.
+func (s *Simulator) Capacity() map[string]Capacity {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.capacity)
+}

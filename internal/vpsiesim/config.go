@@ -1,0 +1,117 @@
+package vpsiesim
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/utils/clock"
+)
+
+// Config is everything the simulator can be told. DefaultConfig fills every field with a working value.
+type Config struct {
+	// ClientID and ClientSecret are the only credentials login accepts.
+	ClientID     string
+	ClientSecret string
+	// StaticTokens never expire and need no login (the earlier autoscaler's "token" Secret key).
+	StaticTokens []string
+	// TokenTTL is the access-token lifetime; Faults.TokenTTL overrides it at run time.
+	TokenTTL time.Duration
+
+	Catalogue Catalogue
+	// Capacity limits live VMs per datacenter id; a datacenter without an entry is unlimited.
+	Capacity map[string]Capacity
+
+	// BootDelay is how long a VM stays "creating"; DeleteDelay how long it stays "deleting".
+	BootDelay   time.Duration
+	DeleteDelay time.Duration
+	// InterruptionNotice is how long a spot VM stays "interrupting" before it is deleted.
+	InterruptionNotice time.Duration
+
+	// Faults are active from the start; Seed seeds the RNG that decides which requests they hit.
+	Faults Faults
+	Seed   int64
+	// MaxHang bounds a hanging request if the client never gives up.
+	MaxHang time.Duration
+
+	// StatePath, if set, is the JSON file state is loaded from at New and saved to when it changes (at most every
+	// SaveInterval) and when Run returns.
+	StatePath    string
+	SaveInterval time.Duration
+
+	// Kube, if set, gets a Node for every running VM (the simulator plays the machine).
+	Kube kubernetes.Interface
+	// NodeSyncInterval is how often Nodes are reconciled even when nothing changed.
+	NodeSyncInterval time.Duration
+
+	// MaxCalls bounds the call log kept for /admin/state (counts stay exact).
+	MaxCalls int
+	// TickInterval is how often Run advances the lifecycle.
+	TickInterval time.Duration
+	// AdminToken, if set, must be sent as "X-Admin-Token" to /admin endpoints.
+	AdminToken string
+
+	Clock  clock.WithTicker
+	Logger *slog.Logger
+}
+
+// Capacity is how much a datacenter can hold; zero means unlimited.
+type Capacity struct {
+	VMs  int `json:"vms"`
+	CPUs int `json:"cpus"`
+}
+
+// Default credentials.
+const (
+	DefaultClientID     = "sim-client"
+	DefaultClientSecret = "sim-secret"
+)
+
+// DefaultConfig returns a working configuration: default credentials and catalogue, 50 VMs / 400 vCPUs per
+// datacenter, 5 s boots, 2 s deletions, 30 s spot notices, no faults, no persistence, no Kubernetes.
+func DefaultConfig() Config {
+	cat := DefaultCatalogue()
+	capacity := map[string]Capacity{}
+	for _, dc := range cat.Datacenters {
+		capacity[dc.ID] = Capacity{VMs: 50, CPUs: 400}
+	}
+	return Config{
+		ClientID: DefaultClientID, ClientSecret: DefaultClientSecret, TokenTTL: time.Hour,
+		Catalogue: cat, Capacity: capacity,
+		BootDelay: 5 * time.Second, DeleteDelay: 2 * time.Second, InterruptionNotice: 30 * time.Second,
+		Seed: 1, MaxHang: 10 * time.Minute, SaveInterval: time.Second, NodeSyncInterval: 2 * time.Second,
+		MaxCalls: 10000, TickInterval: 100 * time.Millisecond,
+		Clock: clock.RealClock{}, Logger: slog.Default(),
+	}
+}
+
+func (c *Config) validate() error {
+	if c.ClientID == "" || c.ClientSecret == "" {
+		return fmt.Errorf("client id and secret are required")
+	}
+	if err := c.Catalogue.validate(); err != nil {
+		return err
+	}
+	capacity, err := c.Catalogue.normalizeCapacity(c.Capacity)
+	if err != nil {
+		return err
+	}
+	c.Capacity = capacity
+	if c.TokenTTL <= 0 || c.TickInterval <= 0 || c.SaveInterval <= 0 || c.NodeSyncInterval <= 0 {
+		return fmt.Errorf("token TTL, tick, save and node sync intervals must be positive")
+	}
+	if c.BootDelay < 0 || c.DeleteDelay < 0 || c.InterruptionNotice < 0 {
+		return fmt.Errorf("delays must not be negative")
+	}
+	if c.MaxHang <= 0 {
+		c.MaxHang = 10 * time.Minute
+	}
+	if c.Clock == nil {
+		c.Clock = clock.RealClock{}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c.Faults.validate()
+}

@@ -1,0 +1,146 @@
+package vpsiesim
+
+import (
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
+)
+
+// VMState is a live VM with the simulator's bookkeeping: when it finishes booting or deleting, and what it was
+// created with (user data is kept as a size only).
+type VMState struct {
+	VM        vpsieapi.VM `json:"vm"`
+	BootsAt   time.Time   `json:"boots_at"`
+	FailBoot  bool        `json:"fail_boot,omitempty"`
+	ReclaimAt time.Time   `json:"reclaim_at,omitzero"`
+	GoneAt    time.Time   `json:"gone_at,omitzero"`
+	// DeleteReason is why the VM is deleting: "api" or "interrupted".
+	DeleteReason  string `json:"delete_reason,omitempty"`
+	UserDataBytes int    `json:"user_data_bytes"`
+	// NodeRegistered: the machine registered its Node (once; a deleted Node is not re-created).
+	NodeRegistered bool     `json:"node_registered,omitempty"`
+	SSHKeys        []string `json:"ssh_keys,omitempty"`
+}
+
+// DeletedVM is a VM that is gone, kept so tests can see what existed.
+type DeletedVM struct {
+	VM        vpsieapi.VM `json:"vm"`
+	DeletedAt time.Time   `json:"deleted_at"`
+	Reason    string      `json:"reason"`
+}
+
+// Delete reasons.
+const (
+	ReasonAPI         = "api"
+	ReasonInterrupted = "interrupted"
+)
+
+// advanceLocked moves every VM through the transitions due at now; it reports whether anything changed.
+func (s *Simulator) advanceLocked(now time.Time) bool {
+	changed := false
+	for _, id := range s.sortedIDs() {
+		vm := s.vms[id]
+		for s.stepLocked(vm, now) {
+			changed = true
+		}
+	}
+	if changed {
+		s.dirty = true
+		s.changed()
+	}
+	return changed
+}
+
+// stepLocked applies at most one transition to vm.
+func (s *Simulator) stepLocked(vm *VMState, now time.Time) bool {
+	switch vm.VM.Status {
+	case vpsieapi.StatusCreating:
+		if now.Before(vm.BootsAt) {
+			return false
+		}
+		if vm.FailBoot {
+			s.setStatus(vm, vpsieapi.StatusFailed, now)
+		} else {
+			s.setStatus(vm, vpsieapi.StatusRunning, now)
+		}
+	case vpsieapi.StatusInterrupting:
+		if now.Before(vm.ReclaimAt) {
+			return false
+		}
+		s.startDeleteLocked(vm, now, ReasonInterrupted)
+	case vpsieapi.StatusDeleting:
+		if now.Before(vm.GoneAt) {
+			return false
+		}
+		delete(s.vms, vm.VM.ID)
+		vm.VM.IsActive, vm.VM.IsDeleted, vm.VM.DroppedOn = 0, 1, now.UTC().Format(time.RFC3339)
+		s.deleted = append(s.deleted, DeletedVM{VM: vm.VM, DeletedAt: now, Reason: vm.DeleteReason})
+		s.log.Info("vm gone", "vps", vm.VM.Identifier, "hostname", vm.VM.Hostname, "reason", vm.DeleteReason)
+		return false // vm left the map; nothing more to do
+	default:
+		return false
+	}
+	return true
+}
+
+// setStatus moves vm to status and logs the transition.
+func (s *Simulator) setStatus(vm *VMState, status string, now time.Time) {
+	applyStatus(vm, status, now)
+	s.log.Info("vm status", "vps", vm.VM.Identifier, "hostname", vm.VM.Hostname, "status", status)
+}
+
+func applyStatus(vm *VMState, status string, now time.Time) {
+	vm.VM.Status, vm.VM.State = status, status
+	vm.VM.Power = boolInt(status == vpsieapi.StatusRunning || status == vpsieapi.StatusInterrupting)
+	vm.VM.LastUpdated = now.UTC().Format(time.RFC3339)
+}
+
+// startDeleteLocked puts vm in "deleting"; it is gone DeleteDelay later. Deleting twice keeps the first deadline.
+func (s *Simulator) startDeleteLocked(vm *VMState, now time.Time, reason string) {
+	if vm.VM.Status == vpsieapi.StatusDeleting {
+		return
+	}
+	vm.GoneAt, vm.DeleteReason = now.Add(s.cfg.DeleteDelay), reason
+	s.setStatus(vm, vpsieapi.StatusDeleting, now)
+}
+
+// Interrupt gives a running spot VM an interruption notice (POST /admin/vms/{id}/interrupt); notice <= 0 uses
+// Config.InterruptionNotice. The VM is deleted when the notice ends.
+func (s *Simulator) Interrupt(id string, notice time.Duration) (vpsieapi.VM, error) {
+	if notice <= 0 {
+		notice = s.cfg.InterruptionNotice
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock.Now()
+	s.advanceLocked(now)
+	vm := s.findLocked(id)
+	if vm == nil {
+		return vpsieapi.VM{}, errNotFound("vm", id)
+	}
+	if !vm.VM.Spot || vm.VM.Status != vpsieapi.StatusRunning {
+		return vpsieapi.VM{}, &apiError{Status: http.StatusConflict, Reason: "not_interruptible",
+			Message: "only running spot VMs can be interrupted"}
+	}
+	vm.ReclaimAt = now.Add(notice)
+	vm.VM.InterruptionNotice = vm.ReclaimAt.UTC().Format(time.RFC3339)
+	s.setStatus(vm, vpsieapi.StatusInterrupting, now)
+	s.dirty = true
+	return cloneVM(vm.VM), nil
+}
+
+func (s *Simulator) sortedIDs() []int64 {
+	ids := make([]int64, 0, len(s.vms))
+	for id := range s.vms {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+func cloneVM(vm vpsieapi.VM) vpsieapi.VM {
+	vm.Tags = append([]string{}, vm.Tags...)
+	return vm
+}

@@ -1,0 +1,87 @@
+package vpsiesim_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
+)
+
+func TestStateSurvivesARestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	withPath := func(c *vpsiesim.Config) { c.StatePath = path }
+	before := newHarness(t, withPath)
+	token := before.loginA()
+	kept := before.createA(token, vmReq("kept", "cluster=dev"))
+	removed := before.createA(token, vmReq("removed"))
+	before.do(request{method: "DELETE", path: "/v2/vm/" + removed.Identifier, header: bearer(token)})
+	before.clock.Step(deleteDelay)
+	if err := before.sim.Save(); err != nil {
+		t.Fatal(err)
+	}
+
+	after := newHarness(t, withPath)
+	after.clock.SetTime(before.clock.Now())
+	vm, status := after.getA(token, kept.Identifier)
+	if status != 200 || vm.Hostname != "kept" || len(vm.Tags) != 1 {
+		t.Fatalf("VM lost across restart (token reused too): %d %+v", status, vm)
+	}
+	after.clock.Step(bootDelay)
+	if vm, _ := after.getA(token, kept.Identifier); vm.Status != vpsieapi.StatusRunning {
+		t.Fatalf("restored VM did not finish booting: %q", vm.Status)
+	}
+	st := after.sim.Snapshot()
+	if len(st.Deleted) != 1 || st.Creates("kept") != 1 || st.CallCount(vpsiesim.OpCreateVM) != 2 {
+		t.Fatalf("restored state: deleted=%d creates=%v counts=%v", len(st.Deleted), st.CreatesByHostname, st.CallCounts)
+	}
+	if next := after.createA(token, vmReq("new")); next.ID <= removed.ID {
+		t.Fatalf("ids restarted: new VM got %d after %d", next.ID, removed.ID)
+	}
+}
+
+func TestRunSavesStateOnShutdown(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	h := newHarness(t, func(c *vpsiesim.Config) { c.StatePath = path; c.SaveInterval = time.Hour })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.sim.Run(ctx) }()
+	h.createA(h.loginA(), vmReq("saved-on-exit"))
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run did not return after cancel")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := vpsiesim.DefaultConfig()
+	cfg.StatePath = path
+	sim, err := vpsiesim.New(cfg)
+	if err != nil {
+		t.Fatalf("loading %s: %v", b, err)
+	}
+	if got := sim.Snapshot().VMsByHostname("saved-on-exit"); len(got) != 1 {
+		t.Fatalf("VM not saved on shutdown: %s", b)
+	}
+}
+
+func TestCorruptStateFileIsAnError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := vpsiesim.DefaultConfig()
+	cfg.StatePath = path
+	if _, err := vpsiesim.New(cfg); err == nil {
+		t.Fatal("corrupt state file accepted")
+	}
+}
