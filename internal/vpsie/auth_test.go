@@ -1,0 +1,135 @@
+package vpsie_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	clocktesting "k8s.io/utils/clock/testing"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
+)
+
+func TestLoginSendsAnAwkwardSecretIntact(t *testing.T) {
+	tests := []struct {
+		name     string
+		shape    vpsie.Shape
+		encoding vpsie.LoginEncoding
+	}{
+		{"shape A form", vpsie.ShapeA, vpsie.LoginForm},
+		{"shape B json", vpsie.ShapeB, vpsie.LoginJSON},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, envConfig{shape: tt.shape, client: func(o *vpsie.Options) { o.LoginEncoding = tt.encoding }})
+			_, err := e.client.ListDatacenters(e.ctx())
+			e.must(err)
+			logins := e.calls(vpsiesim.OpLogin)
+			if len(logins) != 1 || logins[0].Status != 200 {
+				t.Fatalf("logins = %+v, want one accepted", logins)
+			}
+		})
+	}
+}
+
+func TestWrongSecretIsUnauthorizedNotRetriedAndNotEchoed(t *testing.T) {
+	for _, shape := range shapes {
+		t.Run("shape "+shape.String(), func(t *testing.T) {
+			e := newEnv(t, envConfig{shape: shape, client: func(o *vpsie.Options) {
+				o.Credentials.ClientSecret = "wrong-" + awkwardSecret
+			}})
+			e.seen.add("wrong-" + awkwardSecret)
+			_, err := e.client.ListDatacenters(e.ctx())
+			e.check(err)
+			if !errors.Is(err, vpsie.ErrUnauthorized) || vpsie.IsRetryable(err) {
+				t.Fatalf("err = %v, want non-retryable unauthorized", err)
+			}
+			if strings.Contains(err.Error(), "invalid client credentials") {
+				t.Fatalf("login error keeps the server's message: %v", err)
+			}
+			if n := len(e.calls(vpsiesim.OpLogin)); n != 1 {
+				t.Fatalf("%d login calls, want 1", n)
+			}
+		})
+	}
+}
+
+// After the server expires the token (its clock jumps), 50 concurrent callers all get a 401; they must share one
+// login and each retry once.
+func TestConcurrentCallersShareOneLoginAfterServerSideExpiry(t *testing.T) {
+	simClock := clocktesting.NewFakeClock(time.Now())
+	e := newEnv(t, envConfig{shape: vpsie.ShapeA, sim: func(c *vpsiesim.Config) { c.Clock = simClock }})
+	ctx := e.ctx()
+	_, err := e.client.ListDatacenters(ctx)
+	e.must(err)
+	simClock.Step(2 * time.Hour)
+
+	runConcurrently(t, 50, func() error { _, err := e.client.ListDatacenters(ctx); return e.check(err) })
+	if n := e.sim.Snapshot().CallCount(vpsiesim.OpLogin); n != 2 {
+		t.Fatalf("%d logins, want 2 (initial + one shared refresh)", n)
+	}
+	if n := e.sim.Snapshot().CallCount(vpsiesim.OpListDatacenters); n > 1+50*2 {
+		t.Fatalf("%d list calls: more than one resend per caller", n)
+	}
+}
+
+// After the token's own expiry passes, 50 concurrent callers refresh it before sending: one login, no 401.
+func TestConcurrentCallersShareOneLoginAfterClientSideExpiry(t *testing.T) {
+	// Expiries are whole RFC3339 seconds, so the refreshed token lives 3-4s and stays fresh (refresh at half
+	// life) for all 50 callers even on a slow machine.
+	e := newEnv(t, envConfig{shape: vpsie.ShapeB, sim: func(c *vpsiesim.Config) { c.TokenTTL = 4 * time.Second }})
+	ctx := e.ctx()
+	_, err := e.client.ListImages(ctx)
+	e.must(err)
+	time.Sleep(4100 * time.Millisecond) // past the token's expiry on both sides
+
+	runConcurrently(t, 50, func() error { _, err := e.client.ListImages(ctx); return e.check(err) })
+	st := e.sim.Snapshot()
+	if n := st.CallCount(vpsiesim.OpLogin); n != 2 {
+		t.Fatalf("%d logins, want 2 (initial + one shared refresh)", n)
+	}
+	for _, c := range st.Calls {
+		if c.Status == 401 {
+			t.Fatalf("a request was sent with an expired token: %+v", c)
+		}
+	}
+}
+
+func runConcurrently(t *testing.T, n int, f func() error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	errs := make(chan error, n)
+	for range n {
+		wg.Go(func() {
+			<-start
+			errs <- f()
+		})
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("concurrent call failed: %v", err)
+		}
+	}
+}
+
+func TestCallerCancellationStopsWaitingForLogin(t *testing.T) {
+	e := newEnv(t, envConfig{shape: vpsie.ShapeA, sim: func(c *vpsiesim.Config) {
+		c.Faults.Endpoints = map[string]vpsiesim.EndpointFaults{vpsiesim.OpLogin: {HangRate: 1}}
+		c.MaxHang = 2 * time.Second
+	}})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err := e.client.ListImages(ctx)
+	e.check(err)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want the caller's deadline", err)
+	}
+}

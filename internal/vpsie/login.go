@@ -1,0 +1,63 @@
+package vpsie
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
+)
+
+// defaultTokenLifetime applies when the login response carries no parseable expiry (as the earlier client did).
+const defaultTokenLifetime = time.Hour
+
+// loginResponse reads both shapes' answers: shape A's top-level accessToken and shape B's token.access.
+type loginResponse struct {
+	vpsieapi.LoginResponseA
+	Token vpsieapi.TokenPair `json:"token"`
+}
+
+// login exchanges the credentials for an access token. The body is built by url.Values or encoding/json only, so
+// any byte in the secret round-trips; neither the body nor the server's message is ever logged or kept.
+func (c *Client) login(ctx context.Context) (token, error) {
+	r := request{method: http.MethodPost, route: c.opts.LoginPath, path: c.opts.LoginPath, idempotent: true,
+		login: true}
+	creds := c.opts.Credentials
+	if c.opts.LoginEncoding == LoginForm {
+		r.form = url.Values{
+			vpsieapi.FormClientID:     {creds.ClientID},
+			vpsieapi.FormClientSecret: {creds.ClientSecret.reveal()},
+		}
+	} else {
+		r.json = vpsieapi.LoginRequest{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret.reveal()}
+	}
+	obtained := time.Now()
+	var resp loginResponse
+	if err := c.do(ctx, r, &resp); err != nil {
+		c.log.Warn("vpsie login failed", "kind", KindOf(err).String(), "code", codeOf(err))
+		return token{}, err
+	}
+	access := resp.AccessToken
+	if access.Token == "" {
+		access = resp.Token.Access
+	}
+	if access.Token == "" {
+		return token{}, c.fail(r, &APIError{Kind: KindTransient, StatusCode: http.StatusOK, Err: errNoToken})
+	}
+	expires, ok := access.ExpiresAt()
+	if !ok {
+		expires = obtained.Add(defaultTokenLifetime)
+	}
+	c.log.Debug("vpsie login succeeded", "expires", expires)
+	return newToken(access.Token, obtained, expires, c.opts.RefreshBefore), nil
+}
+
+func codeOf(err error) int {
+	var e *APIError
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return 0
+}

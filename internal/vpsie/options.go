@@ -1,0 +1,174 @@
+package vpsie
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Shape selects one of the two known VPSie API dialects; see docs/development/vpsie-client.md.
+type Shape int
+
+const (
+	// ShapeA is the earlier autoscaler's API: base /v2, form login, Authorization: Bearer, numeric VM ids.
+	ShapeA Shape = iota
+	// ShapeB is VPSie's own Go client and Terraform provider: /apps/v2 and /api/v2, JSON login, Vpsie-Auth header.
+	ShapeB
+)
+
+func (s Shape) String() string {
+	if s == ShapeB {
+		return "B"
+	}
+	return "A"
+}
+
+// LoginEncoding is how the login body is encoded.
+type LoginEncoding string
+
+const (
+	LoginForm LoginEncoding = "form"
+	LoginJSON LoginEncoding = "json"
+)
+
+// AuthHeader is how the access token is sent.
+type AuthHeader string
+
+const (
+	AuthBearer    AuthHeader = "Authorization: Bearer"
+	AuthVpsieAuth AuthHeader = "Vpsie-Auth"
+)
+
+// RetryPolicy is the client's own retry layer. MaxAttempts 1 turns it off (see WithoutRetries). Zero fields take
+// the defaults, so a jitter of 0 is not expressible: use a tiny value instead.
+type RetryPolicy struct {
+	MaxAttempts    int
+	InitialBackoff time.Duration
+	Multiplier     float64
+	MaxBackoff     time.Duration
+	Jitter         float64 // fraction of the backoff, e.g. 0.2 = ±20 %
+}
+
+// BreakerPolicy configures the circuit breaker.
+type BreakerPolicy struct {
+	ConsecutiveFailures uint32        // transient failures in a row that open the circuit
+	OpenTimeout         time.Duration // time open before one half-open probe
+	HalfOpenRequests    uint32        // probes allowed while half-open
+}
+
+// Options configures a Client. Zero fields take the defaults of the chosen Shape (see DefaultOptions).
+type Options struct {
+	Shape         Shape
+	BaseURL       string // default https://api.vpsie.com/v2 (A) or https://api.vpsie.com (B)
+	LoginPath     string // default /auth/from/api (A) or /apps/v2/auth/from/api (B)
+	LoginEncoding LoginEncoding
+	AuthHeader    AuthHeader
+
+	Credentials Credentials
+
+	// CACertFile / CACertPEM add a private CA to the system roots (e.g. the simulator's).
+	CACertFile string
+	CACertPEM  []byte
+	// AllowPlainHTTP permits an http:// BaseURL; only for a simulator on loopback, never for the real API.
+	AllowPlainHTTP bool
+
+	Timeout       time.Duration // per HTTP attempt; default 30s
+	RefreshBefore time.Duration // refresh the token this long before expiry; default 5m
+	UserAgent     string
+
+	RateLimit float64 // requests per minute; default 100
+	RateBurst int     // default 5
+
+	Retry   RetryPolicy
+	Breaker BreakerPolicy
+
+	// Registerer receives the client's metrics; nil means unregistered (still counted, not exported).
+	Registerer prometheus.Registerer
+	Logger     *slog.Logger
+}
+
+// Option mutates Options; New applies them after the struct.
+type Option func(*Options)
+
+// WithoutRetries sets MaxAttempts to 1: the mode for Temporal activities, whose own retry policy is the only retry
+// layer. The breaker and rate limiter stay on.
+func WithoutRetries() Option { return func(o *Options) { o.Retry.MaxAttempts = 1 } }
+
+// DefaultRetryPolicy is 100ms initial backoff, x2, at most 30s, jitter 0.2, 4 attempts.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxAttempts: 4, InitialBackoff: 100 * time.Millisecond, Multiplier: 2,
+		MaxBackoff: 30 * time.Second, Jitter: 0.2}
+}
+
+// DefaultBreakerPolicy opens after 5 consecutive transient failures and probes again after 30s.
+func DefaultBreakerPolicy() BreakerPolicy {
+	return BreakerPolicy{ConsecutiveFailures: 5, OpenTimeout: 30 * time.Second, HalfOpenRequests: 1}
+}
+
+// DefaultOptions returns the complete defaults for a shape.
+func DefaultOptions(shape Shape) Options {
+	o := Options{Shape: shape}
+	o.setDefaults()
+	return o
+}
+
+func (o *Options) setDefaults() {
+	def := shapeDefaults(o.Shape)
+	setIfZero(&o.BaseURL, o.Credentials.URL) // the Secret's optional url key
+	setIfZero(&o.BaseURL, def.baseURL)
+	setIfZero(&o.LoginPath, def.loginPath)
+	setIfZero(&o.LoginEncoding, def.loginEncoding)
+	setIfZero(&o.AuthHeader, def.authHeader)
+	setIfZero(&o.Timeout, 30*time.Second)
+	setIfZero(&o.RefreshBefore, 5*time.Minute)
+	setIfZero(&o.UserAgent, "vpsie-autoscaler/1.0")
+	setIfZero(&o.RateLimit, 100)
+	setIfZero(&o.RateBurst, 5)
+	r, dr := &o.Retry, DefaultRetryPolicy()
+	setIfZero(&r.MaxAttempts, dr.MaxAttempts)
+	setIfZero(&r.InitialBackoff, dr.InitialBackoff)
+	setIfZero(&r.Multiplier, dr.Multiplier)
+	setIfZero(&r.MaxBackoff, dr.MaxBackoff)
+	setIfZero(&r.Jitter, dr.Jitter)
+	b, db := &o.Breaker, DefaultBreakerPolicy()
+	setIfZero(&b.ConsecutiveFailures, db.ConsecutiveFailures)
+	setIfZero(&b.OpenTimeout, db.OpenTimeout)
+	setIfZero(&b.HalfOpenRequests, db.HalfOpenRequests)
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+func setIfZero[T comparable](field *T, def T) {
+	var zero T
+	if *field == zero {
+		*field = def
+	}
+}
+
+func (o *Options) validate() error {
+	u, err := url.Parse(o.BaseURL)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("base url %q: not an absolute URL", o.BaseURL)
+	}
+	if u.Scheme != "https" && !(u.Scheme == "http" && o.AllowPlainHTTP) {
+		return fmt.Errorf("base url %q: https is required", o.BaseURL)
+	}
+	if o.LoginEncoding != LoginForm && o.LoginEncoding != LoginJSON {
+		return fmt.Errorf("login encoding %q: want form or json", o.LoginEncoding)
+	}
+	if o.AuthHeader != AuthBearer && o.AuthHeader != AuthVpsieAuth {
+		return fmt.Errorf("auth header %q: want %q or %q", o.AuthHeader, AuthBearer, AuthVpsieAuth)
+	}
+	if o.Credentials.ClientID == "" || o.Credentials.ClientSecret == "" {
+		return errors.New("credentials: clientId and clientSecret are required")
+	}
+	if o.Retry.Jitter < 0 || o.Retry.Jitter > 1 || o.Retry.Multiplier < 1 {
+		return errors.New("retry policy: want jitter in [0,1] and multiplier >= 1")
+	}
+	return nil
+}

@@ -1,0 +1,162 @@
+package vpsie
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestBackoffGrowsExponentiallyWithinJitter(t *testing.T) {
+	p := DefaultRetryPolicy()
+	tests := []struct {
+		attempt int
+		base    time.Duration
+	}{
+		{1, 100 * time.Millisecond}, {2, 200 * time.Millisecond}, {3, 400 * time.Millisecond},
+		{9, 25600 * time.Millisecond}, {10, 30 * time.Second}, {30, 30 * time.Second},
+	}
+	for _, tt := range tests {
+		for range 100 {
+			d := p.backoff(tt.attempt)
+			lo, hi := time.Duration(float64(tt.base)*0.8), time.Duration(float64(tt.base)*1.2)
+			if d < lo || d > hi {
+				t.Fatalf("backoff(%d) = %v, want within [%v, %v]", tt.attempt, d, lo, hi)
+			}
+		}
+	}
+}
+
+func TestRetryAfterAcceptsSecondsAndHTTPDate(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		header string
+		want   time.Duration
+	}{
+		{"", 0},
+		{"7", 7 * time.Second},
+		{"-3", 0},
+		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
+		{now.Add(-time.Minute).Format(http.TimeFormat), 0},
+		{"soon", 0},
+	}
+	for _, tt := range tests {
+		if got := parseRetryAfter(tt.header, now); got != tt.want {
+			t.Errorf("parseRetryAfter(%q) = %v, want %v", tt.header, got, tt.want)
+		}
+	}
+}
+
+func TestRetryWaitPrefersRetryAfterCappedAtMaxBackoff(t *testing.T) {
+	p := DefaultRetryPolicy()
+	if got := p.wait(1, &APIError{Kind: KindRateLimited, RetryAfter: 3 * time.Second}); got != 3*time.Second {
+		t.Fatalf("wait = %v, want the server's 3s", got)
+	}
+	if got := p.wait(1, &APIError{Kind: KindRateLimited, RetryAfter: time.Hour}); got != p.MaxBackoff {
+		t.Fatalf("wait = %v, want capped at %v", got, p.MaxBackoff)
+	}
+}
+
+func TestTokenRefreshIsScheduledBeforeExpiry(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name     string
+		lifetime time.Duration
+		before   time.Duration
+		wantAt   time.Duration
+	}{
+		{"long token refreshes RefreshBefore early", time.Hour, 5 * time.Minute, 55 * time.Minute},
+		{"custom margin", time.Hour, 20 * time.Minute, 40 * time.Minute},
+		{"short token refreshes at half its life", 2 * time.Minute, 5 * time.Minute, time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tok := newToken("t", now, now.Add(tt.lifetime), tt.before)
+			if got := tok.refreshAt.Sub(now); got != tt.wantAt {
+				t.Fatalf("refresh after %v, want %v", got, tt.wantAt)
+			}
+		})
+	}
+}
+
+// A tiny unit test of the cache itself (the simulator-backed tests cover the real login).
+func TestTokenSourceSharesOneLoginAfterExpiry(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	var logins atomic.Int32
+	src := &tokenSource{now: clock, login: func(context.Context) (token, error) {
+		logins.Add(1)
+		time.Sleep(10 * time.Millisecond) // let the other callers pile up
+		n := clock()
+		return newToken("tok", n, n.Add(time.Hour), 5*time.Minute), nil
+	}}
+	if _, err := src.get(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	now = now.Add(56 * time.Minute) // inside the refresh margin
+	mu.Unlock()
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Go(func() {
+			if _, err := src.get(t.Context()); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := logins.Load(); n != 2 {
+		t.Fatalf("%d logins, want 2", n)
+	}
+	src.invalidate("not-the-current-token")
+	if _, err := src.get(t.Context()); err != nil || logins.Load() != 2 {
+		t.Fatalf("invalidating a stale token forced a login (logins=%d, err=%v)", logins.Load(), err)
+	}
+}
+
+func TestDefaultOptionsPerShape(t *testing.T) {
+	a, b := DefaultOptions(ShapeA), DefaultOptions(ShapeB)
+	if a.BaseURL != "https://api.vpsie.com/v2" || a.LoginPath != "/auth/from/api" || a.LoginEncoding != LoginForm ||
+		a.AuthHeader != AuthBearer {
+		t.Errorf("shape A defaults = %s %s %s %s", a.BaseURL, a.LoginPath, a.LoginEncoding, a.AuthHeader)
+	}
+	if b.BaseURL != "https://api.vpsie.com" || b.LoginPath != "/apps/v2/auth/from/api" || b.LoginEncoding != LoginJSON ||
+		b.AuthHeader != AuthVpsieAuth {
+		t.Errorf("shape B defaults = %s %s %s %s", b.BaseURL, b.LoginPath, b.LoginEncoding, b.AuthHeader)
+	}
+	if a.Retry != DefaultRetryPolicy() || a.RateLimit != 100 || a.Timeout != 30*time.Second ||
+		a.RefreshBefore != 5*time.Minute {
+		t.Errorf("resilience defaults = %+v", a)
+	}
+	o := Options{}
+	WithoutRetries()(&o)
+	o.setDefaults()
+	if o.Retry.MaxAttempts != 1 {
+		t.Errorf("WithoutRetries left MaxAttempts = %d", o.Retry.MaxAttempts)
+	}
+}
+
+func TestOptionsAreValidated(t *testing.T) {
+	creds := Credentials{ClientID: "id", ClientSecret: "s"}
+	tests := []struct {
+		name string
+		opts Options
+	}{
+		{"plain http without opt-in", Options{BaseURL: "http://127.0.0.1:1/v2", Credentials: creds}},
+		{"relative url", Options{BaseURL: "/v2", Credentials: creds}},
+		{"unknown login encoding", Options{LoginEncoding: "xml", Credentials: creds}},
+		{"unknown auth header", Options{AuthHeader: "X-Token", Credentials: creds}},
+		{"no credentials", Options{}},
+		{"jitter above 1", Options{Credentials: creds, Retry: RetryPolicy{Jitter: 2}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := New(tt.opts); err == nil {
+				t.Fatal("accepted")
+			}
+		})
+	}
+}
