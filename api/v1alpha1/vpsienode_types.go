@@ -20,6 +20,16 @@ const (
 	PhaseFailed       VPSieNodePhase = "Failed"
 )
 
+// IsKnownPhase reports whether p is one of the phases above.
+func IsKnownPhase(p VPSieNodePhase) bool {
+	switch p {
+	case PhasePending, PhaseProvisioning, PhaseProvisioned, PhaseJoining, PhaseReady,
+		PhaseTerminating, PhaseDeleting, PhaseFailed:
+		return true
+	}
+	return false
+}
+
 // VPSieNodeSpec describes the VPS to create. It is immutable: a different
 // machine is a different VPSieNode.
 //

@@ -53,11 +53,12 @@ type TemporalTLSConfig struct {
 // VPSieConfig configures the VPSie API client. Both known API shapes are reachable through loginPath,
 // loginEncoding and authHeader.
 type VPSieConfig struct {
-	BaseURL            string                    `json:"baseURL" doc:"Base URL of the VPSie API; must be https unless allowInsecureHTTP is true."`
+	APIShape           APIShape                  `json:"apiShape" doc:"VPSie API dialect: a is the earlier autoscaler's (base /v2, form login, Bearer), b is VPSie's own Go client (/apps/v2 and /api/v2, JSON login, Vpsie-Auth). It sets the defaults of baseURL, loginPath, loginEncoding and authHeader."`
+	BaseURL            string                    `json:"baseURL" doc:"Base URL of the VPSie API; empty uses the apiShape's (a: https://api.vpsie.com/v2, b: https://api.vpsie.com); must be https unless allowInsecureHTTP is true."`
 	AllowInsecureHTTP  bool                      `json:"allowInsecureHTTP" doc:"Permit an http:// baseURL; only for the local simulator."`
-	LoginPath          string                    `json:"loginPath" doc:"Path of the login endpoint, relative to baseURL."`
-	LoginEncoding      LoginEncoding             `json:"loginEncoding" doc:"Body encoding of the login request."`
-	AuthHeader         AuthHeader                `json:"authHeader" doc:"How requests carry the token: bearer sends 'Authorization: Bearer <token>', vpsie-auth sends 'Vpsie-Auth: <token>'."`
+	LoginPath          string                    `json:"loginPath" doc:"Path of the login endpoint, relative to baseURL; empty uses the apiShape's (a: /auth/from/api, b: /apps/v2/auth/from/api)."`
+	LoginEncoding      LoginEncoding             `json:"loginEncoding" doc:"Body encoding of the login request; empty uses the apiShape's (a: form, b: json)."`
+	AuthHeader         AuthHeader                `json:"authHeader" doc:"How requests carry the token: bearer sends 'Authorization: Bearer <token>', vpsie-auth sends 'Vpsie-Auth: <token>'; empty uses the apiShape's (a: bearer, b: vpsie-auth)."`
 	Credentials        VPSieCredentialsConfig    `json:"credentials" doc:"Where the API client ID and secret are read from; never the values themselves."`
 	CAFile             string                    `json:"caFile" file:"true" doc:"PEM CA bundle that verifies baseURL (e.g. the simulator's CA); empty uses the system roots."`
 	RateLimitPerMinute int                       `json:"rateLimitPerMinute" doc:"Maximum API requests per minute, 1 to 10000."`

@@ -23,10 +23,7 @@ func Default() *Config {
 			TaskQueue: "vpsie-autoscaler",
 		},
 		VPSie: VPSieConfig{
-			BaseURL:       "https://api.vpsie.com/v2",
-			LoginPath:     "/auth/from/api",
-			LoginEncoding: LoginEncodingForm,
-			AuthHeader:    AuthHeaderBearer,
+			APIShape: APIShapeA, // BaseURL, LoginPath, LoginEncoding and AuthHeader follow it when empty
 			Credentials: VPSieCredentialsConfig{
 				SecretName:      "vpsie-secret",
 				SecretNamespace: "kube-system",

@@ -38,6 +38,22 @@ const (
 	AuthHeaderVPSieAuth AuthHeader = "vpsie-auth"
 )
 
+// APIShape selects one of the two known VPSie API dialects.
+type APIShape string
+
+// API shapes: a is the earlier autoscaler's (base /v2, form login, Bearer), b is VPSie's own Go client
+// (/apps/v2 and /api/v2, JSON login, Vpsie-Auth).
+const (
+	APIShapeA APIShape = "a"
+	APIShapeB APIShape = "b"
+)
+
+// shapeDefaulted is implemented by enums that may be left empty to take the apiShape's default.
+type shapeDefaulted interface{ takesShapeDefault() }
+
+func (LoginEncoding) takesShapeDefault() {}
+func (AuthHeader) takesShapeDefault()    {}
+
 // enum is implemented by the string types above; validation and documentation read the allowed values from it.
 type enum interface{ allowed() []string }
 
@@ -47,6 +63,7 @@ func (LogLevel) allowed() []string {
 func (LogFormat) allowed() []string     { return names(LogFormatJSON, LogFormatText) }
 func (LoginEncoding) allowed() []string { return names(LoginEncodingForm, LoginEncodingJSON) }
 func (AuthHeader) allowed() []string    { return names(AuthHeaderBearer, AuthHeaderVPSieAuth) }
+func (APIShape) allowed() []string      { return names(APIShapeA, APIShapeB) }
 
 func names[T ~string](values ...T) []string {
 	out := make([]string, len(values))

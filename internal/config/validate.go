@@ -74,7 +74,7 @@ func (v *validator) temporal() {
 func (v *validator) vpsie() {
 	a := &v.c.VPSie
 	v.baseURL()
-	if !strings.HasPrefix(a.LoginPath, "/") {
+	if a.LoginPath != "" && !strings.HasPrefix(a.LoginPath, "/") {
 		v.fail(&a.LoginPath, "must start with \"/\", got %q", a.LoginPath)
 	}
 	if a.Credentials.File == "" { // the Secret is only read when no file overrides it
@@ -90,6 +90,9 @@ func (v *validator) vpsie() {
 
 func (v *validator) baseURL() {
 	a := &v.c.VPSie
+	if a.BaseURL == "" {
+		return // the apiShape's default
+	}
 	u, err := url.Parse(a.BaseURL)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		v.fail(&a.BaseURL, "must be an absolute https URL, got %q", a.BaseURL)
@@ -133,6 +136,9 @@ func (v *validator) pathOf(field any) string {
 
 func (v *validator) enum(n *node) {
 	allowed := n.allowed()
+	if _, ok := n.value(v.c).Interface().(shapeDefaulted); ok && n.value(v.c).String() == "" {
+		return
+	}
 	if got := n.value(v.c).String(); allowed != nil && !slices.Contains(allowed, got) {
 		v.fail(n.value(v.c).Addr().Interface(), "must be one of %s, got %q", strings.Join(allowed, ", "), got)
 	}

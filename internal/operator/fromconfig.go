@@ -7,20 +7,26 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	ctrl "sigs.k8s.io/controller-runtime"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
-	"github.com/vpsie/vpsie-autoscaler/activities"
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalclient"
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalworker"
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
 )
 
-// Run connects to Kubernetes and Temporal as cfg says and runs the operator
-// until ctx is cancelled.
+// Run connects to Kubernetes, Temporal and VPSie as cfg says and runs the
+// operator until ctx is cancelled.
 func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	restCfg, err := restConfig(cfg.Controller.Kubeconfig)
+	if err != nil {
+		return err
+	}
+	api, err := newVPSieClient(ctx, cfg, restCfg, log)
 	if err != nil {
 		return err
 	}
@@ -29,18 +35,17 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer tc.Close()
-	d := Deps{
+	op, err := New(ctx, cfg, Deps{
 		RestConfig: restCfg,
 		Temporal:   tc,
+		VPSie:      api,
 		Logger:     logr.FromSlogHandler(log.Handler()),
-		Worker: temporalworker.New(tc, temporalworker.Options{
-			TaskQueue:   cfg.Temporal.TaskQueue,
+		Worker: temporalworker.Options{
 			Identity:    cfg.Temporal.Identity,
 			StopTimeout: workerStopTimeout(cfg),
 			Logger:      log,
-		}, activities.Set{}),
-	}
-	op, err := New(ctx, cfg, d)
+		},
+	})
 	if err != nil {
 		return err
 	}
@@ -62,6 +67,70 @@ func TemporalOptions(cfg *config.Config, log *slog.Logger) temporalclient.Option
 			KeyFile: t.TLS.KeyFile, ServerName: t.TLS.ServerName,
 		},
 	}
+}
+
+// newVPSieClient reads the credentials (file, else Secret) and builds the one
+// VPSie client of the process, with retries off: activities are retried by
+// Temporal, and stacking a second retry layer would multiply requests.
+func newVPSieClient(ctx context.Context, cfg *config.Config, restCfg *rest.Config, log *slog.Logger) (*vpsie.Client, error) {
+	creds, err := credentials(ctx, cfg.VPSie.Credentials, restCfg)
+	if err != nil {
+		return nil, err
+	}
+	c, err := vpsie.New(VPSieOptions(cfg, creds, log), vpsie.WithoutRetries())
+	if err != nil {
+		return nil, fmt.Errorf("creating vpsie client: %w", err)
+	}
+	return c, nil
+}
+
+func credentials(ctx context.Context, cc config.VPSieCredentialsConfig, restCfg *rest.Config) (vpsie.Credentials, error) {
+	if cc.File != "" {
+		return vpsie.CredentialsFromFile(cc.File)
+	}
+	kube, err := kubernetes.NewForConfig(restCfg)
+	if err != nil {
+		return vpsie.Credentials{}, fmt.Errorf("creating kubernetes client for credentials: %w", err)
+	}
+	return vpsie.CredentialsFromSecret(ctx, kube, cc.SecretNamespace, cc.SecretName)
+}
+
+// VPSieOptions maps the config onto the VPSie client's options. Empty
+// dialect fields keep the shape's defaults; a url in the credentials Secret
+// (the earlier autoscaler's only address setting) is used when baseURL is empty.
+func VPSieOptions(cfg *config.Config, creds vpsie.Credentials, log *slog.Logger) vpsie.Options {
+	v := cfg.VPSie
+	o := vpsie.Options{
+		Shape:          vpsie.ShapeA,
+		BaseURL:        v.BaseURL,
+		LoginPath:      v.LoginPath,
+		LoginEncoding:  vpsie.LoginEncoding(v.LoginEncoding),
+		Credentials:    creds,
+		CACertFile:     v.CAFile,
+		AllowPlainHTTP: v.AllowInsecureHTTP,
+		Timeout:        v.Timeout,
+		RefreshBefore:  v.TokenRefreshBefore,
+		RateLimit:      float64(v.RateLimitPerMinute),
+		Breaker: vpsie.BreakerPolicy{
+			ConsecutiveFailures: uint32(v.CircuitBreaker.FailureThreshold),
+			OpenTimeout:         v.CircuitBreaker.OpenTimeout,
+		},
+		Registerer: ctrlmetrics.Registry,
+		Logger:     log.With("component", "vpsie-client"),
+	}
+	if v.APIShape == config.APIShapeB {
+		o.Shape = vpsie.ShapeB
+	}
+	if o.BaseURL == "" {
+		o.BaseURL = creds.URL
+	}
+	switch v.AuthHeader {
+	case config.AuthHeaderBearer:
+		o.AuthHeader = vpsie.AuthBearer
+	case config.AuthHeaderVPSieAuth:
+		o.AuthHeader = vpsie.AuthVpsieAuth
+	}
+	return o
 }
 
 // workerStopTimeout leaves a third of the graceful shutdown for the manager

@@ -12,14 +12,20 @@ import (
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
-	"sigs.k8s.io/controller-runtime/pkg/manager"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
+	"github.com/vpsie/vpsie-autoscaler/activities"
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/nodegroup"
+	"github.com/vpsie/vpsie-autoscaler/internal/controller/vpsienode"
+	"github.com/vpsie/vpsie-autoscaler/internal/temporalworker"
 )
+
+// eventSource names the autoscaler in Kubernetes events.
+const eventSource = "vpsie-autoscaler"
 
 // controller is what every controller of the operator implements, so the
 // list in controllers() is the one place that says what runs.
@@ -33,10 +39,16 @@ type controller interface {
 type Deps struct {
 	RestConfig *rest.Config
 	Temporal   sdkclient.Client
-	// Worker runs the Temporal worker; it must not need leader election.
-	Worker manager.Runnable
+	// VPSie is the VPSie client the activities use, built with its own
+	// retries off (Temporal's retry policy is the one retry layer).
+	VPSie activities.VPSieAPI
+	// Worker configures the Temporal worker; its task queue comes from config.
+	Worker temporalworker.Options
 	Logger logr.Logger
 	Clock  clock.Clock
+	// ManagerOptions, if set, adjusts the manager's options (tests running
+	// several operators in one process skip controller-name validation).
+	ManagerOptions func(*ctrl.Options)
 }
 
 // Operator is the assembled process.
@@ -49,11 +61,15 @@ func New(ctx context.Context, cfg *config.Config, d Deps) (*Operator, error) {
 	if d.Clock == nil {
 		d.Clock = clock.RealClock{}
 	}
-	mgr, err := ctrl.NewManager(d.RestConfig, managerOptions(cfg, d.Logger))
+	opts := managerOptions(cfg, d.Logger)
+	if d.ManagerOptions != nil {
+		d.ManagerOptions(&opts)
+	}
+	mgr, err := ctrl.NewManager(d.RestConfig, opts)
 	if err != nil {
 		return nil, fmt.Errorf("creating manager: %w", err)
 	}
-	cs, err := controllers(mgr, d)
+	cs, err := controllers(mgr, cfg, d)
 	if err != nil {
 		return nil, err
 	}
@@ -62,10 +78,12 @@ func New(ctx context.Context, cfg *config.Config, d Deps) (*Operator, error) {
 			return nil, fmt.Errorf("registering controller %s: %w", c.Name(), err)
 		}
 	}
-	if d.Worker != nil {
-		if err := mgr.Add(d.Worker); err != nil {
-			return nil, fmt.Errorf("adding temporal worker: %w", err)
-		}
+	w, err := newWorker(cfg, d)
+	if err != nil {
+		return nil, err
+	}
+	if err := mgr.Add(w); err != nil {
+		return nil, fmt.Errorf("adding temporal worker: %w", err)
 	}
 	if err := addProbes(mgr, d.Temporal); err != nil {
 		return nil, err
@@ -99,14 +117,39 @@ func managerOptions(cfg *config.Config, log logr.Logger) ctrl.Options {
 	}
 }
 
-func controllers(mgr ctrl.Manager, d Deps) ([]controller, error) {
+// controllers is the one list of what the operator runs.
+func controllers(mgr ctrl.Manager, cfg *config.Config, d Deps) ([]controller, error) {
 	m, err := nodegroup.NewMetrics(ctrlmetrics.Registry)
 	if err != nil {
 		return nil, err
 	}
 	return []controller{
 		nodegroup.NewController(mgr.GetClient(), d.Clock, m),
+		vpsienode.NewController(mgr.GetClient(), d.Temporal, cfg.Temporal.TaskQueue, mgr.GetEventRecorder(eventSource)),
 	}, nil
+}
+
+// newWorker builds the Temporal worker with every activity dependency. The
+// Kubernetes activities use an uncached client: they write after reading and
+// must not act on a stale cache.
+func newWorker(cfg *config.Config, d Deps) (*temporalworker.Worker, error) {
+	kube, err := client.New(d.RestConfig, client.Options{Scheme: NewScheme()})
+	if err != nil {
+		return nil, fmt.Errorf("creating kubernetes client for activities: %w", err)
+	}
+	o := d.Worker
+	o.TaskQueue = cfg.Temporal.TaskQueue
+	return temporalworker.New(d.Temporal, o, activities.Set{
+		Kube:  &activities.Kube{Client: kube, Clock: d.Clock},
+		VPSie: vpsieActivities(d.VPSie),
+	}), nil
+}
+
+func vpsieActivities(api activities.VPSieAPI) *activities.VPSie {
+	if api == nil {
+		return nil
+	}
+	return &activities.VPSie{API: api}
 }
 
 // addProbes: /healthz says the process is alive; /readyz also needs Temporal,

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/server/temporaltest"
 	coordinationv1 "k8s.io/api/coordination/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
 
 	"github.com/vpsie/vpsie-autoscaler/activities"
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
@@ -30,26 +32,8 @@ import (
 func TestOperatorRunsLeaderElectedWithProbesMetricsAndWorker(t *testing.T) {
 	env := needKube(t)
 	ns := newNamespace(t, env.Client)
-	ts := temporaltest.NewServer(temporaltest.WithT(t))
-	cfg := operatorConfig(t, ns)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	tc, err := temporalclient.Dial(ctx, temporalclient.Options{Address: ts.GetFrontendHostPort(), Namespace: ts.GetDefaultNamespace(), Logger: log})
-	if err != nil {
-		t.Fatalf("dialing temporal: %v", err)
-	}
-	defer tc.Close()
-	op, err := operator.New(ctx, cfg, operator.Deps{
-		RestConfig: env.Config, Temporal: tc, Logger: logr.FromSlogHandler(log.Handler()),
-		Worker: temporalworker.New(tc, temporalworker.Options{TaskQueue: cfg.Temporal.TaskQueue, Identity: "op-it", Logger: log}, activities.Set{}),
-	})
-	if err != nil {
-		t.Fatalf("building operator: %v", err)
-	}
-	stopped := make(chan error, 1)
-	go func() { stopped <- op.Start(ctx) }()
+	op := startOperator(t, ns, nil)
+	cfg, ctx := op.cfg, context.Background()
 
 	if err := env.Client.Create(ctx, validNodeGroup(ns, "metered")); err != nil {
 		t.Fatal(err)
@@ -63,7 +47,7 @@ func TestOperatorRunsLeaderElectedWithProbesMetricsAndWorker(t *testing.T) {
 			fmt.Sprintf(`vpsie_autoscaler_nodegroup_nodes{kind="min",namespace=%q,nodegroup="metered"} 1`, ns))
 	})
 
-	run, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "op-it-ping", TaskQueue: cfg.Temporal.TaskQueue},
+	run, err := op.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "op-it-ping", TaskQueue: cfg.Temporal.TaskQueue},
 		contract.PingWorkflow, contract.PingInput{Message: "hi"})
 	if err != nil {
 		t.Fatal(err)
@@ -73,18 +57,67 @@ func TestOperatorRunsLeaderElectedWithProbesMetricsAndWorker(t *testing.T) {
 		t.Fatalf("ping through the operator's worker = %+v, %v", res, err)
 	}
 
-	cancel() // what SIGTERM does through ctrl.SetupSignalHandler
-	select {
-	case err := <-stopped:
-		if err != nil {
-			t.Fatalf("operator stopped with %v", err)
-		}
-	case <-time.After(45 * time.Second):
-		t.Fatal("operator did not stop within 45s of cancellation")
+	if err := op.stop(); err != nil { // what SIGTERM does through ctrl.SetupSignalHandler
+		t.Fatal(err)
 	}
-	if err := leaseHolder(context.Background(), ns, cfg.Controller.LeaderElectionID, false); err != nil {
+	if err := leaseHolder(ctx, ns, cfg.Controller.LeaderElectionID, false); err != nil {
 		t.Errorf("lease not released on shutdown: %v", err)
 	}
+}
+
+// runningOperator is an operator started by a test.
+type runningOperator struct {
+	cfg      *config.Config
+	temporal client.Client
+	stop     func() error
+}
+
+// startOperator runs the operator in namespace ns against a fresh in-process
+// Temporal server; api may be nil when the test needs no VPSie activities.
+func startOperator(t *testing.T, ns string, api activities.VPSieAPI) *runningOperator {
+	t.Helper()
+	env := needKube(t)
+	ts := temporaltest.NewServer(temporaltest.WithT(t))
+	cfg := operatorConfig(t, ns)
+	ctx, cancel := context.WithCancel(context.Background())
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	tc, err := temporalclient.Dial(ctx, temporalclient.Options{Address: ts.GetFrontendHostPort(), Namespace: ts.GetDefaultNamespace(), Logger: log})
+	if err != nil {
+		t.Fatalf("dialing temporal: %v", err)
+	}
+	op, err := operator.New(ctx, cfg, operator.Deps{
+		RestConfig: env.Config, Temporal: tc, VPSie: api, Logger: logr.FromSlogHandler(log.Handler()),
+		Worker:         temporalworker.Options{Identity: "op-it", Logger: log},
+		ManagerOptions: func(o *ctrl.Options) { o.Controller.SkipNameValidation = ptrTo(true) },
+	})
+	if err != nil {
+		t.Fatalf("building operator: %v", err)
+	}
+	stopped := make(chan error, 1)
+	go func() { stopped <- op.Start(ctx) }()
+	var once sync.Once
+	var stopErr error
+	stop := func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-stopped:
+				if err != nil {
+					stopErr = fmt.Errorf("operator stopped with %w", err)
+				}
+			case <-time.After(45 * time.Second):
+				stopErr = fmt.Errorf("operator did not stop within 45s of cancellation")
+			}
+			tc.Close()
+		})
+		return stopErr
+	}
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return &runningOperator{cfg: cfg, temporal: tc, stop: stop}
 }
 
 func operatorConfig(t *testing.T, ns string) *config.Config {

@@ -1,0 +1,123 @@
+package integration
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
+)
+
+// startSimulator serves a VPSie simulator over real HTTP on loopback and
+// returns it with a client configured as the autoscaler configures its own.
+func startSimulator(t *testing.T) (*vpsiesim.Simulator, *vpsie.Client) {
+	t.Helper()
+	cfg := vpsiesim.DefaultConfig()
+	cfg.BootDelay, cfg.DeleteDelay, cfg.TickInterval = 200*time.Millisecond, 500*time.Millisecond, 50*time.Millisecond
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	sim, err := vpsiesim.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sim.Handler())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = sim.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done; srv.Close() })
+	c, err := vpsie.New(vpsie.Options{
+		BaseURL: srv.URL + vpsieapi.PrefixA, AllowPlainHTTP: true,
+		Credentials: vpsie.Credentials{ClientID: cfg.ClientID, ClientSecret: vpsie.Secret(cfg.ClientSecret)},
+		RateLimit:   60000, RateBurst: 100, Logger: cfg.Logger,
+	}, vpsie.WithoutRetries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sim, c
+}
+
+func TestDeletingAVPSieNodeTerminatesItsVPSBeforeTheObjectGoes(t *testing.T) {
+	env := needKube(t)
+	c := env.Client
+	ns := newNamespace(t, c)
+	sim, api := startSimulator(t)
+	ctx := context.Background()
+
+	recorded, err := api.CreateVM(ctx, vpsie.CreateVMRequest{Hostname: "term-recorded", OfferingID: "std-2c-4g",
+		DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64", Tags: []string{"cluster:it"}})
+	if err != nil {
+		t.Fatalf("creating vm: %v", err)
+	}
+	// A VPS whose create was never recorded on its VPSieNode (crash between
+	// create and record): termination must find it by hostname.
+	if _, err := api.CreateVM(ctx, vpsie.CreateVMRequest{Hostname: "term-lost", OfferingID: "std-2c-4g",
+		DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64"}); err != nil {
+		t.Fatalf("creating vm: %v", err)
+	}
+	startOperator(t, ns, api)
+
+	memberNode(t, c, ns, "g", "term-recorded", v1alpha1.PhaseReady, nil)
+	setVPSID(t, ns, "term-recorded", recorded.Identifier)
+	memberNode(t, c, ns, "g", "term-lost", v1alpha1.PhaseProvisioning, nil)
+	setVPSID(t, ns, "term-lost", "")
+
+	for _, name := range []string{"term-recorded", "term-lost"} {
+		eventually(t, "finalizer added to "+name, func() error {
+			var vn v1alpha1.VPSieNode
+			if err := c.Get(ctx, keyOf(ns, name), &vn); err != nil {
+				return err
+			}
+			if !controllerutil.ContainsFinalizer(&vn, v1alpha1.FinalizerVPSTermination) {
+				return fmt.Errorf("no finalizer on %s", name)
+			}
+			return nil
+		})
+		var vn v1alpha1.VPSieNode
+		if err := c.Get(ctx, keyOf(ns, name), &vn); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Delete(ctx, &vn); err != nil {
+			t.Fatal(err)
+		}
+		// While the VPS still exists the object must stay.
+		if len(sim.Snapshot().VMsByHostname(name)) == 1 {
+			if err := c.Get(ctx, keyOf(ns, name), &vn); err != nil {
+				t.Fatalf("vpsienode %s went before its vps: %v", name, err)
+			}
+		}
+	}
+	for _, name := range []string{"term-recorded", "term-lost"} {
+		eventually(t, "vpsienode "+name+" gone", func() error {
+			var vn v1alpha1.VPSieNode
+			err := c.Get(ctx, keyOf(ns, name), &vn)
+			if apierrors.IsNotFound(err) {
+				return nil
+			}
+			return fmt.Errorf("still there (phase %s): %v", vn.Status.Phase, err)
+		})
+		if vms := sim.Snapshot().VMsByHostname(name); len(vms) != 0 {
+			t.Errorf("vps %s still exists after its vpsienode went: %+v", name, vms)
+		}
+	}
+}
+
+func setVPSID(t *testing.T, ns, name, id string) {
+	t.Helper()
+	var vn v1alpha1.VPSieNode
+	if err := kube.Client.Get(context.Background(), keyOf(ns, name), &vn); err != nil {
+		t.Fatal(err)
+	}
+	vn.Status.VPSID = id
+	if err := kube.Client.Status().Update(context.Background(), &vn); err != nil {
+		t.Fatal(err)
+	}
+}
