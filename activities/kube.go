@@ -1,0 +1,92 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/retry"
+	"k8s.io/utils/clock"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
+)
+
+// Kube holds the activities that write Kubernetes objects.
+type Kube struct {
+	Client client.Client
+	Clock  clock.Clock
+}
+
+// SetVPSieNodePhase records a VPSieNode's phase and last error. A VPSieNode
+// that no longer exists has nothing left to record, which is success.
+func (k *Kube) SetVPSieNodePhase(ctx context.Context, in contract.SetVPSieNodePhaseInput) error {
+	phase := v1alpha1.VPSieNodePhase(in.Phase)
+	if !v1alpha1.IsKnownPhase(phase) {
+		return nonRetryable(fmt.Sprintf("unknown vpsienode phase %q", in.Phase))
+	}
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		vn := &v1alpha1.VPSieNode{}
+		if err := k.Client.Get(ctx, client.ObjectKey{Namespace: in.Namespace, Name: in.Name}, vn); err != nil {
+			return err
+		}
+		base := vn.DeepCopy()
+		vn.Status.Phase = phase
+		if in.LastError != "" {
+			vn.Status.LastError = truncate(in.LastError, 1024)
+		}
+		if leavingPhase(phase) && vn.Status.TerminatingAt == nil {
+			now := k.now()
+			vn.Status.TerminatingAt = &now
+		}
+		return k.Client.Status().Patch(ctx, vn, client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{}))
+	})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("setting vpsienode %s/%s phase %s: %w", in.Namespace, in.Name, phase, err)
+	}
+	return nil
+}
+
+// ReleaseVPSieNode removes the termination finalizer once the VPS is gone,
+// letting Kubernetes delete the object.
+func (k *Kube) ReleaseVPSieNode(ctx context.Context, in contract.VPSieNodeRef) error {
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		vn := &v1alpha1.VPSieNode{}
+		if err := k.Client.Get(ctx, client.ObjectKey{Namespace: in.Namespace, Name: in.Name}, vn); err != nil {
+			return err
+		}
+		base := vn.DeepCopy()
+		if !controllerutil.RemoveFinalizer(vn, v1alpha1.FinalizerVPSTermination) {
+			return nil
+		}
+		return k.Client.Patch(ctx, vn, client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{}))
+	})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("releasing vpsienode %s/%s: %w", in.Namespace, in.Name, err)
+	}
+	return nil
+}
+
+func (k *Kube) now() (t metav1.Time) {
+	if k.Clock == nil {
+		return metav1.Now()
+	}
+	return metav1.NewTime(k.Clock.Now())
+}
+
+func leavingPhase(p v1alpha1.VPSieNodePhase) bool {
+	return p == v1alpha1.PhaseTerminating || p == v1alpha1.PhaseDeleting
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-3] + "..."
+}
