@@ -8,6 +8,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -100,10 +101,9 @@ func memberNode(t *testing.T, c client.Client, ns, ng, name string, phase v1alph
 	if err := c.Create(ctx, vn); err != nil {
 		t.Fatalf("creating vpsienode %s: %v", name, err)
 	}
-	vn.Status = v1alpha1.VPSieNodeStatus{Phase: phase, VPSID: "vps-" + name, NodeName: name}
-	if err := c.Status().Update(ctx, vn); err != nil {
-		t.Fatalf("setting vpsienode %s status: %v", name, err)
-	}
+	updateVPSieNodeStatus(t, ns, name, func(st *v1alpha1.VPSieNodeStatus) {
+		*st = v1alpha1.VPSieNodeStatus{Phase: phase, VPSID: "vps-" + name, NodeName: name}
+	})
 	if ready == nil {
 		return
 	}
@@ -129,4 +129,21 @@ func setNode(t *testing.T, c client.Client, ng, name string, ready bool) {
 		t.Fatalf("setting node %s status: %v", name, err)
 	}
 	t.Cleanup(func() { _ = c.Delete(context.Background(), n) })
+}
+
+// updateVPSieNodeStatus writes status as a workflow activity would, re-reading
+// on conflict because a running controller may be adding its finalizer.
+func updateVPSieNodeStatus(t *testing.T, ns, name string, mutate func(*v1alpha1.VPSieNodeStatus)) {
+	t.Helper()
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		var vn v1alpha1.VPSieNode
+		if err := kube.Client.Get(context.Background(), keyOf(ns, name), &vn); err != nil {
+			return err
+		}
+		mutate(&vn.Status)
+		return kube.Client.Status().Update(context.Background(), &vn)
+	})
+	if err != nil {
+		t.Fatalf("setting vpsienode %s status: %v", name, err)
+	}
 }

@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/worker"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
@@ -16,6 +18,8 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
+	"github.com/vpsie/vpsie-autoscaler/workflows"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
 // startSimulator serves a VPSie simulator over real HTTP on loopback and
@@ -63,7 +67,7 @@ func TestDeletingAVPSieNodeTerminatesItsVPSBeforeTheObjectGoes(t *testing.T) {
 		DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64"}); err != nil {
 		t.Fatalf("creating vm: %v", err)
 	}
-	startOperator(t, ns, api)
+	op := startOperator(t, ns, api)
 
 	memberNode(t, c, ns, "g", "term-recorded", v1alpha1.PhaseReady, nil)
 	setVPSID(t, ns, "term-recorded", recorded.Identifier)
@@ -108,16 +112,29 @@ func TestDeletingAVPSieNodeTerminatesItsVPSBeforeTheObjectGoes(t *testing.T) {
 			t.Errorf("vps %s still exists after its vpsienode went: %+v", name, vms)
 		}
 	}
+	if creates := sim.Snapshot().CallCount(vpsiesim.OpCreateVM); creates != 2 {
+		t.Errorf("simulator saw %d creates, want only the test's 2", creates)
+	}
+
+	id := contract.TerminateWorkflowID(ns, "term-recorded")
+	history := fetchTemporalHistory(ctx, t, op.temporal, id, "")
+	replayer := worker.NewWorkflowReplayer()
+	workflows.Register(replayer)
+	if err := replayer.ReplayWorkflowHistory(nil, history); err != nil {
+		t.Errorf("replaying the fresh terminate history: %v", err)
+	}
+	if *updateTerminateHistory {
+		writeTemporalHistory(t, terminateHistoryFile, history)
+	}
 }
+
+// Regenerate with: go test ./test/integration -run TestDeletingAVPSieNode -update-terminate-history
+var updateTerminateHistory = flag.Bool("update-terminate-history", false,
+	"record the TerminateVPSieNode history into workflows/testdata/terminate_history_v1.json")
+
+const terminateHistoryFile = "../../workflows/testdata/terminate_history_v1.json"
 
 func setVPSID(t *testing.T, ns, name, id string) {
 	t.Helper()
-	var vn v1alpha1.VPSieNode
-	if err := kube.Client.Get(context.Background(), keyOf(ns, name), &vn); err != nil {
-		t.Fatal(err)
-	}
-	vn.Status.VPSID = id
-	if err := kube.Client.Status().Update(context.Background(), &vn); err != nil {
-		t.Fatal(err)
-	}
+	updateVPSieNodeStatus(t, ns, name, func(st *v1alpha1.VPSieNodeStatus) { st.VPSID = id })
 }

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Local mode: the whole product on one machine, on 127.0.0.1.
+#   local cluster (etcd, kube-apiserver, controller-manager, scheduler, kwok)
+#   -> embedded Temporal server (SQLite in .local/temporal.db) with its Web UI on :8233
+#   -> VPSie simulator (HTTPS :8444, registers Nodes for running VMs)
+#   -> CRDs, the simulator's credentials Secret and an example NodeGroup
+#   -> the autoscaler (config/local.yaml)
+# Ctrl-C (or SIGTERM) stops everything it started.
+#
+# Usage: hack/dev.sh           run until interrupted
+#        hack/dev.sh --check   bring everything up, verify it end to end, stop (CI smoke test)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+BIN="$ROOT/bin"
+LOCAL="$ROOT/.local"
+LOGS="$LOCAL/logs"
+export KUBECONFIG="$LOCAL/kubeconfig"
+KUBECTL=("$BIN/k8s/kubectl" --kubeconfig "$KUBECONFIG")
+SIM_ADDR="${VPSIE_SIM_ADDR:-127.0.0.1:8444}"
+SIM_CA="$LOCAL/vpsie-sim-ca.pem"
+CHECK=false
+case "${1:-}" in
+"") ;;
+--check) CHECK=true ;;
+-h | --help)
+	sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	exit 0
+	;;
+*)
+	echo "unknown argument: $1 (try --help)" >&2
+	exit 2
+	;;
+esac
+
+PIDS=()
+log() { printf '\033[1m== dev: %s\033[0m\n' "$*"; }
+
+cleanup() {
+	local code=$?
+	trap - EXIT INT TERM
+	log "stopping"
+	# Reverse start order: the autoscaler drains its worker while Temporal is still up.
+	for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+		kill -TERM "${PIDS[i]}" 2>/dev/null || true
+		wait "${PIDS[i]}" 2>/dev/null || true
+	done
+	hack/local-cluster/down.sh >/dev/null 2>&1 || true
+	log "stopped (logs in $LOGS)"
+	exit "$code"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# wait_for runs a probe command until it succeeds or the timeout passes.
+wait_for() {
+	local what=$1 timeout=$2
+	shift 2
+	local deadline=$((SECONDS + timeout))
+	until "$@" >/dev/null 2>&1; do
+		if ((SECONDS > deadline)); then
+			echo "dev: $what not ready after ${timeout}s; see $LOGS" >&2
+			return 1
+		fi
+		sleep 0.5
+	done
+}
+
+start() { # start NAME CMD...: run in the background, logging to $LOGS/NAME.log
+	local name=$1
+	shift
+	"$@" >"$LOGS/$name.log" 2>&1 &
+	PIDS+=($!)
+}
+
+mkdir -p "$LOGS"
+log "building binaries"
+hack/local-cluster/build.sh >"$LOGS/build.log" 2>&1 || { cat "$LOGS/build.log"; exit 1; }
+go build -o "$BIN/" ./cmd/autoscaler ./cmd/vpsie-sim ./cmd/temporal-dev
+
+log "starting the local cluster"
+hack/local-cluster/up.sh --background >"$LOGS/cluster.log" 2>&1 || { cat "$LOGS/cluster.log"; exit 1; }
+
+log "starting Temporal (gRPC 127.0.0.1:7233, Web UI http://127.0.0.1:8233)"
+start temporal "$BIN/temporal-dev" --db-file "$LOCAL/temporal.db" --ip 127.0.0.1 --port 7233 --ui-port 8233
+wait_for "Temporal Web UI" 120 curl -fsS http://127.0.0.1:8233/
+
+log "starting the VPSie simulator (https://$SIM_ADDR)"
+start vpsie-sim "$BIN/vpsie-sim" --listen "$SIM_ADDR" --tls-self-signed --tls-ca-out "$SIM_CA" \
+	--state "$LOCAL/vpsie-sim.json" --kubeconfig "$KUBECONFIG" --boot-delay 20s
+wait_for "VPSie simulator" 60 curl -fsS --cacert "$SIM_CA" "https://$SIM_ADDR/admin/state"
+
+log "applying CRDs, credentials and the example NodeGroup"
+"${KUBECTL[@]}" apply -f deploy/crds/ >/dev/null
+"${KUBECTL[@]}" wait --for condition=established --timeout=60s crd/nodegroups.autoscaler.vpsie.com crd/vpsienodes.autoscaler.vpsie.com >/dev/null
+"${KUBECTL[@]}" -n kube-system create secret generic vpsie-secret \
+	--from-literal=clientId=sim-client --from-literal=clientSecret=sim-secret \
+	--from-literal=url="https://$SIM_ADDR/v2" --dry-run=client -o yaml | "${KUBECTL[@]}" apply -f - >/dev/null
+"${KUBECTL[@]}" apply -f deploy/examples/nodegroup.yaml >/dev/null
+
+log "starting the autoscaler (metrics :8080, probes :8081)"
+start autoscaler "$BIN/autoscaler" --config config/local.yaml
+wait_for "autoscaler readiness" 90 curl -fsS http://127.0.0.1:8081/readyz
+
+cat <<EOF
+
+  Local mode is up. In another terminal:
+
+    export KUBECONFIG=$KUBECONFIG
+    bin/k8s/kubectl get nodegroups,vpsienodes -A
+    bin/k8s/kubectl get nodes
+    open http://127.0.0.1:8233                                   # Temporal Web UI
+    curl -s --cacert $SIM_CA https://$SIM_ADDR/admin/state       # what the simulator holds
+    curl -s http://127.0.0.1:8080/metrics | grep vpsie_autoscaler_
+
+  Logs: $LOGS/*.log   Stop: Ctrl-C
+
+EOF
+
+if $CHECK; then
+	log "checking"
+	wait_for "NodeGroup status from the controller" 60 bash -c \
+		"[[ \$('${KUBECTL[*]}' -n kube-system get nodegroup general -o jsonpath='{.status.observedGeneration}') == 1 ]]"
+	"${KUBECTL[@]}" -n kube-system get nodegroup general
+	curl -fsS http://127.0.0.1:8080/metrics | grep -q 'vpsie_autoscaler_nodegroup_nodes{kind="min",namespace="kube-system",nodegroup="general"} 1'
+	curl -fsS http://127.0.0.1:8233/api/v1/namespaces >/dev/null
+	log "check passed"
+	exit 0
+fi
+
+tail -n +1 -f "$LOGS/autoscaler.log" &
+PIDS+=($!)
+# Stay up until Ctrl-C, or until any component exits (then stop the rest).
+wait -n "${PIDS[@]}"
+echo "dev: a component exited; see $LOGS" >&2
+exit 1
