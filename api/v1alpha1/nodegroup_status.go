@@ -106,7 +106,3 @@ type NodeGroupList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []NodeGroup `json:"items"`
 }
-
-func init() {
-	SchemeBuilder.Register(&NodeGroup{}, &NodeGroupList{})
-}

@@ -139,7 +139,3 @@ type VPSieNodeList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []VPSieNode `json:"items"`
 }
-
-func init() {
-	SchemeBuilder.Register(&VPSieNode{}, &VPSieNodeList{})
-}

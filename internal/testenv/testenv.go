@@ -89,7 +89,14 @@ func (e *Env) Stop() error { return e.env.Stop() }
 
 // Kubectl runs kubectl against the control plane and returns its stdout.
 func (e *Env) Kubectl(args ...string) (string, error) {
-	k := e.env.ControlPlane.KubeCtl()
+	user, err := e.env.ControlPlane.AddUser(envtest.User{Name: "kubectl-admin", Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		return "", fmt.Errorf("adding kubectl user: %w", err)
+	}
+	k, err := user.Kubectl()
+	if err != nil {
+		return "", fmt.Errorf("configuring kubectl: %w", err)
+	}
 	stdout, stderr, err := k.Run(args...)
 	if err != nil {
 		errText, _ := readAll(stderr)

@@ -67,7 +67,7 @@ func TestCIRunsTheReadmeTestCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile("(?m)^(make \\S+)\\s+# what CI runs").FindSubmatch(readme)
+	m := regexp.MustCompile(`(?m)^(make \S+)\s+# what CI runs`).FindSubmatch(readme)
 	if m == nil {
 		t.Fatal("README does not name the test command as `make <target>  # what CI runs`")
 	}
