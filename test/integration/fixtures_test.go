@@ -53,16 +53,23 @@ func startManager(t *testing.T) {
 	if err != nil {
 		t.Fatalf("creating manager: %v", err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := nodegroup.NewController(mgr.GetClient(), clock.RealClock{}, nil).Register(ctx, mgr); err != nil {
+	if err := nodegroup.NewController(mgr.GetClient(), clock.RealClock{}, nil).Register(context.Background(), mgr); err != nil {
 		t.Fatalf("registering controller: %v", err)
 	}
+	runUntilCleanup(t, "manager", mgr.Start)
+}
+
+// runUntilCleanup runs start in the background and, when the test ends,
+// cancels it and reports an error it returned.
+func runUntilCleanup(t *testing.T, what string, start func(context.Context) error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- mgr.Start(ctx) }()
+	go func() { done <- start(ctx) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
-			t.Errorf("manager: %v", err)
+			t.Errorf("%s: %v", what, err)
 		}
 	})
 }

@@ -63,14 +63,21 @@ func TestTemporalPing(t *testing.T) {
 		t.Errorf("result = %+v, want %+v", got, want)
 	}
 
-	history := fetchTemporalHistory(ctx, t, c, run.GetID(), run.GetRunID())
+	checkTemporalHistory(ctx, t, c, run.GetID(), run.GetRunID(), *updatePingHistory, pingHistoryFile)
+}
+
+// checkTemporalHistory replays a run's fresh history against today's
+// workflow code and, when update is set, records it as a replay fixture.
+func checkTemporalHistory(ctx context.Context, t *testing.T, c client.Client, id, runID string, update bool, file string) {
+	t.Helper()
+	history := fetchTemporalHistory(ctx, t, c, id, runID)
 	replayer := worker.NewWorkflowReplayer()
 	workflows.Register(replayer)
 	if err := replayer.ReplayWorkflowHistory(nil, history); err != nil {
-		t.Errorf("replaying the fresh history: %v", err)
+		t.Errorf("replaying the fresh history of %s: %v", id, err)
 	}
-	if *updatePingHistory {
-		writeTemporalHistory(t, pingHistoryFile, history)
+	if update {
+		writeTemporalHistory(t, file, history)
 	}
 }
 
@@ -108,13 +115,5 @@ func writeTemporalHistory(t *testing.T, path string, history *historypb.History)
 // runTemporalWorker runs w as the manager would and stops it when the test ends.
 func runTemporalWorker(t *testing.T, w *temporalworker.Worker) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- w.Start(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("worker: %v", err)
-		}
-	})
+	runUntilCleanup(t, "worker", w.Start)
 }

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/worker"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
@@ -18,7 +17,6 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
-	"github.com/vpsie/vpsie-autoscaler/workflows"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
@@ -116,16 +114,8 @@ func TestDeletingAVPSieNodeTerminatesItsVPSBeforeTheObjectGoes(t *testing.T) {
 		t.Errorf("simulator saw %d creates, want only the test's 2", creates)
 	}
 
-	id := contract.TerminateWorkflowID(ns, "term-recorded")
-	history := fetchTemporalHistory(ctx, t, op.temporal, id, "")
-	replayer := worker.NewWorkflowReplayer()
-	workflows.Register(replayer)
-	if err := replayer.ReplayWorkflowHistory(nil, history); err != nil {
-		t.Errorf("replaying the fresh terminate history: %v", err)
-	}
-	if *updateTerminateHistory {
-		writeTemporalHistory(t, terminateHistoryFile, history)
-	}
+	checkTemporalHistory(ctx, t, op.temporal, contract.TerminateWorkflowID(ns, "term-recorded"), "",
+		*updateTerminateHistory, terminateHistoryFile)
 }
 
 // Regenerate with: go test ./test/integration -run TestDeletingAVPSieNode -update-terminate-history
