@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/go-logr/logr"
@@ -18,19 +19,21 @@ import (
 )
 
 func main() {
-	os.Exit(run())
+	os.Exit(run(os.Args[1:], os.LookupEnv, os.Stderr))
 }
 
-func run() int {
-	cfg, err := config.Load(os.Args[1:], os.LookupEnv)
+// run returns the exit code: 0 after a clean stop or --help, 2 for invalid
+// configuration (nothing was started), 1 for a failure while running.
+func run(args []string, lookupEnv func(string) (string, bool), stderr io.Writer) int {
+	cfg, err := config.Load(args, lookupEnv)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "invalid configuration:\n%v\n", err)
+		fmt.Fprintf(stderr, "invalid configuration:\n%v\n", err)
 		return 2
 	}
-	log := logging.NewLogger(cfg.Logging, os.Stderr)
+	log := logging.NewLogger(cfg.Logging, stderr)
 	ctrl.SetLogger(logr.FromSlogHandler(log.Handler()))
 	if err := operator.Run(ctrl.SetupSignalHandler(), cfg, log); err != nil {
 		log.Error("autoscaler stopped", "error", err)
