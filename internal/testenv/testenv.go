@@ -87,6 +87,20 @@ func Start() (*Env, error) {
 // Stop shuts the control plane down.
 func (e *Env) Stop() error { return e.env.Stop() }
 
+// WriteKubeconfig writes an admin kubeconfig for the control plane to path,
+// for tests that run the autoscaler as a separate process.
+func (e *Env) WriteKubeconfig(path string) error {
+	user, err := e.env.ControlPlane.AddUser(envtest.User{Name: "process-admin", Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		return fmt.Errorf("adding user: %w", err)
+	}
+	data, err := user.KubeConfig()
+	if err != nil {
+		return fmt.Errorf("rendering kubeconfig: %w", err)
+	}
+	return os.WriteFile(path, data, 0o600)
+}
+
 // Kubectl runs kubectl against the control plane and returns its stdout.
 func (e *Env) Kubectl(args ...string) (string, error) {
 	user, err := e.env.ControlPlane.AddUser(envtest.User{Name: "kubectl-admin", Groups: []string{"system:masters"}}, nil)

@@ -37,25 +37,22 @@ func TestLoginSendsAnAwkwardSecretIntact(t *testing.T) {
 }
 
 func TestWrongSecretIsUnauthorizedNotRetriedAndNotEchoed(t *testing.T) {
-	for _, shape := range shapes {
-		t.Run("shape "+shape.String(), func(t *testing.T) {
-			e := newEnv(t, envConfig{shape: shape, client: func(o *vpsie.Options) {
-				o.Credentials.ClientSecret = "wrong-" + awkwardSecret
-			}})
-			e.seen.add("wrong-" + awkwardSecret)
-			_, err := e.client.ListDatacenters(e.ctx())
-			e.check(err)
-			if !errors.Is(err, vpsie.ErrUnauthorized) || vpsie.IsRetryable(err) {
-				t.Fatalf("err = %v, want non-retryable unauthorized", err)
-			}
-			if strings.Contains(err.Error(), "invalid client credentials") {
-				t.Fatalf("login error keeps the server's message: %v", err)
-			}
-			if n := len(e.calls(vpsiesim.OpLogin)); n != 1 {
-				t.Fatalf("%d login calls, want 1", n)
-			}
-		})
-	}
+	inEachShape(t, envConfig{client: func(o *vpsie.Options) {
+		o.Credentials.ClientSecret = "wrong-" + awkwardSecret
+	}}, func(t *testing.T, e *env) {
+		e.seen.add("wrong-" + awkwardSecret)
+		_, err := e.client.ListDatacenters(e.ctx())
+		e.check(err)
+		if !errors.Is(err, vpsie.ErrUnauthorized) || vpsie.IsRetryable(err) {
+			t.Fatalf("err = %v, want non-retryable unauthorized", err)
+		}
+		if strings.Contains(err.Error(), "invalid client credentials") {
+			t.Fatalf("login error keeps the server's message: %v", err)
+		}
+		if n := len(e.calls(vpsiesim.OpLogin)); n != 1 {
+			t.Fatalf("%d login calls, want 1", n)
+		}
+	})
 }
 
 // After the server expires the token (its clock jumps), 50 concurrent callers all get a 401; they must share one

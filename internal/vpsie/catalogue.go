@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
 )
@@ -12,7 +13,7 @@ import (
 // ListOfferings lists plans with resources and monthly price; datacenterID "" lists every datacenter's.
 // Offerings bound to another datacenter are dropped client-side too, since the real API's filter is undocumented.
 func (c *Client) ListOfferings(ctx context.Context, datacenterID string) ([]Offering, error) {
-	r := request{method: http.MethodGet, route: c.routes.offerings, path: c.routes.offerings, idempotent: true}
+	r := catalogueRead(c.routes.offerings)
 	if datacenterID != "" {
 		r.query = url.Values{vpsieapi.QueryDatacenter: {datacenterID}}
 	}
@@ -23,44 +24,39 @@ func (c *Client) ListOfferings(ctx context.Context, datacenterID string) ([]Offe
 			r.form.Set("dcIdentifier", datacenterID)
 		}
 	}
-	wire, err := listAll[vpsieapi.Offering](ctx, c, r)
+	out, err := listAs(ctx, c, r, "offerings", offeringFromWire)
 	if err != nil {
-		return nil, fmt.Errorf("listing offerings: %w", err)
+		return nil, err
 	}
-	out := make([]Offering, 0, len(wire))
-	for _, w := range wire {
-		o := offeringFromWire(w)
-		if datacenterID == "" || o.DatacenterID == "" || o.DatacenterID == datacenterID {
-			out = append(out, o)
-		}
-	}
-	return out, nil
+	return slices.DeleteFunc(out, func(o Offering) bool {
+		return datacenterID != "" && o.DatacenterID != "" && o.DatacenterID != datacenterID
+	}), nil
 }
 
 // ListDatacenters lists the datacenters.
 func (c *Client) ListDatacenters(ctx context.Context) ([]Datacenter, error) {
-	r := request{method: http.MethodGet, route: c.routes.datacenters, path: c.routes.datacenters, idempotent: true}
-	wire, err := listAll[vpsieapi.Datacenter](ctx, c, r)
-	if err != nil {
-		return nil, fmt.Errorf("listing datacenters: %w", err)
-	}
-	out := make([]Datacenter, 0, len(wire))
-	for _, w := range wire {
-		out = append(out, datacenterFromWire(w))
-	}
-	return out, nil
+	return listAs(ctx, c, catalogueRead(c.routes.datacenters), "datacenters", datacenterFromWire)
 }
 
 // ListImages lists the operating-system images.
 func (c *Client) ListImages(ctx context.Context) ([]Image, error) {
-	r := request{method: http.MethodGet, route: c.routes.images, path: c.routes.images, idempotent: true}
-	wire, err := listAll[vpsieapi.Image](ctx, c, r)
+	return listAs(ctx, c, catalogueRead(c.routes.images), "images", imageFromWire)
+}
+
+// catalogueRead is a plain GET of a catalogue list: it changes nothing, so it is retryable.
+func catalogueRead(route string) request {
+	return request{method: http.MethodGet, route: route, path: route, idempotent: true}
+}
+
+// listAs fetches every page of r and converts each item from its wire form; what names the list in errors.
+func listAs[W, T any](ctx context.Context, c *Client, r request, what string, fromWire func(W) T) ([]T, error) {
+	wire, err := listAll[W](ctx, c, r)
 	if err != nil {
-		return nil, fmt.Errorf("listing images: %w", err)
+		return nil, fmt.Errorf("listing %s: %w", what, err)
 	}
-	out := make([]Image, 0, len(wire))
+	out := make([]T, 0, len(wire))
 	for _, w := range wire {
-		out = append(out, imageFromWire(w))
+		out = append(out, fromWire(w))
 	}
 	return out, nil
 }

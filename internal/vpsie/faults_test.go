@@ -16,72 +16,69 @@ func TestSequenceCompletesUnderTwentyPercentInjectedFaults(t *testing.T) {
 	// Fault-free the sequence takes 3 + 4n requests: login, offerings, n x (lookup, create, get), list, n deletes.
 	const ideal = 3 + 4*n
 	const bound = 2 * ideal
-	for _, shape := range shapes {
-		t.Run("shape "+shape.String(), func(t *testing.T) {
-			e := newEnv(t, envConfig{
-				shape: shape,
-				sim: func(c *vpsiesim.Config) {
-					c.Seed = 20
-					c.Faults.Default = vpsiesim.EndpointFaults{ErrorRate: 0.1, RateLimitRate: 0.1}
-				},
-				client: func(o *vpsie.Options) {
-					// A run of 4 failures has p = 0.0016 per call; 8 attempts keep the seeded run far from the edge.
-					o.Retry.MaxAttempts = 8
-				},
-			})
-			ctx := e.ctx()
-			tag := "cluster:faulty"
-			offerings, err := e.client.ListOfferings(ctx, "tor1")
-			e.must(err)
-			if len(offerings) == 0 {
-				t.Fatal("no offerings")
-			}
-			var vms []vpsie.VM
-			for i := range n {
-				req := createRequest(fmt.Sprintf("faulty-%d", i), tag)
-				vm, err := e.client.CreateVM(ctx, req)
-				e.must(err)
-				got, err := e.client.GetVM(ctx, vm.Identifier)
-				e.must(err)
-				if got.Hostname != req.Hostname {
-					t.Fatalf("get returned %s for %s", got.Hostname, req.Hostname)
-				}
-				vms = append(vms, vm)
-			}
-			listed, err := e.client.ListVMs(ctx, vpsie.VMFilter{Tags: []string{tag}})
-			e.must(err)
-			if len(listed) != n {
-				t.Fatalf("listed %d vms by tag, want %d", len(listed), n)
-			}
-			for _, vm := range vms {
-				e.must(e.client.DeleteVM(ctx, vm.Identifier))
-			}
-
-			st := e.sim.Snapshot()
-			if d := st.Duplicates(); len(d) > 0 {
-				t.Fatalf("hostnames created more than once: %v", d)
-			}
-			for _, vm := range st.VMsWithTag(tag) {
-				if vm.Status != vpsieapi.StatusDeleting {
-					t.Fatalf("orphan vm %s (%s) left %s", vm.Hostname, vm.Identifier, vm.Status)
-				}
-			}
-			eventually(t, "deleted vms gone", func() bool { return len(e.sim.Snapshot().VMsWithTag(tag)) == 0 })
-			total, failed := 0, 0
-			for _, c := range st.Calls {
-				total++
-				if c.Status == 429 || c.Status >= 500 {
-					failed++
-				}
-			}
-			t.Logf("shape %s: %d requests (%d failed by injection) for a %d-request sequence; bound %d",
-				shape, total, failed, ideal, bound)
-			if failed == 0 {
-				t.Fatal("no faults were injected: the test proves nothing")
-			}
-			if total > bound {
-				t.Fatalf("%d requests, over the bound of %d", total, bound)
-			}
-		})
+	cfg := envConfig{
+		sim: func(c *vpsiesim.Config) {
+			c.Seed = 20
+			c.Faults.Default = vpsiesim.EndpointFaults{ErrorRate: 0.1, RateLimitRate: 0.1}
+		},
+		client: func(o *vpsie.Options) {
+			// A run of 4 failures has p = 0.0016 per call; 8 attempts keep the seeded run far from the edge.
+			o.Retry.MaxAttempts = 8
+		},
 	}
+	inEachShape(t, cfg, func(t *testing.T, e *env) {
+		ctx := e.ctx()
+		tag := "cluster:faulty"
+		offerings, err := e.client.ListOfferings(ctx, "tor1")
+		e.must(err)
+		if len(offerings) == 0 {
+			t.Fatal("no offerings")
+		}
+		var vms []vpsie.VM
+		for i := range n {
+			req := createRequest(fmt.Sprintf("faulty-%d", i), tag)
+			vm, err := e.client.CreateVM(ctx, req)
+			e.must(err)
+			got, err := e.client.GetVM(ctx, vm.Identifier)
+			e.must(err)
+			if got.Hostname != req.Hostname {
+				t.Fatalf("get returned %s for %s", got.Hostname, req.Hostname)
+			}
+			vms = append(vms, vm)
+		}
+		listed, err := e.client.ListVMs(ctx, vpsie.VMFilter{Tags: []string{tag}})
+		e.must(err)
+		if len(listed) != n {
+			t.Fatalf("listed %d vms by tag, want %d", len(listed), n)
+		}
+		for _, vm := range vms {
+			e.must(e.client.DeleteVM(ctx, vm.Identifier))
+		}
+
+		st := e.sim.Snapshot()
+		if d := st.Duplicates(); len(d) > 0 {
+			t.Fatalf("hostnames created more than once: %v", d)
+		}
+		for _, vm := range st.VMsWithTag(tag) {
+			if vm.Status != vpsieapi.StatusDeleting {
+				t.Fatalf("orphan vm %s (%s) left %s", vm.Hostname, vm.Identifier, vm.Status)
+			}
+		}
+		eventually(t, "deleted vms gone", func() bool { return len(e.sim.Snapshot().VMsWithTag(tag)) == 0 })
+		total, failed := 0, 0
+		for _, c := range st.Calls {
+			total++
+			if c.Status == 429 || c.Status >= 500 {
+				failed++
+			}
+		}
+		t.Logf("shape %s: %d requests (%d failed by injection) for a %d-request sequence; bound %d",
+			e.opts.Shape, total, failed, ideal, bound)
+		if failed == 0 {
+			t.Fatal("no faults were injected: the test proves nothing")
+		}
+		if total > bound {
+			t.Fatalf("%d requests, over the bound of %d", total, bound)
+		}
+	})
 }

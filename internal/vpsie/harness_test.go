@@ -28,6 +28,16 @@ const awkwardSecret = "p&ss=w+rd% 20/?#ü密码 end"
 
 var shapes = []vpsie.Shape{vpsie.ShapeA, vpsie.ShapeB}
 
+// inEachShape runs test once per API shape, as a subtest with its own env built from cfg in that shape.
+func inEachShape(t *testing.T, cfg envConfig, test func(t *testing.T, e *env)) {
+	for _, shape := range shapes {
+		t.Run("shape "+shape.String(), func(t *testing.T) {
+			cfg.shape = shape
+			test(t, newEnv(t, cfg))
+		})
+	}
+}
+
 // env is one simulator behind a real TLS listener and one client talking to it, with the client's logs and
 // metrics captured. At cleanup it fails the test if the secret or any token issued appears in the logs, the
 // metrics or any error the test passed to env.errs.

@@ -9,38 +9,35 @@ import (
 )
 
 func TestMetricsUseRouteTemplatesAndKinds(t *testing.T) {
-	for _, shape := range shapes {
-		t.Run("shape "+shape.String(), func(t *testing.T) {
-			e := newEnv(t, envConfig{shape: shape})
-			ctx := e.ctx()
-			vm, err := e.client.CreateVM(ctx, createRequest("m-1"))
-			e.must(err)
-			_, err = e.client.GetVM(ctx, vm.Identifier)
-			e.must(err)
-			_, err = e.client.GetVM(ctx, "no-such-vm")
-			e.check(err)
-			e.must(e.client.DeleteVM(ctx, vm.Identifier))
+	inEachShape(t, envConfig{}, func(t *testing.T, e *env) {
+		ctx := e.ctx()
+		vm, err := e.client.CreateVM(ctx, createRequest("m-1"))
+		e.must(err)
+		_, err = e.client.GetVM(ctx, vm.Identifier)
+		e.must(err)
+		_, err = e.client.GetVM(ctx, "no-such-vm")
+		e.check(err)
+		e.must(e.client.DeleteVM(ctx, vm.Identifier))
 
-			text := e.metricsText()
-			for _, want := range []string{
-				`vpsie_autoscaler_vpsie_api_requests_total{code="200",endpoint="` + getRoute(shape) + `",method="GET"} 1`,
-				`vpsie_autoscaler_vpsie_api_requests_total{code="404",endpoint="` + getRoute(shape) + `",method="GET"} 1`,
-				`vpsie_autoscaler_vpsie_api_request_duration_seconds_count{endpoint="` + getRoute(shape) + `",method="GET"} 2`,
-				`vpsie_autoscaler_vpsie_api_errors_total{kind="not_found"} 1`,
-				`vpsie_autoscaler_vpsie_api_circuit_breaker_state 0`,
-				`vpsie_autoscaler_vpsie_api_rate_limited_total `,
-			} {
-				if !strings.Contains(text, want) {
-					t.Errorf("metrics lack %s", want)
-				}
+		text, route := e.metricsText(), getRoute(e.opts.Shape)
+		for _, want := range []string{
+			`vpsie_autoscaler_vpsie_api_requests_total{code="200",endpoint="` + route + `",method="GET"} 1`,
+			`vpsie_autoscaler_vpsie_api_requests_total{code="404",endpoint="` + route + `",method="GET"} 1`,
+			`vpsie_autoscaler_vpsie_api_request_duration_seconds_count{endpoint="` + route + `",method="GET"} 2`,
+			`vpsie_autoscaler_vpsie_api_errors_total{kind="not_found"} 1`,
+			`vpsie_autoscaler_vpsie_api_circuit_breaker_state 0`,
+			`vpsie_autoscaler_vpsie_api_rate_limited_total `,
+		} {
+			if !strings.Contains(text, want) {
+				t.Errorf("metrics lack %s", want)
 			}
-			// No label value may carry a concrete id: endpoints are templates.
-			idInLabel := regexp.MustCompile(`endpoint="[^"]*(` + regexp.QuoteMeta(vm.Identifier) + `|/\d+|no-such-vm)`)
-			if idInLabel.MatchString(text) {
-				t.Errorf("an endpoint label carries a concrete id:\n%s", text)
-			}
-		})
-	}
+		}
+		// No label value may carry a concrete id: endpoints are templates.
+		idInLabel := regexp.MustCompile(`endpoint="[^"]*(` + regexp.QuoteMeta(vm.Identifier) + `|/\d+|no-such-vm)`)
+		if idInLabel.MatchString(text) {
+			t.Errorf("an endpoint label carries a concrete id:\n%s", text)
+		}
+	})
 }
 
 func getRoute(shape vpsie.Shape) string {

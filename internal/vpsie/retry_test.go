@@ -126,15 +126,20 @@ func TestAmbiguousCreateFailureFindsTheVMInsteadOfPostingAgain(t *testing.T) {
 	}
 }
 
+// imagesFaultEnv is an env in shape whose image listing meets f from the start; client, if set, adjusts the
+// client's options.
+func imagesFaultEnv(t *testing.T, shape vpsie.Shape, f vpsiesim.EndpointFaults, client func(*vpsie.Options)) *env {
+	t.Helper()
+	return newEnv(t, envConfig{shape: shape, sim: faultAll(vpsiesim.OpListImages, f), client: client})
+}
+
 func TestRetryAfterIsHonoured(t *testing.T) {
-	e := newEnv(t, envConfig{
-		shape: vpsie.ShapeA,
-		sim:   faultAll(vpsiesim.OpListImages, vpsiesim.EndpointFaults{RateLimitRate: 1, RetryAfter: vpsiesim.Duration(time.Second)}),
-		client: func(o *vpsie.Options) {
+	e := imagesFaultEnv(t, vpsie.ShapeA,
+		vpsiesim.EndpointFaults{RateLimitRate: 1, RetryAfter: vpsiesim.Duration(time.Second)},
+		func(o *vpsie.Options) {
 			o.Retry = vpsie.DefaultRetryPolicy()
 			o.Retry.MaxAttempts = 2
-		},
-	})
+		})
 	ctx := e.ctx()
 	_, err := e.client.ListDatacenters(ctx) // log in outside the measured window
 	e.must(err)
@@ -152,13 +157,9 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 }
 
 func TestPerAttemptTimeoutIsATransientError(t *testing.T) {
-	e := newEnv(t, envConfig{
-		shape: vpsie.ShapeB,
-		sim:   faultAll(vpsiesim.OpListImages, vpsiesim.EndpointFaults{HangRate: 1}),
-		client: func(o *vpsie.Options) {
-			o.Timeout = 200 * time.Millisecond
-			noRetries(o)
-		},
+	e := imagesFaultEnv(t, vpsie.ShapeB, vpsiesim.EndpointFaults{HangRate: 1}, func(o *vpsie.Options) {
+		o.Timeout = 200 * time.Millisecond
+		noRetries(o)
 	})
 	_, err := e.client.ListImages(e.ctx())
 	e.check(err)
@@ -168,8 +169,7 @@ func TestPerAttemptTimeoutIsATransientError(t *testing.T) {
 }
 
 func TestCallerCancellationIsNotAnAPIError(t *testing.T) {
-	e := newEnv(t, envConfig{shape: vpsie.ShapeA,
-		sim: faultAll(vpsiesim.OpListImages, vpsiesim.EndpointFaults{HangRate: 1})})
+	e := imagesFaultEnv(t, vpsie.ShapeA, vpsiesim.EndpointFaults{HangRate: 1}, nil)
 	_, err := e.client.ListDatacenters(e.ctx())
 	e.must(err)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -182,13 +182,9 @@ func TestCallerCancellationIsNotAnAPIError(t *testing.T) {
 }
 
 func TestCircuitBreakerOpensOnTransientFailuresAndRecovers(t *testing.T) {
-	e := newEnv(t, envConfig{
-		shape: vpsie.ShapeA,
-		sim:   faultAll(vpsiesim.OpListImages, vpsiesim.EndpointFaults{ErrorRate: 1}),
-		client: func(o *vpsie.Options) {
-			noRetries(o)
-			o.Breaker = vpsie.BreakerPolicy{ConsecutiveFailures: 3, OpenTimeout: 300 * time.Millisecond}
-		},
+	e := imagesFaultEnv(t, vpsie.ShapeA, vpsiesim.EndpointFaults{ErrorRate: 1}, func(o *vpsie.Options) {
+		noRetries(o)
+		o.Breaker = vpsie.BreakerPolicy{ConsecutiveFailures: 3, OpenTimeout: 300 * time.Millisecond}
 	})
 	ctx := e.ctx()
 	for range 5 { // 404s prove the API is up: they never open the circuit

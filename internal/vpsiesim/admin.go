@@ -22,17 +22,11 @@ const HeaderAdminToken = "X-Admin-Token"
 //	POST /admin/reset                 forget VMs, deleted VMs, tokens and calls; faults and capacity from Config
 func (s *Simulator) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /admin/state", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, s.Snapshot())
-	})
-	mux.HandleFunc("GET /admin/faults", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, s.Faults())
-	})
-	mux.HandleFunc("PUT /admin/faults", s.putFaults)
-	mux.HandleFunc("GET /admin/capacity", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, s.Capacity())
-	})
-	mux.HandleFunc("PUT /admin/capacity", s.putCapacity)
+	mux.HandleFunc("GET /admin/state", serveGet(s.Snapshot))
+	mux.HandleFunc("GET /admin/faults", serveGet(s.Faults))
+	mux.HandleFunc("PUT /admin/faults", servePut("faults", s.SetFaults, s.Faults))
+	mux.HandleFunc("GET /admin/capacity", serveGet(s.Capacity))
+	mux.HandleFunc("PUT /admin/capacity", servePut("capacity", s.SetCapacity, s.Capacity))
 	mux.HandleFunc("POST /admin/vms/{id}/interrupt", s.interrupt)
 	mux.HandleFunc("POST /admin/reset", func(w http.ResponseWriter, _ *http.Request) {
 		s.Reset()
@@ -57,30 +51,26 @@ func (s *Simulator) adminAuth(next http.Handler) http.Handler {
 	})
 }
 
-func (s *Simulator) putFaults(w http.ResponseWriter, r *http.Request) {
-	var f Faults
-	if aerr := decodeJSON(r, &f); aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	if err := s.SetFaults(f); err != nil {
-		writeError(w, errValidation("faults", "%v", err))
-		return
-	}
-	writeJSON(w, http.StatusOK, s.Faults())
+// serveGet answers with what get returns.
+func serveGet[T any](get func() T) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, get()) }
 }
 
-func (s *Simulator) putCapacity(w http.ResponseWriter, r *http.Request) {
-	var c map[string]Capacity
-	if aerr := decodeJSON(r, &c); aerr != nil {
-		writeError(w, aerr)
-		return
+// servePut applies the body with set and answers with what get returns after; a value set rejects is a
+// validation error on field.
+func servePut[T any](field string, set func(T) error, get func() T) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var v T
+		if aerr := decodeJSON(r, &v); aerr != nil {
+			writeError(w, aerr)
+			return
+		}
+		if err := set(v); err != nil {
+			writeError(w, errValidation(field, "%v", err))
+			return
+		}
+		writeJSON(w, http.StatusOK, get())
 	}
-	if err := s.SetCapacity(c); err != nil {
-		writeError(w, errValidation("capacity", "%v", err))
-		return
-	}
-	writeJSON(w, http.StatusOK, s.Capacity())
 }
 
 func (s *Simulator) interrupt(w http.ResponseWriter, r *http.Request) {

@@ -9,6 +9,7 @@ import (
 )
 
 // Shape B: VPSie's Go client, /apps/v2 and /api/v2. Every response is an envelope; lists carry "total".
+var encodingB = encoding{shape: shapeB, created: enveloped, fetched: detailed, list: totalled}
 
 func (s *Simulator) loginB(w http.ResponseWriter, r *http.Request) {
 	var req vpsieapi.LoginRequest
@@ -25,36 +26,6 @@ func (s *Simulator) loginB(w http.ResponseWriter, r *http.Request) {
 		Token: vpsieapi.TokenPair{Access: tok.access, Refresh: tok.refresh}})
 }
 
-func (s *Simulator) listVMsB(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, totalled(s.listVMs(filterFrom(r))))
-}
-
-func (s *Simulator) createVMB(w http.ResponseWriter, r *http.Request) {
-	var req vpsieapi.CreateVMRequest
-	if aerr := decodeJSON(r, &req); aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	noteCall(r, req.Hostname, "")
-	vm, aerr := s.createVM(req, shapeB)
-	if aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	noteCall(r, vm.Hostname, vm.Identifier)
-	writeJSON(w, http.StatusOK, ok(vm))
-}
-
-func (s *Simulator) getVMB(w http.ResponseWriter, r *http.Request) {
-	vm, aerr := s.getVM(r.PathValue("id"))
-	if aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	noteCall(r, vm.Hostname, vm.Identifier)
-	writeJSON(w, http.StatusOK, ok(vpsieapi.VMDetail{VMData: vm, VMTags: vm.Tags}))
-}
-
 func (s *Simulator) deleteVMB(w http.ResponseWriter, r *http.Request) {
 	var req vpsieapi.DeleteVMRequest
 	if aerr := decodeJSON(r, &req); aerr != nil {
@@ -66,10 +37,6 @@ func (s *Simulator) deleteVMB(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.writeDelete(w, r, req.VMIdentifier)
-}
-
-func (s *Simulator) listDatacentersB(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, totalled(s.cfg.Catalogue.Datacenters))
 }
 
 // listOfferingsB reads dcIdentifier from the query, a form or a JSON body, whichever the caller used.
@@ -98,17 +65,15 @@ func (s *Simulator) listOfferingsB(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errValidation("dcIdentifier", "unknown datacenter %q", dc))
 		return
 	}
-	writeJSON(w, http.StatusOK, totalled(s.cfg.Catalogue.offeringsIn(dc)))
+	writeList(w, encodingB, s.cfg.Catalogue.offeringsIn(dc))
 }
 
-func (s *Simulator) listImagesB(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, totalled(s.cfg.Catalogue.Images))
-}
+// detailed is shape B's answer to a get: the VM and its tags side by side.
+func detailed(vm vpsieapi.VM) any { return ok(vpsieapi.VMDetail{VMData: vm, VMTags: vm.Tags}) }
 
-// totalled wraps a list as shape B does: data plus total.
-func totalled[T any](items []T) vpsieapi.Envelope[[]T] {
+// totalled wraps a list of n items as shape B does: data plus total.
+func totalled(items any, n int) any {
 	env := ok(items)
-	n := len(items)
 	env.Total = &n
 	return env
 }

@@ -112,23 +112,21 @@ func (s *Simulator) Interrupt(id string, notice time.Duration) (vpsieapi.VM, err
 	if notice <= 0 {
 		notice = s.cfg.InterruptionNotice
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.clock.Now()
-	s.advanceLocked(now)
-	vm := s.findLocked(id)
-	if vm == nil {
-		return vpsieapi.VM{}, errNotFound("vm", id)
+	vm, aerr := s.withVM(id, func(vm *VMState, now time.Time) *apiError {
+		if !vm.VM.Spot || vm.VM.Status != vpsieapi.StatusRunning {
+			return &apiError{Status: http.StatusConflict, Reason: "not_interruptible",
+				Message: "only running spot VMs can be interrupted"}
+		}
+		vm.ReclaimAt = now.Add(notice)
+		vm.VM.InterruptionNotice = vm.ReclaimAt.UTC().Format(time.RFC3339)
+		s.setStatus(vm, vpsieapi.StatusInterrupting, now)
+		s.dirty = true
+		return nil
+	})
+	if aerr != nil {
+		return vpsieapi.VM{}, aerr // never a nil *apiError inside a non-nil error
 	}
-	if !vm.VM.Spot || vm.VM.Status != vpsieapi.StatusRunning {
-		return vpsieapi.VM{}, &apiError{Status: http.StatusConflict, Reason: "not_interruptible",
-			Message: "only running spot VMs can be interrupted"}
-	}
-	vm.ReclaimAt = now.Add(notice)
-	vm.VM.InterruptionNotice = vm.ReclaimAt.UTC().Format(time.RFC3339)
-	s.setStatus(vm, vpsieapi.StatusInterrupting, now)
-	s.dirty = true
-	return cloneVM(vm.VM), nil
+	return vm, nil
 }
 
 func (s *Simulator) sortedIDs() []int64 {

@@ -43,35 +43,41 @@ type route struct {
 }
 
 func (s *Simulator) routes() []route {
-	a := func(method, path, op string, h http.HandlerFunc) route {
-		return route{method: method, path: vpsieapi.PrefixA + path, op: op, shape: shapeA, handler: h}
+	a := s.shapeRoutes(encodingA, vpsieapi.PrefixA,
+		commonPaths{vms: vpsieapi.PathAVMs, vm: vpsieapi.PathAVM, datacenters: vpsieapi.PathADatacenter,
+			images: vpsieapi.PathAImages},
+		route{method: "POST", path: vpsieapi.PathALogin, op: OpLogin, public: true, handler: s.loginA},
+		route{method: "DELETE", path: vpsieapi.PathAVM, op: OpDeleteVM, handler: s.deleteVMA},
+		route{method: "POST", path: vpsieapi.PathAVMAction, op: OpVMAction, handler: s.vmActionA},
+		route{method: "GET", path: vpsieapi.PathAOfferings, op: OpListOfferings, handler: s.listOfferingsA},
+		route{method: "GET", path: vpsieapi.PathAOffering, op: OpGetOffering, handler: s.getOfferingA})
+	b := s.shapeRoutes(encodingB, "",
+		commonPaths{vms: vpsieapi.PathBVMs, vm: vpsieapi.PathBVM, datacenters: vpsieapi.PathBDatacenters,
+			images: vpsieapi.PathBImages},
+		route{method: "POST", path: vpsieapi.PathBLogin, op: OpLogin, public: true, handler: s.loginB},
+		route{method: "DELETE", path: vpsieapi.PathBVMs, op: OpDeleteVM, handler: s.deleteVMB},
+		route{method: "GET", path: vpsieapi.PathBResources, op: OpListOfferings, handler: s.listOfferingsB},
+		route{method: "POST", path: vpsieapi.PathBResources, op: OpListOfferings, handler: s.listOfferingsB})
+	return append(a, b...)
+}
+
+// commonPaths are where one shape serves the endpoints both shapes have.
+type commonPaths struct{ vms, vm, datacenters, images string }
+
+// shapeRoutes lists one shape's endpoints: those both shapes have, served by the shared handlers at p, then the
+// shape's own. Every path gets prefix.
+func (s *Simulator) shapeRoutes(enc encoding, prefix string, p commonPaths, own ...route) []route {
+	rts := append([]route{
+		{method: "GET", path: p.vms, op: OpListVMs, handler: s.handleListVMs(enc)},
+		{method: "POST", path: p.vms, op: OpCreateVM, handler: s.handleCreateVM(enc)},
+		{method: "GET", path: p.vm, op: OpGetVM, handler: s.handleGetVM(enc)},
+		{method: "GET", path: p.datacenters, op: OpListDatacenters, handler: s.handleListDatacenters(enc)},
+		{method: "GET", path: p.images, op: OpListImages, handler: s.handleListImages(enc)},
+	}, own...)
+	for i := range rts {
+		rts[i].path, rts[i].shape = prefix+rts[i].path, enc.shape
 	}
-	b := func(method, path, op string, h http.HandlerFunc) route {
-		return route{method: method, path: path, op: op, shape: shapeB, handler: h}
-	}
-	loginA, loginB := a("POST", vpsieapi.PathALogin, OpLogin, s.loginA), b("POST", vpsieapi.PathBLogin, OpLogin, s.loginB)
-	loginA.public, loginB.public = true, true
-	return []route{
-		loginA,
-		a("GET", vpsieapi.PathAVMs, OpListVMs, s.listVMsA),
-		a("POST", vpsieapi.PathAVMs, OpCreateVM, s.createVMA),
-		a("GET", vpsieapi.PathAVM, OpGetVM, s.getVMA),
-		a("DELETE", vpsieapi.PathAVM, OpDeleteVM, s.deleteVMA),
-		a("POST", vpsieapi.PathAVMAction, OpVMAction, s.vmActionA),
-		a("GET", vpsieapi.PathAOfferings, OpListOfferings, s.listOfferingsA),
-		a("GET", vpsieapi.PathAOffering, OpGetOffering, s.getOfferingA),
-		a("GET", vpsieapi.PathADatacenter, OpListDatacenters, s.listDatacentersA),
-		a("GET", vpsieapi.PathAImages, OpListImages, s.listImagesA),
-		loginB,
-		b("GET", vpsieapi.PathBVMs, OpListVMs, s.listVMsB),
-		b("POST", vpsieapi.PathBVMs, OpCreateVM, s.createVMB),
-		b("DELETE", vpsieapi.PathBVMs, OpDeleteVM, s.deleteVMB),
-		b("GET", vpsieapi.PathBVM, OpGetVM, s.getVMB),
-		b("GET", vpsieapi.PathBDatacenters, OpListDatacenters, s.listDatacentersB),
-		b("GET", vpsieapi.PathBResources, OpListOfferings, s.listOfferingsB),
-		b("POST", vpsieapi.PathBResources, OpListOfferings, s.listOfferingsB),
-		b("GET", vpsieapi.PathBImages, OpListImages, s.listImagesB),
-	}
+	return rts
 }
 
 // APIHandler serves both VPSie API shapes (no admin endpoints). Each request is recorded, then faults are

@@ -94,13 +94,7 @@ func (s *Simulator) usageLocked() map[string]Capacity {
 }
 
 func (s *Simulator) getVM(id string) (vpsieapi.VM, *apiError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.advanceLocked(s.clock.Now())
-	if vm := s.findLocked(id); vm != nil {
-		return cloneVM(vm.VM), nil
-	}
-	return vpsieapi.VM{}, errNotFound("vm", id)
+	return s.withVM(id, func(*VMState, time.Time) *apiError { return nil })
 }
 
 func (s *Simulator) listVMs(f vmFilter) []vpsieapi.VM {
@@ -118,6 +112,18 @@ func (s *Simulator) listVMs(f vmFilter) []vpsieapi.VM {
 
 // deleteVM starts deleting a VM; deleting one that is already deleting is a no-op success, a gone one is 404.
 func (s *Simulator) deleteVM(id string) (vpsieapi.VM, *apiError) {
+	return s.withVM(id, func(vm *VMState, now time.Time) *apiError {
+		s.startDeleteLocked(vm, now, ReasonAPI)
+		s.stepLocked(vm, now)
+		s.dirty = true
+		s.changed()
+		return nil
+	})
+}
+
+// withVM runs f under the lock on the live VM id, once the transitions due now are applied, and returns a copy
+// of the VM as f left it; an unknown id is a 404. f gets the same now, so its own transitions agree with them.
+func (s *Simulator) withVM(id string, f func(vm *VMState, now time.Time) *apiError) (vpsieapi.VM, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.clock.Now()
@@ -126,10 +132,9 @@ func (s *Simulator) deleteVM(id string) (vpsieapi.VM, *apiError) {
 	if vm == nil {
 		return vpsieapi.VM{}, errNotFound("vm", id)
 	}
-	s.startDeleteLocked(vm, now, ReasonAPI)
-	s.stepLocked(vm, now)
-	s.dirty = true
-	s.changed()
+	if aerr := f(vm, now); aerr != nil {
+		return vpsieapi.VM{}, aerr
+	}
 	return cloneVM(vm.VM), nil
 }
 
