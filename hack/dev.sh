@@ -68,6 +68,10 @@ wait_for() {
 	done
 }
 
+nodegroup_observed() {
+	[[ $("${KUBECTL[@]}" -n kube-system get nodegroup general -o jsonpath='{.status.observedGeneration}') == 1 ]]
+}
+
 start() { # start NAME CMD...: run in the background, logging to $LOGS/NAME.log
 	local name=$1
 	shift
@@ -121,10 +125,10 @@ EOF
 
 if $CHECK; then
 	log "checking"
-	wait_for "NodeGroup status from the controller" 60 bash -c \
-		"[[ \$('${KUBECTL[*]}' -n kube-system get nodegroup general -o jsonpath='{.status.observedGeneration}') == 1 ]]"
+	wait_for "NodeGroup status from the controller" 60 nodegroup_observed
 	"${KUBECTL[@]}" -n kube-system get nodegroup general
-	curl -fsS http://127.0.0.1:8080/metrics | grep -q 'vpsie_autoscaler_nodegroup_nodes{kind="min",namespace="kube-system",nodegroup="general"} 1'
+	metrics=$(curl -fsS http://127.0.0.1:8080/metrics)
+	grep -q 'vpsie_autoscaler_nodegroup_nodes{kind="min",namespace="kube-system",nodegroup="general"} 1' <<<"$metrics"
 	curl -fsS http://127.0.0.1:8233/api/v1/namespaces >/dev/null
 	log "check passed"
 	exit 0

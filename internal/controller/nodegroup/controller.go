@@ -74,7 +74,7 @@ func (c *Controller) Reconcile(ctx context.Context, req reconcile.Request) (reco
 			return err
 		}
 		written = ng
-		return c.patchStatus(ctx, ng, computeStatus(obs))
+		return c.writeStatus(ctx, ng, computeStatus(obs))
 	})
 	if apierrors.IsNotFound(err) {
 		c.metrics.forget(req.NamespacedName)
@@ -103,17 +103,18 @@ func (c *Controller) observe(ctx context.Context, ng *v1alpha1.NodeGroup) (obser
 	return observation{group: ng, vpsieNodes: vns.Items, nodes: nodes.Items, now: metav1.NewTime(c.clock.Now())}, nil
 }
 
-// patchStatus writes status through the status subresource. The patch base is
-// taken after the object was read and before the new status is set, and it
-// carries the resourceVersion so a concurrent write is a conflict, not a
-// silent overwrite.
-func (c *Controller) patchStatus(ctx context.Context, ng *v1alpha1.NodeGroup, st v1alpha1.NodeGroupStatus) error {
-	if apiequality.Semantic.DeepEqual(ng.Status, st) {
+// writeStatus writes the whole status through the status subresource, after
+// every field has been computed. It is an update rather than a merge patch
+// because this controller owns all of the status: a merge patch leaves out
+// counts that stay zero, so they would never appear in `kubectl get`. The
+// object's resourceVersion makes a concurrent write (a spec edit, another
+// replica) a conflict instead of a silent overwrite; the caller retries.
+func (c *Controller) writeStatus(ctx context.Context, ng *v1alpha1.NodeGroup, st v1alpha1.NodeGroupStatus) error {
+	if apiequality.Semantic.DeepEqual(ng.Status, st) && ng.Status.ObservedGeneration != 0 {
 		return nil
 	}
-	base := ng.DeepCopy()
 	ng.Status = st
-	return c.client.Status().Patch(ctx, ng, client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{}))
+	return c.client.Status().Update(ctx, ng)
 }
 
 func vpsieNodeToGroup(_ context.Context, o client.Object) []reconcile.Request {
