@@ -9,7 +9,7 @@ STATICCHECK    := $(BIN)/staticcheck
 KUBE_ASSETS    := $(BIN)/k8s
 GO_TEST_FLAGS  ?= -race -count=1 -timeout 25m
 
-.PHONY: all build generate manifests tools cluster-binaries lint vet fmt-check test unit integration dev clean
+.PHONY: all build generate manifests tools cluster-binaries lint vet fmt-check verify-generated test unit integration e2e dev clean
 
 all: build
 
@@ -45,9 +45,16 @@ lint: tools fmt-check vet
 verify-generated: generate
 	@git diff --exit-code -- api deploy/crds || { echo "generated files are stale: run make generate"; exit 1; }
 
-## test: what CI runs — lint, generated-file check, unit and integration tests with -race
+## test: what CI runs — lint, generated-file check, unit and integration tests with -race,
+## then the local-cluster smoke test and local mode end to end
 test: cluster-binaries lint verify-generated
 	KUBEBUILDER_ASSETS=$(KUBE_ASSETS) go test $(GO_TEST_FLAGS) ./...
+	$(MAKE) e2e
+
+## e2e: the local cluster's smoke test and `make dev` brought up, checked and stopped
+e2e: cluster-binaries
+	hack/local-cluster/smoke.sh
+	hack/dev.sh --check
 
 unit:
 	go test $(GO_TEST_FLAGS) -short ./...
