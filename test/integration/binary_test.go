@@ -2,7 +2,7 @@ package integration
 
 import (
 	"context"
-	"net/http/httptest"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,83 +10,195 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/server/temporaltest"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/testenv"
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
 // TestAutoscalerBinaryStopsCleanlyOnSIGTERM runs the real binary, configured
 // only through flags, against a real apiserver, Temporal server and VPSie
 // simulator, then sends SIGTERM as the kubelet would.
 func TestAutoscalerBinaryStopsCleanlyOnSIGTERM(t *testing.T) {
+	h := newProcessHarness(t, vpsiesim.DefaultConfig())
+	p := h.start(t, "a")
+	eventually(t, "lease held", func() error { return leaseHolder(context.Background(), h.ns, h.leaseID, true) })
+	if err := httpContains("http://"+p.metrics+"/metrics", "vpsie_autoscaler_vpsie_api_circuit_breaker_state"); err != nil {
+		t.Errorf("vpsie client metrics not exported: %v", err)
+	}
+	p.terminate(t)
+	if err := leaseHolder(context.Background(), h.ns, h.leaseID, false); err != nil {
+		t.Errorf("lease not released on SIGTERM: %v", err)
+	}
+}
+
+// TestTerminationSurvivesAutoscalerCrash kills the autoscaler with SIGKILL
+// while its worker waits for a VPS to go, starts a new one, and expects the
+// same workflow to finish the job: the VPS and the VPSieNode both gone.
+func TestTerminationSurvivesAutoscalerCrash(t *testing.T) {
+	simCfg := vpsiesim.DefaultConfig()
+	simCfg.BootDelay, simCfg.DeleteDelay = 0, 20*time.Second
+	h := newProcessHarness(t, simCfg)
+	ctx := context.Background()
+	vm, err := h.api.CreateVM(ctx, vpsie.CreateVMRequest{Hostname: "crash-a", OfferingID: "std-2c-4g",
+		DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := h.start(t, "first")
+	memberNode(t, kube.Client, h.ns, "g", "crash-a", v1alpha1.PhaseReady, nil)
+	setVPSID(t, h.ns, "crash-a", vm.Identifier)
+	eventually(t, "finalizer added", func() error { return hasFinalizer(h.ns, "crash-a") })
+	deleteVPSieNode(t, h.ns, "crash-a")
+	eventually(t, "vps deleting", func() error { return vmStatus(h.sim, "crash-a", vpsieapi.StatusDeleting) })
+
+	first.kill(t) // mid-activity: DeleteVPS is waiting for the VPS to go
+	h.start(t, "second")
+	eventuallyWithin(t, 3*time.Minute, "vpsienode released by the resumed workflow", func() error {
+		var vn v1alpha1.VPSieNode
+		if err := kube.Client.Get(ctx, keyOf(h.ns, "crash-a"), &vn); !apierrors.IsNotFound(err) {
+			return fmt.Errorf("still there (phase %s): %v", vn.Status.Phase, err)
+		}
+		return nil
+	})
+	st := h.sim.Snapshot()
+	if vms := st.VMsByHostname("crash-a"); len(vms) != 0 {
+		t.Errorf("vps still exists: %+v", vms)
+	}
+	if n := st.CallCount(vpsiesim.OpCreateVM); n != 1 {
+		t.Errorf("simulator saw %d creates, want 1", n)
+	}
+	assertResumedBy(t, h, contract.TerminateWorkflowID(h.ns, "crash-a"), contract.DeleteVPSActivity, "second")
+}
+
+// assertResumedBy checks in the workflow's history that the activity's
+// final, successful attempt was a retry run by the named replica: the same
+// workflow resumed, no second workflow was started.
+func assertResumedBy(t *testing.T, h *processHarness, workflowID, activityType, identity string) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := client.Dial(client.Options{HostPort: h.temporalAddr, Namespace: h.temporalNS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	scheduled := map[int64]string{}
+	for _, e := range fetchTemporalHistory(ctx, t, c, workflowID, "").GetEvents() {
+		if a := e.GetActivityTaskScheduledEventAttributes(); a != nil {
+			scheduled[e.GetEventId()] = a.GetActivityType().GetName()
+		}
+		a := e.GetActivityTaskStartedEventAttributes()
+		if a == nil || scheduled[a.GetScheduledEventId()] != activityType {
+			continue
+		}
+		if a.GetIdentity() != identity || a.GetAttempt() < 2 {
+			t.Errorf("%s ran as attempt %d on %q, want a retry on %q", activityType, a.GetAttempt(), a.GetIdentity(), identity)
+		}
+		return
+	}
+	t.Errorf("no started %s activity in the history of %s", activityType, workflowID)
+}
+
+// processHarness runs autoscaler processes against one apiserver namespace,
+// one Temporal server and one simulator, as replicas of one deployment.
+type processHarness struct {
+	bin, kubeconfig, creds, ns, leaseID string
+	temporalAddr, temporalNS, simURL    string
+	sim                                 *vpsiesim.Simulator
+	api                                 *vpsie.Client
+}
+
+func newProcessHarness(t *testing.T, simCfg vpsiesim.Config) *processHarness {
+	t.Helper()
 	env := needKube(t)
-	ns := newNamespace(t, env.Client)
 	dir := t.TempDir()
-	bin := buildAutoscaler(t, dir)
-	kubeconfig := filepath.Join(dir, "kubeconfig")
-	if err := env.WriteKubeconfig(kubeconfig); err != nil {
+	h := &processHarness{bin: buildAutoscaler(t, dir), ns: newNamespace(t, env.Client), leaseID: "process-it",
+		kubeconfig: filepath.Join(dir, "kubeconfig"), creds: filepath.Join(dir, "credentials.yaml")}
+	if err := env.WriteKubeconfig(h.kubeconfig); err != nil {
 		t.Fatal(err)
 	}
 	ts := temporaltest.NewServer(temporaltest.WithT(t))
-	sim, err := vpsiesim.New(vpsiesim.DefaultConfig())
-	if err != nil {
+	h.temporalAddr, h.temporalNS = ts.GetFrontendHostPort(), ts.GetDefaultNamespace()
+	simCfg.TickInterval = 50 * time.Millisecond
+	h.sim, h.api, h.simURL = startSimulatorWith(t, simCfg)
+	creds := fmt.Sprintf("clientId: %s\nclientSecret: %s\n", simCfg.ClientID, simCfg.ClientSecret)
+	if err := os.WriteFile(h.creds, []byte(creds), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(sim.Handler())
-	defer srv.Close()
-	creds := filepath.Join(dir, "credentials.yaml")
-	if err := os.WriteFile(creds, []byte("clientId: sim-client\nclientSecret: sim-secret\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	metrics, health := freeAddr(t), freeAddr(t)
+	return h
+}
 
-	cmd := exec.Command(bin,
-		"--controller.kubeconfig="+kubeconfig, "--controller.namespace="+ns,
-		"--controller.leader-election-id=binary-it", "--controller.graceful-shutdown-timeout=30s",
-		"--temporal.address="+ts.GetFrontendHostPort(), "--temporal.namespace="+ts.GetDefaultNamespace(),
-		"--temporal.task-queue=binary-it",
-		"--vpsie.base-url="+srv.URL+vpsieapi.PrefixA, "--vpsie.allow-insecure-http", "--vpsie.credentials.file="+creds,
-		"--metrics.bind-address="+metrics, "--health.bind-address="+health, "--logging.format=text")
-	logFile, err := os.Create(filepath.Join(dir, "autoscaler.log"))
+// autoscalerProcess is one running autoscaler binary.
+type autoscalerProcess struct {
+	cmd     *exec.Cmd
+	exited  chan error
+	metrics string
+}
+
+// start runs a replica and waits until it is ready.
+func (h *processHarness) start(t *testing.T, name string) *autoscalerProcess {
+	t.Helper()
+	p := &autoscalerProcess{exited: make(chan error, 1), metrics: freeAddr(t)}
+	health := freeAddr(t)
+	p.cmd = exec.Command(h.bin,
+		"--controller.kubeconfig="+h.kubeconfig, "--controller.namespace="+h.ns,
+		"--controller.leader-election-id="+h.leaseID, "--controller.graceful-shutdown-timeout=30s",
+		"--temporal.address="+h.temporalAddr, "--temporal.namespace="+h.temporalNS,
+		"--temporal.task-queue=process-it", "--temporal.identity="+name,
+		"--vpsie.base-url="+h.simURL, "--vpsie.allow-insecure-http", "--vpsie.credentials.file="+h.creds,
+		"--metrics.bind-address="+p.metrics, "--health.bind-address="+health, "--logging.format=text")
+	logPath := filepath.Join(filepath.Dir(h.kubeconfig), name+".log")
+	logFile, err := os.Create(logPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := cmd.Start(); err != nil {
+	p.cmd.Stdout, p.cmd.Stderr = logFile, logFile
+	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
+	go func() { p.exited <- p.cmd.Wait(); _ = logFile.Close() }()
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Kill()
+		<-p.exited
 		if t.Failed() {
-			out, _ := os.ReadFile(logFile.Name())
-			t.Logf("autoscaler log:\n%s", out)
+			out, _ := os.ReadFile(logPath)
+			t.Logf("autoscaler %s log:\n%s", name, out)
 		}
-	}()
+	})
+	eventually(t, "readyz of "+name, func() error { return httpOK("http://" + health + "/readyz") })
+	return p
+}
 
-	eventually(t, "readyz", func() error { return httpOK("http://" + health + "/readyz") })
-	eventually(t, "lease held", func() error { return leaseHolder(context.Background(), ns, "binary-it", true) })
-	if err := httpContains("http://"+metrics+"/metrics", "vpsie_autoscaler_vpsie_api_circuit_breaker_state"); err != nil {
-		t.Errorf("vpsie client metrics not exported: %v", err)
-	}
-
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+// terminate sends SIGTERM and expects a clean exit within the grace period.
+func (p *autoscalerProcess) terminate(t *testing.T) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case err := <-exited:
+	case err := <-p.exited:
+		p.exited <- err // let the cleanup's receive return
 		if err != nil {
 			t.Fatalf("autoscaler exited with %v after SIGTERM, want 0", err)
 		}
 	case <-time.After(45 * time.Second):
-		_ = cmd.Process.Kill()
 		t.Fatal("autoscaler still running 45s after SIGTERM")
 	}
-	if err := leaseHolder(context.Background(), ns, "binary-it", false); err != nil {
-		t.Errorf("lease not released on SIGTERM: %v", err)
+}
+
+// kill ends the process the way a node failure or OOM kill does.
+func (p *autoscalerProcess) kill(t *testing.T) {
+	t.Helper()
+	if err := p.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
 	}
+	p.exited <- <-p.exited
 }
 
 // buildAutoscaler compiles cmd/autoscaler with the test binary's race mode,
@@ -104,4 +216,12 @@ func buildAutoscaler(t *testing.T, dir string) string {
 		t.Fatalf("building autoscaler: %v\n%s", err, out)
 	}
 	return bin
+}
+
+func vmStatus(sim *vpsiesim.Simulator, hostname, want string) error {
+	vms := sim.Snapshot().VMsByHostname(hostname)
+	if len(vms) != 1 || vms[0].Status != want {
+		return fmt.Errorf("vms named %s: %+v, want one %s", hostname, vms, want)
+	}
+	return nil
 }

@@ -82,7 +82,14 @@ func ptrTo[T any](v T) *T { return &v }
 // deadline is generous because CI machines are small and busy.
 func eventually(t *testing.T, what string, cond func() error) {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
+	eventuallyWithin(t, time.Minute, what, cond)
+}
+
+// eventuallyWithin is eventually with a caller-chosen deadline, for waits
+// that include Temporal's own timeouts.
+func eventuallyWithin(t *testing.T, limit time.Duration, what string, cond func() error) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
 	var err error
 	for time.Now().Before(deadline) {
 		if err = cond(); err == nil {
@@ -90,7 +97,7 @@ func eventually(t *testing.T, what string, cond func() error) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("%s: still failing after 60s: %v", what, err)
+	t.Fatalf("%s: still failing after %s: %v", what, limit, err)
 }
 
 // memberNode creates a VPSieNode of group ng with the given phase and, when

@@ -26,6 +26,14 @@ func startSimulator(t *testing.T) (*vpsiesim.Simulator, *vpsie.Client) {
 	t.Helper()
 	cfg := vpsiesim.DefaultConfig()
 	cfg.BootDelay, cfg.DeleteDelay, cfg.TickInterval = 200*time.Millisecond, 500*time.Millisecond, 50*time.Millisecond
+	sim, api, _ := startSimulatorWith(t, cfg)
+	return sim, api
+}
+
+// startSimulatorWith is startSimulator with the caller's config; it also
+// returns the shape-A base URL the autoscaler is configured with.
+func startSimulatorWith(t *testing.T, cfg vpsiesim.Config) (*vpsiesim.Simulator, *vpsie.Client, string) {
+	t.Helper()
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	sim, err := vpsiesim.New(cfg)
 	if err != nil {
@@ -36,15 +44,16 @@ func startSimulator(t *testing.T) (*vpsiesim.Simulator, *vpsie.Client) {
 	done := make(chan struct{})
 	go func() { defer close(done); _ = sim.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done; srv.Close() })
+	base := srv.URL + vpsieapi.PrefixA
 	c, err := vpsie.New(vpsie.Options{
-		BaseURL: srv.URL + vpsieapi.PrefixA, AllowPlainHTTP: true,
+		BaseURL: base, AllowPlainHTTP: true,
 		Credentials: vpsie.Credentials{ClientID: cfg.ClientID, ClientSecret: vpsie.Secret(cfg.ClientSecret)},
 		RateLimit:   60000, RateBurst: 100, Logger: cfg.Logger,
 	}, vpsie.WithoutRetries())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sim, c
+	return sim, c, base
 }
 
 func TestDeletingAVPSieNodeTerminatesItsVPSBeforeTheObjectGoes(t *testing.T) {
@@ -73,25 +82,11 @@ func TestDeletingAVPSieNodeTerminatesItsVPSBeforeTheObjectGoes(t *testing.T) {
 	setVPSID(t, ns, "term-lost", "")
 
 	for _, name := range []string{"term-recorded", "term-lost"} {
-		eventually(t, "finalizer added to "+name, func() error {
-			var vn v1alpha1.VPSieNode
-			if err := c.Get(ctx, keyOf(ns, name), &vn); err != nil {
-				return err
-			}
-			if !controllerutil.ContainsFinalizer(&vn, v1alpha1.FinalizerVPSTermination) {
-				return fmt.Errorf("no finalizer on %s", name)
-			}
-			return nil
-		})
-		var vn v1alpha1.VPSieNode
-		if err := c.Get(ctx, keyOf(ns, name), &vn); err != nil {
-			t.Fatal(err)
-		}
-		if err := c.Delete(ctx, &vn); err != nil {
-			t.Fatal(err)
-		}
+		eventually(t, "finalizer added to "+name, func() error { return hasFinalizer(ns, name) })
+		deleteVPSieNode(t, ns, name)
 		// While the VPS still exists the object must stay.
 		if len(sim.Snapshot().VMsByHostname(name)) == 1 {
+			var vn v1alpha1.VPSieNode
 			if err := c.Get(ctx, keyOf(ns, name), &vn); err != nil {
 				t.Fatalf("vpsienode %s went before its vps: %v", name, err)
 			}
@@ -127,4 +122,24 @@ const terminateHistoryFile = "../../workflows/testdata/terminate_history_v1.json
 func setVPSID(t *testing.T, ns, name, id string) {
 	t.Helper()
 	updateVPSieNodeStatus(t, ns, name, func(st *v1alpha1.VPSieNodeStatus) { st.VPSID = id })
+}
+
+func hasFinalizer(ns, name string) error {
+	var vn v1alpha1.VPSieNode
+	if err := kube.Client.Get(context.Background(), keyOf(ns, name), &vn); err != nil {
+		return err
+	}
+	if !controllerutil.ContainsFinalizer(&vn, v1alpha1.FinalizerVPSTermination) {
+		return fmt.Errorf("no finalizer on %s", name)
+	}
+	return nil
+}
+
+func deleteVPSieNode(t *testing.T, ns, name string) {
+	t.Helper()
+	vn := &v1alpha1.VPSieNode{}
+	vn.Namespace, vn.Name = ns, name
+	if err := kube.Client.Delete(context.Background(), vn); err != nil {
+		t.Fatalf("deleting vpsienode %s: %v", name, err)
+	}
 }
