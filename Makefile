@@ -9,7 +9,7 @@ STATICCHECK    := $(BIN)/staticcheck
 KUBE_ASSETS    := $(BIN)/k8s
 GO_TEST_FLAGS  ?= -race -count=1 -timeout 25m
 
-.PHONY: all build generate manifests tools cluster-binaries lint vet fmt-check verify-generated test unit integration e2e dev clean
+.PHONY: all build generate manifests tools cluster-binaries lint vet fmt-check verify-generated test unit integration e2e bench dev clean
 
 all: build
 
@@ -61,6 +61,10 @@ unit:
 
 integration: cluster-binaries
 	KUBEBUILDER_ASSETS=$(KUBE_ASSETS) go test $(GO_TEST_FLAGS) ./test/...
+
+## bench: speed and memory numbers (never asserted in unit tests: CI machines are noisy)
+bench:
+	go test -run '^$$' -bench . -benchmem ./internal/...
 
 ## dev: one-command local mode (cluster, Temporal + UI, VPSie simulator, autoscaler)
 dev: cluster-binaries build
