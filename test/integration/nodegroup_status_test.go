@@ -2,7 +2,6 @@ package integration
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/nodegroup"
@@ -47,12 +47,12 @@ func TestNodeGroupStatusWrittenByControllerIsWhatKubectlShows(t *testing.T) {
 		t.Errorf("status.nodes = %+v, want a ready, b and c not", ng.Status.Nodes)
 	}
 
-	out, err := env.Kubectl("get", "nodegroup", "-n", ns, "workers", "-o", "json")
+	out, err := env.Kubectl("get", "nodegroup", "-n", ns, "workers", "-o", "yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var shown v1alpha1.NodeGroup
-	if err := json.Unmarshal([]byte(out), &shown); err != nil {
+	if err := yaml.Unmarshal([]byte(out), &shown); err != nil {
 		t.Fatalf("decoding kubectl output: %v", err)
 	}
 	if !equality.Semantic.DeepEqual(shown.Status, ng.Status) {
