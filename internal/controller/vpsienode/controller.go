@@ -102,7 +102,9 @@ func (c *Controller) ensureTermination(ctx context.Context, vn *v1alpha1.VPSieNo
 	}
 	log.FromContext(ctx).Info("Termination running", "vpsienode", vn.Name, "vps", vn.Status.VPSID,
 		"workflow", id, "run", run.GetRunID())
-	if c.events != nil {
+	// The workflow marks the node Deleting first; before that, this is the
+	// start, which is worth one event (later re-checks are not).
+	if c.events != nil && vn.Status.Phase != v1alpha1.PhaseDeleting {
 		c.events.Eventf(vn, nil, corev1.EventTypeNormal, "TerminationStarted", "Terminate",
 			"workflow %s terminates VPS %q", id, vn.Status.VPSID)
 	}
