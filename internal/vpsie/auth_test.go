@@ -130,3 +130,19 @@ func TestCallerCancellationStopsWaitingForLogin(t *testing.T) {
 		t.Fatalf("err = %v, want the caller's deadline", err)
 	}
 }
+
+// A failing login is retried by the calling request's retry layer only; the login must not retry on its own too,
+// or MaxAttempts failed logins each cost MaxAttempts requests.
+func TestFailingLoginIsRetriedByOneLayerOnly(t *testing.T) {
+	e := newEnv(t, envConfig{shape: vpsie.ShapeA, sim: func(c *vpsiesim.Config) {
+		c.Faults.Endpoints = map[string]vpsiesim.EndpointFaults{vpsiesim.OpLogin: {ErrorRate: 1, ErrorStatus: 503}}
+	}, client: func(o *vpsie.Options) { o.Breaker.ConsecutiveFailures = 100 }})
+	_, err := e.client.ListImages(e.ctx())
+	e.check(err)
+	if !errors.Is(err, vpsie.ErrTransient) {
+		t.Fatalf("err = %v, want transient", err)
+	}
+	if n, want := len(e.calls(vpsiesim.OpLogin)), e.opts.Retry.MaxAttempts; n != want {
+		t.Fatalf("%d login requests, want %d (MaxAttempts)", n, want)
+	}
+}
