@@ -31,14 +31,9 @@ func TestTemporalWorkerServesPingUntilCancelled(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: t.Name()},
-		contract.PingWorkflow, contract.PingInput{Message: "hello"})
+	got, err := Ping(ctx, c, t.Name(), "ping-"+t.Name(), "hello")
 	if err != nil {
-		t.Fatalf("starting ping: %v", err)
-	}
-	var got contract.PingResult
-	if err := run.Get(ctx, &got); err != nil {
-		t.Fatalf("ping: %v", err)
+		t.Fatal(err)
 	}
 	if want := (contract.PingResult{Message: "hello", Identity: "worker-a"}); got != want {
 		t.Errorf("result = %+v, want %+v", got, want)

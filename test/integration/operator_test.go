@@ -23,7 +23,6 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/operator"
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalclient"
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalworker"
-	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
 // TestOperatorRunsLeaderElectedWithProbesMetricsAndWorker starts the whole
@@ -47,13 +46,8 @@ func TestOperatorRunsLeaderElectedWithProbesMetricsAndWorker(t *testing.T) {
 			fmt.Sprintf(`vpsie_autoscaler_nodegroup_nodes{kind="min",namespace=%q,nodegroup="metered"} 1`, ns))
 	})
 
-	run, err := op.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "op-it-ping", TaskQueue: cfg.Temporal.TaskQueue},
-		contract.PingWorkflow, contract.PingInput{Message: "hi"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var res contract.PingResult
-	if err := run.Get(ctx, &res); err != nil || res.Identity != "op-it" {
+	res, err := temporalworker.Ping(ctx, op.temporal, cfg.Temporal.TaskQueue, "op-it-ping", "hi")
+	if err != nil || res.Identity != "op-it" {
 		t.Fatalf("ping through the operator's worker = %+v, %v", res, err)
 	}
 

@@ -50,20 +50,15 @@ func TestTemporalPing(t *testing.T) {
 	defer c.Close()
 	runTemporalWorker(t, temporalworker.New(c, temporalworker.Options{TaskQueue: "ping", Identity: "integration-worker"}, activities.Set{}))
 
-	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "ping-history-v1", TaskQueue: "ping"},
-		contract.PingWorkflow, contract.PingInput{Message: "hello"})
+	got, err := temporalworker.Ping(ctx, c, "ping", "ping-history-v1", "hello")
 	if err != nil {
-		t.Fatalf("starting ping: %v", err)
-	}
-	var got contract.PingResult
-	if err := run.Get(ctx, &got); err != nil {
-		t.Fatalf("ping: %v", err)
+		t.Fatal(err)
 	}
 	if want := (contract.PingResult{Message: "hello", Identity: "integration-worker"}); got != want {
 		t.Errorf("result = %+v, want %+v", got, want)
 	}
 
-	checkTemporalHistory(ctx, t, c, run.GetID(), run.GetRunID(), *updatePingHistory, pingHistoryFile)
+	checkTemporalHistory(ctx, t, c, "ping-history-v1", "", *updatePingHistory, pingHistoryFile)
 }
 
 // checkTemporalHistory replays a run's fresh history against today's
