@@ -3,11 +3,8 @@ package vpsie_test
 import (
 	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -87,26 +84,15 @@ func assertEveryCreateFollowsALookup(t *testing.T, e *env) {
 	}
 }
 
-// loseFirstCreateResponse lets the simulator create the VM, then answers 502: the ambiguous failure a timeout or a
-// proxy error produces.
-func loseFirstCreateResponse(next http.Handler) http.Handler {
-	var lost atomic.Bool
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/vm") && lost.CompareAndSwap(false, true) {
-			next.ServeHTTP(httptest.NewRecorder(), r)
-			w.WriteHeader(http.StatusBadGateway)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 func TestAmbiguousCreateFailureFindsTheVMInsteadOfPostingAgain(t *testing.T) {
 	for _, shape := range shapes {
 		for _, retries := range []bool{true, false} {
 			name := "shape " + shape.String() + " retries " + map[bool]string{true: "on", false: "off"}[retries]
 			t.Run(name, func(t *testing.T) {
-				cfg := envConfig{shape: shape, wrap: loseFirstCreateResponse}
+				// Every create is carried out and its answer lost (502): the ambiguous failure a timeout or a
+				// proxy error produces.
+				cfg := envConfig{shape: shape,
+					sim: faultAll(vpsiesim.OpCreateVM, vpsiesim.EndpointFaults{LostResponseRate: 1})}
 				if !retries {
 					cfg.client = noRetries
 				}

@@ -28,7 +28,7 @@ type Faults struct {
 }
 
 // EndpointFaults are the faults of one operation. Rates are fractions in [0, 1], applied in this order: hang,
-// rate limit, server error; Latency is added to every request first.
+// rate limit, server error, lost response; Latency is added to every request first.
 type EndpointFaults struct {
 	ErrorRate float64 `json:"error_rate,omitempty"`
 	// ErrorStatus is the 5xx status returned (default 500).
@@ -38,11 +38,14 @@ type EndpointFaults struct {
 	Latency       Duration `json:"latency,omitempty"`
 	// HangRate requests never answer until the client gives up (or MaxHang passes).
 	HangRate float64 `json:"hang_rate,omitempty"`
+	// LostResponseRate requests are carried out, but their answer is replaced by a 502, as when a proxy or the
+	// network loses it: the client cannot tell whether a create happened.
+	LostResponseRate float64 `json:"lost_response_rate,omitempty"`
 }
 
 func (f Faults) validate() error {
 	check := func(name string, e EndpointFaults) error {
-		for _, r := range []float64{e.ErrorRate, e.RateLimitRate, e.HangRate} {
+		for _, r := range []float64{e.ErrorRate, e.RateLimitRate, e.HangRate, e.LostResponseRate} {
 			if r < 0 || r > 1 {
 				return fmt.Errorf("faults %s: rates must be within [0, 1]", name)
 			}
@@ -82,6 +85,7 @@ type verdict struct {
 	hang      bool
 	rateLimit time.Duration // Retry-After when > 0
 	errStatus int
+	lose      bool // carry the request out, then answer 502
 }
 
 // decide draws the faults of one request. Every rate draws from the RNG even when zero so that enabling one fault
@@ -91,6 +95,7 @@ func (s *Simulator) decide(op string) verdict {
 	defer s.mu.Unlock()
 	e := s.faults.forOp(op)
 	hang, limit, fail := s.rng.Float64() < e.HangRate, s.rng.Float64() < e.RateLimitRate, s.rng.Float64() < e.ErrorRate
+	lose := s.rng.Float64() < e.LostResponseRate
 	v := verdict{latency: e.Latency.D(), hang: hang}
 	switch {
 	case hang:
@@ -101,35 +106,53 @@ func (s *Simulator) decide(op string) verdict {
 		if v.errStatus == 0 {
 			v.errStatus = http.StatusInternalServerError
 		}
+	default:
+		v.lose = lose
 	}
 	return v
 }
 
-// injectFaults runs before an API operation; it returns false when it answered the request itself. Latency and
+// injectFaults runs before an API operation and returns the verdict's outcome: answered when it answered the
+// request itself, lose when the operation must run but its answer be replaced (see loseResponse). Latency and
 // hangs use wall time, not the injected clock: they are about what the client experiences.
-func (s *Simulator) injectFaults(w http.ResponseWriter, r *http.Request, op string) bool {
+func (s *Simulator) injectFaults(w http.ResponseWriter, r *http.Request, op string) (answered, lose bool) {
 	v := s.decide(op)
 	if v.latency > 0 && !s.sleep(r, v.latency) {
 		writeError(w, errUnavailable("request abandoned"))
-		return false
+		return true, false
 	}
 	switch {
 	case v.hang:
 		s.sleep(r, s.cfg.MaxHang)
 		writeError(w, &apiError{Status: http.StatusGatewayTimeout, Reason: vpsieapi.ReasonInternal,
 			Message: "injected hang ended"})
-		return false
+		return true, false
 	case v.rateLimit > 0:
 		w.Header().Set(vpsieapi.HeaderRetryAfter, strconv.Itoa(int((v.rateLimit+time.Second-1)/time.Second)))
 		writeError(w, &apiError{Status: http.StatusTooManyRequests, Reason: vpsieapi.ReasonRateLimited,
 			Message: "too many requests"})
-		return false
+		return true, false
 	case v.errStatus != 0:
 		writeError(w, &apiError{Status: v.errStatus, Reason: vpsieapi.ReasonInternal, Message: "injected server error"})
-		return false
+		return true, false
 	}
-	return true
+	return false, v.lose
 }
+
+// loseResponse carries the request out with h and throws its answer away, then answers 502 like a proxy that
+// lost the upstream response.
+func loseResponse(w http.ResponseWriter, r *http.Request, h http.Handler) {
+	h.ServeHTTP(discardWriter{header: http.Header{}}, r)
+	writeError(w, &apiError{Status: http.StatusBadGateway, Reason: vpsieapi.ReasonInternal,
+		Message: "injected lost response"})
+}
+
+// discardWriter is a ResponseWriter that keeps nothing.
+type discardWriter struct{ header http.Header }
+
+func (d discardWriter) Header() http.Header         { return d.header }
+func (d discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (d discardWriter) WriteHeader(int)             {}
 
 // sleep waits d unless the client gives up or the simulator stops first; it reports whether d passed.
 func (s *Simulator) sleep(r *http.Request, d time.Duration) bool {

@@ -154,3 +154,33 @@ func TestBootFailureRateIsDeterministicForASeed(t *testing.T) {
 		t.Fatalf("50%% failure rate over 8 boots gave %v", first)
 	}
 }
+
+func TestLostResponseCarriesTheCreateOutButAnswers502(t *testing.T) {
+	h := newHarness(t)
+	token := h.loginA()
+	if err := h.sim.SetFaults(vpsiesim.Faults{Endpoints: map[string]vpsiesim.EndpointFaults{
+		vpsiesim.OpCreateVM: {LostResponseRate: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	resp := h.do(request{method: "POST", path: vpsieapi.PrefixA + vpsieapi.PathAVMs, header: bearer(token),
+		json: vmReq("lost-1")})
+	if resp.status != http.StatusBadGateway {
+		t.Fatalf("create answered %d %s, want 502", resp.status, resp.body)
+	}
+	st := h.sim.Snapshot()
+	if st.Creates("lost-1") != 1 || len(st.VMsByHostname("lost-1")) != 1 {
+		t.Fatalf("creates = %d, vms = %d; the lost create must still have happened once",
+			st.Creates("lost-1"), len(st.VMsByHostname("lost-1")))
+	}
+	if _, status := h.getA(token, st.VMsByHostname("lost-1")[0].Identifier); status != http.StatusOK {
+		t.Fatalf("get of the created vm: %d (get has no faults)", status)
+	}
+}
+
+func TestLostResponseRateIsValidated(t *testing.T) {
+	h := newHarness(t)
+	err := h.sim.SetFaults(vpsiesim.Faults{Default: vpsiesim.EndpointFaults{LostResponseRate: 1.5}})
+	if err == nil {
+		t.Fatal("lost_response_rate 1.5 accepted")
+	}
+}

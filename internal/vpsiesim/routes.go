@@ -81,14 +81,11 @@ func (s *Simulator) shapeRoutes(enc encoding, prefix string, p commonPaths, own 
 }
 
 // APIHandler serves both VPSie API shapes (no admin endpoints). Each request is recorded, then faults are
-// injected, then the token is checked, then the operation runs.
+// injected, then the token is checked, then the operation runs (and, for a lost response, its answer is dropped).
 func (s *Simulator) APIHandler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
-		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !s.injectFaults(w, r, rt.op) {
-				return
-			}
+		op := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if !rt.public {
 				if aerr := s.authenticate(r); aerr != nil {
 					writeError(w, aerr)
@@ -96,6 +93,15 @@ func (s *Simulator) APIHandler() http.Handler {
 				}
 			}
 			rt.handler(w, r)
+		})
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch answered, lose := s.injectFaults(w, r, rt.op); {
+			case answered:
+			case lose:
+				loseResponse(w, r, op)
+			default:
+				op(w, r)
+			}
 		})
 		mux.Handle(rt.method+" "+rt.path, s.record(rt.op, rt.shape, h))
 	}
