@@ -9,23 +9,23 @@
 #
 # Usage: hack/dev.sh           run until interrupted
 #        hack/dev.sh --check   bring everything up, verify it end to end, stop (CI smoke test)
+#
+# State lives in .local/ (VPSIE_DEV_DIR) on the default ports below (VPSIE_DEV_*_PORT and the
+# LOCAL_CLUSTER_*_PORT variables override them). --check uses a fresh temporary state dir and free
+# ports unless told otherwise, so `make test` can run next to a developer's `make dev`.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=local-cluster/lib.sh
+source hack/local-cluster/lib.sh
 BIN="$ROOT/bin"
-LOCAL="$ROOT/.local"
-LOGS="$LOCAL/logs"
-export KUBECONFIG="$LOCAL/kubeconfig"
-KUBECTL=("$BIN/k8s/kubectl" --kubeconfig "$KUBECONFIG")
-SIM_ADDR="${VPSIE_SIM_ADDR:-127.0.0.1:8444}"
-SIM_CA="$LOCAL/vpsie-sim-ca.pem"
 CHECK=false
 case "${1:-}" in
 "") ;;
 --check) CHECK=true ;;
 -h | --help)
-	sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 	exit 0
 	;;
 *)
@@ -34,7 +34,32 @@ case "${1:-}" in
 	;;
 esac
 
+TEMP_DIR=""
+if $CHECK; then
+	if [[ -z "${VPSIE_DEV_DIR:-}" ]]; then
+		TEMP_DIR="$(mktemp -d "${TMPDIR:-/tmp}/vpsie-dev-check.XXXXXX")"
+		VPSIE_DEV_DIR="$TEMP_DIR"
+	fi
+	for var in VPSIE_DEV_TEMPORAL_PORT VPSIE_DEV_UI_PORT VPSIE_DEV_SIM_PORT VPSIE_DEV_METRICS_PORT \
+		VPSIE_DEV_HEALTH_PORT LOCAL_CLUSTER_ETCD_PORT LOCAL_CLUSTER_ETCD_PEER_PORT LOCAL_CLUSTER_APISERVER_PORT \
+		LOCAL_CLUSTER_KCM_PORT LOCAL_CLUSTER_SCHEDULER_PORT LOCAL_CLUSTER_KWOK_PORT; do
+		[[ -n "${!var:-}" ]] || lc_pick_port "$var"
+	done
+fi
+LOCAL="${VPSIE_DEV_DIR:-$ROOT/.local}"
+LOGS="$LOCAL/logs"
+TEMPORAL_PORT="${VPSIE_DEV_TEMPORAL_PORT:-7233}"
+UI_PORT="${VPSIE_DEV_UI_PORT:-8233}"
+SIM_ADDR="127.0.0.1:${VPSIE_DEV_SIM_PORT:-8444}"
+METRICS_ADDR="127.0.0.1:${VPSIE_DEV_METRICS_PORT:-8080}"
+HEALTH_ADDR="127.0.0.1:${VPSIE_DEV_HEALTH_PORT:-8081}"
+SIM_CA="$LOCAL/vpsie-sim-ca.pem"
+export LOCAL_CLUSTER_STATE_DIR="$LOCAL/cluster" LOCAL_CLUSTER_KUBECONFIG="$LOCAL/kubeconfig"
+export KUBECONFIG="$LOCAL/kubeconfig"
+KUBECTL=("$BIN/k8s/kubectl" --kubeconfig "$KUBECONFIG")
+
 PIDS=()
+CLUSTER_STARTED=false
 log() { printf '\033[1m== dev: %s\033[0m\n' "$*"; }
 
 cleanup() {
@@ -46,8 +71,17 @@ cleanup() {
 		kill -TERM "${PIDS[i]}" 2>/dev/null || true
 		wait "${PIDS[i]}" 2>/dev/null || true
 	done
-	hack/local-cluster/down.sh >/dev/null 2>&1 || true
-	log "stopped (logs in $LOGS)"
+	# Only a cluster this run started is stopped: when up.sh refused (one already runs), it stays.
+	if $CLUSTER_STARTED; then
+		hack/local-cluster/down.sh >/dev/null 2>&1 || true
+	fi
+	if [[ -n "$TEMP_DIR" ]]; then
+		((code == 0)) || tail -n 20 "$LOGS"/*.log 2>/dev/null >&2 || true
+		rm -rf "$TEMP_DIR"
+		log "stopped"
+	else
+		log "stopped (logs in $LOGS)"
+	fi
 	exit "$code"
 }
 trap cleanup EXIT
@@ -85,11 +119,14 @@ hack/local-cluster/build.sh >"$LOGS/build.log" 2>&1 || { cat "$LOGS/build.log"; 
 go build -o "$BIN/" ./cmd/autoscaler ./cmd/vpsie-sim ./cmd/temporal-dev
 
 log "starting the local cluster"
+# up.sh stops what it started when it fails, so cleanup needs to stop the cluster only once it is up.
 hack/local-cluster/up.sh --background >"$LOGS/cluster.log" 2>&1 || { cat "$LOGS/cluster.log"; exit 1; }
+CLUSTER_STARTED=true
 
-log "starting Temporal (gRPC 127.0.0.1:7233, Web UI http://127.0.0.1:8233)"
-start temporal "$BIN/temporal-dev" --db-file "$LOCAL/temporal.db" --ip 127.0.0.1 --port 7233 --ui-port 8233
-wait_for "Temporal Web UI" 120 curl -fsS http://127.0.0.1:8233/
+log "starting Temporal (gRPC 127.0.0.1:$TEMPORAL_PORT, Web UI http://127.0.0.1:$UI_PORT)"
+start temporal "$BIN/temporal-dev" --db-file "$LOCAL/temporal.db" --ip 127.0.0.1 --port "$TEMPORAL_PORT" \
+	--ui-port "$UI_PORT"
+wait_for "Temporal Web UI" 120 curl -fsS "http://127.0.0.1:$UI_PORT/"
 
 log "starting the VPSie simulator (https://$SIM_ADDR)"
 start vpsie-sim "$BIN/vpsie-sim" --listen "$SIM_ADDR" --tls-self-signed --tls-ca-out "$SIM_CA" \
@@ -104,9 +141,12 @@ log "applying CRDs, credentials and the example NodeGroup"
 	--from-literal=url="https://$SIM_ADDR/v2" --dry-run=client -o yaml | "${KUBECTL[@]}" apply -f - >/dev/null
 "${KUBECTL[@]}" apply -f deploy/examples/nodegroup.yaml >/dev/null
 
-log "starting the autoscaler (metrics :8080, probes :8081)"
-start autoscaler "$BIN/autoscaler" --config config/local.yaml
-wait_for "autoscaler readiness" 90 curl -fsS http://127.0.0.1:8081/readyz
+log "starting the autoscaler (metrics $METRICS_ADDR, probes $HEALTH_ADDR)"
+# config/local.yaml holds the defaults; the flags follow this run's state dir and ports.
+start autoscaler "$BIN/autoscaler" --config config/local.yaml --controller.kubeconfig "$KUBECONFIG" \
+	--temporal.address "127.0.0.1:$TEMPORAL_PORT" --vpsie.base-url "https://$SIM_ADDR/v2" \
+	--vpsie.ca-file "$SIM_CA" --metrics.bind-address "$METRICS_ADDR" --health.bind-address "$HEALTH_ADDR"
+wait_for "autoscaler readiness" 90 curl -fsS "http://$HEALTH_ADDR/readyz"
 
 cat <<EOF
 
@@ -115,9 +155,9 @@ cat <<EOF
     export KUBECONFIG=$KUBECONFIG
     bin/k8s/kubectl get nodegroups,vpsienodes -A
     bin/k8s/kubectl get nodes
-    open http://127.0.0.1:8233                                   # Temporal Web UI
+    open http://127.0.0.1:$UI_PORT                                   # Temporal Web UI
     curl -s --cacert $SIM_CA https://$SIM_ADDR/admin/state       # what the simulator holds
-    curl -s http://127.0.0.1:8080/metrics | grep vpsie_autoscaler_
+    curl -s http://$METRICS_ADDR/metrics | grep vpsie_autoscaler_
 
   Logs: $LOGS/*.log   Stop: Ctrl-C
 
@@ -127,9 +167,9 @@ if $CHECK; then
 	log "checking"
 	wait_for "NodeGroup status from the controller" 60 nodegroup_observed
 	"${KUBECTL[@]}" -n kube-system get nodegroup general
-	metrics=$(curl -fsS http://127.0.0.1:8080/metrics)
+	metrics=$(curl -fsS "http://$METRICS_ADDR/metrics")
 	grep -q 'vpsie_autoscaler_nodegroup_nodes{kind="min",namespace="kube-system",nodegroup="general"} 1' <<<"$metrics"
-	curl -fsS http://127.0.0.1:8233/api/v1/namespaces >/dev/null
+	curl -fsS "http://127.0.0.1:$UI_PORT/api/v1/namespaces" >/dev/null
 	log "check passed"
 	exit 0
 fi

@@ -59,6 +59,26 @@ lc_port_busy() {
 	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# lc_pick_port VAR exports VAR as a random free loopback port not handed out before by this
+# shell. Ports come from below the kernel's ephemeral range, so no outgoing connection of
+# another process can take one between this check and the bind (CI once failed like that).
+# It assigns instead of printing: in a $(...) subshell LC_USED_PORTS would be lost.
+LC_USED_PORTS=" "
+lc_pick_port() {
+	local low=10000 span ephemeral port
+	read -r ephemeral _ </proc/sys/net/ipv4/ip_local_port_range
+	span=$((ephemeral - low))
+	((span >= 1000)) || span=20000
+	while true; do
+		port=$((low + (RANDOM * 32768 + RANDOM) % span))
+		if [[ "$LC_USED_PORTS" != *" $port "* ]] && ! lc_port_busy "$port"; then
+			LC_USED_PORTS+="$port "
+			export "$1=$port"
+			return
+		fi
+	done
+}
+
 # lc_pid_is PID NAME succeeds when PID is alive and runs the binary NAME, so a recycled
 # pid is never signalled. An exited process waiting to be reaped (zombie) has no exe link,
 # so it counts as stopped, unlike with `kill -0`.

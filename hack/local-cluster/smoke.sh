@@ -17,33 +17,11 @@ SMOKE_DIR="$(mktemp -d "${TMPDIR:-/tmp}/vpsie-local-cluster-smoke.XXXXXX")"
 TIMEOUT="${SMOKE_TIMEOUT:-120}"
 NODE=smoke-node-1
 
-# Ports come from below the kernel's ephemeral range, so no outgoing connection of another
-# process can hold one between our check and etcd's bind (CI once failed exactly like that).
-read -r EPHEMERAL_LOW _ </proc/sys/net/ipv4/ip_local_port_range
-PORT_LOW=10000
-PORT_SPAN=$((EPHEMERAL_LOW - PORT_LOW))
-((PORT_SPAN >= 1000)) || PORT_SPAN=20000
-
-# pick_port VAR exports LOCAL_CLUSTER_<VAR> as a random free loopback port not handed out
-# before. It assigns instead of printing: a $(...) subshell would lose USED_PORTS.
-USED_PORTS=" "
-pick_port() {
-	local port
-	while true; do
-		port=$((PORT_LOW + (RANDOM * 32768 + RANDOM) % PORT_SPAN))
-		if [[ "$USED_PORTS" != *" $port "* ]] && ! lc_port_busy "$port"; then
-			USED_PORTS+="$port "
-			export "LOCAL_CLUSTER_$1=$port"
-			return
-		fi
-	done
-}
-
 export LOCAL_CLUSTER_STATE_DIR="$SMOKE_DIR/cluster"
 export LOCAL_CLUSTER_KUBECONFIG="$SMOKE_DIR/kubeconfig"
 export LOCAL_CLUSTER_KWOK_MANAGE=annotation
 for var in ETCD_PORT ETCD_PEER_PORT APISERVER_PORT KCM_PORT SCHEDULER_PORT KWOK_PORT; do
-	pick_port "$var"
+	lc_pick_port "LOCAL_CLUSTER_$var"
 done
 # Re-read lib.sh so its paths and ports follow the overrides above.
 # shellcheck source=lib.sh
