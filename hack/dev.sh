@@ -10,7 +10,7 @@
 # Usage: hack/dev.sh           run until interrupted
 #        hack/dev.sh --check   bring everything up, verify it end to end, stop (CI smoke test)
 #
-# State lives in .local/ (VPSIE_DEV_DIR) on the default ports below (VPSIE_DEV_*_PORT and the
+# State lives in .local/ (VPSIE_DEV_DIR), on the default ports above (VPSIE_DEV_*_PORT and the
 # LOCAL_CLUSTER_*_PORT variables override them). --check uses a fresh temporary state dir and free
 # ports unless told otherwise, so `make test` can run next to a developer's `make dev`.
 set -euo pipefail
