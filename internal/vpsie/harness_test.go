@@ -57,6 +57,9 @@ type envConfig struct {
 	shape  vpsie.Shape
 	sim    func(*vpsiesim.Config)
 	client func(*vpsie.Options)
+	// wrap sits between the listener and the simulator, for what the simulator cannot do (e.g. stall
+	// mid-body); it must forward to next.
+	wrap func(next http.Handler) http.Handler
 }
 
 func newEnv(t testing.TB, cfg envConfig) *env {
@@ -78,7 +81,11 @@ func newEnv(t testing.TB, cfg envConfig) *env {
 	go func() { defer close(runDone); _ = sim.Run(ctx) }()
 
 	seen := &secretsSeen{values: map[string]bool{awkwardSecret: true}}
-	srv := httptest.NewUnstartedServer(seen.observe(sim.Handler()))
+	var h http.Handler = sim.Handler()
+	if cfg.wrap != nil {
+		h = cfg.wrap(h)
+	}
+	srv := httptest.NewUnstartedServer(seen.observe(h))
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // handshakes cut short at cleanup are expected
 	srv.StartTLS()
 

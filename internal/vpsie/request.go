@@ -108,6 +108,9 @@ func (c *Client) exchange(ctx context.Context, r request, tok string, out any) e
 	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	c.observe(r, strconv.Itoa(resp.StatusCode), start)
+	if err != nil && ctx.Err() != nil { // the caller gave up mid-body: not an API failure either
+		return fmt.Errorf("vpsie %s %s: reading response body: %w", r.method, r.route, ctx.Err())
+	}
 	if err != nil || len(body) > maxBody {
 		return c.fail(r, &APIError{Kind: KindTransient, StatusCode: resp.StatusCode,
 			Err: errors.Join(errors.New("reading response body"), err)})

@@ -3,6 +3,7 @@ package vpsie_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -241,5 +242,40 @@ func assertMetric(t *testing.T, e *env, line string) {
 	t.Helper()
 	if text := e.metricsText(); !strings.Contains(text, line+"\n") {
 		t.Fatalf("metrics lack %q:\n%s", line, text)
+	}
+}
+
+// stallImagesBody answers image listings with headers and half a body, then waits for the client to give up.
+func stallImagesBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.Contains(r.URL.Path, "image") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(`{"data": [`))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	})
+}
+
+func TestCallerGivingUpMidBodyDoesNotOpenTheCircuit(t *testing.T) {
+	e := newEnv(t, envConfig{shape: vpsie.ShapeA, wrap: stallImagesBody, client: func(o *vpsie.Options) {
+		o.Breaker = vpsie.BreakerPolicy{ConsecutiveFailures: 2, OpenTimeout: time.Hour}
+	}})
+	_, err := e.client.ListDatacenters(e.ctx()) // log in first
+	e.must(err)
+	for range 4 {
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		_, err := e.client.ListImages(ctx)
+		cancel()
+		if !errors.Is(e.check(err), context.DeadlineExceeded) || vpsie.KindOf(err) == vpsie.KindTransient {
+			t.Fatalf("err = %v (kind %v), want the caller's deadline, not a transient API failure", err,
+				vpsie.KindOf(err))
+		}
+	}
+	if _, err := e.client.ListDatacenters(e.ctx()); err != nil {
+		t.Fatalf("after 4 abandoned calls the API is unusable: %v", e.check(err))
 	}
 }
