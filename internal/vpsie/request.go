@@ -108,7 +108,9 @@ func (c *Client) exchange(ctx context.Context, r request, tok string, out any) e
 	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	c.observe(r, strconv.Itoa(resp.StatusCode), start)
-	if err != nil && ctx.Err() != nil { // the caller gave up mid-body: not an API failure either
+	// The caller giving up mid-body is not an API failure either; the body then ends in an error or, when the
+	// stream is reset, early, so the context decides.
+	if ctx.Err() != nil {
 		return fmt.Errorf("vpsie %s %s: reading response body: %w", r.method, r.route, ctx.Err())
 	}
 	if err != nil || len(body) > maxBody {
