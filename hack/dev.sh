@@ -40,6 +40,7 @@ if $CHECK; then
 		TEMP_DIR="$(mktemp -d "${TMPDIR:-/tmp}/vpsie-dev-check.XXXXXX")"
 		VPSIE_DEV_DIR="$TEMP_DIR"
 	fi
+	VPSIE_DEV_BOOT_DELAY="${VPSIE_DEV_BOOT_DELAY:-2s}"
 	for var in VPSIE_DEV_TEMPORAL_PORT VPSIE_DEV_UI_PORT VPSIE_DEV_SIM_PORT VPSIE_DEV_METRICS_PORT \
 		VPSIE_DEV_HEALTH_PORT LOCAL_CLUSTER_ETCD_PORT LOCAL_CLUSTER_ETCD_PEER_PORT LOCAL_CLUSTER_APISERVER_PORT \
 		LOCAL_CLUSTER_KCM_PORT LOCAL_CLUSTER_SCHEDULER_PORT LOCAL_CLUSTER_KWOK_PORT; do
@@ -102,6 +103,54 @@ wait_for() {
 	done
 }
 
+# sim_api METHOD PATH [CURL ARGS...] calls the simulator's shape-A API as the autoscaler would.
+sim_api() {
+	local method=$1 path=$2
+	shift 2
+	curl -fsS --cacert "$SIM_CA" -X "$method" -H "Authorization: Bearer $SIM_TOKEN" "$@" "https://$SIM_ADDR/v2$path"
+}
+
+vm_status() { # vm_status ID WANT: the simulator reports the VM (gone: 404) in state WANT
+	if [[ $2 == gone ]]; then
+		[[ $(curl -sS -o /dev/null -w '%{http_code}' --cacert "$SIM_CA" -H "Authorization: Bearer $SIM_TOKEN" \
+			"https://$SIM_ADDR/v2/vm/$1") == 404 ]]
+	else
+		[[ $(sim_api GET "/vm/$1" | jq -r .status) == "$2" ]]
+	fi
+}
+
+gone() { ! "${KUBECTL[@]}" get "$@" >/dev/null 2>&1; }
+
+# check_termination: a VM made in the simulator and the VPSieNode that stands for it; deleting the VPSieNode
+# runs the whole path (finalizer -> controller -> Temporal workflow -> activity -> simulator) and takes the
+# VM and its Node with it.
+check_termination() {
+	local host=dev-check-1 vm
+	SIM_TOKEN=$(curl -fsS --cacert "$SIM_CA" --data-urlencode clientId=sim-client \
+		--data-urlencode clientSecret=sim-secret "https://$SIM_ADDR/v2/auth/from/api" | jq -r .accessToken.token)
+	vm=$(jq -n --arg h "$host" '{hostname: $h, offering_id: "std-2c-4g", datacenter_id: "ams1",
+		os_image_id: "ubuntu-24.04-x64", tags: ["env:local"]}' |
+		sim_api POST /vm -H 'Content-Type: application/json' --data-binary @- | jq -r .identifier)
+	"${KUBECTL[@]}" apply -f - >/dev/null <<-EOF
+		apiVersion: autoscaler.vpsie.com/v1alpha1
+		kind: VPSieNode
+		metadata: {name: $host, namespace: kube-system}
+		spec: {nodeGroup: general, offeringID: std-2c-4g, datacenterID: ams1, imageID: ubuntu-24.04-x64, hostname: $host}
+	EOF
+	wait_for "VM $vm running" 60 vm_status "$vm" running
+	wait_for "Node $host registered by the simulator" 60 "${KUBECTL[@]}" get node "$host"
+	wait_for "finalizer on VPSieNode $host" 60 has_finalizer "$host"
+	"${KUBECTL[@]}" -n kube-system delete vpsienode "$host" --wait=false >/dev/null
+	wait_for "VM $vm deleted by the terminate workflow" 90 vm_status "$vm" gone
+	wait_for "Node $host removed" 60 gone node "$host"
+	wait_for "VPSieNode $host released" 60 gone -n kube-system vpsienode "$host"
+	log "VPSieNode deletion took VM $vm and Node $host with it"
+}
+
+has_finalizer() {
+	[[ $("${KUBECTL[@]}" -n kube-system get vpsienode "$1" -o jsonpath='{.metadata.finalizers}') == *vps-termination* ]]
+}
+
 nodegroup_observed() {
 	[[ $("${KUBECTL[@]}" -n kube-system get nodegroup general -o jsonpath='{.status.observedGeneration}') == 1 ]]
 }
@@ -130,7 +179,7 @@ wait_for "Temporal Web UI" 120 curl -fsS "http://127.0.0.1:$UI_PORT/"
 
 log "starting the VPSie simulator (https://$SIM_ADDR)"
 start vpsie-sim "$BIN/vpsie-sim" --listen "$SIM_ADDR" --tls-self-signed --tls-ca-out "$SIM_CA" \
-	--state "$LOCAL/vpsie-sim.json" --kubeconfig "$KUBECONFIG" --boot-delay 20s
+	--state "$LOCAL/vpsie-sim.json" --kubeconfig "$KUBECONFIG" --boot-delay "${VPSIE_DEV_BOOT_DELAY:-20s}"
 wait_for "VPSie simulator" 60 curl -fsS --cacert "$SIM_CA" "https://$SIM_ADDR/admin/state"
 
 log "applying CRDs, credentials and the example NodeGroup"
@@ -170,6 +219,7 @@ if $CHECK; then
 	metrics=$(curl -fsS "http://$METRICS_ADDR/metrics")
 	grep -q 'vpsie_autoscaler_nodegroup_nodes{kind="min",namespace="kube-system",nodegroup="general"} 1' <<<"$metrics"
 	curl -fsS "http://127.0.0.1:$UI_PORT/api/v1/namespaces" >/dev/null
+	check_termination
 	log "check passed"
 	exit 0
 fi

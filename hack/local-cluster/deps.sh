@@ -7,6 +7,7 @@ set -euo pipefail
 declare -A packages=(
 	[openssl]=openssl
 	[curl]=curl
+	[jq]=jq
 )
 if [[ "${1:-}" == "--lint" ]]; then
 	packages[shellcheck]=shellcheck
