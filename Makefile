@@ -9,7 +9,7 @@ STATICCHECK    := $(BIN)/staticcheck
 KUBE_ASSETS    := $(BIN)/k8s
 GO_TEST_FLAGS  ?= -race -count=1 -timeout 25m
 
-.PHONY: all build generate manifests tools cluster-binaries lint vet fmt-check verify-generated test unit integration e2e bench dev clean
+.PHONY: all build generate manifests tools cluster-binaries lint vet fmt-check shellcheck verify-generated test unit integration e2e bench dev clean
 
 all: build
 
@@ -38,7 +38,11 @@ fmt-check:
 vet:
 	go vet ./...
 
-lint: tools fmt-check vet
+## shellcheck: the scripts (shellcheck comes from apt: hack/local-cluster/deps.sh --lint)
+shellcheck:
+	shellcheck -x -S warning .ci/run hack/dev.sh hack/local-cluster/*.sh
+
+lint: tools fmt-check vet shellcheck
 	$(STATICCHECK) ./...
 
 ## verify-generated: fail when committed CRDs or deepcopy code are stale
