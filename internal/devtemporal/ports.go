@@ -5,21 +5,30 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/freeport"
 )
 
 // portReserver binds every port the server will use and holds them until release, so
 // two "free" ports can never come out the same and a taken port fails here with a clear
 // error. That matters: the server and the UI exit the process when they cannot bind,
-// which would take an embedding autoscaler down with a less useful message. Another
-// process could still grab a port between release and the server's bind; on a developer
-// machine that window is negligible.
+// which would take an embedding autoscaler down with a less useful message. Ports it picks
+// itself come from below the ephemeral range, so only another picker could take one between
+// release and the server's bind.
 type portReserver struct {
 	held []net.Listener
 }
 
-// take reserves port on ip; port 0 asks the kernel for a free one.
+// take reserves port on ip; port 0 picks a free one below the ephemeral range, where no outgoing connection
+// can take it between release and the server's bind.
 func (r *portReserver) take(ip string, port int) (int, error) {
-	l, err := net.Listen("tcp", hostPort(ip, port))
+	var l net.Listener
+	var err error
+	if port == 0 {
+		l, err = freeport.Listen(ip)
+	} else {
+		l, err = net.Listen("tcp", hostPort(ip, port))
+	}
 	if err != nil {
 		return 0, fmt.Errorf("port %d on %s is not available: %w", port, ip, err)
 	}
