@@ -85,6 +85,16 @@ cleanup() {
 	fi
 	exit "$code"
 }
+# Refuse early, naming the port, rather than let a component die (or a leftover answer in its place) later.
+for addr in "127.0.0.1:$TEMPORAL_PORT" "127.0.0.1:$UI_PORT" "$SIM_ADDR" "$METRICS_ADDR" "$HEALTH_ADDR"; do
+	if lc_port_busy "${addr##*:}"; then
+		echo "dev: $addr is in use (local mode already running? a leftover process?); stop it or set the" \
+			"VPSIE_DEV_*_PORT variables (docs/development/local-mode.md)" >&2
+		[[ -z "$TEMP_DIR" ]] || rm -rf "$TEMP_DIR"
+		exit 1
+	fi
+done
+
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
