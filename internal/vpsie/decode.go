@@ -73,7 +73,8 @@ func decodeResponse(status int, body []byte, out any) error {
 }
 
 // statusError classifies a failure; capacity exhaustion is recognised by the simulator's code/reason and by the
-// phrases the real API was seen to use for quota limits.
+// phrases the real API was seen to use for quota limits. The phrases count only on the statuses a quota refusal
+// comes with: a throttled, unauthenticated or missing call must keep its own (often retryable) kind.
 func statusError(status int, env rawEnvelope) *APIError {
 	e := &APIError{Kind: kindForStatus(status), StatusCode: status, Code: env.code(), Message: env.Message}
 	if e.Kind == KindUnknown {
@@ -81,14 +82,16 @@ func statusError(status int, env rawEnvelope) *APIError {
 	}
 	wire := vpsieapi.ErrorResponse{Code: e.Code, Reason: env.Reason}
 	if vpsieapi.IsCapacityExhausted(status, wire) || env.Reason == vpsieapi.ReasonCapacityExhausted ||
-		(status >= 400 && status < 500 && isQuotaMessage(env.Message)) {
+		(quotaStatuses[status] && isQuotaMessage(env.Message)) {
 		e.Kind = KindCapacityExhausted
 	}
 	return e
 }
 
+var quotaStatuses = map[int]bool{400: true, 403: true, 409: true, 422: true}
+
 var quotaPhrases = []string{vpsieapi.MessageCapacityExhausted, "exceeds the allowed limit", "quota exceeded",
-	"plan does not allow", "maximum number of", "limit reached", "subscription does not allow", "out of stock"}
+	"plan does not allow", "maximum number of", "subscription does not allow", "out of stock"}
 
 func isQuotaMessage(msg string) bool {
 	msg = strings.ToLower(msg)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
@@ -39,6 +40,9 @@ func (p *listPage[T]) UnmarshalJSON(b []byte) error {
 }
 
 // listAll fetches every page of a list call. Pages are idempotent reads, so r's retry setting applies per page.
+// The next page is counted here, not taken from the server's current_page, so a server that omits it or ignores
+// the page parameter cannot make the loop ask for one page forever; a listing longer than maxPages is an error,
+// never a silently partial list (which could hide a VM from the hostname lookup that guards creates).
 func listAll[T any](ctx context.Context, c *Client, r request) ([]T, error) {
 	var all []T
 	for page := 1; page <= maxPages; page++ {
@@ -48,11 +52,12 @@ func listAll[T any](ctx context.Context, c *Client, r request) ([]T, error) {
 		}
 		all = append(all, p.Data...)
 		pg := p.Pagination
-		if pg == nil || pg.TotalPages <= pg.CurrentPage || len(p.Data) == 0 {
+		if pg == nil || pg.TotalPages <= page || len(p.Data) == 0 {
 			return all, nil
 		}
 		r.query = cloneValues(r.query)
-		r.query.Set(QueryPage, strconv.Itoa(pg.CurrentPage+1))
+		r.query.Set(QueryPage, strconv.Itoa(page+1))
 	}
-	return all, nil
+	return nil, &APIError{Kind: KindTransient, Method: r.method, Endpoint: r.route,
+		Err: fmt.Errorf("listing has more than %d pages", maxPages)}
 }
