@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"go.temporal.io/sdk/activity"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/util/retry"
@@ -29,8 +30,8 @@ func (k *Kube) SetVPSieNodePhase(ctx context.Context, in contract.SetVPSieNodePh
 		return nonRetryable(fmt.Sprintf("unknown vpsienode phase %q", in.Phase))
 	}
 	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
-		vn := &v1alpha1.VPSieNode{}
-		if err := k.Client.Get(ctx, client.ObjectKey{Namespace: in.Namespace, Name: in.Name}, vn); err != nil {
+		vn, err := k.get(ctx, in.VPSieNodeRef)
+		if err != nil || vn == nil {
 			return err
 		}
 		base := vn.DeepCopy()
@@ -57,8 +58,8 @@ func (k *Kube) SetVPSieNodePhase(ctx context.Context, in contract.SetVPSieNodePh
 // letting Kubernetes delete the object.
 func (k *Kube) ReleaseVPSieNode(ctx context.Context, in contract.VPSieNodeRef) error {
 	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
-		vn := &v1alpha1.VPSieNode{}
-		if err := k.Client.Get(ctx, client.ObjectKey{Namespace: in.Namespace, Name: in.Name}, vn); err != nil {
+		vn, err := k.get(ctx, in)
+		if err != nil || vn == nil {
 			return err
 		}
 		base := vn.DeepCopy()
@@ -71,6 +72,21 @@ func (k *Kube) ReleaseVPSieNode(ctx context.Context, in contract.VPSieNodeRef) e
 		return fmt.Errorf("releasing vpsienode %s/%s: %w", in.Namespace, in.Name, err)
 	}
 	return nil
+}
+
+// get reads the VPSieNode ref names; nil without error when it is a later
+// object of the same name (another UID): that one is not this run's to touch.
+func (k *Kube) get(ctx context.Context, ref contract.VPSieNodeRef) (*v1alpha1.VPSieNode, error) {
+	vn := &v1alpha1.VPSieNode{}
+	if err := k.Client.Get(ctx, client.ObjectKey{Namespace: ref.Namespace, Name: ref.Name}, vn); err != nil {
+		return nil, err
+	}
+	if ref.UID != "" && string(vn.UID) != ref.UID {
+		activity.GetLogger(ctx).Info("VPSieNode was replaced by a new object; leaving it alone",
+			"vpsienode", ref.Name, "uid", ref.UID, "current_uid", vn.UID)
+		return nil, nil
+	}
+	return vn, nil
 }
 
 func (k *Kube) now() (t metav1.Time) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -17,7 +18,7 @@ import (
 // layer, while the client's rate limiter and circuit breaker stay on.
 type VPSieAPI interface {
 	GetVM(ctx context.Context, id string) (vpsie.VM, error)
-	FindVMByHostname(ctx context.Context, hostname string) (vpsie.VM, bool, error)
+	ListVMs(ctx context.Context, f vpsie.VMFilter) ([]vpsie.VM, error)
 	DeleteVM(ctx context.Context, id string) error
 }
 
@@ -29,40 +30,69 @@ type VPSie struct {
 }
 
 // DeleteVPS deletes a VPS and returns once the API no longer knows it. A VPS
-// that is already gone is success, so retries and re-runs are harmless.
+// that is already gone is success, so retries and re-runs are harmless. Found
+// by hostname, every VPS of ours with it goes (duplicates included); one
+// without the required tags is reported and left alone.
 func (v *VPSie) DeleteVPS(ctx context.Context, in contract.DeleteVPSInput) (contract.DeleteVPSResult, error) {
-	id, err := v.resolve(ctx, in)
-	if err != nil || id == "" {
+	activity.RecordHeartbeat(ctx, "resolving")
+	ids, res, err := v.resolve(ctx, in)
+	if err != nil {
 		return contract.DeleteVPSResult{}, err
 	}
 	log := activity.GetLogger(ctx)
-	log.Info("Deleting VPS", "vps", id, "hostname", in.Hostname)
-	if err := v.API.DeleteVM(ctx, id); err != nil {
-		return contract.DeleteVPSResult{}, vpsieError("deleting vps", err)
+	if len(res.LeftAlone) > 0 {
+		log.Warn("VPS with the hostname is not tagged as ours; left alone", "hostname", in.Hostname,
+			"vps", res.LeftAlone)
 	}
-	if err := v.waitGone(ctx, id); err != nil {
-		return contract.DeleteVPSResult{}, err
+	for _, id := range ids {
+		activity.RecordHeartbeat(ctx, "deleting "+id)
+		log.Info("Deleting VPS", "vps", id, "hostname", in.Hostname)
+		if err := v.API.DeleteVM(ctx, id); err != nil {
+			return contract.DeleteVPSResult{}, vpsieError("deleting vps", err)
+		}
+		if err := v.waitGone(ctx, id); err != nil {
+			return contract.DeleteVPSResult{}, err
+		}
 	}
-	return contract.DeleteVPSResult{Deleted: true, VPSID: id}, nil
+	if len(ids) > 0 {
+		res.Deleted, res.VPSID = true, ids[0]
+	}
+	return res, nil
 }
 
 // resolve finds the VPS by ID, or by hostname when the ID was never recorded
-// (a crash between create and record). An empty ID means there is nothing to delete.
-func (v *VPSie) resolve(ctx context.Context, in contract.DeleteVPSInput) (string, error) {
+// (a crash between create and record): those carrying in.RequireTags are to be
+// deleted, the others go to LeftAlone. No IDs means nothing to delete.
+func (v *VPSie) resolve(ctx context.Context, in contract.DeleteVPSInput) ([]string, contract.DeleteVPSResult, error) {
+	var res contract.DeleteVPSResult
 	if in.VPSID != "" {
-		return in.VPSID, nil
+		return []string{in.VPSID}, res, nil
 	}
 	if in.Hostname == "" {
-		return "", nonRetryable("delete vps needs a vps id or a hostname")
+		return nil, res, nonRetryable("delete vps needs a vps id or a hostname")
 	}
-	vm, found, err := v.API.FindVMByHostname(ctx, in.Hostname)
+	vms, err := v.API.ListVMs(ctx, vpsie.VMFilter{Hostname: in.Hostname})
 	if err != nil {
-		return "", vpsieError("finding vps by hostname", err)
+		return nil, res, vpsieError("finding vps by hostname", err)
 	}
-	if !found {
-		return "", nil
+	var ids []string
+	for _, vm := range vms {
+		if hasAll(vm.Tags, in.RequireTags) {
+			ids = append(ids, vm.Identifier)
+		} else {
+			res.LeftAlone = append(res.LeftAlone, vm.Identifier)
+		}
 	}
-	return vm.Identifier, nil
+	return ids, res, nil
+}
+
+func hasAll(have, want []string) bool {
+	for _, t := range want {
+		if !slices.Contains(have, t) {
+			return false
+		}
+	}
+	return true
 }
 
 func (v *VPSie) waitGone(ctx context.Context, id string) error {

@@ -138,8 +138,10 @@ check_termination() {
 	local host=dev-check-1 vm
 	SIM_TOKEN=$(curl -fsS --cacert "$SIM_CA" --data-urlencode clientId=sim-client \
 		--data-urlencode clientSecret=sim-secret "https://$SIM_ADDR/v2/auth/from/api" | jq -r .accessToken.token)
+	# The ownership tags (workflows/contract/tags.go, cluster "local" from config/local.yaml) make the VM ours.
 	vm=$(jq -n --arg h "$host" '{hostname: $h, offering_id: "std-2c-4g", datacenter_id: "ams1",
-		os_image_id: "ubuntu-24.04-x64", tags: ["env:local"]}' |
+		os_image_id: "ubuntu-24.04-x64",
+		tags: ["env:local", "vpsie-autoscaler:cluster=local", "vpsie-autoscaler:vpsienode=kube-system.\($h)"]}' |
 		sim_api POST /vm -H 'Content-Type: application/json' --data-binary @- | jq -r .identifier)
 	"${KUBECTL[@]}" apply -f - >/dev/null <<-EOF
 		apiVersion: autoscaler.vpsie.com/v1alpha1
@@ -168,7 +170,9 @@ nodegroup_observed() {
 start() { # start NAME CMD...: run in the background, logging to $LOGS/NAME.log
 	local name=$1
 	shift
-	"$@" >"$LOGS/$name.log" 2>&1 &
+	# In a session of its own, so the terminal's Ctrl-C reaches only this script, whose cleanup stops the
+	# components one by one (a second signal would make the autoscaler exit without draining).
+	setsid "$@" >"$LOGS/$name.log" 2>&1 &
 	PIDS+=($!)
 }
 
@@ -237,6 +241,6 @@ fi
 tail -n +1 -f "$LOGS/autoscaler.log" &
 PIDS+=($!)
 # Stay up until Ctrl-C, or until any component exits (then stop the rest).
-wait -n "${PIDS[@]}"
+wait -n "${PIDS[@]}" || true
 echo "dev: a component exited; see $LOGS" >&2
 exit 1

@@ -29,7 +29,7 @@ var terminateActivityOptions = workflow.ActivityOptions{
 // idempotent, so a retry or a second run after a crash is harmless.
 func TerminateVPSieNode(ctx workflow.Context, in contract.TerminateVPSieNodeInput) (contract.DeleteVPSResult, error) {
 	ctx = workflow.WithActivityOptions(ctx, terminateActivityOptions)
-	ref := contract.VPSieNodeRef{Namespace: in.Namespace, Name: in.Name}
+	ref := contract.VPSieNodeRef{Namespace: in.Namespace, Name: in.Name, UID: in.UID}
 	log := workflow.GetLogger(ctx)
 
 	phase := contract.SetVPSieNodePhaseInput{VPSieNodeRef: ref, Phase: contract.PhaseDeleting}
@@ -38,10 +38,17 @@ func TerminateVPSieNode(ctx workflow.Context, in contract.TerminateVPSieNodeInpu
 	}
 	var res contract.DeleteVPSResult
 	del := contract.DeleteVPSInput{VPSID: in.VPSID, Hostname: in.Hostname}
+	if in.Cluster != "" {
+		del.RequireTags = contract.OwnerTags(in.Cluster, in.Namespace, in.Name)
+	}
 	if err := workflow.ExecuteActivity(ctx, contract.DeleteVPSActivity, del).Get(ctx, &res); err != nil {
 		return contract.DeleteVPSResult{}, fmt.Errorf("deleting vps: %w", err)
 	}
 	log.Info("VPS gone", "vps", res.VPSID, "deleted", res.Deleted)
+	if len(res.LeftAlone) > 0 {
+		log.Warn("VPS with the hostname left alone: not tagged as ours", "hostname", in.Hostname,
+			"vps", res.LeftAlone)
+	}
 	if err := workflow.ExecuteActivity(ctx, contract.ReleaseVPSieNodeActivity, ref).Get(ctx, nil); err != nil {
 		return contract.DeleteVPSResult{}, fmt.Errorf("releasing vpsienode finalizer: %w", err)
 	}

@@ -125,7 +125,8 @@ func controllers(mgr ctrl.Manager, cfg *config.Config, d Deps) ([]controller, er
 	}
 	return []controller{
 		nodegroup.NewController(mgr.GetClient(), d.Clock, m),
-		vpsienode.NewController(mgr.GetClient(), d.Temporal, cfg.Temporal.TaskQueue, mgr.GetEventRecorder(eventSource)),
+		vpsienode.NewController(mgr.GetClient(), d.Temporal, cfg.Temporal.TaskQueue, cfg.Controller.ClusterName,
+			mgr.GetEventRecorder(eventSource)),
 	}, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/config"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
@@ -69,9 +70,17 @@ func TestDeletingAVPSieNodeTerminatesItsVPSBeforeTheObjectGoes(t *testing.T) {
 		t.Fatalf("creating vm: %v", err)
 	}
 	// A VPS whose create was never recorded on its VPSieNode (crash between
-	// create and record): termination must find it by hostname.
+	// create and record): termination must find it by hostname and its tags.
 	if _, err := api.CreateVM(ctx, vpsie.CreateVMRequest{Hostname: "term-lost", OfferingID: "std-2c-4g",
-		DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64"}); err != nil {
+		DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64",
+		Tags: contract.OwnerTags(config.Default().Controller.ClusterName, ns, "term-lost")}); err != nil {
+		t.Fatalf("creating vm: %v", err)
+	}
+	// A VPS that merely shares a VPSieNode's hostname (made by hand, or by
+	// another cluster) is not ours: it must survive the VPSieNode's deletion.
+	foreign, err := api.CreateVM(ctx, vpsie.CreateVMRequest{Hostname: "term-foreign", OfferingID: "std-2c-4g",
+		DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64", Tags: []string{"cluster:someone-else"}})
+	if err != nil {
 		t.Fatalf("creating vm: %v", err)
 	}
 	op := startOperator(t, ns, api)
@@ -80,8 +89,10 @@ func TestDeletingAVPSieNodeTerminatesItsVPSBeforeTheObjectGoes(t *testing.T) {
 	setVPSID(t, ns, "term-recorded", recorded.Identifier)
 	memberNode(t, c, ns, "g", "term-lost", v1alpha1.PhaseProvisioning, nil)
 	setVPSID(t, ns, "term-lost", "")
+	memberNode(t, c, ns, "g", "term-foreign", v1alpha1.PhaseProvisioning, nil)
+	setVPSID(t, ns, "term-foreign", "")
 
-	for _, name := range []string{"term-recorded", "term-lost"} {
+	for _, name := range []string{"term-recorded", "term-lost", "term-foreign"} {
 		eventually(t, "finalizer added to "+name, func() error { return hasFinalizer(ns, name) })
 		deleteVPSieNode(t, ns, name)
 		// While the VPS still exists the object must stay.
@@ -105,8 +116,19 @@ func TestDeletingAVPSieNodeTerminatesItsVPSBeforeTheObjectGoes(t *testing.T) {
 			t.Errorf("vps %s still exists after its vpsienode went: %+v", name, vms)
 		}
 	}
-	if creates := sim.Snapshot().CallCount(vpsiesim.OpCreateVM); creates != 2 {
-		t.Errorf("simulator saw %d creates, want only the test's 2", creates)
+	eventually(t, "vpsienode term-foreign released", func() error {
+		var vn v1alpha1.VPSieNode
+		if err := c.Get(ctx, keyOf(ns, "term-foreign"), &vn); !apierrors.IsNotFound(err) {
+			return fmt.Errorf("still there (phase %s): %v", vn.Status.Phase, err)
+		}
+		return nil
+	})
+	if vms := sim.Snapshot().VMsByHostname("term-foreign"); len(vms) != 1 || vms[0].Identifier != foreign.Identifier ||
+		vms[0].Status == vpsieapi.StatusDeleting {
+		t.Errorf("the foreign vps with a vpsienode's hostname was touched: %+v", vms)
+	}
+	if creates := sim.Snapshot().CallCount(vpsiesim.OpCreateVM); creates != 3 {
+		t.Errorf("simulator saw %d creates, want only the test's 3", creates)
 	}
 
 	checkTemporalHistory(ctx, t, op.temporal, contract.TerminateWorkflowID(ns, "term-recorded"), "",

@@ -1,36 +1,47 @@
 package contract
 
 // TerminateVPSieNodeInput names the VPSieNode whose VPS must go. VPSID may be
-// empty when the create was lost before it was recorded; Hostname then finds it.
+// empty when the create was lost before it was recorded; Hostname then finds it,
+// and only a VPS tagged for this cluster and VPSieNode counts (Cluster empty:
+// a run started before ownership tags, which matches by hostname alone).
 type TerminateVPSieNodeInput struct {
 	Namespace string `json:"namespace"`
 	Name      string `json:"name"`
-	VPSID     string `json:"vpsID,omitempty"`
-	Hostname  string `json:"hostname"`
-}
-
-// DeleteVPSInput identifies a VPS by ID or, failing that, by hostname.
-type DeleteVPSInput struct {
+	// UID is the VPSieNode's UID: a later object of the same name is not this one.
+	UID      string `json:"uid,omitempty"`
+	Cluster  string `json:"cluster,omitempty"`
 	VPSID    string `json:"vpsID,omitempty"`
 	Hostname string `json:"hostname"`
 }
 
-// DeleteVPSResult says what the activity found.
-type DeleteVPSResult struct {
-	// Deleted is false when no VPS existed any more.
-	Deleted bool   `json:"deleted"`
-	VPSID   string `json:"vpsID,omitempty"`
+// DeleteVPSInput identifies a VPS by ID or, failing that, by hostname. A VPS
+// found by hostname is deleted only when it carries every one of RequireTags.
+type DeleteVPSInput struct {
+	VPSID       string   `json:"vpsID,omitempty"`
+	Hostname    string   `json:"hostname"`
+	RequireTags []string `json:"requireTags,omitempty"`
 }
 
-// VPSieNodeRef names a VPSieNode.
+// DeleteVPSResult says what the activity found.
+type DeleteVPSResult struct {
+	// Deleted is false when there was nothing of ours to delete.
+	Deleted bool `json:"deleted"`
+	// VPSID is the VPS deleted (the first, if duplicates shared the hostname).
+	VPSID string `json:"vpsID,omitempty"`
+	// LeftAlone lists VPSs that had the hostname but not our tags: never ours to delete.
+	LeftAlone []string `json:"leftAlone,omitempty"`
+}
+
+// VPSieNodeRef names a VPSieNode; with a UID, only that very object.
 type VPSieNodeRef struct {
 	Namespace string `json:"namespace"`
 	Name      string `json:"name"`
+	UID       string `json:"uid,omitempty"`
 }
 
 // VPSieNode phases as the API spells them. workflows/ cannot import the API
-// package (it pulls in apimachinery), so they are repeated here and a test in
-// activities/ checks every one is a phase the API knows.
+// package (it pulls in apimachinery), so they are repeated here; the
+// SetVPSieNodePhase activity refuses a phase the API does not know.
 const (
 	PhaseDeleting = "Deleting"
 )

@@ -35,12 +35,14 @@ type Controller struct {
 	client    client.Client
 	temporal  WorkflowStarter
 	taskQueue string
-	events    events.EventRecorder
+	// cluster names this cluster in the ownership tags a VPS found by hostname must carry.
+	cluster string
+	events  events.EventRecorder
 }
 
 // NewController returns the VPSieNode finalizer controller.
-func NewController(c client.Client, t WorkflowStarter, taskQueue string, rec events.EventRecorder) *Controller {
-	return &Controller{client: c, temporal: t, taskQueue: taskQueue, events: rec}
+func NewController(c client.Client, t WorkflowStarter, taskQueue, cluster string, rec events.EventRecorder) *Controller {
+	return &Controller{client: c, temporal: t, taskQueue: taskQueue, cluster: cluster, events: rec}
 }
 
 // Name is the controller's name in logs and metrics.
@@ -95,7 +97,8 @@ func (c *Controller) ensureTermination(ctx context.Context, vn *v1alpha1.VPSieNo
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 	}, contract.TerminateVPSieNodeWorkflow, contract.TerminateVPSieNodeInput{
-		Namespace: vn.Namespace, Name: vn.Name, VPSID: vn.Status.VPSID, Hostname: vn.Spec.Hostname,
+		Namespace: vn.Namespace, Name: vn.Name, UID: string(vn.UID), Cluster: c.cluster, VPSID: vn.Status.VPSID,
+		Hostname: vn.Spec.Hostname,
 	})
 	if err != nil {
 		return fmt.Errorf("starting workflow %s: %w", id, err)

@@ -41,7 +41,7 @@ func (f fakeRun) GetRunID() string { return "run-1" }
 
 func newVN(deleting bool, finalizers ...string) *v1alpha1.VPSieNode {
 	vn := &v1alpha1.VPSieNode{
-		ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "vn-1", Finalizers: finalizers},
+		ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "vn-1", UID: "uid-1", Finalizers: finalizers},
 		Spec:       v1alpha1.VPSieNodeSpec{NodeGroup: "g", Hostname: "host-1"},
 		Status:     v1alpha1.VPSieNodeStatus{VPSID: "vps-1"},
 	}
@@ -71,7 +71,7 @@ func TestReconcile(t *testing.T) {
 			}
 			c := fake.NewClientBuilder().WithScheme(s).WithObjects(tt.vn).WithStatusSubresource(tt.vn).Build()
 			starter := &recordingStarter{}
-			ctrl := NewController(c, starter, "tq", nil)
+			ctrl := NewController(c, starter, "tq", "test-cluster", nil)
 
 			res, err := ctrl.Reconcile(context.Background(), reconcile.Request{NamespacedName: client.ObjectKeyFromObject(tt.vn)})
 			if err != nil {
@@ -98,7 +98,8 @@ func TestReconcile(t *testing.T) {
 				o.WorkflowIDConflictPolicy != enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING {
 				t.Errorf("start options = %+v, want deterministic ID on tq attaching to a running workflow", o)
 			}
-			want := contract.TerminateVPSieNodeInput{Namespace: "ns", Name: "vn-1", VPSID: "vps-1", Hostname: "host-1"}
+			want := contract.TerminateVPSieNodeInput{Namespace: "ns", Name: "vn-1", UID: "uid-1",
+				Cluster: "test-cluster", VPSID: "vps-1", Hostname: "host-1"}
 			if starter.inputs[0] != want {
 				t.Errorf("input = %+v, want %+v", starter.inputs[0], want)
 			}

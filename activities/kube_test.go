@@ -1,0 +1,69 @@
+package activities_test
+
+import (
+	"context"
+	"testing"
+
+	"go.temporal.io/sdk/testsuite"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/activities"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
+)
+
+// A termination run belongs to one VPSieNode object: when a new object has taken the name, the run must neither
+// release its finalizer nor move its phase.
+func TestKubeActivitiesTouchOnlyTheObjectWithTheRunsUID(t *testing.T) {
+	tests := []struct {
+		name          string
+		refUID        string
+		wantFinalizer bool
+		wantPhase     v1alpha1.VPSieNodePhase
+	}{
+		{name: "same object: released and marked", refUID: "uid-1", wantPhase: v1alpha1.PhaseDeleting},
+		{name: "a later object with the name: untouched", refUID: "uid-old", wantFinalizer: true,
+			wantPhase: v1alpha1.PhaseReady},
+		{name: "no uid (older runs): by name", refUID: "", wantPhase: v1alpha1.PhaseDeleting},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := runtime.NewScheme()
+			if err := v1alpha1.AddToScheme(s); err != nil {
+				t.Fatal(err)
+			}
+			vn := &v1alpha1.VPSieNode{
+				ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "vn-1", UID: "uid-1",
+					Finalizers: []string{v1alpha1.FinalizerVPSTermination}},
+				Status: v1alpha1.VPSieNodeStatus{Phase: v1alpha1.PhaseReady},
+			}
+			c := fake.NewClientBuilder().WithScheme(s).WithObjects(vn).WithStatusSubresource(vn).Build()
+			var suite testsuite.WorkflowTestSuite
+			env := suite.NewTestActivityEnvironment()
+			activities.Register(env, activities.Set{Kube: &activities.Kube{Client: c}})
+			ref := contract.VPSieNodeRef{Namespace: "ns", Name: "vn-1", UID: tt.refUID}
+
+			if _, err := env.ExecuteActivity(contract.SetVPSieNodePhaseActivity,
+				contract.SetVPSieNodePhaseInput{VPSieNodeRef: ref, Phase: contract.PhaseDeleting}); err != nil {
+				t.Fatalf("set phase: %v", err)
+			}
+			if _, err := env.ExecuteActivity(contract.ReleaseVPSieNodeActivity, ref); err != nil {
+				t.Fatalf("release: %v", err)
+			}
+			var got v1alpha1.VPSieNode
+			if err := c.Get(context.Background(), client.ObjectKeyFromObject(vn), &got); err != nil {
+				t.Fatal(err)
+			}
+			if has := controllerutil.ContainsFinalizer(&got, v1alpha1.FinalizerVPSTermination); has != tt.wantFinalizer {
+				t.Errorf("finalizer present = %v, want %v", has, tt.wantFinalizer)
+			}
+			if got.Status.Phase != tt.wantPhase {
+				t.Errorf("phase = %s, want %s", got.Status.Phase, tt.wantPhase)
+			}
+		})
+	}
+}

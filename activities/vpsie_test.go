@@ -1,0 +1,146 @@
+package activities_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/vpsie/vpsie-autoscaler/activities"
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
+)
+
+// simulatedVPSie serves a VPSie simulator over real HTTP and returns it with a client whose own retries are off,
+// as the worker builds it, and a raw poster of creates.
+func simulatedVPSie(t *testing.T) (*vpsiesim.Simulator, *vpsie.Client, func(hostname string, tags []string)) {
+	t.Helper()
+	cfg := vpsiesim.DefaultConfig()
+	cfg.BootDelay, cfg.DeleteDelay, cfg.TickInterval = 0, 50*time.Millisecond, 10*time.Millisecond
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	sim, err := vpsiesim.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sim.Handler())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = sim.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done; srv.Close() })
+	c, err := vpsie.New(vpsie.Options{BaseURL: srv.URL + vpsieapi.PrefixA, AllowPlainHTTP: true,
+		Credentials: vpsie.Credentials{ClientID: cfg.ClientID, ClientSecret: vpsie.Secret(cfg.ClientSecret)},
+		RateLimit:   60000, RateBurst: 100, Logger: cfg.Logger}, vpsie.WithoutRetries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sim, c, func(hostname string, tags []string) { postVM(t, srv.URL, cfg, hostname, tags) }
+}
+
+// postVM creates a VM with a bare POST: the client's guarded create would refuse a second VM with a hostname.
+func postVM(t *testing.T, base string, cfg vpsiesim.Config, hostname string, tags []string) {
+	t.Helper()
+	resp, err := http.PostForm(base+vpsieapi.PrefixA+vpsieapi.PathALogin, url.Values{
+		vpsieapi.FormClientID: {cfg.ClientID}, vpsieapi.FormClientSecret: {cfg.ClientSecret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var login vpsieapi.LoginResponseA
+	err = json.NewDecoder(resp.Body).Decode(&login)
+	_ = resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(vpsieapi.CreateVMRequest{Hostname: hostname, OfferingID: "std-2c-4g",
+		DatacenterID: "ams1", OSImageID: "ubuntu-24.04-x64", Tags: tags})
+	req, _ := http.NewRequest(http.MethodPost, base+vpsieapi.PrefixA+vpsieapi.PathAVMs, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(vpsieapi.HeaderAuthorization, vpsieapi.BearerPrefix+login.AccessToken.Token)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("create %s: HTTP %d", hostname, resp.StatusCode)
+	}
+}
+
+func TestDeleteVPSByHostnameDeletesOnlyWhatCarriesOurTags(t *testing.T) {
+	ours := contract.OwnerTags("c1", "ns", "vn-1")
+	tests := []struct {
+		name         string
+		vmTags       [][]string // one VM with the hostname per entry
+		requireTags  []string
+		wantDeleted  bool
+		wantLeft     int
+		wantSurvivor int
+	}{
+		{name: "our vps goes", vmTags: [][]string{ours}, requireTags: ours, wantDeleted: true},
+		{name: "a foreign vps with the hostname stays", vmTags: [][]string{{"env:prod"}}, requireTags: ours,
+			wantLeft: 1, wantSurvivor: 1},
+		{name: "another cluster's vps stays", vmTags: [][]string{contract.OwnerTags("c2", "ns", "vn-1")},
+			requireTags: ours, wantLeft: 1, wantSurvivor: 1},
+		{name: "duplicates of ours all go, a foreign one stays", vmTags: [][]string{ours, ours, {"x:y"}},
+			requireTags: ours, wantDeleted: true, wantLeft: 1, wantSurvivor: 1},
+		{name: "no vps: nothing to do", requireTags: ours},
+		{name: "no required tags (a run from before tags): hostname alone", vmTags: [][]string{{"env:prod"}},
+			wantDeleted: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sim, api, post := simulatedVPSie(t)
+			for _, tags := range tt.vmTags {
+				post("host-1", tags)
+			}
+			res := runDeleteVPS(t, api, contract.DeleteVPSInput{Hostname: "host-1", RequireTags: tt.requireTags})
+			if res.Deleted != tt.wantDeleted || len(res.LeftAlone) != tt.wantLeft {
+				t.Fatalf("result %+v, want deleted %v and %d left alone", res, tt.wantDeleted, tt.wantLeft)
+			}
+			if n := len(sim.Snapshot().VMsByHostname("host-1")); n != tt.wantSurvivor {
+				t.Fatalf("%d vms with the hostname left, want %d", n, tt.wantSurvivor)
+			}
+		})
+	}
+}
+
+func TestDeleteVPSByIDWaitsUntilItIsGone(t *testing.T) {
+	sim, api, _ := simulatedVPSie(t)
+	vm, err := api.CreateVM(context.Background(), vpsie.CreateVMRequest{Hostname: "host-2",
+		OfferingID: "std-2c-4g", DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runDeleteVPS(t, api, contract.DeleteVPSInput{VPSID: vm.Identifier, Hostname: "host-2"})
+	if !res.Deleted || res.VPSID != vm.Identifier {
+		t.Fatalf("result %+v", res)
+	}
+	if n := len(sim.Snapshot().VMsByHostname("host-2")); n != 0 {
+		t.Fatalf("the activity returned while the vps still existed (%d left)", n)
+	}
+}
+
+func runDeleteVPS(t *testing.T, api activities.VPSieAPI, in contract.DeleteVPSInput) contract.DeleteVPSResult {
+	t.Helper()
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	activities.Register(env, activities.Set{VPSie: &activities.VPSie{API: api, PollInterval: 20 * time.Millisecond}})
+	val, err := env.ExecuteActivity(contract.DeleteVPSActivity, in)
+	if err != nil {
+		t.Fatalf("delete vps: %v", err)
+	}
+	var res contract.DeleteVPSResult
+	if err := val.Get(&res); err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
