@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"strings"
@@ -25,10 +26,12 @@ type options struct {
 	cfg                                vpsiesim.Config
 }
 
-func parseFlags(args []string) (*options, error) {
+// parseFlags parses args; usage and parse errors go to output.
+func parseFlags(args []string, output io.Writer) (*options, error) {
 	o := &options{cfg: vpsiesim.DefaultConfig()}
 	c := &o.cfg
 	fs := flag.NewFlagSet("vpsie-sim", flag.ContinueOnError)
+	fs.SetOutput(output)
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:8444", "API address (both shapes; also /admin unless --admin-listen)")
 	fs.StringVar(&o.adminListen, "admin-listen", "", "serve /admin on this separate plain-HTTP address instead")
 	fs.StringVar(&c.AdminToken, "admin-token", "", "require this X-Admin-Token on /admin endpoints")
@@ -38,8 +41,10 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.tlsCAOut, "tls-ca-out", "vpsie-sim-ca.pem", "where --tls-self-signed writes its CA certificate")
 	fs.StringVar(&o.tlsHost, "tls-hosts", "127.0.0.1,localhost,::1", "names and IPs of the self-signed certificate")
 	fs.StringVar(&c.ClientID, "client-id", c.ClientID, "the client id login accepts")
-	fs.StringVar(&c.ClientSecret, "client-secret", envOr("VPSIE_SIM_CLIENT_SECRET", c.ClientSecret),
-		"the client secret login accepts (env VPSIE_SIM_CLIENT_SECRET)")
+	// No default value here: the flag package prints defaults in its usage, which would leak the secret.
+	builtinSecret := c.ClientSecret
+	fs.StringVar(&c.ClientSecret, "client-secret", "",
+		"the client secret login accepts (default $"+envClientSecret+", else the built-in secret)")
 	fs.StringVar(&o.staticTokens, "static-tokens", "", "comma-separated tokens accepted without login")
 	fs.DurationVar(&c.TokenTTL, "token-ttl", c.TokenTTL, "access token lifetime")
 	fs.DurationVar(&c.BootDelay, "boot-delay", c.BootDelay, "time a VM stays creating")
@@ -61,7 +66,20 @@ func parseFlags(args []string) (*options, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	if !isSet(fs, "client-secret") {
+		c.ClientSecret = envOr(envClientSecret, builtinSecret)
+	}
 	return o, o.complete()
+}
+
+// envClientSecret is read when --client-secret is not given, so the secret need not appear in the process list.
+const envClientSecret = "VPSIE_SIM_CLIENT_SECRET"
+
+// isSet reports whether the flag name was given on the command line (even as an empty value).
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // complete turns file and list flags into Config fields.

@@ -26,7 +26,7 @@ func main() {
 }
 
 func run(args []string) error {
-	o, err := parseFlags(args)
+	o, err := parseFlags(args, os.Stderr)
 	if err != nil {
 		return err
 	}

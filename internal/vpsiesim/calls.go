@@ -59,6 +59,7 @@ func (s *Simulator) record(op string, sh shape, next http.Handler) http.Handler 
 		c.Status, c.Duration = rec.status, Duration(time.Since(start))
 		s.mu.Lock()
 		s.counts[op]++
+		s.dirty = true // call counts are persisted, so even a read-only call is a change
 		s.calls = append(s.calls, *c)
 		// Trim in batches so a full log does not copy itself on every call.
 		if limit := s.cfg.MaxCalls; limit > 0 && len(s.calls) > limit+limit/10 {

@@ -29,7 +29,8 @@ type Config struct {
 	// InterruptionNotice is how long a spot VM stays "interrupting" before it is deleted.
 	InterruptionNotice time.Duration
 
-	// Faults are active from the start; Seed seeds the RNG that decides which requests they hit.
+	// Faults are active from the start; Seed seeds the RNG that decides which requests they hit, unless
+	// Faults.Seed is non-zero, which wins as it does in SetFaults.
 	Faults Faults
 	Seed   int64
 	// MaxHang bounds a hanging request if the client never gives up.

@@ -184,3 +184,25 @@ func TestLostResponseRateIsValidated(t *testing.T) {
 		t.Fatal("lost_response_rate 1.5 accepted")
 	}
 }
+
+func TestStartupFaultsSeedReseedsTheRNG(t *testing.T) {
+	faults := vpsiesim.Faults{Seed: 7, Endpoints: map[string]vpsiesim.EndpointFaults{
+		vpsiesim.OpListVMs: {ErrorRate: 0.5, ErrorStatus: 503}}}
+	// A static token keeps logins, which draw from the RNG too, out of the sequences.
+	withToken := func(c *vpsiesim.Config) { c.StaticTokens, c.Seed = []string{"static"}, 1 }
+
+	viaSetFaults := newHarness(t, withToken)
+	if err := viaSetFaults.sim.SetFaults(faults); err != nil {
+		t.Fatal(err)
+	}
+	want := statuses(viaSetFaults, "static", 100)
+
+	viaConfig := newHarness(t, withToken, func(c *vpsiesim.Config) { c.Faults = faults })
+	if got := statuses(viaConfig, "static", 100); !slices.Equal(got, want) {
+		t.Fatalf("faults with seed 7 in Config gave another sequence than SetFaults with seed 7:\n%v\n%v", got, want)
+	}
+	viaConfig.sim.Reset()
+	if got := statuses(viaConfig, "static", 100); !slices.Equal(got, want) {
+		t.Fatalf("after Reset, faults with seed 7 in Config gave another sequence:\n%v\n%v", got, want)
+	}
+}

@@ -44,6 +44,9 @@ func (s *Simulator) advanceLocked(now time.Time) bool {
 		vm := s.vms[id]
 		for s.stepLocked(vm, now) {
 			changed = true
+			if _, live := s.vms[id]; !live {
+				break // gone: stepping a VM that left the map would record it as deleted twice
+			}
 		}
 	}
 	if changed {
@@ -78,7 +81,6 @@ func (s *Simulator) stepLocked(vm *VMState, now time.Time) bool {
 		vm.VM.IsActive, vm.VM.IsDeleted, vm.VM.DroppedOn = 0, 1, now.UTC().Format(time.RFC3339)
 		s.deleted = append(s.deleted, DeletedVM{VM: vm.VM, DeletedAt: now, Reason: vm.DeleteReason})
 		s.log.Info("vm gone", "vps", vm.VM.Identifier, "hostname", vm.VM.Hostname, "reason", vm.DeleteReason)
-		return false // vm left the map; nothing more to do
 	default:
 		return false
 	}

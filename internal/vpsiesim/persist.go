@@ -113,11 +113,28 @@ func writeFileAtomic(path string, b []byte) error {
 		tmp.Close()
 		return fmt.Errorf("writing state: %w", err)
 	}
+	// Sync before the rename: otherwise a crash can leave the new name pointing at an empty or partial file.
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("syncing state: %w", err)
+	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("closing state file: %w", err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("replacing %s: %w", path, err)
 	}
+	syncDir(filepath.Dir(path))
 	return nil
+}
+
+// syncDir makes a rename in dir durable. It is best effort: the new file is already in place, and some
+// platforms and file systems cannot sync a directory.
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	defer d.Close()
+	_ = d.Sync()
 }

@@ -85,3 +85,64 @@ func TestCorruptStateFileIsAnError(t *testing.T) {
 		t.Fatal("corrupt state file accepted")
 	}
 }
+
+// shutdownSave runs the simulator with a cancelled context: Run then saves only if the state changed since the
+// last save, which is what the periodic save does too.
+func shutdownSave(t *testing.T, sim *vpsiesim.Simulator) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := sim.Run(ctx); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+}
+
+func TestChangesAfterASaveAreSavedWhenChanged(t *testing.T) {
+	tests := []struct {
+		name  string
+		after func(h *harness, token, vmID string)
+		check func(t *testing.T, st vpsiesim.State, vmID string)
+	}{{
+		name: "a deleting VM that is gone",
+		after: func(h *harness, _, _ string) {
+			h.clock.Step(deleteDelay)
+			h.sim.Snapshot() // applies the transition, as the lifecycle loop would
+		},
+		check: func(t *testing.T, st vpsiesim.State, _ string) {
+			if len(st.VMs) != 0 || len(st.Deleted) != 1 || st.Deleted[0].Reason != vpsiesim.ReasonAPI {
+				t.Fatalf("saved state still shows the VM: vms=%+v deleted=%+v", st.VMs, st.Deleted)
+			}
+		},
+	}, {
+		name: "read-only calls",
+		after: func(h *harness, token, vmID string) {
+			h.getA(token, vmID)
+			h.do(request{method: "GET", path: "/v2/vm", header: bearer(token)})
+		},
+		check: func(t *testing.T, st vpsiesim.State, _ string) {
+			if st.CallCount(vpsiesim.OpGetVM) != 1 || st.CallCount(vpsiesim.OpListVMs) != 1 {
+				t.Fatalf("read-only call counts not saved: %v", st.CallCounts)
+			}
+		},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.json")
+			withPath := func(c *vpsiesim.Config) { c.StatePath = path; c.SaveInterval = time.Hour }
+			before := newHarness(t, withPath)
+			token := before.loginA()
+			vm := before.createA(token, vmReq("doomed"))
+			before.do(request{method: "DELETE", path: "/v2/vm/" + vm.Identifier, header: bearer(token)})
+			if err := before.sim.Save(); err != nil {
+				t.Fatal(err)
+			}
+			tt.after(before, token, vm.Identifier)
+			shutdownSave(t, before.sim)
+
+			// The restarted clock is before the VM's delete deadline, so the loaded state is what the file
+			// holds, not what the lifecycle would work out again.
+			after := newHarness(t, withPath)
+			tt.check(t, after.sim.Snapshot(), vm.Identifier)
+		})
+	}
+}

@@ -45,7 +45,7 @@ func New(cfg Config) (*Simulator, error) {
 	}
 	s := &Simulator{
 		cfg: cfg, log: cfg.Logger.With("component", "vpsie-sim"), clock: cfg.Clock,
-		rng: newRNG(cfg.Seed), faults: cfg.Faults, capacity: maps.Clone(cfg.Capacity),
+		rng: newRNG(cfg.seed()), faults: cfg.Faults, capacity: maps.Clone(cfg.Capacity),
 		kick: make(chan struct{}, 1), stopped: make(chan struct{}),
 	}
 	s.resetLocked()
@@ -55,6 +55,15 @@ func New(cfg Config) (*Simulator, error) {
 		}
 	}
 	return s, nil
+}
+
+// seed is what the RNG starts from: a non-zero seed in the start-up faults wins over Seed, as it does when the
+// same faults are set with SetFaults.
+func (c *Config) seed() int64 {
+	if c.Faults.Seed != 0 {
+		return c.Faults.Seed
+	}
+	return c.Seed
 }
 
 func newRNG(seed int64) *rand.Rand { return rand.New(rand.NewPCG(uint64(seed), 0x5eed)) }
@@ -73,7 +82,7 @@ func (s *Simulator) Reset() {
 	s.resetLocked()
 	s.faults = s.cfg.Faults
 	s.capacity = maps.Clone(s.cfg.Capacity)
-	s.rng = newRNG(s.cfg.Seed)
+	s.rng = newRNG(s.cfg.seed())
 	s.mu.Unlock()
 	s.changed()
 }

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"strings"
+	"testing"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
+)
+
+const envSecret = "env-secret-do-not-print"
+
+func TestUsageNeverPrintsTheClientSecret(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr error
+	}{
+		{name: "help", args: []string{"-h"}, wantErr: flag.ErrHelp},
+		{name: "unknown flag", args: []string{"--no-such-flag"}},
+		{name: "bad value", args: []string{"--seed", "not-a-number"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("VPSIE_SIM_CLIENT_SECRET", envSecret)
+			var out bytes.Buffer
+			_, err := parseFlags(tt.args, &out)
+			if err == nil || (tt.wantErr != nil && !errors.Is(err, tt.wantErr)) {
+				t.Fatalf("parseFlags(%q) = %v, want an error (%v)", tt.args, err, tt.wantErr)
+			}
+			if !strings.Contains(out.String(), "-client-secret") {
+				t.Fatalf("usage not printed:\n%s", out.String())
+			}
+			for _, secret := range []string{envSecret, vpsiesim.DefaultClientSecret} {
+				if strings.Contains(out.String(), secret) {
+					t.Fatalf("usage prints the secret %q:\n%s", secret, out.String())
+				}
+			}
+		})
+	}
+}
+
+func TestClientSecretComesFromFlagThenEnvThenDefault(t *testing.T) {
+	tests := []struct {
+		name, env string
+		args      []string
+		want      string
+	}{
+		{name: "flag wins over env", env: envSecret, args: []string{"--client-secret", "from-flag"}, want: "from-flag"},
+		{name: "env without flag", env: envSecret, want: envSecret},
+		{name: "built-in default without either", want: vpsiesim.DefaultClientSecret},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("VPSIE_SIM_CLIENT_SECRET", tt.env)
+			var out bytes.Buffer
+			o, err := parseFlags(tt.args, &out)
+			if err != nil {
+				t.Fatalf("parseFlags: %v\n%s", err, out.String())
+			}
+			if o.cfg.ClientSecret != tt.want {
+				t.Fatalf("client secret = %q, want %q", o.cfg.ClientSecret, tt.want)
+			}
+		})
+	}
+}
