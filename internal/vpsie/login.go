@@ -48,12 +48,27 @@ func (c *Client) login(ctx context.Context) (token, error) {
 	if access.Token == "" {
 		return token{}, c.fail(r, &APIError{Kind: KindTransient, StatusCode: http.StatusOK, Err: errNoToken})
 	}
-	expires, ok := access.ExpiresAt()
-	if !ok {
-		expires = obtained.Add(defaultTokenLifetime)
+	expires, skewed := tokenExpiry(access, obtained)
+	if skewed {
+		c.log.Warn("vpsie token expiry is not after the login by this machine's clock; clocks disagree, assuming "+
+			"the default lifetime (a 401 still triggers a refresh)", "lifetime", defaultTokenLifetime)
 	}
 	c.log.Debug("vpsie login succeeded", "expires", expires)
 	return newToken(access.Token, obtained, expires, c.opts.RefreshBefore), nil
+}
+
+// tokenExpiry is when a token obtained at obtained (our clock) stops working. The server states it in its own
+// clock; an expiry that is not after the login can only mean our clock runs ahead, and taking it literally would
+// log in before every call, so the default lifetime is assumed instead (skewed reports that).
+func tokenExpiry(access vpsieapi.Token, obtained time.Time) (expires time.Time, skewed bool) {
+	expires, ok := access.ExpiresAt()
+	switch {
+	case !ok:
+		return obtained.Add(defaultTokenLifetime), false
+	case !expires.After(obtained):
+		return obtained.Add(defaultTokenLifetime), true
+	}
+	return expires, false
 }
 
 func codeOf(err error) int {

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
 )
 
 func TestBackoffGrowsExponentiallyWithinJitter(t *testing.T) {
@@ -156,6 +158,36 @@ func TestOptionsAreValidated(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, err := New(tt.opts); err == nil {
 				t.Fatal("accepted")
+			}
+		})
+	}
+}
+
+func TestTokenExpiryFromTheServerSurvivesClockSkew(t *testing.T) {
+	obtained := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name        string
+		expires     string
+		want        time.Time
+		wantSkewed  bool
+		wantFreshAt time.Duration // a token built from it is still fresh this long after the login
+	}{
+		{name: "server expiry ahead: taken as is", expires: "2026-11-22T12:30:00Z",
+			want: obtained.Add(30 * time.Minute), wantFreshAt: 20 * time.Minute},
+		{name: "no expiry: default lifetime", expires: "", want: obtained.Add(defaultTokenLifetime),
+			wantFreshAt: 50 * time.Minute},
+		{name: "expiry already past by our clock (we run ahead): default lifetime, not a login per call",
+			expires: "2026-11-22T11:50:00Z", want: obtained.Add(defaultTokenLifetime), wantSkewed: true,
+			wantFreshAt: 50 * time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, skewed := tokenExpiry(vpsieapi.Token{Token: "t", Expires: tt.expires}, obtained)
+			if !got.Equal(tt.want) || skewed != tt.wantSkewed {
+				t.Fatalf("expiry %v skewed %v, want %v %v", got, skewed, tt.want, tt.wantSkewed)
+			}
+			if tok := newToken("t", obtained, got, 5*time.Minute); !tok.fresh(obtained.Add(tt.wantFreshAt)) {
+				t.Fatalf("token not fresh %v after login", tt.wantFreshAt)
 			}
 		})
 	}
