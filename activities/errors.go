@@ -17,8 +17,9 @@ const (
 // vpsieError wraps a VPSie client error for Temporal. Requests the API
 // rejects as invalid and exhausted capacity will fail the same way on every
 // retry, so they are non-retryable (the workflow decides what to do instead);
-// everything else, including expired credentials an operator can rotate, is
-// retried by the activity's retry policy.
+// everything else is retried by the activity's retry policy, including
+// rejected credentials: the autoscaler reads them at start, so after rotating
+// the Secret a restart lets the waiting retries through.
 func vpsieError(what string, err error) error {
 	kind := vpsie.KindOf(err)
 	switch kind {

@@ -46,7 +46,7 @@ func (v *validator) controller() {
 	v.dnsLabel(&c.Namespace)
 	v.dnsSubdomain(&c.LeaderElectionID)
 	v.longer(&c.LeaseDuration, &c.RenewDeadline)
-	v.longer(&c.RenewDeadline, &c.RetryPeriod)
+	v.longerBy(&c.RenewDeadline, &c.RetryPeriod, leaderElectionJitter)
 	v.positive(&c.RetryPeriod)
 	v.positive(&c.SyncPeriod)
 	v.positive(&c.GracefulShutdownTimeout)
@@ -198,6 +198,19 @@ func (v *validator) positive(p *time.Duration) bool {
 func (v *validator) longer(a, b *time.Duration) {
 	if v.positive(a) && *b > 0 && *a <= *b {
 		v.fail(a, "must be greater than %s (%s), got %s", v.pathOf(b), shortDuration(*b), shortDuration(*a))
+	}
+}
+
+// leaderElectionJitter is client-go's leaderelection.JitterFactor (a test keeps them equal).
+const leaderElectionJitter = 1.2
+
+// longerBy is longer with a margin: client-go's leader election refuses a renew deadline that is not more than
+// JitterFactor retry periods, and failing here names the field instead of failing after start-up.
+func (v *validator) longerBy(a, b *time.Duration, factor float64) {
+	floor := time.Duration(factor * float64(*b))
+	if v.positive(a) && *b > 0 && *a <= floor {
+		v.fail(a, "must be greater than %g × %s (%s), got %s", factor, v.pathOf(b), shortDuration(floor),
+			shortDuration(*a))
 	}
 }
 

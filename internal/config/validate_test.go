@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"k8s.io/client-go/tools/leaderelection"
 )
 
 func TestDefaultsAreValid(t *testing.T) {
@@ -37,7 +39,10 @@ func TestValidateNamesFieldAndProblem(t *testing.T) {
 		{"lease must outlast renew deadline", func(c *Config) { c.Controller.LeaseDuration = 10 * time.Second },
 			[]string{"controller.leaseDuration: must be greater than controller.renewDeadline (10s), got 10s"}},
 		{"renew deadline must outlast retry period", func(c *Config) { c.Controller.RenewDeadline = time.Second },
-			[]string{"controller.renewDeadline: must be greater than controller.retryPeriod (2s), got 1s"}},
+			[]string{"controller.renewDeadline: must be greater than 1.2 × controller.retryPeriod (2.4s), got 1s"}},
+		{"renew deadline must outlast retry period with client-go's jitter", func(c *Config) {
+			c.Controller.RenewDeadline, c.Controller.RetryPeriod = 2*time.Second, 1900*time.Millisecond
+		}, []string{"controller.renewDeadline: must be greater than 1.2 × controller.retryPeriod (2.28s), got 2s"}},
 		{"retry period positive, reported once", func(c *Config) { c.Controller.RetryPeriod = 0 },
 			[]string{"controller.retryPeriod: must be greater than 0, got 0s"}},
 		{"sync period and shutdown timeout positive", func(c *Config) {
@@ -173,5 +178,12 @@ func TestLogValueRendersEveryFieldByYAMLName(t *testing.T) {
 		if n.kind == kindDuration && v != n.format(Default()) {
 			t.Errorf("%s logged as %v, want %q", n.path, v, n.format(Default()))
 		}
+	}
+}
+
+func TestLeaderElectionJitterIsClientGos(t *testing.T) {
+	if leaderElectionJitter != leaderelection.JitterFactor {
+		t.Fatalf("leaderElectionJitter = %v, client-go's JitterFactor = %v", leaderElectionJitter,
+			leaderelection.JitterFactor)
 	}
 }
