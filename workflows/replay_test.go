@@ -13,7 +13,8 @@ import (
 // that wrote them; a change that fails here needs workflow.GetVersion, not a new file.
 var recordedHistories = []string{
 	"testdata/ping_history_v1.json",
-	"testdata/terminate_history_v1.json",
+	"testdata/terminate_history_v1.json", // before ownership tags and the VPSieNode UID
+	"testdata/terminate_history_v2.json",
 }
 
 func TestTemporalReplayOfRecordedHistories(t *testing.T) {

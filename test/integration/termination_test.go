@@ -137,9 +137,9 @@ func TestDeletingAVPSieNodeTerminatesItsVPSBeforeTheObjectGoes(t *testing.T) {
 
 // Regenerate with: go test ./test/integration -run TestDeletingAVPSieNode -update-terminate-history
 var updateTerminateHistory = flag.Bool("update-terminate-history", false,
-	"record the TerminateVPSieNode history into workflows/testdata/terminate_history_v1.json")
+	"record the TerminateVPSieNode history into workflows/testdata/terminate_history_v2.json")
 
-const terminateHistoryFile = "../../workflows/testdata/terminate_history_v1.json"
+const terminateHistoryFile = "../../workflows/testdata/terminate_history_v2.json"
 
 func setVPSID(t *testing.T, ns, name, id string) {
 	t.Helper()
