@@ -9,7 +9,10 @@ import (
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/selection"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -21,9 +24,32 @@ import (
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 )
 
-// vpsieNodeGroupIndex indexes VPSieNodes by spec.nodeGroup so a reconcile
-// lists only its own members.
-const vpsieNodeGroupIndex = "spec.nodeGroup"
+// VPSieNode field indexes: by group so a reconcile lists only its own
+// members; by recorded Node name and by own name so a Node event finds the
+// member (and so the group) it belongs to, by either way a Node is matched.
+const (
+	vpsieNodeGroupIndex    = "spec.nodeGroup"
+	vpsieNodeNodeNameIndex = "status.nodeName"
+	vpsieNodeNameIndex     = "metadata.name"
+)
+
+// vpsieNodeIndexes lists every index with its extractor, so Register and
+// tests build the same ones.
+var vpsieNodeIndexes = []struct {
+	field   string
+	extract client.IndexerFunc
+}{
+	{vpsieNodeGroupIndex, func(o client.Object) []string { return []string{o.(*v1alpha1.VPSieNode).Spec.NodeGroup} }},
+	{vpsieNodeNodeNameIndex, func(o client.Object) []string { return nonEmpty(o.(*v1alpha1.VPSieNode).Status.NodeName) }},
+	{vpsieNodeNameIndex, func(o client.Object) []string { return []string{o.GetName()} }},
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
 
 // resyncAfter bounds how stale status may get if a watch event is missed.
 const resyncAfter = 5 * time.Minute
@@ -43,11 +69,12 @@ func NewController(c client.Client, clk clock.Clock, m *Metrics) *Controller {
 // Name is the controller's name in logs and metrics.
 func (c *Controller) Name() string { return "nodegroup.status" }
 
-// Register wires the controller and its index into the manager.
+// Register wires the controller and its indexes into the manager.
 func (c *Controller) Register(ctx context.Context, mgr ctrl.Manager) error {
-	if err := mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.VPSieNode{}, vpsieNodeGroupIndex,
-		func(o client.Object) []string { return []string{o.(*v1alpha1.VPSieNode).Spec.NodeGroup} }); err != nil {
-		return fmt.Errorf("indexing vpsienodes by nodegroup: %w", err)
+	for _, ix := range vpsieNodeIndexes {
+		if err := mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.VPSieNode{}, ix.field, ix.extract); err != nil {
+			return fmt.Errorf("indexing vpsienodes by %s: %w", ix.field, err)
+		}
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named(c.Name()).
@@ -94,13 +121,71 @@ func (c *Controller) observe(ctx context.Context, ng *v1alpha1.NodeGroup) (obser
 		client.MatchingFields{vpsieNodeGroupIndex: ng.Name}); err != nil {
 		return observation{}, fmt.Errorf("listing vpsienodes: %w", err)
 	}
-	var nodes corev1.NodeList
-	if err := c.client.List(ctx, &nodes, client.MatchingLabels{
-		v1alpha1.LabelManaged: "true", v1alpha1.LabelNodeGroup: ng.Name,
-	}); err != nil {
-		return observation{}, fmt.Errorf("listing nodes: %w", err)
+	nodes, err := c.memberNodes(ctx, vns.Items)
+	if err != nil {
+		return observation{}, err
 	}
-	return observation{group: ng, vpsieNodes: vns.Items, nodes: nodes.Items, now: metav1.NewTime(c.clock.Now())}, nil
+	return observation{group: ng, vpsieNodes: vns.Items, nodes: nodes, now: metav1.NewTime(c.clock.Now())}, nil
+}
+
+// memberNodes reads the Nodes the members can be matched to: each recorded
+// Node by name and, for members that have recorded none, the Nodes labelled
+// with their names. It does not list by group label: Nodes are
+// cluster-scoped, so that label also selects another namespace's same-named
+// group and orphans, which must not count.
+func (c *Controller) memberNodes(ctx context.Context, vns []v1alpha1.VPSieNode) ([]corev1.Node, error) {
+	var out []corev1.Node
+	seen := make(map[string]bool, len(vns))
+	var unrecorded []string
+	for i := range vns {
+		name := vns[i].Status.NodeName
+		switch {
+		case name == "":
+			unrecorded = append(unrecorded, vns[i].Name)
+			continue
+		case seen[name]:
+			continue
+		}
+		seen[name] = true
+		var n corev1.Node
+		err := c.client.Get(ctx, client.ObjectKey{Name: name}, &n)
+		if apierrors.IsNotFound(err) {
+			continue // not registered yet, or already gone: not ready
+		}
+		if err != nil {
+			return nil, fmt.Errorf("getting node %s: %w", name, err)
+		}
+		out = append(out, n)
+	}
+	labelled, err := c.labelledNodes(ctx, unrecorded)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, labelled...), nil
+}
+
+// labelledNodes lists the Nodes whose vpsienode label is one of names. A
+// name that is no valid label value can label no Node, and would make the
+// selector invalid, so it is left out.
+func (c *Controller) labelledNodes(ctx context.Context, names []string) ([]corev1.Node, error) {
+	values := names[:0:0]
+	for _, n := range names {
+		if len(validation.IsValidLabelValue(n)) == 0 {
+			values = append(values, n)
+		}
+	}
+	if len(values) == 0 {
+		return nil, nil
+	}
+	req, err := labels.NewRequirement(v1alpha1.LabelVPSieNode, selection.In, values)
+	if err != nil {
+		return nil, fmt.Errorf("selecting nodes by vpsienode label: %w", err)
+	}
+	var nodes corev1.NodeList
+	if err := c.client.List(ctx, &nodes, client.MatchingLabelsSelector{Selector: labels.NewSelector().Add(*req)}); err != nil {
+		return nil, fmt.Errorf("listing nodes by vpsienode label: %w", err)
+	}
+	return nodes.Items, nil
 }
 
 // writeStatus writes the whole status through the status subresource, after
@@ -125,23 +210,36 @@ func vpsieNodeToGroup(_ context.Context, o client.Object) []reconcile.Request {
 	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: vn.Namespace, Name: vn.Spec.NodeGroup}}}
 }
 
-// nodeToGroups maps a Node to every NodeGroup of its label's name: Nodes are
-// cluster-scoped and carry only the group's name, not its namespace.
+// nodeToGroups maps a Node to the groups whose status it can change: those
+// of the members matched to it, by recorded Node name or by the Node's
+// vpsienode label. Nodes are cluster-scoped, so members are looked up in
+// every namespace; the group label alone would also reach another
+// namespace's same-named group, which the Node does not count for.
 func (c *Controller) nodeToGroups(ctx context.Context, o client.Object) []reconcile.Request {
-	name := o.GetLabels()[v1alpha1.LabelNodeGroup]
-	if name == "" {
-		return nil
+	groups := map[types.NamespacedName]bool{}
+	c.addGroupsOf(ctx, groups, vpsieNodeNodeNameIndex, o.GetName())
+	if vn := o.GetLabels()[v1alpha1.LabelVPSieNode]; vn != "" {
+		c.addGroupsOf(ctx, groups, vpsieNodeNameIndex, vn)
 	}
-	var groups v1alpha1.NodeGroupList
-	if err := c.client.List(ctx, &groups); err != nil {
-		log.FromContext(ctx).Error(err, "listing nodegroups for node", "node", o.GetName())
-		return nil
-	}
-	var out []reconcile.Request
-	for i := range groups.Items {
-		if groups.Items[i].Name == name {
-			out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&groups.Items[i])})
-		}
+	out := make([]reconcile.Request, 0, len(groups))
+	for g := range groups {
+		out = append(out, reconcile.Request{NamespacedName: g})
 	}
 	return out
+}
+
+// addGroupsOf adds the group of every VPSieNode whose index field is value.
+// A failed lookup is logged, not returned: a map func cannot fail, and the
+// periodic resync repairs a missed event.
+func (c *Controller) addGroupsOf(ctx context.Context, groups map[types.NamespacedName]bool, field, value string) {
+	var vns v1alpha1.VPSieNodeList
+	if err := c.client.List(ctx, &vns, client.MatchingFields{field: value}); err != nil {
+		log.FromContext(ctx).Error(err, "listing vpsienodes for node", "field", field, "value", value)
+		return
+	}
+	for i := range vns.Items {
+		for _, r := range vpsieNodeToGroup(ctx, &vns.Items[i]) {
+			groups[r.NamespacedName] = true
+		}
+	}
 }

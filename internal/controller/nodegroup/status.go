@@ -14,6 +14,8 @@ import (
 
 // observation is everything the status is computed from, gathered before any
 // write so the computation stays a pure function that tests can table.
+// nodes are candidates only: a Node counts solely through the member it is
+// matched to (see nodeIndex), so extra Nodes do no harm.
 type observation struct {
 	group      *v1alpha1.NodeGroup
 	vpsieNodes []v1alpha1.VPSieNode
@@ -27,10 +29,10 @@ func computeStatus(o observation) v1alpha1.NodeGroupStatus {
 	st := *o.group.Status.DeepCopy()
 	st.ObservedGeneration = o.group.Generation
 
-	readyNodes := readyNodeNames(o.nodes)
-	st.Nodes = members(o.vpsieNodes, readyNodes)
+	nodes := newNodeIndex(o.group.Name, o.vpsieNodes, o.nodes)
+	st.Nodes = members(o.vpsieNodes, nodes)
 	st.CurrentNodes = countCurrent(o.vpsieNodes)
-	st.ReadyNodes = int32(len(readyNodes))
+	st.ReadyNodes = countReady(o.vpsieNodes, nodes)
 	st.DesiredNodes = clamp(st.CurrentNodes, o.group.Spec.MinNodes, o.group.Spec.MaxNodes)
 	st.LastScaleUpTime, st.LastScaleDownTime = scaleTimes(st, o.vpsieNodes)
 
@@ -42,31 +44,17 @@ func computeStatus(o observation) v1alpha1.NodeGroupStatus {
 	return st
 }
 
-// readyNodeNames returns the names of Ready Nodes; Nodes are already
-// filtered to the group by label.
-func readyNodeNames(nodes []corev1.Node) map[string]bool {
-	ready := map[string]bool{}
-	for i := range nodes {
-		for _, c := range nodes[i].Status.Conditions {
-			if c.Type == corev1.NodeReady && c.Status == corev1.ConditionTrue {
-				ready[nodes[i].Name] = true
-			}
-		}
-	}
-	return ready
-}
-
-func members(vns []v1alpha1.VPSieNode, ready map[string]bool) []v1alpha1.NodeGroupMember {
+func members(vns []v1alpha1.VPSieNode, nodes nodeIndex) []v1alpha1.NodeGroupMember {
 	out := make([]v1alpha1.NodeGroupMember, 0, len(vns))
 	for i := range vns {
 		vn := &vns[i]
-		nodeName := vn.Status.NodeName
+		n := nodes.of(vn)
 		out = append(out, v1alpha1.NodeGroupMember{
 			Name:     vn.Name,
-			NodeName: nodeName,
+			NodeName: memberNodeName(vn, n),
 			VPSID:    vn.Status.VPSID,
 			Phase:    vn.Status.Phase,
-			Ready:    nodeName != "" && ready[nodeName],
+			Ready:    nodeReady(n),
 		})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
@@ -74,6 +62,32 @@ func members(vns []v1alpha1.VPSieNode, ready map[string]bool) []v1alpha1.NodeGro
 		return nil
 	}
 	return out
+}
+
+// memberNodeName is the recorded Node name or, before one is recorded, the
+// Node found by label, so a member shown Ready always names its Node.
+func memberNodeName(vn *v1alpha1.VPSieNode, n *corev1.Node) string {
+	if vn.Status.NodeName == "" && n != nil {
+		return n.Name
+	}
+	return vn.Status.NodeName
+}
+
+// countReady counts the Ready Nodes of the members countCurrent counts, so
+// ReadyNodes can never exceed CurrentNodes through a leaving member's Node,
+// an orphaned Node or another group's Node. A Node claimed by two members
+// is one node and counts once.
+func countReady(vns []v1alpha1.VPSieNode, nodes nodeIndex) int32 {
+	seen := make(map[string]bool, len(vns))
+	for i := range vns {
+		if leaving(&vns[i]) {
+			continue
+		}
+		if n := nodes.of(&vns[i]); nodeReady(n) {
+			seen[n.Name] = true
+		}
+	}
+	return int32(len(seen))
 }
 
 // countCurrent counts members that are not on their way out.

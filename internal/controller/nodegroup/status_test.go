@@ -71,10 +71,10 @@ func TestComputeStatus(t *testing.T) {
 			conds: map[string]string{v1alpha1.ConditionReady: ReasonNodesNotReady, v1alpha1.ConditionScaling: ReasonScalingUp},
 		},
 		{
-			name:  "a terminating member is not counted and means scaling down",
+			name:  "a terminating member and its still Ready node are not counted and mean scaling down",
 			group: group(0, 3), vns: []v1alpha1.VPSieNode{vn("a", v1alpha1.PhaseReady), vn("b", v1alpha1.PhaseTerminating)},
 			nodes:   []corev1.Node{node("a", true), node("b", true)},
-			current: 1, ready: 2, desired: 1,
+			current: 1, ready: 1, desired: 1,
 			conds: map[string]string{v1alpha1.ConditionScaling: ReasonScalingDown, v1alpha1.ConditionReady: ReasonAllNodesReady},
 		},
 		{
