@@ -18,8 +18,8 @@ const (
 // rejects as invalid and exhausted capacity will fail the same way on every
 // retry, so they are non-retryable (the workflow decides what to do instead);
 // everything else is retried by the activity's retry policy, including
-// rejected credentials: the autoscaler reads them at start, so after rotating
-// the Secret a restart lets the waiting retries through.
+// rejected credentials: the client re-reads the Secret at every login, so once
+// an operator rotates it the waiting retries go through.
 func vpsieError(what string, err error) error {
 	kind := vpsie.KindOf(err)
 	switch kind {

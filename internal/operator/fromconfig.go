@@ -71,28 +71,38 @@ func TemporalOptions(cfg *config.Config, log *slog.Logger) temporalclient.Option
 
 // newVPSieClient reads the credentials (file, else Secret) and builds the one
 // VPSie client of the process, with retries off: activities are retried by
-// Temporal, and stacking a second retry layer would multiply requests.
+// Temporal, and stacking a second retry layer would multiply requests. The
+// credentials are read again at every login, so rotating them needs no restart.
 func newVPSieClient(ctx context.Context, cfg *config.Config, restCfg *rest.Config, log *slog.Logger) (*vpsie.Client, error) {
-	creds, err := credentials(ctx, cfg.VPSie.Credentials, restCfg)
+	load, err := credentialsLoader(cfg.VPSie.Credentials, restCfg)
 	if err != nil {
 		return nil, err
 	}
-	c, err := vpsie.New(VPSieOptions(cfg, creds, log), vpsie.WithoutRetries())
+	creds, err := load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	opts := VPSieOptions(cfg, creds, log)
+	opts.ReloadCredentials = load
+	c, err := vpsie.New(opts, vpsie.WithoutRetries())
 	if err != nil {
 		return nil, fmt.Errorf("creating vpsie client: %w", err)
 	}
 	return c, nil
 }
 
-func credentials(ctx context.Context, cc config.VPSieCredentialsConfig, restCfg *rest.Config) (vpsie.Credentials, error) {
+// credentialsLoader reads the credentials from the configured file, else the Secret.
+func credentialsLoader(cc config.VPSieCredentialsConfig, restCfg *rest.Config) (func(context.Context) (vpsie.Credentials, error), error) {
 	if cc.File != "" {
-		return vpsie.CredentialsFromFile(cc.File)
+		return func(context.Context) (vpsie.Credentials, error) { return vpsie.CredentialsFromFile(cc.File) }, nil
 	}
 	kube, err := kubernetes.NewForConfig(restCfg)
 	if err != nil {
-		return vpsie.Credentials{}, fmt.Errorf("creating kubernetes client for credentials: %w", err)
+		return nil, fmt.Errorf("creating kubernetes client for credentials: %w", err)
 	}
-	return vpsie.CredentialsFromSecret(ctx, kube, cc.SecretNamespace, cc.SecretName)
+	return func(ctx context.Context) (vpsie.Credentials, error) {
+		return vpsie.CredentialsFromSecret(ctx, kube, cc.SecretNamespace, cc.SecretName)
+	}, nil
 }
 
 // VPSieOptions maps the config onto the VPSie client's options. Empty

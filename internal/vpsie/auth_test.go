@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -144,5 +145,40 @@ func TestFailingLoginIsRetriedByOneLayerOnly(t *testing.T) {
 	}
 	if n, want := len(e.calls(vpsiesim.OpLogin)), e.opts.Retry.MaxAttempts; n != want {
 		t.Fatalf("%d login requests, want %d (MaxAttempts)", n, want)
+	}
+}
+
+func TestRotatedCredentialsAreReloadedAtLogin(t *testing.T) {
+	var reloads atomic.Int32
+	tests := []struct {
+		name   string
+		static string // the secret the client starts with
+		reload func() (vpsie.Credentials, error)
+	}{
+		{name: "the reloaded secret replaces a stale one", static: "stale-secret",
+			reload: func() (vpsie.Credentials, error) {
+				return vpsie.Credentials{ClientID: "sim-client", ClientSecret: vpsie.Secret(awkwardSecret)}, nil
+			}},
+		{name: "a failed reload keeps the last good credentials", static: awkwardSecret,
+			reload: func() (vpsie.Credentials, error) { return vpsie.Credentials{}, errors.New("secret unreadable") }},
+		{name: "an incomplete reload keeps the last good credentials", static: awkwardSecret,
+			reload: func() (vpsie.Credentials, error) { return vpsie.Credentials{ClientID: "sim-client"}, nil }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			reloads.Store(0)
+			e := newEnv(t, envConfig{shape: vpsie.ShapeA, client: func(o *vpsie.Options) {
+				o.Credentials.ClientSecret = vpsie.Secret(tt.static)
+				o.ReloadCredentials = func(context.Context) (vpsie.Credentials, error) {
+					reloads.Add(1)
+					return tt.reload()
+				}
+			}})
+			_, err := e.client.ListDatacenters(e.ctx())
+			e.must(err)
+			if n := reloads.Load(); n != 1 {
+				t.Fatalf("%d reloads for one login, want 1", n)
+			}
+		})
 	}
 }

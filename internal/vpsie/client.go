@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -20,6 +21,9 @@ type Client struct {
 	breaker *breaker
 	metrics *metrics
 	log     *slog.Logger
+
+	credsMu sync.Mutex
+	creds   Credentials // the last good credentials; see Options.ReloadCredentials
 }
 
 // New builds a Client. It does not log in: the first call does.

@@ -26,7 +26,7 @@ type loginResponse struct {
 // cancellation).
 func (c *Client) login(ctx context.Context) (token, error) {
 	r := request{method: http.MethodPost, route: c.opts.LoginPath, path: c.opts.LoginPath, login: true}
-	creds := c.opts.Credentials
+	creds := c.loginCredentials(ctx)
 	if c.opts.LoginEncoding == LoginForm {
 		r.form = url.Values{
 			vpsieapi.FormClientID:     {creds.ClientID},
@@ -55,6 +55,32 @@ func (c *Client) login(ctx context.Context) (token, error) {
 	}
 	c.log.Debug("vpsie login succeeded", "expires", expires)
 	return newToken(access.Token, obtained, expires, c.opts.RefreshBefore), nil
+}
+
+// loginCredentials are the credentials to log in with: reloaded when the options say how, else (or when the
+// reload fails) the last good ones. A reload error never carries the secret, so it may be logged.
+func (c *Client) loginCredentials(ctx context.Context) Credentials {
+	c.credsMu.Lock()
+	defer c.credsMu.Unlock()
+	if c.creds.ClientID == "" {
+		c.creds = c.opts.Credentials
+	}
+	if c.opts.ReloadCredentials == nil {
+		return c.creds
+	}
+	// The shared login outlives its callers' cancellation, so the reload gets its own bound.
+	rctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
+	defer cancel()
+	fresh, err := c.opts.ReloadCredentials(rctx)
+	switch {
+	case err != nil:
+		c.log.Warn("vpsie credentials reload failed; using the last good ones", "error", err)
+	case fresh.ClientID == "" || fresh.ClientSecret == "":
+		c.log.Warn("vpsie credentials reload returned no client id or secret; using the last good ones")
+	default:
+		c.creds = fresh
+	}
+	return c.creds
 }
 
 // tokenExpiry is when a token obtained at obtained (our clock) stops working. The server states it in its own

@@ -1,6 +1,7 @@
 package vpsie
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -69,6 +70,10 @@ type Options struct {
 	AuthHeader    AuthHeader
 
 	Credentials Credentials
+	// ReloadCredentials, if set, is asked for the current credentials before every login (at each token refresh
+	// and after a 401), so a rotated Secret or file takes effect without a restart. When it fails or returns
+	// incomplete credentials, the last good ones (at first Credentials) are used.
+	ReloadCredentials func(context.Context) (Credentials, error)
 
 	// CACertFile / CACertPEM add a private CA to the system roots (e.g. the simulator's).
 	CACertFile string

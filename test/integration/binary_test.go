@@ -3,6 +3,7 @@ package integration
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -77,6 +78,50 @@ func TestTerminationSurvivesAutoscalerCrash(t *testing.T) {
 	assertResumedBy(t, h, contract.TerminateWorkflowID(h.ns, "crash-a"), contract.DeleteVPSActivity, "second")
 }
 
+// TestRotatedCredentialsTakeEffectWithoutRestart starts a replica whose
+// credentials the API refuses, lets a termination fail on them, then rotates
+// the credentials file: the same run must finish with no restart.
+func TestRotatedCredentialsTakeEffectWithoutRestart(t *testing.T) {
+	simCfg := vpsiesim.DefaultConfig()
+	simCfg.BootDelay, simCfg.DeleteDelay = 0, time.Second
+	h := newProcessHarness(t, simCfg)
+	ctx := context.Background()
+	vm, err := h.api.CreateVM(ctx, vpsie.CreateVMRequest{Hostname: "rotate-a", OfferingID: "std-2c-4g",
+		DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.writeCredentials(t, simCfg.ClientID, "revoked-secret")
+	h.start(t, "rotator")
+	memberNode(t, kube.Client, h.ns, "g", "rotate-a", v1alpha1.PhaseReady, nil)
+	setVPSID(t, h.ns, "rotate-a", vm.Identifier)
+	eventually(t, "finalizer added", func() error { return hasFinalizer(h.ns, "rotate-a") })
+	deleteVPSieNode(t, h.ns, "rotate-a")
+	eventually(t, "a login refused", func() error {
+		for _, c := range h.sim.Snapshot().Calls {
+			if c.Op == vpsiesim.OpLogin && c.Status == http.StatusUnauthorized {
+				return nil
+			}
+		}
+		return fmt.Errorf("no refused login yet")
+	})
+	if err := vmStatus(h.sim, "rotate-a", vpsieapi.StatusDeleting); err == nil {
+		t.Fatal("the vps is deleting although every login was refused")
+	}
+
+	h.writeCredentials(t, simCfg.ClientID, simCfg.ClientSecret)
+	eventuallyWithin(t, 2*time.Minute, "vpsienode released after the rotation", func() error {
+		var vn v1alpha1.VPSieNode
+		if err := kube.Client.Get(ctx, keyOf(h.ns, "rotate-a"), &vn); !apierrors.IsNotFound(err) {
+			return fmt.Errorf("still there (phase %s): %v", vn.Status.Phase, err)
+		}
+		return nil
+	})
+	if vms := h.sim.Snapshot().VMsByHostname("rotate-a"); len(vms) != 0 {
+		t.Errorf("vps still exists: %+v", vms)
+	}
+}
+
 // assertResumedBy checks in the workflow's history that the activity's
 // final, successful attempt was a retry run by the named replica: the same
 // workflow resumed, no second workflow was started.
@@ -127,11 +172,17 @@ func newProcessHarness(t *testing.T, simCfg vpsiesim.Config) *processHarness {
 	h.temporalAddr, h.temporalNS = ts.GetFrontendHostPort(), ts.GetDefaultNamespace()
 	simCfg.TickInterval = 50 * time.Millisecond
 	h.sim, h.api, h.simURL = startSimulatorWith(t, simCfg)
-	creds := fmt.Sprintf("clientId: %s\nclientSecret: %s\n", simCfg.ClientID, simCfg.ClientSecret)
+	h.writeCredentials(t, simCfg.ClientID, simCfg.ClientSecret)
+	return h
+}
+
+// writeCredentials replaces the replicas' credentials file, as an operator rotating them would.
+func (h *processHarness) writeCredentials(t *testing.T, id, secret string) {
+	t.Helper()
+	creds := fmt.Sprintf("clientId: %s\nclientSecret: %q\n", id, secret)
 	if err := os.WriteFile(h.creds, []byte(creds), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return h
 }
 
 // autoscalerProcess is one running autoscaler binary.
