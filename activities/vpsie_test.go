@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,32 +16,19 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim/simtest"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
-// simulatedVPSie serves a VPSie simulator over real HTTP and returns it with a client whose own retries are off,
-// as the worker builds it, and a raw poster of creates.
+// simulatedVPSie serves a VPSie simulator and returns it with the worker's kind of client and a raw poster of
+// creates.
 func simulatedVPSie(t *testing.T) (*vpsiesim.Simulator, *vpsie.Client, func(hostname string, tags []string)) {
 	t.Helper()
 	cfg := vpsiesim.DefaultConfig()
 	cfg.BootDelay, cfg.DeleteDelay, cfg.TickInterval = 0, 50*time.Millisecond, 10*time.Millisecond
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	sim, err := vpsiesim.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sim.Handler())
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = sim.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done; srv.Close() })
-	c, err := vpsie.New(vpsie.Options{BaseURL: srv.URL + vpsieapi.PrefixA, AllowPlainHTTP: true,
-		Credentials: vpsie.Credentials{ClientID: cfg.ClientID, ClientSecret: vpsie.Secret(cfg.ClientSecret)},
-		RateLimit:   60000, RateBurst: 100, Logger: cfg.Logger}, vpsie.WithoutRetries())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sim, c, func(hostname string, tags []string) { postVM(t, srv.URL, cfg, hostname, tags) }
+	s := simtest.Start(t, cfg)
+	root := strings.TrimSuffix(s.BaseURL, vpsieapi.PrefixA)
+	return s.Sim, s.API, func(hostname string, tags []string) { postVM(t, root, cfg, hostname, tags) }
 }
 
 // postVM creates a VM with a bare POST: the client's guarded create would refuse a second VM with a hostname.

@@ -4,9 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -18,6 +15,7 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim/simtest"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
@@ -35,26 +33,8 @@ func startSimulator(t *testing.T) (*vpsiesim.Simulator, *vpsie.Client) {
 // returns the shape-A base URL the autoscaler is configured with.
 func startSimulatorWith(t *testing.T, cfg vpsiesim.Config) (*vpsiesim.Simulator, *vpsie.Client, string) {
 	t.Helper()
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	sim, err := vpsiesim.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sim.Handler())
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = sim.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done; srv.Close() })
-	base := srv.URL + vpsieapi.PrefixA
-	c, err := vpsie.New(vpsie.Options{
-		BaseURL: base, AllowPlainHTTP: true,
-		Credentials: vpsie.Credentials{ClientID: cfg.ClientID, ClientSecret: vpsie.Secret(cfg.ClientSecret)},
-		RateLimit:   60000, RateBurst: 100, Logger: cfg.Logger,
-	}, vpsie.WithoutRetries())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sim, c, base
+	s := simtest.Start(t, cfg)
+	return s.Sim, s.API, s.BaseURL
 }
 
 func TestDeletingAVPSieNodeTerminatesItsVPSBeforeTheObjectGoes(t *testing.T) {
