@@ -61,7 +61,7 @@ func postVM(t *testing.T, base string, cfg vpsiesim.Config, hostname string, tag
 }
 
 func TestDeleteVPSByHostnameDeletesOnlyWhatCarriesOurTags(t *testing.T) {
-	ours := contract.OwnerTags("c1", "ns", "vn-1")
+	ours := contract.OwnerTags("c1", "ns", "vn-1", "uid-1")
 	tests := []struct {
 		name         string
 		vmTags       [][]string // one VM with the hostname per entry
@@ -73,13 +73,16 @@ func TestDeleteVPSByHostnameDeletesOnlyWhatCarriesOurTags(t *testing.T) {
 		{name: "our vps goes", vmTags: [][]string{ours}, requireTags: ours, wantDeleted: true},
 		{name: "a foreign vps with the hostname stays", vmTags: [][]string{{"env:prod"}}, requireTags: ours,
 			wantLeft: 1, wantSurvivor: 1},
-		{name: "another cluster's vps stays", vmTags: [][]string{contract.OwnerTags("c2", "ns", "vn-1")},
+		{name: "another cluster's vps stays", vmTags: [][]string{contract.OwnerTags("c2", "ns", "vn-1", "uid-1")},
 			requireTags: ours, wantLeft: 1, wantSurvivor: 1},
+		{name: "the vps of a later object with the name stays",
+			vmTags: [][]string{contract.OwnerTags("c1", "ns", "vn-1", "uid-2")}, requireTags: ours, wantLeft: 1,
+			wantSurvivor: 1},
 		{name: "duplicates of ours all go, a foreign one stays", vmTags: [][]string{ours, ours, {"x:y"}},
 			requireTags: ours, wantDeleted: true, wantLeft: 1, wantSurvivor: 1},
 		{name: "no vps: nothing to do", requireTags: ours},
-		{name: "no required tags (a run from before tags): hostname alone", vmTags: [][]string{{"env:prod"}},
-			wantDeleted: true},
+		{name: "no required tags (a run from before tags): the hostname's one preferred match, as then",
+			vmTags: [][]string{{"env:prod"}, {"env:dev"}}, wantDeleted: true, wantSurvivor: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,4 +131,49 @@ func runDeleteVPS(t *testing.T, api activities.VPSieAPI, in contract.DeleteVPSIn
 		t.Fatal(err)
 	}
 	return res
+}
+
+func TestDeleteVPSByIDAlsoTakesTaggedDuplicates(t *testing.T) {
+	sim, api, post := simulatedVPSie(t)
+	ours := contract.OwnerTags("c1", "ns", "vn-1", "uid-1")
+	vm, err := api.CreateVM(context.Background(), vpsie.CreateVMRequest{Hostname: "host-3",
+		OfferingID: "std-2c-4g", DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64", Tags: ours})
+	if err != nil {
+		t.Fatal(err)
+	}
+	post("host-3", ours)          // a duplicate of ours
+	post("host-3", []string{"x"}) // someone else's
+	res := runDeleteVPS(t, api, contract.DeleteVPSInput{VPSID: vm.Identifier, Hostname: "host-3", RequireTags: ours})
+	if !res.Deleted || res.VPSID != vm.Identifier || len(res.LeftAlone) != 1 {
+		t.Fatalf("result %+v, want the recorded vps first and one left alone", res)
+	}
+	if n := len(sim.Snapshot().VMsByHostname("host-3")); n != 1 {
+		t.Fatalf("%d vms left, want only the foreign one", n)
+	}
+}
+
+// untaggedListings is the VPSie API with tags missing from listings, as in shape B, where only a VM's detail
+// carries them.
+type untaggedListings struct{ *vpsie.Client }
+
+func (u untaggedListings) ListVMs(ctx context.Context, f vpsie.VMFilter) ([]vpsie.VM, error) {
+	vms, err := u.Client.ListVMs(ctx, f)
+	for i := range vms {
+		vms[i].Tags = nil
+	}
+	return vms, err
+}
+
+func TestDeleteVPSReadsTagsFromTheDetailWhenTheListingHasNone(t *testing.T) {
+	sim, api, post := simulatedVPSie(t)
+	ours := contract.OwnerTags("c1", "ns", "vn-1", "uid-1")
+	post("host-4", ours)
+	post("host-4", []string{"x"})
+	res := runDeleteVPS(t, untaggedListings{api}, contract.DeleteVPSInput{Hostname: "host-4", RequireTags: ours})
+	if !res.Deleted || len(res.LeftAlone) != 1 {
+		t.Fatalf("result %+v, want ours deleted and the other left alone", res)
+	}
+	if n := len(sim.Snapshot().VMsByHostname("host-4")); n != 1 {
+		t.Fatalf("%d vms left, want only the foreign one", n)
+	}
 }

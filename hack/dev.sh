@@ -65,7 +65,9 @@ log() { printf '\033[1m== dev: %s\033[0m\n' "$*"; }
 
 cleanup() {
 	local code=$?
-	trap - EXIT INT TERM
+	# A second Ctrl-C must not cut the stop short: the components run in their own sessions and would be left.
+	trap '' INT TERM
+	trap - EXIT
 	log "stopping"
 	# Reverse start order: the autoscaler drains its worker while Temporal is still up.
 	for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
@@ -135,20 +137,22 @@ gone() { ! "${KUBECTL[@]}" get "$@" >/dev/null 2>&1; }
 # runs the whole path (finalizer -> controller -> Temporal workflow -> activity -> simulator) and takes the
 # VM and its Node with it.
 check_termination() {
-	local host=dev-check-1 vm
+	local host=dev-check-1 vm uid
 	SIM_TOKEN=$(curl -fsS --cacert "$SIM_CA" --data-urlencode clientId=sim-client \
 		--data-urlencode clientSecret=sim-secret "https://$SIM_ADDR/v2/auth/from/api" | jq -r .accessToken.token)
-	# The ownership tags (workflows/contract/tags.go, cluster "local" from config/local.yaml) make the VM ours.
-	vm=$(jq -n --arg h "$host" '{hostname: $h, offering_id: "std-2c-4g", datacenter_id: "ams1",
-		os_image_id: "ubuntu-24.04-x64",
-		tags: ["env:local", "vpsie-autoscaler:cluster=local", "vpsie-autoscaler:vpsienode=kube-system.\($h)"]}' |
-		sim_api POST /vm -H 'Content-Type: application/json' --data-binary @- | jq -r .identifier)
+	# As a creator does: the VPSieNode first, then its VPS with the ownership tags (workflows/contract/tags.go;
+	# cluster "local" from config/local.yaml) that make the VPS ours, including the object's UID.
 	"${KUBECTL[@]}" apply -f - >/dev/null <<-EOF
 		apiVersion: autoscaler.vpsie.com/v1alpha1
 		kind: VPSieNode
 		metadata: {name: $host, namespace: kube-system}
 		spec: {nodeGroup: general, offeringID: std-2c-4g, datacenterID: ams1, imageID: ubuntu-24.04-x64, hostname: $host}
 	EOF
+	uid=$("${KUBECTL[@]}" -n kube-system get vpsienode "$host" -o jsonpath='{.metadata.uid}')
+	vm=$(jq -n --arg h "$host" --arg uid "$uid" '{hostname: $h, offering_id: "std-2c-4g", datacenter_id: "ams1",
+		os_image_id: "ubuntu-24.04-x64", tags: ["env:local", "vpsie-autoscaler:cluster=local",
+			"vpsie-autoscaler:vpsienode=kube-system.\($h)", "vpsie-autoscaler:uid=\($uid)"]}' |
+		sim_api POST /vm -H 'Content-Type: application/json' --data-binary @- | jq -r .identifier)
 	wait_for "VM $vm running" 60 vm_status "$vm" running
 	wait_for "Node $host registered by the simulator" 60 "${KUBECTL[@]}" get node "$host"
 	wait_for "finalizer on VPSieNode $host" 60 has_finalizer "$host"

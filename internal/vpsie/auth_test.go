@@ -3,6 +3,7 @@ package vpsie_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -180,5 +181,34 @@ func TestRotatedCredentialsAreReloadedAtLogin(t *testing.T) {
 				t.Fatalf("%d reloads for one login, want 1", n)
 			}
 		})
+	}
+}
+
+// echoSecretOnImages answers image listings with a 400 whose message reflects the secret, as a careless server
+// might.
+func echoSecretOnImages(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.Contains(r.URL.Path, "image") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"error":true,"message":"bad request for secret ` + awkwardSecret + `"}`))
+	})
+}
+
+func TestARotatedSecretIsScrubbedFromServerMessages(t *testing.T) {
+	e := newEnv(t, envConfig{shape: vpsie.ShapeA, wrap: echoSecretOnImages, client: func(o *vpsie.Options) {
+		o.Credentials.ClientSecret = "stale-secret"
+		o.ReloadCredentials = func(context.Context) (vpsie.Credentials, error) {
+			return vpsie.Credentials{ClientID: "sim-client", ClientSecret: vpsie.Secret(awkwardSecret)}, nil
+		}
+	}})
+	_, err := e.client.ListImages(e.ctx())
+	if !errors.Is(e.check(err), vpsie.ErrInvalidRequest) {
+		t.Fatalf("err = %v, want invalid request", err)
+	}
+	if strings.Contains(err.Error(), awkwardSecret) {
+		t.Fatalf("the rotated secret is in the error: %v", err)
 	}
 }

@@ -30,7 +30,7 @@ func (c *Client) CreateVM(ctx context.Context, req CreateVMRequest) (VM, error) 
 		if err == nil {
 			return vm, nil
 		}
-		if !IsRetryable(err) || KindOf(err) == KindCircuitOpen || errors.Is(err, errCreatedNotListed) {
+		if !IsRetryable(err) || KindOf(err) == KindCircuitOpen {
 			return VM{}, fmt.Errorf("creating vm %s: %w", req.Hostname, err)
 		}
 		vm, found, lerr := c.findLiveVM(ctx, req.Hostname)
@@ -59,8 +59,8 @@ func (c *Client) findLiveVM(ctx context.Context, hostname string) (VM, bool, err
 	return vm, true, nil
 }
 
-// errCreatedNotListed marks a create the API accepted (2xx) whose VM the listing does not show yet. The POST
-// took effect, so CreateVM never sends it again; the caller's next attempt finds the VM by hostname.
+// errCreatedNotListed is behind KindCreateUnconfirmed: a create the API accepted (2xx) whose VM the listing does
+// not show yet. The POST took effect, so neither CreateVM nor its caller may send it again.
 var errCreatedNotListed = errors.New("create accepted but the vm is not listed yet")
 
 // listingLag bounds how long postVM waits for an accepted create to appear in the listing.
@@ -86,8 +86,8 @@ func (c *Client) postVM(ctx context.Context, req CreateVMRequest) (VM, error) {
 			return vm, nil
 		}
 	}
-	return VM{}, &APIError{Kind: KindTransient, Method: r.method, Endpoint: r.route, StatusCode: http.StatusOK,
-		Err: errCreatedNotListed}
+	return VM{}, &APIError{Kind: KindCreateUnconfirmed, Method: r.method, Endpoint: r.route,
+		StatusCode: http.StatusOK, Err: errCreatedNotListed}
 }
 
 // createBody spells the request in the configured shape. Shape B has one sshKeyIdentifier; further key ids go in

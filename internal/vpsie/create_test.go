@@ -93,15 +93,16 @@ func TestAcceptedCreateIsNeverPostedAgain(t *testing.T) {
 		wantErr       bool
 	}{
 		{name: "listing lags two lookups: found", hiddenLookups: 2},
-		{name: "listing never shows it: retryable error, no second POST", hiddenLookups: 1000, wantErr: true},
+		{name: "listing never shows it: unconfirmed, not retryable, no second POST", hiddenLookups: 1000,
+			wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, envConfig{shape: vpsie.ShapeB, wrap: createAnsweredWithoutIdentity(tt.hiddenLookups)})
 			vm, err := e.client.CreateVM(e.ctx(), createRequest("lag-1"))
 			if tt.wantErr {
-				if err == nil || !vpsie.IsRetryable(e.check(err)) {
-					t.Fatalf("err = %v, want a retryable error", err)
+				if !errors.Is(e.check(err), vpsie.ErrCreateUnconfirmed) || vpsie.IsRetryable(err) {
+					t.Fatalf("err = %v, want create_unconfirmed and not retryable (a retry could POST again)", err)
 				}
 			} else if e.must(err); vm.Hostname != "lag-1" {
 				t.Fatalf("vm = %+v", vm)

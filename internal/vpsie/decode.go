@@ -91,7 +91,7 @@ func statusError(status int, env rawEnvelope) *APIError {
 var quotaStatuses = map[int]bool{400: true, 403: true, 409: true, 422: true}
 
 var quotaPhrases = []string{vpsieapi.MessageCapacityExhausted, "exceeds the allowed limit", "quota exceeded",
-	"plan does not allow", "maximum number of", "subscription does not allow", "out of stock"}
+	"plan does not allow", "maximum number of", "limit reached", "subscription does not allow", "out of stock"}
 
 func isQuotaMessage(msg string) bool {
 	msg = strings.ToLower(msg)

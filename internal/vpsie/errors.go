@@ -19,10 +19,13 @@ const (
 	KindInvalidRequest
 	KindTransient
 	KindCircuitOpen
+	// KindCreateUnconfirmed: the API accepted a create (2xx) but the VM is not listed yet. Not retryable: calling
+	// CreateVM again could POST a second VM while the listing lags; the caller waits on a hostname lookup instead.
+	KindCreateUnconfirmed
 )
 
 var kindNames = [...]string{"unknown", "not_found", "unauthorized", "rate_limited", "capacity_exhausted",
-	"invalid_request", "transient", "circuit_open"}
+	"invalid_request", "transient", "circuit_open", "create_unconfirmed"}
 
 // String is also the value of the errors_total "kind" label.
 func (k Kind) String() string {
@@ -51,6 +54,7 @@ var (
 	ErrInvalidRequest    error = &kindError{KindInvalidRequest}
 	ErrTransient         error = &kindError{KindTransient}
 	ErrCircuitOpen       error = &kindError{KindCircuitOpen}
+	ErrCreateUnconfirmed error = &kindError{KindCreateUnconfirmed}
 )
 
 // APIError is returned for every failed call. It never carries credentials or tokens: server messages are only kept

@@ -83,6 +83,19 @@ func (c *Client) loginCredentials(ctx context.Context) Credentials {
 	return c.creds
 }
 
+// knownSecrets are the client secrets this client has used: the configured one and, after a rotation, the current.
+func (c *Client) knownSecrets() []string {
+	c.credsMu.Lock()
+	defer c.credsMu.Unlock()
+	var out []string
+	for _, s := range []Secret{c.opts.Credentials.ClientSecret, c.creds.ClientSecret} {
+		if v := s.reveal(); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // tokenExpiry is when a token obtained at obtained (our clock) stops working. The server states it in its own
 // clock; an expiry that is not after the login can only mean our clock runs ahead, and taking it literally would
 // log in before every call, so the default lifetime is assumed instead (skewed reports that).

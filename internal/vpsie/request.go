@@ -185,7 +185,7 @@ func (c *Client) cleanMessage(r request, msg string) string {
 	if r.login || msg == "" {
 		return ""
 	}
-	if s := c.opts.Credentials.ClientSecret.reveal(); s != "" {
+	for _, s := range c.knownSecrets() {
 		msg = strings.ReplaceAll(msg, s, redacted)
 	}
 	if t, _ := c.tokens.cached(); t != "" {

@@ -49,13 +49,6 @@ func TestDeletingAVPSieNodeTerminatesItsVPSBeforeTheObjectGoes(t *testing.T) {
 	if err != nil {
 		t.Fatalf("creating vm: %v", err)
 	}
-	// A VPS whose create was never recorded on its VPSieNode (crash between
-	// create and record): termination must find it by hostname and its tags.
-	if _, err := api.CreateVM(ctx, vpsie.CreateVMRequest{Hostname: "term-lost", OfferingID: "std-2c-4g",
-		DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64",
-		Tags: contract.OwnerTags(config.Default().Controller.ClusterName, ns, "term-lost")}); err != nil {
-		t.Fatalf("creating vm: %v", err)
-	}
 	// A VPS that merely shares a VPSieNode's hostname (made by hand, or by
 	// another cluster) is not ours: it must survive the VPSieNode's deletion.
 	foreign, err := api.CreateVM(ctx, vpsie.CreateVMRequest{Hostname: "term-foreign", OfferingID: "std-2c-4g",
@@ -69,6 +62,18 @@ func TestDeletingAVPSieNodeTerminatesItsVPSBeforeTheObjectGoes(t *testing.T) {
 	setVPSID(t, ns, "term-recorded", recorded.Identifier)
 	memberNode(t, c, ns, "g", "term-lost", v1alpha1.PhaseProvisioning, nil)
 	setVPSID(t, ns, "term-lost", "")
+	// A VPS whose create was never recorded on its VPSieNode (crash between
+	// create and record): termination must find it by hostname and its tags,
+	// written, as a creator does, once the VPSieNode (and so its UID) exists.
+	var lost v1alpha1.VPSieNode
+	if err := c.Get(ctx, keyOf(ns, "term-lost"), &lost); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := api.CreateVM(ctx, vpsie.CreateVMRequest{Hostname: "term-lost", OfferingID: "std-2c-4g",
+		DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64",
+		Tags: contract.OwnerTags(config.Default().Controller.ClusterName, ns, "term-lost", string(lost.UID))}); err != nil {
+		t.Fatalf("creating vm: %v", err)
+	}
 	memberNode(t, c, ns, "g", "term-foreign", v1alpha1.PhaseProvisioning, nil)
 	setVPSID(t, ns, "term-foreign", "")
 

@@ -9,9 +9,16 @@ package contract
 const (
 	tagCluster   = "vpsie-autoscaler:cluster="
 	tagVPSieNode = "vpsie-autoscaler:vpsienode="
+	tagUID       = "vpsie-autoscaler:uid="
 )
 
-// OwnerTags are the tags that tie a VPS to a cluster and a VPSieNode.
-func OwnerTags(cluster, namespace, name string) []string {
-	return []string{tagCluster + cluster, tagVPSieNode + namespace + "." + name}
+// OwnerTags are the tags that tie a VPS to a cluster and a VPSieNode object:
+// with its UID, a later object reusing the name (and hostname) does not match.
+// The creator knows the UID because the VPSieNode is created before its VPS.
+func OwnerTags(cluster, namespace, name, uid string) []string {
+	tags := []string{tagCluster + cluster, tagVPSieNode + namespace + "." + name}
+	if uid != "" {
+		tags = append(tags, tagUID+uid)
+	}
+	return tags
 }

@@ -44,19 +44,19 @@ type VM struct {
 	ProjectID    string `json:"projectId,omitempty"`
 	Category     string `json:"category,omitempty"`
 
-	Tags        []string `json:"tags"`
-	Notes       string   `json:"notes,omitempty"`
-	CreatedOn   string   `json:"created_on"`
-	LastUpdated string   `json:"last_updated"`
-	DroppedOn   string   `json:"dropped_on,omitempty"`
-	IsActive    int      `json:"is_active"`
-	IsDeleted   int      `json:"is_deleted"`
+	Tags        TagList `json:"tags"`
+	Notes       string  `json:"notes,omitempty"`
+	CreatedOn   string  `json:"created_on"`
+	LastUpdated string  `json:"last_updated"`
+	DroppedOn   string  `json:"dropped_on,omitempty"`
+	IsActive    int     `json:"is_active"`
+	IsDeleted   int     `json:"is_deleted"`
 }
 
 // VMDetail is shape B's GET /api/v2/vm/{identifier} data object.
 type VMDetail struct {
-	VMData VM       `json:"vmData"`
-	VMTags []string `json:"vmTags"`
+	VMData VM      `json:"vmData"`
+	VMTags TagList `json:"vmTags"`
 }
 
 // CreateVMRequest is the create body of either shape. Shape A spells fields in snake_case (offering_id, ...), shape B

@@ -102,3 +102,32 @@ func TestWireNamesMatchBothShapes(t *testing.T) {
 		})
 	}
 }
+
+func TestTagListReadsStringsAndTagObjects(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want TagList
+	}{
+		{name: "strings", in: `["a","b:c"]`, want: TagList{"a", "b:c"}},
+		{name: "tag objects", in: `[{"tag":"a"},{"name":"b"},{"id":3}]`, want: TagList{"a", "b"}},
+		{name: "other elements skipped", in: `["a",1,true]`, want: TagList{"a"}},
+		{name: "null", in: `null`, want: nil},
+		{name: "empty", in: `[]`, want: TagList{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got TagList
+			if err := json.Unmarshal([]byte(tt.in), &got); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+	var bad TagList
+	if err := json.Unmarshal([]byte(`{"a":1}`), &bad); err == nil {
+		t.Fatal("an object was accepted as a tag list")
+	}
+}
