@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
@@ -32,114 +31,119 @@ type VPSie struct {
 }
 
 // DeleteVPS deletes a VPS and returns once the API no longer knows it. A VPS
-// that is already gone is success, so retries and re-runs are harmless. With
-// RequireTags, every other VPS of the hostname that carries them goes too (a
-// duplicate of ours), and one without them is reported and left alone.
+// that is already gone is success, so retries and re-runs are harmless. The
+// recorded VPS goes first, so nothing about other VPSs can hold it up; then,
+// with an Owner, every VPS of the hostname it owns goes too (a lost create or
+// a duplicate), and one it does not own is reported and left alone.
 func (v *VPSie) DeleteVPS(ctx context.Context, in contract.DeleteVPSInput) (contract.DeleteVPSResult, error) {
-	activity.RecordHeartbeat(ctx, "resolving")
-	ids, res, err := v.resolve(ctx, in)
-	if err != nil {
-		return contract.DeleteVPSResult{}, err
+	var res contract.DeleteVPSResult
+	if in.VPSID == "" && in.Hostname == "" {
+		return res, nonRetryable("delete vps needs a vps id or a hostname")
 	}
-	log := activity.GetLogger(ctx)
-	if len(res.LeftAlone) > 0 {
-		log.Warn("VPS with the hostname is not tagged as ours; left alone", "hostname", in.Hostname,
-			"vps", res.LeftAlone)
+	if in.VPSID != "" {
+		if err := v.deleteAndWait(ctx, in.VPSID, in.Hostname); err != nil {
+			return res, err
+		}
+		res.Deleted, res.VPSID = true, in.VPSID
+	}
+	ids, err := v.byHostname(ctx, in, &res)
+	if err != nil {
+		return res, err
 	}
 	for _, id := range ids {
-		activity.RecordHeartbeat(ctx, "deleting "+id)
-		log.Info("Deleting VPS", "vps", id, "hostname", in.Hostname)
-		if err := v.API.DeleteVM(ctx, id); err != nil {
-			return contract.DeleteVPSResult{}, vpsieError("deleting vps", err)
+		if err := v.deleteAndWait(ctx, id, in.Hostname); err != nil {
+			return res, err
 		}
-		if err := v.waitGone(ctx, id); err != nil {
-			return contract.DeleteVPSResult{}, err
+		if !res.Deleted {
+			res.Deleted, res.VPSID = true, id
 		}
 	}
-	if len(ids) > 0 {
-		res.Deleted, res.VPSID = true, ids[0]
+	if len(res.LeftAlone) > 0 {
+		activity.GetLogger(ctx).Warn("VPS with the hostname is not ours; left alone", "hostname", in.Hostname,
+			"vps", res.LeftAlone)
 	}
 	return res, nil
 }
 
-// resolve lists the VPSs to delete: the recorded one, and those found by
-// hostname that carry in.RequireTags (the others go to LeftAlone). A run from
-// before ownership tags (no RequireTags) keeps its old rule: the recorded VPS,
-// else the hostname's preferred match.
-func (v *VPSie) resolve(ctx context.Context, in contract.DeleteVPSInput) ([]string, contract.DeleteVPSResult, error) {
-	var res contract.DeleteVPSResult
-	var ids []string
-	if in.VPSID != "" {
-		ids = append(ids, in.VPSID)
+func (v *VPSie) deleteAndWait(ctx context.Context, id, hostname string) error {
+	activity.RecordHeartbeat(ctx, "deleting "+id)
+	activity.GetLogger(ctx).Info("Deleting VPS", "vps", id, "hostname", hostname)
+	if err := v.API.DeleteVM(ctx, id); err != nil {
+		return vpsieError("deleting vps", err)
 	}
-	switch {
-	case in.Hostname == "" && in.VPSID == "":
-		return nil, res, nonRetryable("delete vps needs a vps id or a hostname")
-	case in.Hostname == "":
-		return ids, res, nil
-	case len(in.RequireTags) == 0:
-		return v.resolveUntagged(ctx, in)
+	return v.waitGone(ctx, id)
+}
+
+// byHostname lists the other VPSs of the hostname to delete: those the Owner
+// owns (the rest go to res.LeftAlone). A run from before ownership tags (no
+// Owner) keeps its old rule: with no recorded VPS, the hostname's preferred
+// match.
+func (v *VPSie) byHostname(ctx context.Context, in contract.DeleteVPSInput, res *contract.DeleteVPSResult) ([]string, error) {
+	if in.Hostname == "" {
+		return nil, nil
+	}
+	activity.RecordHeartbeat(ctx, "finding vps by hostname")
+	if in.Owner == nil {
+		if in.VPSID != "" {
+			return nil, nil
+		}
+		vm, found, err := v.API.FindVMByHostname(ctx, in.Hostname)
+		if err != nil || !found {
+			return nil, vpsieErrorIf("finding vps by hostname", err)
+		}
+		return []string{vm.Identifier}, nil
 	}
 	vms, err := v.API.ListVMs(ctx, vpsie.VMFilter{Hostname: in.Hostname})
 	if err != nil {
-		return nil, res, vpsieError("finding vps by hostname", err)
+		return nil, vpsieError("finding vps by hostname", err)
 	}
+	var ids []string
 	for _, vm := range vms {
 		if vm.Identifier == in.VPSID || strconv.FormatInt(vm.ID, 10) == in.VPSID {
 			continue
 		}
-		tags, gone, err := v.tagsOf(ctx, vm)
+		owned, gone, err := v.owned(ctx, vm, *in.Owner)
 		switch {
 		case err != nil:
-			return nil, res, err
+			return nil, err
 		case gone:
-		case hasAll(tags, in.RequireTags):
+		case owned:
 			ids = append(ids, vm.Identifier)
 		default:
 			res.LeftAlone = append(res.LeftAlone, vm.Identifier)
 		}
 	}
-	return ids, res, nil
+	return ids, nil
 }
 
-func (v *VPSie) resolveUntagged(ctx context.Context, in contract.DeleteVPSInput) ([]string, contract.DeleteVPSResult, error) {
-	if in.VPSID != "" {
-		return []string{in.VPSID}, contract.DeleteVPSResult{}, nil
-	}
-	vm, found, err := v.API.FindVMByHostname(ctx, in.Hostname)
-	switch {
-	case err != nil:
-		return nil, contract.DeleteVPSResult{}, vpsieError("finding vps by hostname", err)
-	case !found:
-		return nil, contract.DeleteVPSResult{}, nil
-	}
-	return []string{vm.Identifier}, contract.DeleteVPSResult{}, nil
-}
-
-// tagsOf returns a VM's tags. A listing may leave them out (shape B's list
-// items have none), so a VM listed without tags is read in detail before it
-// is judged; gone means it vanished meanwhile.
-func (v *VPSie) tagsOf(ctx context.Context, vm vpsie.VM) (tags []string, gone bool, err error) {
-	if len(vm.Tags) > 0 {
-		return vm.Tags, false, nil
+// owned decides from the VM's tags. A listing may leave tags out or short
+// (shape B's list items have none), so a VM the listing does not show as owned
+// is read in detail before it is judged; gone means it vanished meanwhile. A
+// detail the API refuses for good proves nothing, so that VM is not owned.
+func (v *VPSie) owned(ctx context.Context, vm vpsie.VM, o contract.Owner) (owned, gone bool, err error) {
+	if o.Owns(vm.Tags) {
+		return true, false, nil
 	}
 	detail, err := v.API.GetVM(ctx, vm.Identifier)
-	if errors.Is(err, vpsie.ErrNotFound) {
-		return nil, true, nil
+	switch {
+	case errors.Is(err, vpsie.ErrNotFound):
+		return false, true, nil
+	case err != nil && vpsie.IsRetryable(err):
+		return false, false, vpsieError("reading vps tags", err)
+	case err != nil:
+		activity.GetLogger(ctx).Warn("Cannot read the tags of a VPS with the hostname", "vps", vm.Identifier,
+			"error", err)
+		return false, false, nil
 	}
-	if err != nil {
-		return nil, false, vpsieError("reading vps tags", err)
-	}
-	return detail.Tags, false, nil
+	return o.Owns(detail.Tags), false, nil
 }
 
-func hasAll(have, want []string) bool {
-	for _, t := range want {
-		if !slices.Contains(have, t) {
-			return false
-		}
+// vpsieErrorIf is vpsieError for a possibly nil error.
+func vpsieErrorIf(what string, err error) error {
+	if err == nil {
+		return nil
 	}
-	return true
+	return vpsieError(what, err)
 }
 
 func (v *VPSie) waitGone(ctx context.Context, id string) error {

@@ -61,26 +61,28 @@ func postVM(t *testing.T, base string, cfg vpsiesim.Config, hostname string, tag
 }
 
 func TestDeleteVPSByHostnameDeletesOnlyWhatCarriesOurTags(t *testing.T) {
-	ours := contract.OwnerTags("c1", "ns", "vn-1", "uid-1")
+	owner := contract.Owner{Cluster: "c1", Namespace: "ns", Name: "vn-1", UID: "uid-1"}
+	ours := owner.Tags()
 	tests := []struct {
 		name         string
 		vmTags       [][]string // one VM with the hostname per entry
-		requireTags  []string
+		owner        *contract.Owner
 		wantDeleted  bool
 		wantLeft     int
 		wantSurvivor int
 	}{
-		{name: "our vps goes", vmTags: [][]string{ours}, requireTags: ours, wantDeleted: true},
-		{name: "a foreign vps with the hostname stays", vmTags: [][]string{{"env:prod"}}, requireTags: ours,
+		{name: "our vps goes", vmTags: [][]string{ours}, owner: &owner, wantDeleted: true},
+		{name: "a foreign vps with the hostname stays", vmTags: [][]string{{"env:prod"}}, owner: &owner,
 			wantLeft: 1, wantSurvivor: 1},
-		{name: "another cluster's vps stays", vmTags: [][]string{contract.OwnerTags("c2", "ns", "vn-1", "uid-1")},
-			requireTags: ours, wantLeft: 1, wantSurvivor: 1},
+		{name: "another cluster's vps stays", vmTags: [][]string{contract.Owner{Cluster: "c2", Namespace: "ns", Name: "vn-1", UID: "uid-1"}.Tags()},
+			owner: &owner, wantLeft: 1, wantSurvivor: 1},
+		{name: "our vps tagged before uids goes", vmTags: [][]string{ours[:2]}, owner: &owner, wantDeleted: true},
 		{name: "the vps of a later object with the name stays",
-			vmTags: [][]string{contract.OwnerTags("c1", "ns", "vn-1", "uid-2")}, requireTags: ours, wantLeft: 1,
+			vmTags: [][]string{contract.Owner{Cluster: "c1", Namespace: "ns", Name: "vn-1", UID: "uid-2"}.Tags()}, owner: &owner, wantLeft: 1,
 			wantSurvivor: 1},
 		{name: "duplicates of ours all go, a foreign one stays", vmTags: [][]string{ours, ours, {"x:y"}},
-			requireTags: ours, wantDeleted: true, wantLeft: 1, wantSurvivor: 1},
-		{name: "no vps: nothing to do", requireTags: ours},
+			owner: &owner, wantDeleted: true, wantLeft: 1, wantSurvivor: 1},
+		{name: "no vps: nothing to do", owner: &owner},
 		{name: "no required tags (a run from before tags): the hostname's one preferred match, as then",
 			vmTags: [][]string{{"env:prod"}, {"env:dev"}}, wantDeleted: true, wantSurvivor: 1},
 	}
@@ -90,7 +92,7 @@ func TestDeleteVPSByHostnameDeletesOnlyWhatCarriesOurTags(t *testing.T) {
 			for _, tags := range tt.vmTags {
 				post("host-1", tags)
 			}
-			res := runDeleteVPS(t, api, contract.DeleteVPSInput{Hostname: "host-1", RequireTags: tt.requireTags})
+			res := runDeleteVPS(t, api, contract.DeleteVPSInput{Hostname: "host-1", Owner: tt.owner})
 			if res.Deleted != tt.wantDeleted || len(res.LeftAlone) != tt.wantLeft {
 				t.Fatalf("result %+v, want deleted %v and %d left alone", res, tt.wantDeleted, tt.wantLeft)
 			}
@@ -135,7 +137,8 @@ func runDeleteVPS(t *testing.T, api activities.VPSieAPI, in contract.DeleteVPSIn
 
 func TestDeleteVPSByIDAlsoTakesTaggedDuplicates(t *testing.T) {
 	sim, api, post := simulatedVPSie(t)
-	ours := contract.OwnerTags("c1", "ns", "vn-1", "uid-1")
+	owner := contract.Owner{Cluster: "c1", Namespace: "ns", Name: "vn-1", UID: "uid-1"}
+	ours := owner.Tags()
 	vm, err := api.CreateVM(context.Background(), vpsie.CreateVMRequest{Hostname: "host-3",
 		OfferingID: "std-2c-4g", DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64", Tags: ours})
 	if err != nil {
@@ -143,7 +146,7 @@ func TestDeleteVPSByIDAlsoTakesTaggedDuplicates(t *testing.T) {
 	}
 	post("host-3", ours)          // a duplicate of ours
 	post("host-3", []string{"x"}) // someone else's
-	res := runDeleteVPS(t, api, contract.DeleteVPSInput{VPSID: vm.Identifier, Hostname: "host-3", RequireTags: ours})
+	res := runDeleteVPS(t, api, contract.DeleteVPSInput{VPSID: vm.Identifier, Hostname: "host-3", Owner: &owner})
 	if !res.Deleted || res.VPSID != vm.Identifier || len(res.LeftAlone) != 1 {
 		t.Fatalf("result %+v, want the recorded vps first and one left alone", res)
 	}
@@ -166,14 +169,43 @@ func (u untaggedListings) ListVMs(ctx context.Context, f vpsie.VMFilter) ([]vpsi
 
 func TestDeleteVPSReadsTagsFromTheDetailWhenTheListingHasNone(t *testing.T) {
 	sim, api, post := simulatedVPSie(t)
-	ours := contract.OwnerTags("c1", "ns", "vn-1", "uid-1")
-	post("host-4", ours)
+	owner := contract.Owner{Cluster: "c1", Namespace: "ns", Name: "vn-1", UID: "uid-1"}
+	post("host-4", owner.Tags())
 	post("host-4", []string{"x"})
-	res := runDeleteVPS(t, untaggedListings{api}, contract.DeleteVPSInput{Hostname: "host-4", RequireTags: ours})
+	res := runDeleteVPS(t, untaggedListings{api}, contract.DeleteVPSInput{Hostname: "host-4", Owner: &owner})
 	if !res.Deleted || len(res.LeftAlone) != 1 {
 		t.Fatalf("result %+v, want ours deleted and the other left alone", res)
 	}
 	if n := len(sim.Snapshot().VMsByHostname("host-4")); n != 1 {
 		t.Fatalf("%d vms left, want only the foreign one", n)
+	}
+}
+
+// failingListings is the VPSie API with every listing failing.
+type failingListings struct{ *vpsie.Client }
+
+func (failingListings) ListVMs(context.Context, vpsie.VMFilter) ([]vpsie.VM, error) {
+	return nil, &vpsie.APIError{Kind: vpsie.KindTransient, StatusCode: 503}
+}
+
+func TestDeleteVPSDeletesTheRecordedVPSEvenWhenTheHostnameCannotBeSearched(t *testing.T) {
+	sim, api, _ := simulatedVPSie(t)
+	owner := contract.Owner{Cluster: "c1", Namespace: "ns", Name: "vn-1", UID: "uid-1"}
+	vm, err := api.CreateVM(context.Background(), vpsie.CreateVMRequest{Hostname: "host-5",
+		OfferingID: "std-2c-4g", DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64", Tags: owner.Tags()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	activities.Register(env, activities.Set{VPSie: &activities.VPSie{API: failingListings{api},
+		PollInterval: 20 * time.Millisecond}})
+	_, err = env.ExecuteActivity(contract.DeleteVPSActivity,
+		contract.DeleteVPSInput{VPSID: vm.Identifier, Hostname: "host-5", Owner: &owner})
+	if err == nil {
+		t.Fatal("the failed hostname search was not reported (its duplicates would never be looked for again)")
+	}
+	if n := len(sim.Snapshot().VMsByHostname("host-5")); n != 0 {
+		t.Fatalf("the recorded vps was held up by the failing search (%d left)", n)
 	}
 }

@@ -59,9 +59,26 @@ export LOCAL_CLUSTER_STATE_DIR="$LOCAL/cluster" LOCAL_CLUSTER_KUBECONFIG="$LOCAL
 export KUBECONFIG="$LOCAL/kubeconfig"
 KUBECTL=("$BIN/k8s/kubectl" --kubeconfig "$KUBECONFIG")
 
-PIDS=()
+PIDS=() # components, in start order, and their binaries' names (so a recycled pid is never signalled)
+EXES=()
 CLUSTER_STARTED=false
 log() { printf '\033[1m== dev: %s\033[0m\n' "$*"; }
+
+# stop_component PID EXE sends TERM and waits; after 45 s (the autoscaler drains for up to 30 s) it KILLs, so a
+# hung component cannot keep the stop, which ignores further signals, waiting forever.
+stop_component() {
+	local pid=$1 exe=$2 i
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for ((i = 0; i < 450; i++)); do
+		lc_pid_is "$pid" "$exe" || break
+		sleep 0.1
+	done
+	if lc_pid_is "$pid" "$exe"; then
+		echo "dev: $exe (pid $pid) ignored TERM for 45 s; killing" >&2
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	wait "$pid" 2>/dev/null || true
+}
 
 cleanup() {
 	local code=$?
@@ -71,8 +88,7 @@ cleanup() {
 	log "stopping"
 	# Reverse start order: the autoscaler drains its worker while Temporal is still up.
 	for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
-		kill -TERM "${PIDS[i]}" 2>/dev/null || true
-		wait "${PIDS[i]}" 2>/dev/null || true
+		stop_component "${PIDS[i]}" "${EXES[i]}"
 	done
 	# Only a cluster this run started is stopped: when up.sh refused (one already runs), it stays.
 	if $CLUSTER_STARTED; then
@@ -178,6 +194,7 @@ start() { # start NAME CMD...: run in the background, logging to $LOGS/NAME.log
 	# components one by one (a second signal would make the autoscaler exit without draining).
 	setsid "$@" >"$LOGS/$name.log" 2>&1 &
 	PIDS+=($!)
+	EXES+=("${1##*/}")
 }
 
 mkdir -p "$LOGS"
@@ -244,6 +261,7 @@ fi
 
 tail -n +1 -f "$LOGS/autoscaler.log" &
 PIDS+=($!)
+EXES+=(tail)
 # Stay up until Ctrl-C, or until any component exits (then stop the rest).
 wait -n "${PIDS[@]}" || true
 echo "dev: a component exited; see $LOGS" >&2

@@ -14,7 +14,8 @@ import (
 var recordedHistories = []string{
 	"testdata/ping_history_v1.json",
 	"testdata/terminate_history_v1.json", // before ownership tags and the VPSieNode UID
-	"testdata/terminate_history_v2.json",
+	"testdata/terminate_history_v2.json", // ownership as a list of required tags
+	"testdata/terminate_history_v3.json",
 }
 
 func TestTemporalReplayOfRecordedHistories(t *testing.T) {

@@ -39,7 +39,7 @@ func TerminateVPSieNode(ctx workflow.Context, in contract.TerminateVPSieNodeInpu
 	var res contract.DeleteVPSResult
 	del := contract.DeleteVPSInput{VPSID: in.VPSID, Hostname: in.Hostname}
 	if in.Cluster != "" {
-		del.RequireTags = contract.OwnerTags(in.Cluster, in.Namespace, in.Name, in.UID)
+		del.Owner = &contract.Owner{Cluster: in.Cluster, Namespace: in.Namespace, Name: in.Name, UID: in.UID}
 	}
 	if err := workflow.ExecuteActivity(ctx, contract.DeleteVPSActivity, del).Get(ctx, &res); err != nil {
 		return contract.DeleteVPSResult{}, fmt.Errorf("deleting vps: %w", err)

@@ -71,7 +71,8 @@ func TestDeletingAVPSieNodeTerminatesItsVPSBeforeTheObjectGoes(t *testing.T) {
 	}
 	if _, err := api.CreateVM(ctx, vpsie.CreateVMRequest{Hostname: "term-lost", OfferingID: "std-2c-4g",
 		DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64",
-		Tags: contract.OwnerTags(config.Default().Controller.ClusterName, ns, "term-lost", string(lost.UID))}); err != nil {
+		Tags: contract.Owner{Cluster: config.Default().Controller.ClusterName, Namespace: ns, Name: "term-lost",
+			UID: string(lost.UID)}.Tags()}); err != nil {
 		t.Fatalf("creating vm: %v", err)
 	}
 	memberNode(t, c, ns, "g", "term-foreign", v1alpha1.PhaseProvisioning, nil)
@@ -122,9 +123,9 @@ func TestDeletingAVPSieNodeTerminatesItsVPSBeforeTheObjectGoes(t *testing.T) {
 
 // Regenerate with: go test ./test/integration -run TestDeletingAVPSieNode -update-terminate-history
 var updateTerminateHistory = flag.Bool("update-terminate-history", false,
-	"record the TerminateVPSieNode history into workflows/testdata/terminate_history_v2.json")
+	"record the TerminateVPSieNode history into workflows/testdata/terminate_history_v3.json")
 
-const terminateHistoryFile = "../../workflows/testdata/terminate_history_v2.json"
+const terminateHistoryFile = "../../workflows/testdata/terminate_history_v3.json"
 
 func setVPSID(t *testing.T, ns, name, id string) {
 	t.Helper()

@@ -14,12 +14,12 @@ type TerminateVPSieNodeInput struct {
 	Hostname string `json:"hostname"`
 }
 
-// DeleteVPSInput identifies a VPS by ID or, failing that, by hostname. A VPS
-// found by hostname is deleted only when it carries every one of RequireTags.
+// DeleteVPSInput identifies a VPS by ID or, failing that, by hostname. With an
+// Owner, a VPS found by hostname is deleted only when Owner.Owns its tags.
 type DeleteVPSInput struct {
-	VPSID       string   `json:"vpsID,omitempty"`
-	Hostname    string   `json:"hostname"`
-	RequireTags []string `json:"requireTags,omitempty"`
+	VPSID    string `json:"vpsID,omitempty"`
+	Hostname string `json:"hostname"`
+	Owner    *Owner `json:"owner,omitempty"`
 }
 
 // DeleteVPSResult says what the activity found.

@@ -1,46 +1,64 @@
 package vpsieapi
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
-	"fmt"
+	"strings"
 )
 
-// TagList is a VM's tags. It is written as strings, and read from strings or from tag objects
-// ({"tag": ...} or {"name": ...}): the API's own Go client models detail tags as objects, and ownership
-// decisions hang on these tags, so a differently spelled list must not read as "no tags".
+// TagList is a VM's tags. It is written as strings and read leniently: an array of strings or of tag objects
+// ({"tag"|"name"|"tagName"|"tag_name"|"value": ...}; the API's own Go client leaves the detail's tag type open), or
+// one comma-separated string. Ownership decisions hang on these tags, and an unreadable tags field must not make
+// the whole VM, and so every lookup, undecodable: what cannot be read is skipped.
 type TagList []string
 
-// UnmarshalJSON accepts null, an array of strings, or an array of tag objects; other elements are skipped.
+// UnmarshalJSON never fails: see TagList.
 func (t *TagList) UnmarshalJSON(b []byte) error {
-	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
-		*t = nil
+	var one string
+	if json.Unmarshal(b, &one) == nil {
+		*t = splitTags(one)
 		return nil
 	}
 	var raw []json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return fmt.Errorf("tags: %w", err)
+	if json.Unmarshal(b, &raw) != nil {
+		*t = nil // null, or a shape no tag can be read from
+		return nil
 	}
 	out := make(TagList, 0, len(raw))
 	for _, r := range raw {
-		var s string
-		if json.Unmarshal(r, &s) == nil {
-			out = append(out, s)
-			continue
-		}
-		var o struct {
-			Tag  string `json:"tag"`
-			Name string `json:"name"`
-		}
-		// Anything else names no tag; failing the whole VM over it would stall every lookup.
-		if json.Unmarshal(r, &o) != nil {
-			continue
-		}
-		if v := cmp.Or(o.Tag, o.Name); v != "" {
+		if v := tagOf(r); v != "" {
 			out = append(out, v)
 		}
 	}
 	*t = out
 	return nil
+}
+
+// tagOf reads one element: a string or a tag object; anything else names no tag.
+func tagOf(r json.RawMessage) string {
+	var s string
+	if json.Unmarshal(r, &s) == nil {
+		return s
+	}
+	var o struct {
+		Tag      string `json:"tag"`
+		Name     string `json:"name"`
+		TagName  string `json:"tagName"`
+		TagUnder string `json:"tag_name"`
+		Value    string `json:"value"`
+	}
+	if json.Unmarshal(r, &o) != nil {
+		return ""
+	}
+	return cmp.Or(o.Tag, o.TagName, o.TagUnder, o.Name, o.Value)
+}
+
+func splitTags(s string) TagList {
+	var out TagList
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -103,16 +103,21 @@ func TestWireNamesMatchBothShapes(t *testing.T) {
 	}
 }
 
-func TestTagListReadsStringsAndTagObjects(t *testing.T) {
+func TestTagListReadsWhatEverTheAPISends(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
 		want TagList
 	}{
 		{name: "strings", in: `["a","b:c"]`, want: TagList{"a", "b:c"}},
-		{name: "tag objects", in: `[{"tag":"a"},{"name":"b"},{"id":3}]`, want: TagList{"a", "b"}},
+		{name: "tag objects", in: `[{"tag":"a"},{"name":"b"},{"tagName":"c"},{"tag_name":"d"},{"id":3}]`,
+			want: TagList{"a", "b", "c", "d"}},
 		{name: "other elements skipped", in: `["a",1,true]`, want: TagList{"a"}},
+		{name: "one comma-separated string", in: `"a, b:c,,"`, want: TagList{"a", "b:c"}},
+		{name: "empty string", in: `""`, want: nil},
 		{name: "null", in: `null`, want: nil},
+		{name: "false", in: `false`, want: nil},
+		{name: "object", in: `{}`, want: nil},
 		{name: "empty", in: `[]`, want: TagList{}},
 	}
 	for _, tt := range tests {
@@ -126,8 +131,14 @@ func TestTagListReadsStringsAndTagObjects(t *testing.T) {
 			}
 		})
 	}
-	var bad TagList
-	if err := json.Unmarshal([]byte(`{"a":1}`), &bad); err == nil {
-		t.Fatal("an object was accepted as a tag list")
+}
+
+func TestAVMWithOddTagsStillDecodes(t *testing.T) {
+	var vm VM
+	if err := json.Unmarshal([]byte(`{"identifier":"x","hostname":"h","tags":"a,b"}`), &vm); err != nil {
+		t.Fatal(err)
+	}
+	if vm.Hostname != "h" || !slices.Equal(vm.Tags, TagList{"a", "b"}) {
+		t.Fatalf("vm = %+v", vm)
 	}
 }
