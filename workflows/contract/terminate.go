@@ -24,7 +24,8 @@ type DeleteVPSInput struct {
 
 // DeleteVPSResult says what the activity found.
 type DeleteVPSResult struct {
-	// Deleted is false when there was nothing of ours to delete.
+	// Deleted is true when a VPS of ours is now gone: the recorded one (even if
+	// it was gone already) or one found by hostname; false when there was none.
 	Deleted bool `json:"deleted"`
 	// VPSID is the VPS deleted (the first, if duplicates shared the hostname).
 	VPSID string `json:"vpsID,omitempty"`
