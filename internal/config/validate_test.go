@@ -74,6 +74,12 @@ func TestValidateNamesFieldAndProblem(t *testing.T) {
 			[]string{`temporal.apiKeyFile: file "` + missing + `" does not exist`}},
 		{"base URL must be https", func(c *Config) { c.VPSie.BaseURL = "http://127.0.0.1:8443/v2" },
 			[]string{`vpsie.baseURL: must use https unless vpsie.allowInsecureHTTP is true (local simulator only), got "http://127.0.0.1:8443/v2"`}},
+		{"plain HTTP only to a loopback base URL", func(c *Config) {
+			c.VPSie.BaseURL, c.VPSie.AllowInsecureHTTP = "http://10.0.0.5", true
+		}, []string{`vpsie.allowInsecureHTTP: only allowed for a loopback vpsie.baseURL (127.0.0.0/8, ::1 or localhost), got "http://10.0.0.5"`}},
+		{"plain HTTP opt-in refused for a remote https base URL", func(c *Config) {
+			c.VPSie.BaseURL, c.VPSie.AllowInsecureHTTP = "https://api.vpsie.com/v2", true
+		}, []string{`vpsie.allowInsecureHTTP: only allowed for a loopback vpsie.baseURL (127.0.0.0/8, ::1 or localhost), got "https://api.vpsie.com/v2"`}},
 		{"base URL must be absolute", func(c *Config) { c.VPSie.BaseURL = "api.vpsie.com/v2" },
 			[]string{`vpsie.baseURL: must be an absolute https URL, got "api.vpsie.com/v2"`}},
 		{"login path absolute", func(c *Config) { c.VPSie.LoginPath = "auth/from/api" },
@@ -124,6 +130,15 @@ func TestValidateAcceptsOperatorSetups(t *testing.T) {
 	}{
 		{"local simulator over http", func(c *Config) {
 			c.VPSie.BaseURL, c.VPSie.AllowInsecureHTTP = "http://127.0.0.1:8443/v2", true
+		}},
+		{"local simulator over http on localhost", func(c *Config) {
+			c.VPSie.BaseURL, c.VPSie.AllowInsecureHTTP = "http://localhost:8443/v2", true
+		}},
+		{"local simulator over http on IPv6 loopback", func(c *Config) {
+			c.VPSie.BaseURL, c.VPSie.AllowInsecureHTTP = "http://[::1]:8443", true
+		}},
+		{"plain HTTP opt-in with the base URL left to the credentials", func(c *Config) {
+			c.VPSie.AllowInsecureHTTP = true
 		}},
 		{"mTLS to Temporal", func(c *Config) {
 			c.Temporal.TLS = TemporalTLSConfig{Enabled: true, CAFile: ca, CertFile: cert, KeyFile: key, ServerName: "temporal"}

@@ -62,6 +62,8 @@ func (s *tokenSource) invalidate(stale string) {
 	}
 }
 
+// refresh logs in once for all concurrent callers; each waits for that login, reporting "logging in" to its own
+// wait observer.
 func (s *tokenSource) refresh(ctx context.Context) (string, error) {
 	ch := s.group.DoChan("login", func() (any, error) {
 		// A flight that finished just before this one started already did the work (invalidate clears the
@@ -70,8 +72,8 @@ func (s *tokenSource) refresh(ctx context.Context) (string, error) {
 			return t, nil
 		}
 		// The shared login must not die with the first caller's context; it is bounded by the login call's own
-		// per-attempt timeout instead.
-		t, err := s.login(context.WithoutCancel(ctx))
+		// per-attempt timeout instead. Each caller reports its own wait below, so the login reports none.
+		t, err := s.login(withoutWaitObserver(context.WithoutCancel(ctx)))
 		if err != nil {
 			return "", err
 		}
@@ -80,13 +82,12 @@ func (s *tokenSource) refresh(ctx context.Context) (string, error) {
 		s.mu.Unlock()
 		return t.value, nil
 	})
-	select {
-	case <-ctx.Done():
-		return "", ctx.Err()
-	case r := <-ch:
-		if r.Err != nil {
-			return "", r.Err
-		}
-		return r.Val.(string), nil
+	r, err := waitFor(ctx, waitLogin, ch)
+	switch {
+	case err != nil:
+		return "", err
+	case r.Err != nil:
+		return "", r.Err
 	}
+	return r.Val.(string), nil
 }

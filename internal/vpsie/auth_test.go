@@ -58,7 +58,7 @@ func TestWrongSecretIsUnauthorizedNotRetriedAndNotEchoed(t *testing.T) {
 }
 
 // After the server expires the token (its clock jumps), 50 concurrent callers all get a 401; they must share one
-// login and each retry once.
+// login and each resend once.
 func TestConcurrentCallersShareOneLoginAfterServerSideExpiry(t *testing.T) {
 	simClock := clocktesting.NewFakeClock(time.Now())
 	e := newEnv(t, envConfig{shape: vpsie.ShapeA, sim: func(c *vpsiesim.Config) { c.Clock = simClock }})
@@ -133,9 +133,9 @@ func TestCallerCancellationStopsWaitingForLogin(t *testing.T) {
 	}
 }
 
-// A failing login is retried by the calling request's retry layer only; the login must not retry on its own too,
-// or MaxAttempts failed logins each cost MaxAttempts requests.
-func TestFailingLoginIsRetriedByOneLayerOnly(t *testing.T) {
+// A failing login fails the call that needed it after one request: Temporal retries the call, and a login that
+// retried on its own would multiply the requests.
+func TestFailingLoginIsSentOnce(t *testing.T) {
 	e := newEnv(t, envConfig{shape: vpsie.ShapeA, sim: func(c *vpsiesim.Config) {
 		c.Faults.Endpoints = map[string]vpsiesim.EndpointFaults{vpsiesim.OpLogin: {ErrorRate: 1, ErrorStatus: 503}}
 	}, client: func(o *vpsie.Options) { o.Breaker.ConsecutiveFailures = 100 }})
@@ -144,8 +144,11 @@ func TestFailingLoginIsRetriedByOneLayerOnly(t *testing.T) {
 	if !errors.Is(err, vpsie.ErrTransient) {
 		t.Fatalf("err = %v, want transient", err)
 	}
-	if n, want := len(e.calls(vpsiesim.OpLogin)), e.opts.Retry.MaxAttempts; n != want {
-		t.Fatalf("%d login requests, want %d (MaxAttempts)", n, want)
+	if n := len(e.calls(vpsiesim.OpLogin)); n != 1 {
+		t.Fatalf("%d login requests, want 1", n)
+	}
+	if n := len(e.calls(vpsiesim.OpListImages)); n != 0 {
+		t.Fatalf("%d image listings sent without a token, want 0", n)
 	}
 }
 

@@ -18,7 +18,7 @@ func (c *Client) ListOfferings(ctx context.Context, datacenterID string) ([]Offe
 		r.query = url.Values{vpsieapi.QueryDatacenter: {datacenterID}}
 	}
 	if c.opts.Shape == ShapeB {
-		// Shape B lists plans with a POST form; it changes nothing, so it stays retryable.
+		// Shape B lists plans with a POST form.
 		r.method, r.query, r.form = http.MethodPost, nil, url.Values{}
 		if datacenterID != "" {
 			r.form.Set("dcIdentifier", datacenterID)
@@ -43,9 +43,9 @@ func (c *Client) ListImages(ctx context.Context) ([]Image, error) {
 	return listAs(ctx, c, catalogueRead(c.routes.images), "images", imageFromWire)
 }
 
-// catalogueRead is a plain GET of a catalogue list: it changes nothing, so it is retryable.
+// catalogueRead is a plain GET of a catalogue list.
 func catalogueRead(route string) request {
-	return request{method: http.MethodGet, route: route, path: route, idempotent: true}
+	return request{method: http.MethodGet, route: route, path: route}
 }
 
 // listAs fetches every page of r and converts each item from its wire form; what names the list in errors.

@@ -27,10 +27,7 @@ type Client struct {
 }
 
 // New builds a Client. It does not log in: the first call does.
-func New(opts Options, extra ...Option) (*Client, error) {
-	for _, o := range extra {
-		o(&opts)
-	}
+func New(opts Options) (*Client, error) {
 	opts.setDefaults()
 	if err := opts.validate(); err != nil {
 		return nil, fmt.Errorf("vpsie client options: %w", err)

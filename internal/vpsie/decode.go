@@ -17,6 +17,8 @@ type rawEnvelope struct {
 	Message string
 	Reason  string
 	Data    json.RawMessage
+	// hasMessage: the body has a string "message", even an empty one (part of the envelope test in fromAPI).
+	hasMessage bool
 }
 
 func (e rawEnvelope) failed() bool {
@@ -26,6 +28,18 @@ func (e rawEnvelope) failed() bool {
 		return false
 	}
 	return true
+}
+
+// fromAPI tells the API's own error body (either shape's envelope: an "error" flag, or a code with a message)
+// from what answers for an unknown path: a web server's plain "404 page not found", a proxy's HTML, an unrelated
+// JSON object. Only the API's own 404 proves a resource is gone.
+func (e rawEnvelope) fromAPI() bool {
+	return e.failed() || (present(e.Code) && e.hasMessage)
+}
+
+func present(raw json.RawMessage) bool {
+	s := strings.TrimSpace(string(raw))
+	return s != "" && s != "null"
 }
 
 func (e rawEnvelope) code() int {
@@ -77,8 +91,11 @@ func decodeResponse(status int, body []byte, out any) error {
 // comes with: a throttled, unauthenticated or missing call must keep its own (often retryable) kind.
 func statusError(status int, env rawEnvelope) *APIError {
 	e := &APIError{Kind: kindForStatus(status), StatusCode: status, Code: env.code(), Message: env.Message}
-	if e.Kind == KindUnknown {
+	switch {
+	case e.Kind == KindUnknown:
 		e.Kind = KindInvalidRequest
+	case e.Kind == KindNotFound && !env.fromAPI():
+		e.Kind = KindBadEndpoint
 	}
 	wire := vpsieapi.ErrorResponse{Code: e.Code, Reason: env.Reason}
 	if vpsieapi.IsCapacityExhausted(status, wire) || env.Reason == vpsieapi.ReasonCapacityExhausted ||
@@ -106,7 +123,7 @@ func isQuotaMessage(msg string) bool {
 // envelopeOf picks the envelope fields out of a decoded top-level object; absent or mistyped fields stay zero.
 func envelopeOf(top map[string]json.RawMessage) rawEnvelope {
 	env := rawEnvelope{Error: top["error"], Code: top["code"], Data: top["data"]}
-	_ = json.Unmarshal(top["message"], &env.Message)
+	env.hasMessage = present(top["message"]) && json.Unmarshal(top["message"], &env.Message) == nil
 	_ = json.Unmarshal(top["reason"], &env.Reason)
 	return env
 }

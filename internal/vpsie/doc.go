@@ -1,7 +1,9 @@
-// Package vpsie is the one hardened client for the VPSie API: token auth with refresh, TLS 1.2+, rate limit,
-// retries with backoff, circuit breaker, typed errors and Prometheus metrics, for both known API shapes.
+// Package vpsie is the one hardened client for the VPSie API, for both known API shapes: token auth with refresh,
+// TLS 1.2+, rate limit, circuit breaker, typed errors and Prometheus metrics.
 //
-// One retry layer per call path: Temporal activities construct the client WithoutRetries (MaxAttempts=1) so that
-// only Temporal retries, while the rate limiter and circuit breaker stay on; the retrying mode is for CLI and tools.
-// Activities use IsRetryable to mark permanent errors non-retryable.
+// It only transports: each method sends one request (a listing one per page), with no lookups and no retries of
+// its own; Temporal's retry policy is the one retry layer. The only second request is the resend after a 401 with
+// a fresh token. Errors carry a Kind: activities mark those that are not IsRetryable as non-retryable and pass
+// RetryAfter(err) to Temporal as the next retry's delay. WithWaitObserver lets an activity heartbeat while a call
+// waits for the rate limiter or a login.
 package vpsie

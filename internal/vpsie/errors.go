@@ -19,13 +19,13 @@ const (
 	KindInvalidRequest
 	KindTransient
 	KindCircuitOpen
-	// KindCreateUnconfirmed: the API accepted a create (2xx) but the VM is not listed yet. Not retryable: calling
-	// CreateVM again could POST a second VM while the listing lags; the caller waits on a hostname lookup instead.
-	KindCreateUnconfirmed
+	// KindBadEndpoint: a 404 that is not the API's own answer (no VPSie error body, or on the login): the base URL
+	// or the API shape is wrong. Not retryable: the same request goes to the same wrong place.
+	KindBadEndpoint
 )
 
 var kindNames = [...]string{"unknown", "not_found", "unauthorized", "rate_limited", "capacity_exhausted",
-	"invalid_request", "transient", "circuit_open", "create_unconfirmed"}
+	"invalid_request", "transient", "circuit_open", "bad_endpoint"}
 
 // String is also the value of the errors_total "kind" label.
 func (k Kind) String() string {
@@ -54,7 +54,7 @@ var (
 	ErrInvalidRequest    error = &kindError{KindInvalidRequest}
 	ErrTransient         error = &kindError{KindTransient}
 	ErrCircuitOpen       error = &kindError{KindCircuitOpen}
-	ErrCreateUnconfirmed error = &kindError{KindCreateUnconfirmed}
+	ErrBadEndpoint       error = &kindError{KindBadEndpoint}
 )
 
 // APIError is returned for every failed call. It never carries credentials or tokens: server messages are only kept
@@ -111,7 +111,7 @@ func IsRetryable(err error) bool {
 	return err != nil && KindOf(err).Retryable()
 }
 
-// kindForStatus maps an HTTP status to a Kind; capacity is refined from the message by classify.
+// kindForStatus maps an HTTP status to a Kind; statusError refines it from the body (capacity, bad endpoint).
 func kindForStatus(status int) Kind {
 	switch {
 	case status == http.StatusNotFound:

@@ -60,7 +60,7 @@ func TestErrorsAreTypedByKind(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, envConfig{shape: vpsie.ShapeA, sim: tt.sim, client: noRetries})
+			e := newEnv(t, envConfig{shape: vpsie.ShapeA, sim: tt.sim})
 			err := e.check(tt.call(e))
 			if !errors.Is(err, tt.sentinel) {
 				t.Fatalf("err = %v, want %v", err, tt.sentinel)
@@ -75,8 +75,6 @@ func TestErrorsAreTypedByKind(t *testing.T) {
 		})
 	}
 }
-
-func noRetries(o *vpsie.Options) { vpsie.WithoutRetries()(o) }
 
 // faultAll injects f on one operation from the simulator's start.
 func faultAll(op string, f vpsiesim.EndpointFaults) func(*vpsiesim.Config) {

@@ -109,7 +109,7 @@ func newEnv(t testing.TB, cfg envConfig) *env {
 	return e
 }
 
-// clientOptions are fast test defaults: a generous rate limit and millisecond backoffs.
+// clientOptions are fast test defaults: a generous rate limit.
 func clientOptions(shape vpsie.Shape, srv *httptest.Server, id, secret string) vpsie.Options {
 	base := srv.URL
 	if shape == vpsie.ShapeA {
@@ -123,8 +123,6 @@ func clientOptions(shape vpsie.Shape, srv *httptest.Server, id, secret string) v
 		Timeout:     10 * time.Second,
 		RateLimit:   60000,
 		RateBurst:   100,
-		Retry: vpsie.RetryPolicy{MaxAttempts: 4, InitialBackoff: time.Millisecond, Multiplier: 2,
-			MaxBackoff: 20 * time.Millisecond, Jitter: 0.2},
 	}
 }
 

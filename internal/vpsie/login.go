@@ -21,8 +21,8 @@ type loginResponse struct {
 
 // login exchanges the credentials for an access token. The body is built by url.Values or encoding/json only, so
 // any byte in the secret round-trips; neither the body nor the server's message is ever logged or kept.
-// It sends one request: a failed login is retried by the retry layer of the call that needed the token, and a
-// second layer here would multiply the attempts (and outlive the caller, since the shared login ignores its
+// It sends one request: a failed login fails the call that needed the token, and Temporal retries that call; a
+// retry here would multiply the attempts (and outlive the caller, since the shared login ignores its
 // cancellation).
 func (c *Client) login(ctx context.Context) (token, error) {
 	r := request{method: http.MethodPost, route: c.opts.LoginPath, path: c.opts.LoginPath, login: true}

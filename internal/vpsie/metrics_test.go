@@ -11,9 +11,8 @@ import (
 func TestMetricsUseRouteTemplatesAndKinds(t *testing.T) {
 	inEachShape(t, envConfig{}, func(t *testing.T, e *env) {
 		ctx := e.ctx()
-		vm, err := e.client.CreateVM(ctx, createRequest("m-1"))
-		e.must(err)
-		_, err = e.client.GetVM(ctx, vm.Identifier)
+		vm := createVM(t, e, createRequest("m-1"))
+		_, err := e.client.GetVM(ctx, vm.Identifier)
 		e.must(err)
 		_, err = e.client.GetVM(ctx, "no-such-vm")
 		e.check(err)

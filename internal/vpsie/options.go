@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/loopback"
 )
 
 // Shape selects one of the two known VPSie API dialects; see docs/development/vpsie-client.md.
@@ -44,16 +46,6 @@ const (
 	AuthVpsieAuth AuthHeader = "Vpsie-Auth"
 )
 
-// RetryPolicy is the client's own retry layer. MaxAttempts 1 turns it off (see WithoutRetries). Zero fields take
-// the defaults, so a jitter of 0 is not expressible: use a tiny value instead.
-type RetryPolicy struct {
-	MaxAttempts    int
-	InitialBackoff time.Duration
-	Multiplier     float64
-	MaxBackoff     time.Duration
-	Jitter         float64 // fraction of the backoff, e.g. 0.2 = ±20 %
-}
-
 // BreakerPolicy configures the circuit breaker.
 type BreakerPolicy struct {
 	ConsecutiveFailures uint32        // transient failures in a row that open the circuit
@@ -78,35 +70,23 @@ type Options struct {
 	// CACertFile / CACertPEM add a private CA to the system roots (e.g. the simulator's).
 	CACertFile string
 	CACertPEM  []byte
-	// AllowPlainHTTP permits an http:// BaseURL; only for a simulator on loopback, never for the real API.
+	// AllowPlainHTTP permits an http:// BaseURL, for a simulator on this machine: it is refused unless the base
+	// URL's host is a loopback address (127.0.0.0/8, ::1 or localhost), so it can never send credentials in clear
+	// text across a network.
 	AllowPlainHTTP bool
 
-	Timeout       time.Duration // per HTTP attempt; default 30s
+	Timeout       time.Duration // per HTTP request; default 30s
 	RefreshBefore time.Duration // refresh the token this long before expiry; default 5m
 	UserAgent     string
 
 	RateLimit float64 // requests per minute; default 100
 	RateBurst int     // default 5
 
-	Retry   RetryPolicy
 	Breaker BreakerPolicy
 
 	// Registerer receives the client's metrics; nil means unregistered (still counted, not exported).
 	Registerer prometheus.Registerer
 	Logger     *slog.Logger
-}
-
-// Option mutates Options; New applies them after the struct.
-type Option func(*Options)
-
-// WithoutRetries sets MaxAttempts to 1: the mode for Temporal activities, whose own retry policy is the only retry
-// layer. The breaker and rate limiter stay on.
-func WithoutRetries() Option { return func(o *Options) { o.Retry.MaxAttempts = 1 } }
-
-// DefaultRetryPolicy is 100ms initial backoff, x2, at most 30s, jitter 0.2, 4 attempts.
-func DefaultRetryPolicy() RetryPolicy {
-	return RetryPolicy{MaxAttempts: 4, InitialBackoff: 100 * time.Millisecond, Multiplier: 2,
-		MaxBackoff: 30 * time.Second, Jitter: 0.2}
 }
 
 // DefaultBreakerPolicy opens after 5 consecutive transient failures and probes again after 30s.
@@ -133,12 +113,6 @@ func (o *Options) setDefaults() {
 	setIfZero(&o.UserAgent, "vpsie-autoscaler/1.0")
 	setIfZero(&o.RateLimit, 100)
 	setIfZero(&o.RateBurst, 5)
-	r, dr := &o.Retry, DefaultRetryPolicy()
-	setIfZero(&r.MaxAttempts, dr.MaxAttempts)
-	setIfZero(&r.InitialBackoff, dr.InitialBackoff)
-	setIfZero(&r.Multiplier, dr.Multiplier)
-	setIfZero(&r.MaxBackoff, dr.MaxBackoff)
-	setIfZero(&r.Jitter, dr.Jitter)
 	b, db := &o.Breaker, DefaultBreakerPolicy()
 	setIfZero(&b.ConsecutiveFailures, db.ConsecutiveFailures)
 	setIfZero(&b.OpenTimeout, db.OpenTimeout)
@@ -160,6 +134,9 @@ func (o *Options) validate() error {
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("base url %q: not an absolute URL", o.BaseURL)
 	}
+	if o.AllowPlainHTTP && !loopback.Host(u.Hostname()) {
+		return fmt.Errorf("AllowPlainHTTP: only allowed for a loopback base URL, got %q", o.BaseURL)
+	}
 	if u.Scheme != "https" && !(u.Scheme == "http" && o.AllowPlainHTTP) {
 		return fmt.Errorf("base url %q: https is required", o.BaseURL)
 	}
@@ -171,9 +148,6 @@ func (o *Options) validate() error {
 	}
 	if o.Credentials.ClientID == "" || o.Credentials.ClientSecret == "" {
 		return errors.New("credentials: clientId and clientSecret are required")
-	}
-	if o.Retry.Jitter < 0 || o.Retry.Jitter > 1 || o.Retry.Multiplier < 1 {
-		return errors.New("retry policy: want jitter in [0,1] and multiplier >= 1")
 	}
 	return nil
 }

@@ -17,7 +17,8 @@ func newLimiter(perMinute float64, burst int, m *metrics) *limiter {
 	return &limiter{l: rate.NewLimiter(rate.Limit(perMinute/60), burst), m: m}
 }
 
-// wait blocks until a request may be sent; a delayed request counts in rate_limited_total.
+// wait blocks until a request may be sent, reporting the wait to ctx's observer; a delayed request counts in
+// rate_limited_total.
 func (l *limiter) wait(ctx context.Context) error {
 	r := l.l.Reserve()
 	if !r.OK() {
@@ -28,7 +29,7 @@ func (l *limiter) wait(ctx context.Context) error {
 		return nil
 	}
 	l.m.rateLimited.Inc()
-	if err := sleep(ctx, d); err != nil {
+	if err := sleep(ctx, d, waitRateLimiter); err != nil {
 		r.Cancel()
 		return err
 	}

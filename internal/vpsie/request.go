@@ -27,34 +27,13 @@ type request struct {
 	query  url.Values
 	json   any        // JSON body
 	form   url.Values // form body (login)
-	// idempotent: the client's retry layer may resend it. Only GET, DELETE and reads sent as POST.
-	idempotent bool
-	login      bool // no token; the server's message is dropped (it may echo credentials)
+	login  bool       // no token; the server's message is dropped (it may echo credentials)
 }
 
-// do runs r with the client's retry layer (when r is idempotent) and decodes the response into out.
+// do sends r once and decodes the answer into out. The client has no retry layer: Temporal's retry policy is the
+// one retry layer, and a second one here would multiply requests and could resend a create. The one exception is
+// a 401: the token was rejected, not the request, so it is sent again once with a fresh token.
 func (c *Client) do(ctx context.Context, r request, out any) error {
-	attempts := 1
-	if r.idempotent {
-		attempts = c.opts.Retry.MaxAttempts
-	}
-	for n := 1; ; n++ {
-		err := c.attempt(ctx, r, out)
-		if err == nil || n >= attempts || !IsRetryable(err) || KindOf(err) == KindCircuitOpen {
-			return err
-		}
-		wait := c.opts.Retry.wait(n, err)
-		c.log.Debug("vpsie api retry", "method", r.method, "endpoint", r.route, "attempt", n, "wait", wait,
-			"kind", KindOf(err).String())
-		if werr := sleep(ctx, wait); werr != nil {
-			return fmt.Errorf("%w (not retried: %w)", err, werr)
-		}
-	}
-}
-
-// attempt sends r once, plus once more after a 401 with a fresh token: a rejected token says nothing about the
-// request, so this resend is not a retry and happens even with retries off.
-func (c *Client) attempt(ctx context.Context, r request, out any) error {
 	tok := ""
 	if !r.login {
 		var err error
@@ -170,7 +149,12 @@ func (c *Client) observe(r request, code string, start time.Time) {
 }
 
 // fail completes an *APIError with the call's identity, drops or cleans the server message, counts and logs it.
+// A login names no resource, so its "not found" means a wrong login path or base URL: it becomes KindBadEndpoint,
+// and a caller that reads ErrNotFound as "already gone" (DeleteVM) can never mistake a failed login for success.
 func (c *Client) fail(r request, e *APIError) *APIError {
+	if r.login && e.Kind == KindNotFound {
+		e.Kind = KindBadEndpoint
+	}
 	e.Method, e.Endpoint = r.method, r.route
 	e.Message = c.cleanMessage(r, e.Message)
 	c.metrics.errors.WithLabelValues(e.Kind.String()).Inc()

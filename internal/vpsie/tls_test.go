@@ -50,7 +50,6 @@ func TestTLSVerificationAndMinimumVersion(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := clientOptions(vpsie.ShapeA, tt.srv, vpsiesim.DefaultClientID, vpsiesim.DefaultClientSecret)
 			opts.CACertPEM, opts.CACertFile = tt.caPEM, tt.caFile
-			opts.Retry.MaxAttempts = 1
 			c, err := vpsie.New(opts)
 			if err != nil {
 				t.Fatal(err)

@@ -55,8 +55,8 @@ func rootCAs(o *Options) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-// newHTTPClient has no overall timeout: each attempt gets its own context deadline (Options.Timeout), so a retry
-// loop is bounded by the caller's context, not cut short by the http.Client.
+// newHTTPClient has no overall timeout: each request gets its own context deadline (Options.Timeout) under the
+// caller's context, so the caller's deadline still applies and is not cut short by the http.Client.
 func newHTTPClient(o *Options) (*http.Client, error) {
 	tc, err := tlsConfig(o)
 	if err != nil {

@@ -36,7 +36,8 @@ type VM struct {
 }
 
 // CreateVMRequest is what CreateVM needs. Hostname is the idempotency key: it must be deterministic per intended
-// machine, so a retried create finds the VM instead of making a second one.
+// machine, so the caller, looking the hostname up before it creates again, finds the VM instead of making a second
+// one.
 type CreateVMRequest struct {
 	Hostname      string
 	OfferingID    string

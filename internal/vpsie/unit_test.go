@@ -2,7 +2,10 @@ package vpsie
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -10,26 +13,6 @@ import (
 
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
 )
-
-func TestBackoffGrowsExponentiallyWithinJitter(t *testing.T) {
-	p := DefaultRetryPolicy()
-	tests := []struct {
-		attempt int
-		base    time.Duration
-	}{
-		{1, 100 * time.Millisecond}, {2, 200 * time.Millisecond}, {3, 400 * time.Millisecond},
-		{9, 25600 * time.Millisecond}, {10, 30 * time.Second}, {30, 30 * time.Second},
-	}
-	for _, tt := range tests {
-		for range 100 {
-			d := p.backoff(tt.attempt)
-			lo, hi := time.Duration(float64(tt.base)*0.8), time.Duration(float64(tt.base)*1.2)
-			if d < lo || d > hi {
-				t.Fatalf("backoff(%d) = %v, want within [%v, %v]", tt.attempt, d, lo, hi)
-			}
-		}
-	}
-}
 
 func TestRetryAfterAcceptsSecondsAndHTTPDate(t *testing.T) {
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -51,13 +34,25 @@ func TestRetryAfterAcceptsSecondsAndHTTPDate(t *testing.T) {
 	}
 }
 
-func TestRetryWaitPrefersRetryAfterCappedAtMaxBackoff(t *testing.T) {
-	p := DefaultRetryPolicy()
-	if got := p.wait(1, &APIError{Kind: KindRateLimited, RetryAfter: 3 * time.Second}); got != 3*time.Second {
-		t.Fatalf("wait = %v, want the server's 3s", got)
+func TestRetryAfterReadsTheAPIErrorInTheChain(t *testing.T) {
+	limited := &APIError{Kind: KindRateLimited, RetryAfter: 3 * time.Second}
+	tests := []struct {
+		name string
+		err  error
+		want time.Duration
+	}{
+		{"api error", limited, 3 * time.Second},
+		{"wrapped api error", fmt.Errorf("listing vms: %w", limited), 3 * time.Second},
+		{"api error without Retry-After", &APIError{Kind: KindTransient}, 0},
+		{"other error", errors.New("boom"), 0},
+		{"nil", nil, 0},
 	}
-	if got := p.wait(1, &APIError{Kind: KindRateLimited, RetryAfter: time.Hour}); got != p.MaxBackoff {
-		t.Fatalf("wait = %v, want capped at %v", got, p.MaxBackoff)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := RetryAfter(tt.err); got != tt.want {
+				t.Fatalf("RetryAfter = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
 
@@ -129,35 +124,40 @@ func TestDefaultOptionsPerShape(t *testing.T) {
 		b.AuthHeader != AuthVpsieAuth {
 		t.Errorf("shape B defaults = %s %s %s %s", b.BaseURL, b.LoginPath, b.LoginEncoding, b.AuthHeader)
 	}
-	if a.Retry != DefaultRetryPolicy() || a.RateLimit != 100 || a.Timeout != 30*time.Second ||
-		a.RefreshBefore != 5*time.Minute {
+	if a.RateLimit != 100 || a.RateBurst != 5 || a.Timeout != 30*time.Second || a.RefreshBefore != 5*time.Minute ||
+		a.Breaker != DefaultBreakerPolicy() {
 		t.Errorf("resilience defaults = %+v", a)
-	}
-	o := Options{}
-	WithoutRetries()(&o)
-	o.setDefaults()
-	if o.Retry.MaxAttempts != 1 {
-		t.Errorf("WithoutRetries left MaxAttempts = %d", o.Retry.MaxAttempts)
 	}
 }
 
 func TestOptionsAreValidated(t *testing.T) {
 	creds := Credentials{ClientID: "id", ClientSecret: "s"}
+	plain := func(base string) Options { return Options{BaseURL: base, AllowPlainHTTP: true, Credentials: creds} }
 	tests := []struct {
-		name string
-		opts Options
+		name    string
+		opts    Options
+		wantErr string // "" accepts
 	}{
-		{"plain http without opt-in", Options{BaseURL: "http://127.0.0.1:1/v2", Credentials: creds}},
-		{"relative url", Options{BaseURL: "/v2", Credentials: creds}},
-		{"unknown login encoding", Options{LoginEncoding: "xml", Credentials: creds}},
-		{"unknown auth header", Options{AuthHeader: "X-Token", Credentials: creds}},
-		{"no credentials", Options{}},
-		{"jitter above 1", Options{Credentials: creds, Retry: RetryPolicy{Jitter: 2}}},
+		{"plain http without opt-in", Options{BaseURL: "http://127.0.0.1:1/v2", Credentials: creds}, "https is required"},
+		{"relative url", Options{BaseURL: "/v2", Credentials: creds}, "not an absolute URL"},
+		{"unknown login encoding", Options{LoginEncoding: "xml", Credentials: creds}, "login encoding"},
+		{"unknown auth header", Options{AuthHeader: "X-Token", Credentials: creds}, "auth header"},
+		{"no credentials", Options{}, "credentials"},
+		{"plain http to another machine", plain("http://10.0.0.5/v2"),
+			`AllowPlainHTTP: only allowed for a loopback base URL, got "http://10.0.0.5/v2"`},
+		{"plain http opt-in with the real API", plain("https://api.vpsie.com"), "AllowPlainHTTP"},
+		{"plain http opt-in with the default base URL", Options{AllowPlainHTTP: true, Credentials: creds},
+			"AllowPlainHTTP"},
+		{"plain http to 127.0.0.0/8", plain("http://127.1.2.3:8443/v2"), ""},
+		{"plain http to ::1", plain("http://[::1]:8443"), ""},
+		{"plain http to localhost", plain("http://localhost:8443/v2"), ""},
+		{"https to a loopback simulator with the opt-in", plain("https://127.0.0.1:8444/v2"), ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := New(tt.opts); err == nil {
-				t.Fatal("accepted")
+			_, err := New(tt.opts)
+			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("err = %v, want %q", err, tt.wantErr)
 			}
 		})
 	}
@@ -190,5 +190,26 @@ func TestTokenExpiryFromTheServerSurvivesClockSkew(t *testing.T) {
 				t.Fatalf("token not fresh %v after login", tt.wantFreshAt)
 			}
 		})
+	}
+}
+
+// The shared login runs for every caller waiting on it; only the callers report their wait, each to its own
+// observer, never the login to the observer of the caller that happened to start it.
+func TestSharedLoginReportsToNoCallersObserver(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	observe := func(what string) { mu.Lock(); defer mu.Unlock(); got = append(got, what) }
+	src := &tokenSource{now: time.Now, login: func(ctx context.Context) (token, error) {
+		waitObserverOf(ctx)("reported by the login")
+		n := time.Now()
+		return newToken("tok", n, n.Add(time.Hour), time.Minute), nil
+	}}
+	if _, err := src.get(WithWaitObserver(t.Context(), observe)); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 1 || got[0] != waitLogin {
+		t.Fatalf("reports %q, want only the caller's %q", got, waitLogin)
 	}
 }

@@ -7,6 +7,8 @@ const (
 	// StatusInterrupting: a spot VM received an interruption notice; it is deleted at VM.InterruptionNotice.
 	StatusInterrupting = "interrupting"
 	StatusDeleting     = "deleting"
+	// StatusDeleted: the VM is gone; listings still show it for a while (with is_deleted=1), GET by id is 404.
+	StatusDeleted = "deleted"
 	// StatusFailed: the VM never finished booting; it stays until deleted.
 	StatusFailed = "failed"
 )

@@ -13,103 +13,55 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
 )
 
-func TestRetriesOnlyTransientFailuresOfSafeCalls(t *testing.T) {
+// Every call sends its request once, whatever the answer: Temporal's retry policy is the one retry layer.
+func TestEveryCallSendsOneRequest(t *testing.T) {
 	tests := []struct {
-		name    string
-		sim     func(*vpsiesim.Config)
-		client  func(*vpsie.Options)
-		call    func(e *env) error
-		op      string
-		wantOps int
+		name     string
+		sim      func(*vpsiesim.Config)
+		call     func(e *env) error
+		op       string
+		wantKind vpsie.Kind
 	}{
 		{
-			name: "GET on 503 is retried up to MaxAttempts",
+			name: "list on 503",
 			sim:  faultAll(vpsiesim.OpListImages, vpsiesim.EndpointFaults{ErrorRate: 1, ErrorStatus: 503}),
 			call: func(e *env) error { _, err := e.client.ListImages(e.ctx()); return err },
-			op:   vpsiesim.OpListImages, wantOps: 4,
+			op:   vpsiesim.OpListImages, wantKind: vpsie.KindTransient,
 		},
 		{
-			name:   "GET on 503 is sent once without retries",
-			sim:    faultAll(vpsiesim.OpListImages, vpsiesim.EndpointFaults{ErrorRate: 1, ErrorStatus: 503}),
-			client: noRetries,
-			call:   func(e *env) error { _, err := e.client.ListImages(e.ctx()); return err },
-			op:     vpsiesim.OpListImages, wantOps: 1,
-		},
-		{
-			name: "GET on 404 is not retried",
+			name: "get on 404",
 			call: func(e *env) error { _, err := e.client.GetVM(e.ctx(), "42"); return err },
-			op:   vpsiesim.OpGetVM, wantOps: 1,
+			op:   vpsiesim.OpGetVM, wantKind: vpsie.KindNotFound,
 		},
 		{
-			name: "failing create posts MaxAttempts times, each after a lookup",
-			sim:  faultAll(vpsiesim.OpCreateVM, vpsiesim.EndpointFaults{ErrorRate: 1}),
-			call: func(e *env) error { _, err := e.client.CreateVM(e.ctx(), createRequest("r-1")); return err },
-			op:   vpsiesim.OpCreateVM, wantOps: 4,
+			name: "get on a lost answer",
+			sim:  faultAll(vpsiesim.OpGetVM, vpsiesim.EndpointFaults{LostResponseRate: 1}),
+			call: func(e *env) error { _, err := e.client.GetVM(e.ctx(), "42"); return err },
+			op:   vpsiesim.OpGetVM, wantKind: vpsie.KindTransient,
 		},
 		{
-			name:   "failing create posts once without retries",
-			sim:    faultAll(vpsiesim.OpCreateVM, vpsiesim.EndpointFaults{ErrorRate: 1}),
-			client: noRetries,
-			call:   func(e *env) error { _, err := e.client.CreateVM(e.ctx(), createRequest("r-1")); return err },
-			op:     vpsiesim.OpCreateVM, wantOps: 1,
+			name: "list of vms on 429",
+			sim:  faultAll(vpsiesim.OpListVMs, vpsiesim.EndpointFaults{RateLimitRate: 1}),
+			call: func(e *env) error { _, err := e.client.ListVMs(e.ctx(), vpsie.VMFilter{}); return err },
+			op:   vpsiesim.OpListVMs, wantKind: vpsie.KindRateLimited,
+		},
+		{
+			name: "delete on 500",
+			sim:  faultAll(vpsiesim.OpDeleteVM, vpsiesim.EndpointFaults{ErrorRate: 1}),
+			call: func(e *env) error { return e.client.DeleteVM(e.ctx(), "42") },
+			op:   vpsiesim.OpDeleteVM, wantKind: vpsie.KindTransient,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, envConfig{shape: vpsie.ShapeA, sim: tt.sim, client: tt.client})
-			if e.check(tt.call(e)) == nil {
-				t.Fatal("call succeeded, want an error")
-			}
-			if n := len(e.calls(tt.op)); n != tt.wantOps {
-				t.Fatalf("%d %s calls, want %d", n, tt.op, tt.wantOps)
-			}
-			assertEveryCreateFollowsALookup(t, e)
-		})
-	}
-}
-
-// assertEveryCreateFollowsALookup: the client never POSTs a create twice without looking the hostname up between.
-func assertEveryCreateFollowsALookup(t *testing.T, e *env) {
-	t.Helper()
-	lookedUp := false
-	for _, c := range e.sim.Snapshot().Calls {
-		switch c.Op {
-		case vpsiesim.OpListVMs:
-			lookedUp = true
-		case vpsiesim.OpCreateVM:
-			if !lookedUp {
-				t.Fatalf("create of %q sent without a lookup before it", c.Hostname)
-			}
-			lookedUp = false
-		}
-	}
-}
-
-func TestAmbiguousCreateFailureFindsTheVMInsteadOfPostingAgain(t *testing.T) {
-	for _, shape := range shapes {
-		for _, retries := range []bool{true, false} {
-			name := "shape " + shape.String() + " retries " + map[bool]string{true: "on", false: "off"}[retries]
-			t.Run(name, func(t *testing.T) {
-				// Every create is carried out and its answer lost (502): the ambiguous failure a timeout or a
-				// proxy error produces.
-				cfg := envConfig{shape: shape,
-					sim: faultAll(vpsiesim.OpCreateVM, vpsiesim.EndpointFaults{LostResponseRate: 1})}
-				if !retries {
-					cfg.client = noRetries
+			inEachShape(t, envConfig{sim: tt.sim}, func(t *testing.T, e *env) {
+				err := e.check(tt.call(e))
+				if vpsie.KindOf(err) != tt.wantKind {
+					t.Fatalf("err = %v, want kind %v", err, tt.wantKind)
 				}
-				e := newEnv(t, cfg)
-				vm, err := e.client.CreateVM(e.ctx(), createRequest("amb-1"))
-				e.must(err)
-				if vm.Hostname != "amb-1" || vm.Identifier == "" {
-					t.Fatalf("vm = %+v", vm)
-				}
-				st := e.sim.Snapshot()
-				if st.Creates("amb-1") != 1 || st.CallCount(vpsiesim.OpCreateVM) != 1 {
-					t.Fatalf("creates = %d, create calls = %d; want 1 and 1", st.Creates("amb-1"),
-						st.CallCount(vpsiesim.OpCreateVM))
-				}
+				assertOnlyRequests(t, e, tt.op, 1)
 			})
-		}
+		})
 	}
 }
 
@@ -120,13 +72,10 @@ func imagesFaultEnv(t *testing.T, shape vpsie.Shape, f vpsiesim.EndpointFaults, 
 	return newEnv(t, envConfig{shape: shape, sim: faultAll(vpsiesim.OpListImages, f), client: client})
 }
 
-func TestRetryAfterIsHonoured(t *testing.T) {
+// The client never waits out a Retry-After: it returns at once and hands the delay to the caller.
+func TestRetryAfterIsSurfacedNotWaitedFor(t *testing.T) {
 	e := imagesFaultEnv(t, vpsie.ShapeA,
-		vpsiesim.EndpointFaults{RateLimitRate: 1, RetryAfter: vpsiesim.Duration(time.Second)},
-		func(o *vpsie.Options) {
-			o.Retry = vpsie.DefaultRetryPolicy()
-			o.Retry.MaxAttempts = 2
-		})
+		vpsiesim.EndpointFaults{RateLimitRate: 1, RetryAfter: vpsiesim.Duration(30 * time.Second)}, nil)
 	ctx := e.ctx()
 	_, err := e.client.ListDatacenters(ctx) // log in outside the measured window
 	e.must(err)
@@ -135,18 +84,20 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	if !errors.Is(e.check(err), vpsie.ErrRateLimited) {
 		t.Fatalf("err = %v, want rate limited", err)
 	}
-	if elapsed := time.Since(start); elapsed < time.Second {
-		t.Fatalf("retried after %v, before the server's Retry-After of 1s", elapsed)
+	if got := vpsie.RetryAfter(err); got != 30*time.Second {
+		t.Fatalf("RetryAfter = %v, want the server's 30s", got)
 	}
-	if n := len(e.calls(vpsiesim.OpListImages)); n != 2 {
-		t.Fatalf("%d calls, want 2", n)
+	if elapsed := time.Since(start); elapsed > 10*time.Second {
+		t.Fatalf("returned after %v: the client waited on Retry-After itself", elapsed)
+	}
+	if n := len(e.calls(vpsiesim.OpListImages)); n != 1 {
+		t.Fatalf("%d calls, want 1", n)
 	}
 }
 
 func TestPerAttemptTimeoutIsATransientError(t *testing.T) {
 	e := imagesFaultEnv(t, vpsie.ShapeB, vpsiesim.EndpointFaults{HangRate: 1}, func(o *vpsie.Options) {
 		o.Timeout = 200 * time.Millisecond
-		noRetries(o)
 	})
 	_, err := e.client.ListImages(e.ctx())
 	e.check(err)
@@ -170,7 +121,6 @@ func TestCallerCancellationIsNotAnAPIError(t *testing.T) {
 
 func TestCircuitBreakerOpensOnTransientFailuresAndRecovers(t *testing.T) {
 	e := imagesFaultEnv(t, vpsie.ShapeA, vpsiesim.EndpointFaults{ErrorRate: 1}, func(o *vpsie.Options) {
-		noRetries(o)
 		o.Breaker = vpsie.BreakerPolicy{ConsecutiveFailures: 3, OpenTimeout: 300 * time.Millisecond}
 	})
 	ctx := e.ctx()
