@@ -214,7 +214,7 @@ wait_for "Temporal Web UI" 120 curl -fsS "http://127.0.0.1:$UI_PORT/"
 
 log "starting the VPSie simulator (https://$SIM_ADDR)"
 start vpsie-sim "$BIN/vpsie-sim" --listen "$SIM_ADDR" --tls-self-signed --tls-ca-out "$SIM_CA" \
-	--state "$LOCAL/vpsie-sim.json" --kubeconfig "$KUBECONFIG" --boot-delay "${VPSIE_DEV_BOOT_DELAY:-20s}"
+	--state "$LOCAL/vpsie-sim.json" --kubeconfig "$KUBECONFIG" --boot-delay "${VPSIE_DEV_BOOT_DELAY:-20s}" --listing-lag 2s
 wait_for "VPSie simulator" 60 curl -fsS --cacert "$SIM_CA" "https://$SIM_ADDR/admin/state"
 
 log "applying CRDs, credentials and the example NodeGroup"

@@ -50,6 +50,15 @@ func parseFlags(args []string, output io.Writer) (*options, error) {
 	fs.DurationVar(&c.BootDelay, "boot-delay", c.BootDelay, "time a VM stays creating")
 	fs.DurationVar(&c.DeleteDelay, "delete-delay", c.DeleteDelay, "time a VM stays deleting")
 	fs.DurationVar(&c.InterruptionNotice, "interruption-notice", c.InterruptionNotice, "spot interruption notice")
+	fs.DurationVar(&c.ListingLag, "listing-lag", c.ListingLag,
+		"a new VM shows in VM listings only this long after its creation (GET by id is never lagged)")
+	fs.IntVar(&c.ListingLagLookups, "listing-lag-lookups", c.ListingLagLookups,
+		"a new VM shows in VM listings only after this many more VM list requests")
+	fs.IntVar(&c.PageSize, "page-size", c.PageSize, "items per list page (shape A per_page, shape B limit cap); 0 = 25")
+	fs.DurationVar(&c.DeletedRetention, "deleted-retention", c.DeletedRetention,
+		"how long a deleted VM stays listed in state deleted")
+	fs.BoolVar(&c.RemoveNodes, "remove-nodes", c.RemoveNodes,
+		"delete a gone VM's Node like a cloud-controller-manager (default: the Node goes NotReady and stays)")
 	fs.StringVar(&o.capacity, "capacity", "", "per-datacenter limits dc=vms[:cpus],... (replaces the defaults)")
 	fs.StringVar(&o.catalogue, "catalogue", "", "JSON file with datacenters, offerings and images")
 	fs.StringVar(&o.faults, "faults", "", "JSON file with the initial faults (see docs/development/vpsie-sim.md)")

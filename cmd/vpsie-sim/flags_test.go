@@ -6,6 +6,7 @@ import (
 	"flag"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
 )
@@ -62,6 +63,36 @@ func TestClientSecretComesFromFlagThenEnvThenDefault(t *testing.T) {
 			}
 			if o.cfg.ClientSecret != tt.want {
 				t.Fatalf("client secret = %q, want %q", o.cfg.ClientSecret, tt.want)
+			}
+		})
+	}
+}
+
+func TestRealismFlagsSetTheConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want vpsiesim.Realism
+	}{
+		{name: "defaults are strict: no lag, pages of 25, deleted VMs listed 10s, Nodes left behind",
+			want: vpsiesim.Realism{PageSize: vpsiesim.DefaultPageSize, DeletedRetention: vpsiesim.DefaultDeletedRetention}},
+		{name: "every knob", args: []string{"--listing-lag", "2s", "--listing-lag-lookups", "3", "--page-size", "10",
+			"--deleted-retention", "1m", "--remove-nodes"},
+			want: vpsiesim.Realism{ListingLag: 2 * time.Second, ListingLagLookups: 3, PageSize: 10,
+				DeletedRetention: time.Minute, RemoveNodes: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			o, err := parseFlags(tt.args, &out)
+			if err != nil {
+				t.Fatalf("parseFlags: %v\n%s", err, out.String())
+			}
+			if o.cfg.Realism != tt.want {
+				t.Fatalf("realism = %+v, want %+v", o.cfg.Realism, tt.want)
+			}
+			if _, err := vpsiesim.New(o.cfg); err != nil {
+				t.Fatalf("the flags make an invalid config: %v", err)
 			}
 		})
 	}

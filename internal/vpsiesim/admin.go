@@ -2,6 +2,7 @@ package vpsiesim
 
 import (
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"maps"
 	"net/http"
@@ -18,8 +19,9 @@ const HeaderAdminToken = "X-Admin-Token"
 //	GET  /admin/state                 State
 //	GET  /admin/faults, PUT           Faults
 //	GET  /admin/capacity, PUT         map[datacenter]Capacity
+//	GET  /admin/realism, PUT, PATCH   Realism; PUT replaces every knob, PATCH only those in the body
 //	POST /admin/vms/{id}/interrupt    optional body {"notice":"30s"}; only running spot VMs
-//	POST /admin/reset                 forget VMs, deleted VMs, tokens and calls; faults and capacity from Config
+//	POST /admin/reset                 forget VMs, deleted VMs, tokens and calls; faults, capacity, realism from Config
 func (s *Simulator) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /admin/state", serveGet(s.Snapshot))
@@ -27,14 +29,15 @@ func (s *Simulator) AdminHandler() http.Handler {
 	mux.HandleFunc("PUT /admin/faults", servePut("faults", s.SetFaults, s.Faults))
 	mux.HandleFunc("GET /admin/capacity", serveGet(s.Capacity))
 	mux.HandleFunc("PUT /admin/capacity", servePut("capacity", s.SetCapacity, s.Capacity))
+	mux.HandleFunc("GET /admin/realism", serveGet(s.Realism))
+	mux.HandleFunc("PUT /admin/realism", servePut("realism", s.SetRealism, s.Realism))
+	mux.HandleFunc("PATCH /admin/realism", serveSet("realism", s.Realism, s.SetRealism, s.Realism))
 	mux.HandleFunc("POST /admin/vms/{id}/interrupt", s.interrupt)
 	mux.HandleFunc("POST /admin/reset", func(w http.ResponseWriter, _ *http.Request) {
 		s.Reset()
 		writeJSON(w, http.StatusOK, ok(true))
 	})
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, errNotFound("path", r.URL.Path))
-	})
+	mux.HandleFunc("/", http.NotFound) // like the API: an unknown route has no error envelope
 	return s.adminAuth(mux)
 }
 
@@ -56,13 +59,19 @@ func serveGet[T any](get func() T) http.HandlerFunc {
 	return func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, get()) }
 }
 
-// servePut applies the body with set and answers with what get returns after; a value set rejects is a
-// validation error on field.
+// servePut replaces the value with the body (see serveSet).
 func servePut[T any](field string, set func(T) error, get func() T) http.HandlerFunc {
+	return serveSet(field, func() (zero T) { return zero }, set, get)
+}
+
+// serveSet decodes the body over what start returns, applies it with set and answers with what get returns
+// after; a body that does not decode or that set rejects is a validation error on field, with the reason (admin
+// bodies hold no secrets).
+func serveSet[T any](field string, start func() T, set func(T) error, get func() T) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		var v T
-		if aerr := decodeJSON(r, &v); aerr != nil {
-			writeError(w, aerr)
+		v := start()
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&v); err != nil {
+			writeError(w, errValidation(field, "%v", err))
 			return
 		}
 		if err := set(v); err != nil {

@@ -114,3 +114,63 @@ func TestAdminTokenRestrictsAdminEndpoints(t *testing.T) {
 		t.Fatalf("with token: %d", resp.status)
 	}
 }
+
+func TestAdminRealismIsSetAtRunTimeAndShownInState(t *testing.T) {
+	h := newHarness(t, func(c *vpsiesim.Config) { c.ListingLag = time.Second })
+	token := h.loginA()
+	defaults := vpsiesim.Realism{ListingLag: time.Second, PageSize: vpsiesim.DefaultPageSize,
+		DeletedRetention: vpsiesim.DefaultDeletedRetention}
+	steps := []struct {
+		name       string
+		req        request
+		wantStatus int
+		want       vpsiesim.Realism
+	}{
+		{"read", request{method: "GET", path: "/admin/realism"}, 200, defaults},
+		{"PATCH changes only the knobs sent", request{method: "PATCH", path: "/admin/realism",
+			json: map[string]any{"listing_lag_lookups": 2, "page_size": 1, "remove_nodes": true}}, 200,
+			vpsiesim.Realism{ListingLag: time.Second, ListingLagLookups: 2, PageSize: 1,
+				DeletedRetention: vpsiesim.DefaultDeletedRetention, RemoveNodes: true}},
+		{"PUT replaces every knob, page size 0 is the default", request{method: "PUT", path: "/admin/realism",
+			json: map[string]any{"listing_lag": "3s"}}, 200,
+			vpsiesim.Realism{ListingLag: 3 * time.Second, PageSize: vpsiesim.DefaultPageSize}},
+		{"negative knob refused", request{method: "PATCH", path: "/admin/realism",
+			json: map[string]any{"page_size": -1}}, 400, vpsiesim.Realism{}},
+		{"misspelt knob refused", request{method: "PATCH", path: "/admin/realism",
+			json: map[string]any{"listing_lagg": "1s"}}, 400, vpsiesim.Realism{}},
+		{"duration not a string refused", request{method: "PUT", path: "/admin/realism",
+			json: map[string]any{"deleted_retention": 10}}, 400, vpsiesim.Realism{}},
+	}
+	last := defaults
+	for _, st := range steps {
+		resp := h.do(st.req)
+		if resp.status != st.wantStatus {
+			t.Fatalf("%s: %d %s", st.name, resp.status, resp.body)
+		}
+		if st.wantStatus != 200 {
+			if e := resp.errorBody(t); e.Field != "realism" {
+				t.Fatalf("%s: error on field %q: %s", st.name, e.Field, resp.body)
+			}
+		} else {
+			var got vpsiesim.Realism
+			resp.decode(t, &got)
+			if got != st.want {
+				t.Fatalf("%s: answered %+v, want %+v", st.name, got, st.want)
+			}
+			last = st.want
+		}
+		var state vpsiesim.State
+		h.do(request{method: "GET", path: "/admin/state"}).decode(t, &state)
+		if state.Realism != last {
+			t.Fatalf("%s: /admin/state shows %+v, want %+v", st.name, state.Realism, last)
+		}
+	}
+	h.createA(token, vmReq("lagged"))
+	if got := h.listVMs("/v2/vm", token).Data; len(got) != 0 {
+		t.Fatalf("listing lag set at run time not applied: %v", hostnames(got))
+	}
+	h.sim.Reset()
+	if got := h.sim.Realism(); got != defaults {
+		t.Fatalf("after reset: %+v, want the config's %+v", got, defaults)
+	}
+}

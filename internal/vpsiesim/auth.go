@@ -57,15 +57,14 @@ func (s *Simulator) pruneTokensLocked(now time.Time) {
 	}
 }
 
-// authenticate accepts either shape's header on every path: "Authorization: Bearer <t>" or "Vpsie-Auth: <t>".
-func (s *Simulator) authenticate(r *http.Request) *apiError {
-	token := r.Header.Get(vpsieapi.HeaderVpsieAuth)
-	if h := r.Header.Get(vpsieapi.HeaderAuthorization); token == "" && len(h) > len(vpsieapi.BearerPrefix) &&
-		strings.EqualFold(h[:len(vpsieapi.BearerPrefix)], vpsieapi.BearerPrefix) {
-		token = h[len(vpsieapi.BearerPrefix):]
-	}
-	if token == "" {
-		return errUnauthorized(vpsieapi.ReasonUnauthorized, "missing access token")
+// authenticate checks the token sent in the one header the shape's clients send: "Authorization: Bearer <t>"
+// on shape A's paths, "Vpsie-Auth: <t>" on shape B's. The other header is ignored, as a real server ignores
+// headers it does not read, so a client that sends the wrong one is refused instead of passing here only.
+// Tokens from either login are good on both shapes.
+func (s *Simulator) authenticate(r *http.Request, sh shape) *apiError {
+	token, aerr := tokenFrom(r, sh)
+	if aerr != nil {
+		return aerr
 	}
 	if slices.Contains(s.cfg.StaticTokens, token) {
 		return nil
@@ -81,6 +80,23 @@ func (s *Simulator) authenticate(r *http.Request) *apiError {
 		return errUnauthorized(vpsieapi.ReasonTokenExpired, "access token expired")
 	}
 	return nil
+}
+
+// tokenFrom reads the access token from sh's auth header; the message names the header the path expects.
+func tokenFrom(r *http.Request, sh shape) (string, *apiError) {
+	if sh == shapeB {
+		if t := r.Header.Get(vpsieapi.HeaderVpsieAuth); t != "" {
+			return t, nil
+		}
+		return "", errUnauthorized(vpsieapi.ReasonUnauthorized, "missing access token in header "+
+			vpsieapi.HeaderVpsieAuth)
+	}
+	h := r.Header.Get(vpsieapi.HeaderAuthorization)
+	if len(h) > len(vpsieapi.BearerPrefix) && strings.EqualFold(h[:len(vpsieapi.BearerPrefix)], vpsieapi.BearerPrefix) {
+		return h[len(vpsieapi.BearerPrefix):], nil
+	}
+	return "", errUnauthorized(vpsieapi.ReasonUnauthorized, "missing access token in header "+
+		vpsieapi.HeaderAuthorization+" ("+strings.TrimSpace(vpsieapi.BearerPrefix)+")")
 }
 
 func newToken() string {

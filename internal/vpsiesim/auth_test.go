@@ -11,7 +11,7 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
 )
 
-func TestLoginBothShapesIssueTokensThatWorkWithEitherHeader(t *testing.T) {
+func TestTokensFromEitherLoginWorkOnBothShapesInTheShapesHeader(t *testing.T) {
 	h := newHarness(t)
 	tests := []struct {
 		name   string
@@ -88,7 +88,7 @@ func TestRequestsWithoutAValidTokenAre401InEnvelope(t *testing.T) {
 		{"no token", nil, 401, vpsieapi.ReasonUnauthorized},
 		{"unknown token", bearer("made-up"), 401, vpsieapi.ReasonUnauthorized},
 		{"expired token", bearer(expired), 401, vpsieapi.ReasonTokenExpired},
-		{"fresh token", vpsieAuth(fresh), 200, ""},
+		{"fresh token from the other shape's login", bearer(fresh), 200, ""},
 		{"static token never expires", bearer("static-token"), 200, ""},
 	}
 	for _, tt := range tests {
@@ -119,5 +119,43 @@ func TestShortTokenLifetimeFaultAppliesToNewTokens(t *testing.T) {
 	}
 	if resp := h.do(request{method: "GET", path: "/v2/vm", header: bearer(long)}); resp.status != 200 {
 		t.Fatalf("token issued before the fault was refused: %d", resp.status)
+	}
+}
+
+func TestEachShapeTakesOnlyItsOwnAuthHeader(t *testing.T) {
+	h := newHarness(t, func(c *vpsiesim.Config) { c.StaticTokens = []string{"static-token"} })
+	token := h.loginA()
+	both := func(tok string) map[string]string {
+		return map[string]string{vpsieapi.HeaderAuthorization: vpsieapi.BearerPrefix + tok, vpsieapi.HeaderVpsieAuth: tok}
+	}
+	tests := []struct {
+		name       string
+		path       string
+		header     map[string]string
+		wantStatus int
+	}{
+		{"shape A with Bearer", "/v2/vm", bearer(token), 200},
+		{"shape A with Vpsie-Auth", "/v2/vm", vpsieAuth(token), 401},
+		{"shape A static token with Vpsie-Auth", "/v2/vm", vpsieAuth("static-token"), 401},
+		{"shape A with both reads Bearer", "/v2/vm", both(token), 200},
+		{"shape B with Vpsie-Auth", "/api/v2/vm", vpsieAuth(token), 200},
+		{"shape B with Bearer", "/api/v2/vm", bearer(token), 401},
+		{"shape B apps path with Bearer", "/apps/v2/datacenter", bearer(token), 401},
+		{"shape B static token with Bearer", "/api/v2/vm", bearer("static-token"), 401},
+		{"shape B static token with Vpsie-Auth", "/api/v2/vm", vpsieAuth("static-token"), 200},
+		{"shape B with both reads Vpsie-Auth", "/api/v2/vm", both(token), 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := h.do(request{method: "GET", path: tt.path, header: tt.header})
+			if resp.status != tt.wantStatus {
+				t.Fatalf("status %d, want %d: %s", resp.status, tt.wantStatus, resp.body)
+			}
+			if tt.wantStatus == 401 {
+				if e := resp.errorBody(t); e.Code != 401 || e.Reason != vpsieapi.ReasonUnauthorized {
+					t.Fatalf("error body %s", resp.body)
+				}
+			}
+		})
 	}
 }

@@ -29,6 +29,11 @@ type Config struct {
 	// InterruptionNotice is how long a spot VM stays "interrupting" before it is deleted.
 	InterruptionNotice time.Duration
 
+	// Realism holds the knobs that copy the real API's inconvenient habits (listing lag, paging, deleted VMs
+	// still listed, Nodes left behind); its fields are promoted: Config.ListingLag, Config.PageSize, ... (So are
+	// its JSON methods: Config is not meant to be JSON-encoded.)
+	Realism
+
 	// Faults are active from the start; Seed seeds the RNG that decides which requests they hit, unless
 	// Faults.Seed is non-zero, which wins as it does in SetFaults.
 	Faults Faults
@@ -70,7 +75,8 @@ const (
 )
 
 // DefaultConfig returns a working configuration: default credentials and catalogue, 50 VMs / 400 vCPUs per
-// datacenter, 5 s boots, 2 s deletions, 30 s spot notices, no faults, no persistence, no Kubernetes.
+// datacenter, 5 s boots, 2 s deletions, 30 s spot notices, pages of 25, deleted VMs listed for 10 s, no listing
+// lag, no faults, no persistence, no Kubernetes.
 func DefaultConfig() Config {
 	cat := DefaultCatalogue()
 	capacity := map[string]Capacity{}
@@ -84,6 +90,8 @@ func DefaultConfig() Config {
 		Seed: 1, MaxHang: 10 * time.Minute, SaveInterval: time.Second, NodeSyncInterval: 2 * time.Second,
 		MaxCalls: 10000, TickInterval: 100 * time.Millisecond,
 		Clock: clock.RealClock{}, Logger: slog.Default(),
+
+		Realism: Realism{PageSize: DefaultPageSize, DeletedRetention: DefaultDeletedRetention},
 	}
 }
 
@@ -104,6 +112,9 @@ func (c *Config) validate() error {
 	}
 	if c.BootDelay < 0 || c.DeleteDelay < 0 || c.InterruptionNotice < 0 {
 		return fmt.Errorf("delays must not be negative")
+	}
+	if err := c.Realism.normalize(); err != nil {
+		return err
 	}
 	if c.MaxHang <= 0 {
 		c.MaxHang = 10 * time.Minute

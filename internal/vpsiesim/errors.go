@@ -2,7 +2,10 @@ package vpsiesim
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
 
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
@@ -64,10 +67,24 @@ func ok[T any](data T) vpsieapi.Envelope[T] {
 	return vpsieapi.Envelope[T]{Code: http.StatusOK, Message: "ok", Data: data}
 }
 
-// decodeJSON reads a JSON request body into v, naming "body" in the validation error.
+// decodeJSON reads a JSON request body into v, naming "body" in the validation error. The error never quotes
+// the body: it may hold credentials.
 func decodeJSON(r *http.Request, v any) *apiError {
-	if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20)).Decode(v); err != nil {
+	err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20)).Decode(v)
+	switch {
+	case errors.Is(err, io.EOF):
+		return errValidation("body", "is required")
+	case err != nil:
 		return errValidation("body", "invalid JSON")
+	}
+	return nil
+}
+
+// requireContentType refuses a body that is not of media type want: the real API parses bodies by their
+// Content-Type, so a client that sends the wrong one fails there even when the bytes are right.
+func requireContentType(r *http.Request, want string) *apiError {
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != want {
+		return errValidation("Content-Type", "must be %s", want)
 	}
 	return nil
 }

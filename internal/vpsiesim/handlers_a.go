@@ -1,20 +1,20 @@
 package vpsiesim
 
 import (
-	"mime"
 	"net/http"
 
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
 )
 
-// Shape A: the earlier autoscaler's API under /v2. Lists come in an envelope with pagination; a single VM or
-// offering is a bare object.
-var encodingA = encoding{shape: shapeA, created: bare, fetched: bare, list: paged}
+// Shape A: the earlier autoscaler's API under /v2. Lists come in an envelope with pagination (?page=); a single
+// VM or offering is a bare object.
+var encodingA = encoding{shape: shapeA, created: bare, fetched: bare, deleted: enveloped, window: windowA,
+	list: pagedA}
 
 func (s *Simulator) loginA(w http.ResponseWriter, r *http.Request) {
 	// The form must be form-encoded: a client that sends JSON here has the bug the seeds warn about.
-	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
-		writeError(w, errValidation("Content-Type", "must be application/x-www-form-urlencoded"))
+	if aerr := requireContentType(r, "application/x-www-form-urlencoded"); aerr != nil {
+		writeError(w, aerr)
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
@@ -32,7 +32,7 @@ func (s *Simulator) loginA(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Simulator) deleteVMA(w http.ResponseWriter, r *http.Request) {
-	s.writeDelete(w, r, r.PathValue("id"))
+	s.writeDelete(w, r, encodingA, r.PathValue("id"))
 }
 
 // vmActionA accepts the power actions the earlier client could send; the simulated machine ignores them.
@@ -52,8 +52,10 @@ func (s *Simulator) vmActionA(w http.ResponseWriter, r *http.Request) {
 	writeVM(w, r, vm, aerr, enveloped)
 }
 
-func (s *Simulator) listOfferingsA(w http.ResponseWriter, r *http.Request) {
-	writeList(w, encodingA, s.cfg.Catalogue.offeringsIn(r.URL.Query().Get(vpsieapi.QueryDatacenter)))
+func (s *Simulator) listOfferingsA() http.HandlerFunc {
+	return serveList(s, encodingA, func(r *http.Request) ([]vpsieapi.Offering, *apiError) {
+		return s.cfg.Catalogue.offeringsIn(r.URL.Query().Get(vpsieapi.QueryDatacenter)), nil
+	})
 }
 
 func (s *Simulator) getOfferingA(w http.ResponseWriter, r *http.Request) {
@@ -63,11 +65,4 @@ func (s *Simulator) getOfferingA(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, o)
-}
-
-// paged wraps a whole list of n items as shape A's single page.
-func paged(items any, n int) any {
-	env := ok(items)
-	env.Pagination = &vpsieapi.Pagination{Total: n, Count: n, PerPage: max(n, 1), CurrentPage: 1, TotalPages: 1}
-	return env
 }

@@ -53,12 +53,14 @@ func testLogger(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
-// request is one HTTP call; JSON and Form are mutually exclusive bodies.
+// request is one HTTP call; json, form and raw are mutually exclusive bodies. raw is sent without a
+// Content-Type; header entries override the one json and form set.
 type request struct {
 	method, path string
 	header       map[string]string
 	json         any
 	form         url.Values
+	raw          string
 }
 
 type response struct {
@@ -96,6 +98,8 @@ func (h *harness) do(req request) response {
 		body, contentType = bytes.NewReader(b), "application/json"
 	case req.form != nil:
 		body, contentType = strings.NewReader(req.form.Encode()), "application/x-www-form-urlencoded"
+	case req.raw != "":
+		body = strings.NewReader(req.raw)
 	}
 	r, err := http.NewRequest(req.method, h.srv.URL+req.path, body)
 	if err != nil {
@@ -125,6 +129,20 @@ func bearer(token string) map[string]string {
 
 func vpsieAuth(token string) map[string]string {
 	return map[string]string{vpsieapi.HeaderVpsieAuth: token}
+}
+
+// authFor is the auth header the shape of path takes: Bearer on shape A (/v2/...), Vpsie-Auth on shape B.
+func authFor(path, token string) map[string]string {
+	if strings.HasPrefix(path, vpsieapi.PrefixA+"/") {
+		return bearer(token)
+	}
+	return vpsieAuth(token)
+}
+
+// deleteB is the body govpsie sends to delete a VM in shape B.
+func deleteB(identifier string) vpsieapi.DeleteVMRequest {
+	return vpsieapi.DeleteVMRequest{VMIdentifier: identifier,
+		DeleteStatistic: vpsieapi.DeleteStatistic{Reason: "scale down", Note: "test"}}
 }
 
 // loginA logs in through shape A and returns the access token.

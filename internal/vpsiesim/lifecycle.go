@@ -22,13 +22,17 @@ type VMState struct {
 	// NodeRegistered: the machine registered its Node (once; a deleted Node is not re-created).
 	NodeRegistered bool     `json:"node_registered,omitempty"`
 	SSHKeys        []string `json:"ssh_keys,omitempty"`
+	Listing
 }
 
-// DeletedVM is a VM that is gone, kept so tests can see what existed.
+// DeletedVM is a VM that is gone, kept so tests can see what existed. Like the real API, listings keep showing
+// it in state "deleted" until ListedUntil (Realism.DeletedRetention after it went); GET by id is 404 at once.
 type DeletedVM struct {
-	VM        vpsieapi.VM `json:"vm"`
-	DeletedAt time.Time   `json:"deleted_at"`
-	Reason    string      `json:"reason"`
+	VM          vpsieapi.VM `json:"vm"`
+	DeletedAt   time.Time   `json:"deleted_at"`
+	Reason      string      `json:"reason"`
+	ListedUntil time.Time   `json:"listed_until,omitzero"`
+	Listing
 }
 
 // Delete reasons.
@@ -72,19 +76,29 @@ func (s *Simulator) stepLocked(vm *VMState, now time.Time) bool {
 		if now.Before(vm.ReclaimAt) {
 			return false
 		}
-		s.startDeleteLocked(vm, now, ReasonInterrupted)
+		// From the reclaim time, not now: transitions are applied lazily and must not depend on when.
+		s.startDeleteLocked(vm, vm.ReclaimAt, ReasonInterrupted)
 	case vpsieapi.StatusDeleting:
 		if now.Before(vm.GoneAt) {
 			return false
 		}
-		delete(s.vms, vm.VM.ID)
-		vm.VM.IsActive, vm.VM.IsDeleted, vm.VM.DroppedOn = 0, 1, now.UTC().Format(time.RFC3339)
-		s.deleted = append(s.deleted, DeletedVM{VM: vm.VM, DeletedAt: now, Reason: vm.DeleteReason})
-		s.log.Info("vm gone", "vps", vm.VM.Identifier, "hostname", vm.VM.Hostname, "reason", vm.DeleteReason)
+		s.goneLocked(vm)
 	default:
 		return false
 	}
 	return true
+}
+
+// goneLocked moves a VM whose deletion finished to the deleted list, in state "deleted". Its times are those of
+// GoneAt, not of now, so a VM whose retention is over by the time anyone looks is never listed.
+func (s *Simulator) goneLocked(vm *VMState) {
+	at := vm.GoneAt
+	delete(s.vms, vm.VM.ID)
+	applyStatus(vm, vpsieapi.StatusDeleted, at)
+	vm.VM.IsActive, vm.VM.IsDeleted, vm.VM.DroppedOn = 0, 1, at.UTC().Format(time.RFC3339)
+	s.deleted = append(s.deleted, DeletedVM{VM: vm.VM, DeletedAt: at, Reason: vm.DeleteReason,
+		ListedUntil: at.Add(s.realism.DeletedRetention), Listing: vm.Listing})
+	s.log.Info("vm gone", "vps", vm.VM.Identifier, "hostname", vm.VM.Hostname, "reason", vm.DeleteReason)
 }
 
 // setStatus moves vm to status and logs the transition.

@@ -2,6 +2,7 @@ package vpsiesim_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,7 +43,8 @@ func TestVMGoesCreatingRunningDeletingGoneInShapeA(t *testing.T) {
 		}
 	}
 	state := h.sim.Snapshot()
-	if len(state.VMs) != 0 || len(state.Deleted) != 1 || state.Deleted[0].Reason != vpsiesim.ReasonAPI {
+	if len(state.VMs) != 0 || len(state.Deleted) != 1 || state.Deleted[0].Reason != vpsiesim.ReasonAPI ||
+		state.Deleted[0].VM.Status != vpsieapi.StatusDeleted {
 		t.Fatalf("state after delete: %d live, deleted %+v", len(state.VMs), state.Deleted)
 	}
 	if resp := h.do(request{method: "DELETE", path: "/v2/vm/" + vm.Identifier, header: bearer(token)}); resp.status != 404 {
@@ -68,8 +70,7 @@ func TestVMLifecycleInShapeB(t *testing.T) {
 	if got.Data.VMData.Status != vpsieapi.StatusRunning || got.Data.VMData.Power != 1 || len(got.Data.VMTags) != 1 {
 		t.Fatalf("get: %s", resp.body)
 	}
-	resp = h.do(request{method: "DELETE", path: vpsieapi.PathBVMs, header: auth,
-		json: vpsieapi.DeleteVMRequest{VMIdentifier: created.Data.Identifier}})
+	resp = h.do(request{method: "DELETE", path: vpsieapi.PathBVMs, header: auth, json: deleteB(created.Data.Identifier)})
 	if resp.status != 200 {
 		t.Fatalf("delete: %d %s", resp.status, resp.body)
 	}
@@ -80,22 +81,40 @@ func TestVMLifecycleInShapeB(t *testing.T) {
 	}
 }
 
-func TestUnknownVMIs404InBothShapes(t *testing.T) {
+func TestUnknownVMIs404WithTheVPSieErrorBodyInBothShapes(t *testing.T) {
 	h := newHarness(t)
 	token := h.loginA()
 	for _, req := range []request{
 		{method: "GET", path: "/v2/vm/12345", header: bearer(token)},
 		{method: "DELETE", path: "/v2/vm/no-such-vm", header: bearer(token)},
 		{method: "GET", path: "/api/v2/vm/no-such-vm", header: vpsieAuth(token)},
-		{method: "DELETE", path: "/api/v2/vm", header: vpsieAuth(token), json: vpsieapi.DeleteVMRequest{VMIdentifier: "x"}},
-		{method: "GET", path: "/v2/no-such-endpoint", header: bearer(token)},
+		{method: "DELETE", path: "/api/v2/vm", header: vpsieAuth(token), json: deleteB("no-such-vm")},
 	} {
-		if resp := h.do(req); resp.status != http.StatusNotFound || resp.errorBody(t).Code != 404 {
+		resp := h.do(req)
+		if e := resp.errorBody(t); resp.status != http.StatusNotFound || e.Code != 404 || e.Reason != vpsieapi.ReasonNotFound {
 			t.Errorf("%s %s: %d %s", req.method, req.path, resp.status, resp.body)
 		}
 	}
-	if n := h.sim.Snapshot().CallCount(vpsiesim.OpUnknown); n != 1 {
-		t.Fatalf("calls to unknown paths counted %d, want 1", n)
+}
+
+func TestUnknownRouteIsPlain404WithoutAVPSieErrorBody(t *testing.T) {
+	h := newHarness(t)
+	token := h.loginA()
+	for _, req := range []request{
+		{method: "GET", path: "/v2/no-such-endpoint", header: bearer(token)},
+		{method: "GET", path: "/api/v2/no-such-endpoint", header: vpsieAuth(token)},
+		{method: "DELETE", path: "/api/v2/vm/some-id", header: vpsieAuth(token)}, // shape B deletes on the collection
+		{method: "PUT", path: "/v2/vm", header: bearer(token)},
+		{method: "GET", path: "/admin/no-such-endpoint"},
+	} {
+		resp := h.do(req)
+		if resp.status != http.StatusNotFound || string(resp.body) != "404 page not found\n" ||
+			strings.Contains(resp.header.Get("Content-Type"), "json") {
+			t.Errorf("%s %s: %d %q (%s)", req.method, req.path, resp.status, resp.body, resp.header.Get("Content-Type"))
+		}
+	}
+	if n := h.sim.Snapshot().CallCount(vpsiesim.OpUnknown); n != 4 {
+		t.Fatalf("calls to unknown API paths counted %d, want 4", n)
 	}
 }
 
@@ -121,7 +140,7 @@ func TestCreateValidationNamesTheFieldInTheCallersShape(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			req := valid
 			tt.mutate(&req)
-			resp := h.do(request{method: "POST", path: tt.path, header: bearer(token), json: req})
+			resp := h.do(request{method: "POST", path: tt.path, header: authFor(tt.path, token), json: req})
 			if e := resp.errorBody(t); resp.status != 400 || e.Field != tt.wantField {
 				t.Fatalf("got %d field %q, want 400 %q: %s", resp.status, e.Field, tt.wantField, resp.body)
 			}

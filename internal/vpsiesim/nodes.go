@@ -15,7 +15,7 @@ import (
 )
 
 // Node bookkeeping: the kwok annotation makes kwok keep the Node Ready; the registered annotation marks Nodes this
-// simulator owns so it never deletes anyone else's.
+// simulator owns so it never touches anyone else's.
 const (
 	AnnotationKwok       = "kwok.x-k8s.io/node"
 	AnnotationRegistered = "vpsie-sim.vpsie.com/registered"
@@ -24,8 +24,9 @@ const (
 )
 
 // syncNodes makes the cluster's Nodes follow the VMs: a VM that finished booting registers its Node once (like a
-// kubelet, it does not re-create a Node someone deleted), and a Node whose VM is no longer running is removed.
-// Removal is level-triggered over every Node this simulator registered, so a restart repairs missed deletions.
+// kubelet, it does not re-create a Node someone deleted), and a Node whose VM is no longer running is retired:
+// it goes NotReady, or is removed with Realism.RemoveNodes (see retireNode). Retiring is level-triggered over
+// every Node this simulator registered, so a restart repairs missed ones.
 func (s *Simulator) syncNodes(ctx context.Context) {
 	if s.cfg.Kube == nil {
 		return
@@ -43,11 +44,7 @@ func (s *Simulator) syncNodes(ctx context.Context) {
 		if n.Annotations[AnnotationRegistered] != "true" || plan.keep[n.Name] == n.Spec.ProviderID {
 			continue
 		}
-		if err := nodes.Delete(ctx, n.Name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
-			s.log.Error("deleting node", "node", n.Name, "err", err)
-			continue
-		}
-		s.log.Info("node removed", "node", n.Name, "provider_id", n.Spec.ProviderID)
+		s.retireNode(ctx, nodes, &n, plan.removeNodes)
 	}
 	for id, n := range plan.register {
 		_, err := nodes.Create(ctx, n, metav1.CreateOptions{})
@@ -62,8 +59,9 @@ func (s *Simulator) syncNodes(ctx context.Context) {
 
 // nodePlan is what syncNodes should do.
 type nodePlan struct {
-	keep     map[string]string      // node name -> provider ID of the running VM that owns it
-	register map[int64]*corev1.Node // VM id -> Node to create
+	keep        map[string]string      // node name -> provider ID of the running VM that owns it
+	register    map[int64]*corev1.Node // VM id -> Node to create
+	removeNodes bool                   // Realism.RemoveNodes
 }
 
 // planNodes looks at VMs whose machine runs (running or under interruption notice); with duplicate hostnames the
@@ -71,7 +69,7 @@ type nodePlan struct {
 func (s *Simulator) planNodes() nodePlan {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	plan := nodePlan{keep: map[string]string{}, register: map[int64]*corev1.Node{}}
+	plan := nodePlan{keep: map[string]string{}, register: map[int64]*corev1.Node{}, removeNodes: s.realism.RemoveNodes}
 	for _, id := range s.sortedIDs() {
 		vm := s.vms[id]
 		if vm.VM.Status != vpsieapi.StatusRunning && vm.VM.Status != vpsieapi.StatusInterrupting {

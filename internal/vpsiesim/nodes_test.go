@@ -2,9 +2,9 @@ package vpsiesim_test
 
 import (
 	"context"
+	"errors"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -16,18 +16,22 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
+	"github.com/vpsie/vpsie-autoscaler/internal/testenv"
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
 )
 
-// startAPIServer runs a real kube-apiserver and etcd from KUBEBUILDER_ASSETS (default: the repo's bin/k8s).
+// startAPIServer runs a real kube-apiserver and etcd from the binaries internal/testenv finds
+// (KUBEBUILDER_ASSETS, else the repo's bin/k8s). Without them the test is skipped, except in CI (CI set), where
+// a silent skip would hide that Node registration is never tested.
 func startAPIServer(t *testing.T) kubernetes.Interface {
 	t.Helper()
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		assets, _ = filepath.Abs(filepath.Join("..", "..", "bin", "k8s"))
-	}
-	if _, err := os.Stat(filepath.Join(assets, "kube-apiserver")); err != nil {
-		t.Skipf("no control-plane binaries in %s", assets)
+	assets, err := testenv.Assets()
+	switch {
+	case errors.Is(err, testenv.ErrNoAssets) && os.Getenv("CI") == "":
+		t.Skipf("%v", err)
+	case err != nil:
+		t.Fatalf("control-plane binaries are required in CI: %v", err)
 	}
 	env := &envtest.Environment{BinaryAssetsDirectory: assets}
 	cfg, err := env.Start()
@@ -42,7 +46,7 @@ func startAPIServer(t *testing.T) kubernetes.Interface {
 	return kubernetes.NewForConfigOrDie(cfg)
 }
 
-func TestRunningVMRegistersItsNodeAndDeletionRemovesIt(t *testing.T) {
+func TestRunningVMRegistersItsNodeThatGoesNotReadyWhenTheVMIsGone(t *testing.T) {
 	kube := startAPIServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -67,8 +71,35 @@ func TestRunningVMRegistersItsNodeAndDeletionRemovesIt(t *testing.T) {
 
 	token := h.loginA()
 	vm := h.createA(token, vmReq("worker-1", "autoscaler.vpsie.com/nodegroup=pool-a", "free text tag", "cluster=dev"))
-	node := waitForNode(ctx, t, kube, "worker-1", true)
+	node := waitForNode(ctx, t, kube, "worker-1", func(n *corev1.Node) bool { return n != nil })
+	checkRegisteredNode(t, node, vm)
 
+	// The machine goes, its kubelet with it; nobody plays the cloud-controller-manager, so the Node stays.
+	h.do(request{method: "DELETE", path: "/v2/vm/" + vm.Identifier, header: bearer(token)})
+	node = waitForNode(ctx, t, kube, "worker-1", func(n *corev1.Node) bool {
+		return n != nil && readyStatus(n) == corev1.ConditionUnknown
+	})
+	if c := readyCondition(node); c.Reason != vpsiesim.ReasonNodeStatusUnknown || node.Annotations[vpsiesim.AnnotationKwok] != "" {
+		t.Fatalf("gone VM's node: Ready %+v, annotations %v; want NodeStatusUnknown and kwok let go", c, node.Annotations)
+	}
+
+	// With RemoveNodes the simulator plays the cloud-controller-manager too, for Nodes already NotReady as well.
+	if err := sim.SetRealism(vpsiesim.Realism{RemoveNodes: true}); err != nil {
+		t.Fatal(err)
+	}
+	waitForNode(ctx, t, kube, "worker-1", func(n *corev1.Node) bool { return n == nil })
+	if _, err := kube.CoreV1().Nodes().Get(ctx, "control-plane", metav1.GetOptions{}); err != nil {
+		t.Fatalf("foreign node touched: %v", err)
+	}
+	cancel()
+	if err := <-runDone; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+}
+
+// checkRegisteredNode checks what a booted VM's Node carries: provider ID, resources, labels, kwok annotation.
+func checkRegisteredNode(t *testing.T, node *corev1.Node, vm vpsieapi.VM) {
+	t.Helper()
 	if node.Spec.ProviderID != "vpsie://"+vm.Identifier {
 		t.Errorf("providerID = %q", node.Spec.ProviderID)
 	}
@@ -90,44 +121,40 @@ func TestRunningVMRegistersItsNodeAndDeletionRemovesIt(t *testing.T) {
 			t.Errorf("label %s = %q, want %q", k, node.Labels[k], v)
 		}
 	}
-	if node.Annotations["kwok.x-k8s.io/node"] != "fake" || !ready(node) {
-		t.Errorf("annotations %v, ready %v", node.Annotations, ready(node))
-	}
-
-	h.do(request{method: "DELETE", path: "/v2/vm/" + vm.Identifier, header: bearer(token)})
-	waitForNode(ctx, t, kube, "worker-1", false)
-	if _, err := kube.CoreV1().Nodes().Get(ctx, "control-plane", metav1.GetOptions{}); err != nil {
-		t.Fatalf("foreign node touched: %v", err)
-	}
-	cancel()
-	if err := <-runDone; err != nil {
-		t.Fatalf("Run: %v", err)
+	if node.Annotations["kwok.x-k8s.io/node"] != "fake" || readyStatus(node) != corev1.ConditionTrue {
+		t.Errorf("annotations %v, ready %v", node.Annotations, readyStatus(node))
 	}
 }
 
-// waitForNode polls until the Node exists (or is gone) and returns it.
-func waitForNode(ctx context.Context, t *testing.T, kube kubernetes.Interface, name string, exists bool) *corev1.Node {
+// waitForNode polls until done holds for the Node name (nil while it does not exist) and returns it.
+func waitForNode(ctx context.Context, t *testing.T, kube kubernetes.Interface, name string,
+	done func(*corev1.Node) bool) *corev1.Node {
 	t.Helper()
 	var node *corev1.Node
 	err := wait.PollUntilContextTimeout(ctx, 50*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
 		n, err := kube.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
-			return !exists, nil
+		switch {
+		case apierrors.IsNotFound(err):
+			n = nil
+		case err != nil:
+			return false, nil
 		}
 		node = n
-		return exists && err == nil, nil
+		return done(n), nil
 	})
 	if err != nil {
-		t.Fatalf("waiting for node %s exists=%v: %v", name, exists, err)
+		t.Fatalf("waiting for node %s: %v (last seen: %+v)", name, err, node)
 	}
 	return node
 }
 
-func ready(n *corev1.Node) bool {
+func readyCondition(n *corev1.Node) corev1.NodeCondition {
 	for _, c := range n.Status.Conditions {
 		if c.Type == corev1.NodeReady {
-			return c.Status == corev1.ConditionTrue
+			return c
 		}
 	}
-	return false
+	return corev1.NodeCondition{}
 }
+
+func readyStatus(n *corev1.Node) corev1.ConditionStatus { return readyCondition(n).Status }

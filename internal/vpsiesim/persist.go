@@ -10,12 +10,14 @@ import (
 	"time"
 )
 
-// persisted is the JSON file at Config.StatePath. Faults and capacity come from Config at every start and are not
-// saved; the call log is not saved either, only its counts.
+// persisted is the JSON file at Config.StatePath. Faults, capacity and realism come from Config at every start and
+// are not saved; the call log is not saved either, only its counts. Fields added later are optional, so files
+// of the same version written before them still load.
 type persisted struct {
 	Version           int                  `json:"version"`
 	SavedAt           time.Time            `json:"saved_at"`
 	NextID            int64                `json:"next_id"`
+	ListLookups       int64                `json:"list_lookups,omitempty"`
 	VMs               []VMState            `json:"vms"`
 	Deleted           []DeletedVM          `json:"deleted"`
 	Tokens            map[string]time.Time `json:"tokens"`
@@ -44,7 +46,7 @@ func (s *Simulator) load() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.resetLocked()
-	s.nextID, s.deleted = p.NextID, p.Deleted
+	s.nextID, s.deleted, s.lookups = p.NextID, p.Deleted, p.ListLookups
 	for i := range p.VMs {
 		vm := p.VMs[i]
 		s.vms[vm.VM.ID] = &vm
@@ -72,8 +74,8 @@ func (s *Simulator) Save() error {
 	s.saveMu.Lock()
 	defer s.saveMu.Unlock()
 	s.mu.Lock()
-	p := persisted{Version: persistVersion, SavedAt: s.clock.Now(), NextID: s.nextID, Deleted: s.deleted,
-		Tokens: s.tokens, CallCounts: s.counts, CreatesByHostname: s.creates}
+	p := persisted{Version: persistVersion, SavedAt: s.clock.Now(), NextID: s.nextID, ListLookups: s.lookups,
+		Deleted: s.deleted, Tokens: s.tokens, CallCounts: s.counts, CreatesByHostname: s.creates}
 	for _, id := range s.sortedIDs() {
 		p.VMs = append(p.VMs, *s.vms[id])
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -144,5 +145,40 @@ func TestChangesAfterASaveAreSavedWhenChanged(t *testing.T) {
 			after := newHarness(t, withPath)
 			tt.check(t, after.sim.Snapshot(), vm.Identifier)
 		})
+	}
+}
+
+func TestListingLagAndDeletedListingsSurviveARestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	withPath := func(c *vpsiesim.Config) { c.StatePath = path }
+	before := newHarness(t, withPath)
+	token := before.loginA()
+	gone := before.createA(token, vmReq("gone"))
+	before.do(request{method: "DELETE", path: "/v2/vm/" + gone.Identifier, header: bearer(token)})
+	before.clock.Step(deleteDelay)
+	before.sim.Snapshot() // applies the deletion, and with it the retention in force, as the lifecycle loop would
+	// The lag is the VM's own from its creation on: the restarted simulator has none configured.
+	if err := before.sim.SetRealism(vpsiesim.Realism{ListingLagLookups: 2}); err != nil {
+		t.Fatal(err)
+	}
+	before.createA(token, vmReq("lagged"))
+	if got := hostnames(before.listVMs("/v2/vm", token).Data); !slices.Equal(got, []string{"gone"}) {
+		t.Fatalf("first lookup before the restart: %v", got)
+	}
+	if err := before.sim.Save(); err != nil {
+		t.Fatal(err)
+	}
+
+	after := newHarness(t, withPath)
+	after.clock.SetTime(before.clock.Now())
+	if st := after.sim.Snapshot(); st.ListLookups != 1 {
+		t.Fatalf("lookups after the restart: %d, want 1", st.ListLookups)
+	}
+	if got := hostnames(after.listVMs("/v2/vm", token).Data); !slices.Equal(got, []string{"gone"}) {
+		t.Fatalf("second lookup (after the restart): %v, want the lagged VM still hidden", got)
+	}
+	listed := after.listVMs("/v2/vm", token).Data
+	if got := hostnames(listed); !slices.Equal(got, []string{"gone", "lagged"}) || listed[0].Status != vpsieapi.StatusDeleted {
+		t.Fatalf("third lookup: %+v, want the deleted VM and the lagged one", listed)
 	}
 }

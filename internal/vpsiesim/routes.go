@@ -49,15 +49,15 @@ func (s *Simulator) routes() []route {
 		route{method: "POST", path: vpsieapi.PathALogin, op: OpLogin, public: true, handler: s.loginA},
 		route{method: "DELETE", path: vpsieapi.PathAVM, op: OpDeleteVM, handler: s.deleteVMA},
 		route{method: "POST", path: vpsieapi.PathAVMAction, op: OpVMAction, handler: s.vmActionA},
-		route{method: "GET", path: vpsieapi.PathAOfferings, op: OpListOfferings, handler: s.listOfferingsA},
+		route{method: "GET", path: vpsieapi.PathAOfferings, op: OpListOfferings, handler: s.listOfferingsA()},
 		route{method: "GET", path: vpsieapi.PathAOffering, op: OpGetOffering, handler: s.getOfferingA})
 	b := s.shapeRoutes(encodingB, "",
 		commonPaths{vms: vpsieapi.PathBVMs, vm: vpsieapi.PathBVM, datacenters: vpsieapi.PathBDatacenters,
 			images: vpsieapi.PathBImages},
 		route{method: "POST", path: vpsieapi.PathBLogin, op: OpLogin, public: true, handler: s.loginB},
 		route{method: "DELETE", path: vpsieapi.PathBVMs, op: OpDeleteVM, handler: s.deleteVMB},
-		route{method: "GET", path: vpsieapi.PathBResources, op: OpListOfferings, handler: s.listOfferingsB},
-		route{method: "POST", path: vpsieapi.PathBResources, op: OpListOfferings, handler: s.listOfferingsB})
+		route{method: "GET", path: vpsieapi.PathBResources, op: OpListOfferings, handler: s.listOfferingsB()},
+		route{method: "POST", path: vpsieapi.PathBResources, op: OpListOfferings, handler: s.listOfferingsB()})
 	return append(a, b...)
 }
 
@@ -81,13 +81,15 @@ func (s *Simulator) shapeRoutes(enc encoding, prefix string, p commonPaths, own 
 }
 
 // APIHandler serves both VPSie API shapes (no admin endpoints). Each request is recorded, then faults are
-// injected, then the token is checked, then the operation runs (and, for a lost response, its answer is dropped).
+// injected, then the token is checked (in the shape's own header), then the operation runs (and, for a lost
+// response, its answer is dropped). A path neither shape has is a plain-text 404 without a VPSie error body,
+// as from any web server, so a client can tell "no such route" from "no such VM".
 func (s *Simulator) APIHandler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		op := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if !rt.public {
-				if aerr := s.authenticate(r); aerr != nil {
+				if aerr := s.authenticate(r, rt.shape); aerr != nil {
 					writeError(w, aerr)
 					return
 				}
@@ -105,9 +107,7 @@ func (s *Simulator) APIHandler() http.Handler {
 		})
 		mux.Handle(rt.method+" "+rt.path, s.record(rt.op, rt.shape, h))
 	}
-	mux.Handle("/", s.record(OpUnknown, "", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, errNotFound("path", r.URL.Path))
-	})))
+	mux.Handle("/", s.record(OpUnknown, "", http.HandlerFunc(http.NotFound)))
 	return mux
 }
 

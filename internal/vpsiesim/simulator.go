@@ -22,10 +22,12 @@ type Simulator struct {
 	mu       sync.Mutex
 	rng      *rand.Rand
 	faults   Faults
+	realism  Realism
 	capacity map[string]Capacity
 	vms      map[int64]*VMState
 	deleted  []DeletedVM
 	nextID   int64
+	lookups  int64                // VM list requests served, the clock of Realism.ListingLagLookups
 	tokens   map[string]time.Time // access token -> expiry
 	calls    []Call
 	counts   map[string]int // operation -> calls
@@ -45,7 +47,7 @@ func New(cfg Config) (*Simulator, error) {
 	}
 	s := &Simulator{
 		cfg: cfg, log: cfg.Logger.With("component", "vpsie-sim"), clock: cfg.Clock,
-		rng: newRNG(cfg.seed()), faults: cfg.Faults, capacity: maps.Clone(cfg.Capacity),
+		rng: newRNG(cfg.seed()), faults: cfg.Faults, realism: cfg.Realism, capacity: maps.Clone(cfg.Capacity),
 		kick: make(chan struct{}, 1), stopped: make(chan struct{}),
 	}
 	s.resetLocked()
@@ -70,17 +72,18 @@ func newRNG(seed int64) *rand.Rand { return rand.New(rand.NewPCG(uint64(seed), 0
 
 // resetLocked forgets every VM, token and call; config-derived settings stay.
 func (s *Simulator) resetLocked() {
-	s.vms, s.deleted, s.nextID = map[int64]*VMState{}, nil, 0
+	s.vms, s.deleted, s.nextID, s.lookups = map[int64]*VMState{}, nil, 0, 0
 	s.tokens, s.calls = map[string]time.Time{}, nil
 	s.counts, s.creates = map[string]int{}, map[string]int{}
 	s.dirty = true
 }
 
-// Reset is POST /admin/reset: VMs (and so their Nodes), deleted VMs, tokens and the call log are dropped.
+// Reset is POST /admin/reset: VMs (and so their Nodes), deleted VMs, tokens and the call log are dropped; faults,
+// capacity and realism go back to Config.
 func (s *Simulator) Reset() {
 	s.mu.Lock()
 	s.resetLocked()
-	s.faults = s.cfg.Faults
+	s.faults, s.realism = s.cfg.Faults, s.cfg.Realism
 	s.capacity = maps.Clone(s.cfg.Capacity)
 	s.rng = newRNG(s.cfg.seed())
 	s.mu.Unlock()

@@ -10,8 +10,10 @@ import (
 
 // State is everything the simulator holds, as served by GET /admin/state.
 type State struct {
-	Time    time.Time   `json:"time"`
-	VMs     []VMState   `json:"vms"`
+	Time time.Time `json:"time"`
+	// VMs are the VMs that exist (status creating, running, interrupting, failed or deleting).
+	VMs []VMState `json:"vms"`
+	// Deleted are the VMs that are gone (status deleted), oldest first; listings show them until ListedUntil.
 	Deleted []DeletedVM `json:"deleted"`
 	// Calls is the most recent API calls (bounded by Config.MaxCalls); CallCounts counts all of them by operation.
 	Calls      []Call         `json:"calls"`
@@ -21,6 +23,9 @@ type State struct {
 	Faults            Faults              `json:"faults"`
 	Capacity          map[string]Capacity `json:"capacity"`
 	Usage             map[string]Capacity `json:"usage"`
+	Realism           Realism             `json:"realism"`
+	// ListLookups counts the VM list requests served, the clock of Realism.ListingLagLookups.
+	ListLookups int64 `json:"list_lookups"`
 }
 
 // Snapshot returns a deep copy of the current state, with lifecycle transitions applied up to now.
@@ -32,7 +37,7 @@ func (s *Simulator) Snapshot() State {
 	st := State{
 		Time: now, VMs: []VMState{}, Deleted: slices.Clone(s.deleted), Calls: slices.Clone(s.calls),
 		CallCounts: maps.Clone(s.counts), CreatesByHostname: maps.Clone(s.creates), Faults: s.faults,
-		Capacity: maps.Clone(s.capacity), Usage: s.usageLocked(),
+		Capacity: maps.Clone(s.capacity), Usage: s.usageLocked(), Realism: s.realism, ListLookups: s.lookups,
 	}
 	for _, id := range s.sortedIDs() {
 		vm := *s.vms[id]

@@ -54,7 +54,7 @@ func (s *Simulator) createVM(req vpsieapi.CreateVMRequest, sh shape) (vpsieapi.V
 			Tags: append([]string{}, req.Tags...), Notes: req.Notes, CreatedOn: stamp, IsActive: 1,
 		},
 		BootsAt: now.Add(s.cfg.BootDelay), FailBoot: s.bootFails(), UserDataBytes: len(req.Script()),
-		SSHKeys: append(req.SSHKeys(), req.SSHPublicKeys...),
+		SSHKeys: append(req.SSHKeys(), req.SSHPublicKeys...), Listing: s.newListingLocked(now),
 	}
 	applyStatus(vm, vpsieapi.StatusCreating, now)
 	s.vms[id] = vm
@@ -81,7 +81,8 @@ func (s *Simulator) checkCapacityLocked(dc string, o vpsieapi.Offering) *apiErro
 	return nil
 }
 
-// usageLocked counts every VM that still exists (deleting ones hold their capacity until gone).
+// usageLocked counts every VM that still exists (deleting ones hold their capacity until gone; deleted ones,
+// though still listed, hold none).
 func (s *Simulator) usageLocked() map[string]Capacity {
 	use := map[string]Capacity{}
 	for _, vm := range s.vms {
@@ -97,20 +98,34 @@ func (s *Simulator) getVM(id string) (vpsieapi.VM, *apiError) {
 	return s.withVM(id, func(*VMState, time.Time) *apiError { return nil })
 }
 
-func (s *Simulator) listVMs(f vmFilter) []vpsieapi.VM {
+// listVMs answers one VM list request in shape sh: what the listing shows (see listedLocked) that matches f.
+// Shape B listings carry no tags, as the real API's: a caller needs the VM's detail to read them.
+func (s *Simulator) listVMs(f vmFilter, sh shape) []vpsieapi.VM {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.advanceLocked(s.clock.Now())
+	now := s.clock.Now()
+	s.advanceLocked(now)
 	out := []vpsieapi.VM{}
-	for _, id := range s.sortedIDs() {
-		if vm := s.vms[id].VM; f.match(vm) {
-			out = append(out, cloneVM(vm))
+	for _, vm := range s.listedLocked(now) {
+		if !f.match(vm) {
+			continue
 		}
+		if sh == shapeB {
+			vm = untagged(vm)
+		}
+		out = append(out, vm)
 	}
 	return out
 }
 
-// deleteVM starts deleting a VM; deleting one that is already deleting is a no-op success, a gone one is 404.
+// untagged is vm as shape B shows it everywhere but in the detail's vmTags.
+func untagged(vm vpsieapi.VM) vpsieapi.VM {
+	vm.Tags = vpsieapi.TagList{}
+	return vm
+}
+
+// deleteVM starts deleting a VM; deleting one that is already deleting is a no-op success, a gone one (even if
+// listings still show it as deleted) is 404.
 func (s *Simulator) deleteVM(id string) (vpsieapi.VM, *apiError) {
 	return s.withVM(id, func(vm *VMState, now time.Time) *apiError {
 		s.startDeleteLocked(vm, now, ReasonAPI)

@@ -1,3 +1,3 @@
 // Package simtest serves a VPSie simulator over real HTTP for tests in other packages and hands back a client
-// configured as the autoscaler configures its own (retries off: Temporal's are the one retry layer).
+// configured as the autoscaler configures its own (a transport: Temporal's retries are the one retry layer).
 package simtest

@@ -37,7 +37,7 @@ func Start(t testing.TB, cfg vpsiesim.Config) *Server {
 		BaseURL: base, AllowPlainHTTP: true,
 		Credentials: vpsie.Credentials{ClientID: cfg.ClientID, ClientSecret: vpsie.Secret(cfg.ClientSecret)},
 		RateLimit:   60000, RateBurst: 100, Logger: cfg.Logger,
-	}, vpsie.WithoutRetries())
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
