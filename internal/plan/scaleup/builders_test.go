@@ -1,0 +1,114 @@
+package scaleup
+
+import (
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+)
+
+const gi = int64(1) << 30
+
+var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// offer is an offering of cpu cores and memGi GiB with a 50GiB disk, sold everywhere.
+func offer(id string, cpu, memGi int64, price float64) Offering {
+	return Offering{ID: id, CPUMilli: cpu * 1000, MemoryBytes: memGi * gi, DiskBytes: 50 * gi, MonthlyPrice: price}
+}
+
+// nodeGroup is a NodeGroup in namespace default and datacenter dc1 allowed the given offerings.
+func nodeGroup(name string, offerings ...string) v1alpha1.NodeGroup {
+	return v1alpha1.NodeGroup{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: name},
+		Spec: v1alpha1.NodeGroupSpec{
+			MinNodes: 0, MaxNodes: 100, DatacenterID: "dc1", OfferingIDs: offerings,
+			OSImageID: "img", KubernetesVersion: "v1.36.3",
+		},
+	}
+}
+
+func key(name string) types.NamespacedName {
+	return types.NamespacedName{Namespace: "default", Name: name}
+}
+
+// pod is a pending pod with one container requesting cpu and mem.
+func pod(name, cpu, mem string) corev1.Pod {
+	return corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: name, Labels: map[string]string{"app": name}},
+		Spec: corev1.PodSpec{Containers: []corev1.Container{{
+			Name: "c", Resources: corev1.ResourceRequirements{Requests: requests(cpu, mem)},
+		}}},
+	}
+}
+
+func requests(cpu, mem string) corev1.ResourceList {
+	rl := corev1.ResourceList{}
+	if cpu != "" {
+		rl[corev1.ResourceCPU] = resource.MustParse(cpu)
+	}
+	if mem != "" {
+		rl[corev1.ResourceMemory] = resource.MustParse(mem)
+	}
+	return rl
+}
+
+// withApp gives the pod an app label shared by its replicas.
+func withApp(p corev1.Pod, app string) corev1.Pod {
+	p.Labels = map[string]string{"app": app}
+	return p
+}
+
+// replicas are n identical pods of one app.
+func replicas(app string, n int, cpu, mem string) []corev1.Pod {
+	out := make([]corev1.Pod, n)
+	for i := range out {
+		out[i] = withApp(pod(app+"-"+itoa(int64(i)), cpu, mem), app)
+	}
+	return out
+}
+
+// node is a Ready existing node with the given allocatable and labels.
+func node(name, cpu, mem string, labels map[string]string, pods ...corev1.Pod) ExistingNode {
+	alloc := requests(cpu, mem)
+	alloc[corev1.ResourcePods] = resource.MustParse("110")
+	l := map[string]string{labelHostname: name}
+	for k, v := range labels {
+		l[k] = v
+	}
+	for i := range pods {
+		pods[i].Spec.NodeName = name
+	}
+	return ExistingNode{
+		Node: corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: l}, Status: corev1.NodeStatus{Allocatable: alloc}},
+		Pods: pods,
+	}
+}
+
+var metav1Now = metav1.NewTime(now)
+
+// vpsieNode is a VPSieNode of group g in phase, for offering in dc1.
+func vpsieNode(name, g, offering string, phase v1alpha1.VPSieNodePhase) v1alpha1.VPSieNode {
+	return v1alpha1.VPSieNode{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: name},
+		Spec:       v1alpha1.VPSieNodeSpec{NodeGroup: g, OfferingID: offering, DatacenterID: "dc1", ImageID: "img", Hostname: name},
+		Status:     v1alpha1.VPSieNodeStatus{Phase: phase},
+	}
+}
+
+// verdict finds the verdict of group g for pod p in r.
+func verdict(r Result, p, g string) (Verdict, bool) {
+	for _, u := range r.Unschedulable {
+		if u.Pod == key(p) {
+			for _, v := range u.Verdicts {
+				if v.NodeGroup == key(g) {
+					return v, true
+				}
+			}
+		}
+	}
+	return Verdict{}, false
+}

@@ -1,0 +1,90 @@
+package scaleup
+
+import "sort"
+
+// unitPrices value resources as the cheapest fractional purchase of the waiting demand
+// would: the dual prices of the linear relaxation "cover the CPU and memory demand with
+// offerings bought in fractions". A pod's worth is what its requests cost at these prices,
+// so a node that holds complementary pods (CPU-heavy with memory-heavy) is worth more per
+// euro than one that fills one resource and strands the other.
+type unitPrices struct {
+	cpu, memory float64 // per millicore, per byte
+}
+
+func (u unitPrices) of(r resources) float64 {
+	return u.cpu*float64(r.cpu) + u.memory*float64(r.memory)
+}
+
+// dualPrices solves the dual, max demand·y subject to alloc·y ≤ price for every template,
+// by trying every vertex: one template's constraint tight with the other price zero, or two
+// templates' constraints tight at once. Templates are few, so this costs microseconds.
+func dualPrices(ts []*template, demand resources) unitPrices {
+	var best unitPrices
+	bestWorth := -1.0
+	consider := func(y unitPrices) {
+		if y.cpu < 0 || y.memory < 0 || !affordable(ts, y) {
+			return
+		}
+		if w := y.of(demand); w > bestWorth {
+			best, bestWorth = y, w
+		}
+	}
+	for i, a := range ts {
+		ac, am := float64(a.alloc.cpu), float64(a.alloc.memory)
+		if ac > 0 {
+			consider(unitPrices{cpu: a.price() / ac})
+		}
+		if am > 0 {
+			consider(unitPrices{memory: a.price() / am})
+		}
+		for _, b := range ts[i+1:] {
+			bc, bm := float64(b.alloc.cpu), float64(b.alloc.memory)
+			if det := ac*bm - bc*am; det != 0 {
+				consider(unitPrices{cpu: (a.price()*bm - b.price()*am) / det, memory: (ac*b.price() - bc*a.price()) / det})
+			}
+		}
+	}
+	return best
+}
+
+// affordable reports whether no template sells its resources for less than y values them.
+func affordable(ts []*template, y unitPrices) bool {
+	for _, t := range ts {
+		if y.of(t.alloc) > t.price()*(1+epsilon)+epsilon {
+			return false
+		}
+	}
+	return true
+}
+
+// setWorth values each waiting class at the unit prices of all the waiting demand, and bounds
+// each usable template's best possible score: price over the worth of its whole allocatable.
+// A pod that requests nothing still gets a sliver of its weight, so nodes of such pods rank
+// by price; the bound allows for the slivers of a full node.
+func (pl *planner) setWorth(active []*podClass) {
+	var demand resources
+	var heaviest float64
+	for _, c := range active {
+		demand = demand.plus(c.rep.req.times(int64(len(c.remaining()))))
+		heaviest = max(heaviest, c.weight)
+	}
+	pl.byBound = pl.byBound[:0]
+	for _, t := range pl.templates {
+		if t.group.usable() {
+			pl.byBound = append(pl.byBound, t)
+		}
+	}
+	y := dualPrices(pl.byBound, demand)
+	for _, c := range active {
+		c.worth = y.of(c.rep.req) + sliver*c.weight
+	}
+	for _, t := range pl.byBound {
+		if full := y.of(t.alloc) + sliver*heaviest*float64(t.alloc.pods); full > 0 {
+			t.bound = t.price() / full
+		}
+	}
+	sort.SliceStable(pl.byBound, func(i, j int) bool { return pl.byBound[i].bound < pl.byBound[j].bound })
+}
+
+// sliver is the share of its weight a pod is worth beyond its requests.
+const sliver = 1e-6

@@ -1,0 +1,60 @@
+package scaleup
+
+import (
+	"sort"
+
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// intents folds the planned nodes into one intent per group, offering, datacenter and reason.
+func (pl *planner) intents() []Intent {
+	type key struct {
+		group    types.NamespacedName
+		offering string
+		dc       string
+		reason   Reason
+	}
+	byKey := map[key]*Intent{}
+	var order []key
+	for _, n := range pl.cluster.nodes {
+		if n.kind != plannedNode {
+			continue
+		}
+		k := key{n.tmpl.group.key, n.tmpl.offering.ID, n.tmpl.dc, n.reason}
+		in := byKey[k]
+		if in == nil {
+			in = &Intent{NodeGroup: k.group, Offering: k.offering, Datacenter: k.dc, Reason: k.reason}
+			byKey[k] = in
+			order = append(order, k)
+		}
+		in.Count++
+		in.MonthlyPrice += n.tmpl.price()
+		for _, p := range n.placed {
+			in.Pods = append(in.Pods, p.name)
+		}
+	}
+	out := make([]Intent, 0, len(order))
+	for _, k := range order {
+		in := byKey[k]
+		sortNames(in.Pods)
+		out = append(out, *in)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return intentLess(&out[i], &out[j]) })
+	return out
+}
+
+func intentLess(a, b *Intent) bool {
+	switch {
+	case a.NodeGroup != b.NodeGroup:
+		return a.NodeGroup.String() < b.NodeGroup.String()
+	case a.Datacenter != b.Datacenter:
+		return a.Datacenter < b.Datacenter
+	case a.Offering != b.Offering:
+		return a.Offering < b.Offering
+	}
+	return a.Reason < b.Reason
+}
+
+func sortNames(names []types.NamespacedName) {
+	sort.Slice(names, func(i, j int) bool { return names[i].String() < names[j].String() })
+}

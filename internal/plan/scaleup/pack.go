@@ -1,0 +1,86 @@
+package scaleup
+
+import "math"
+
+// candidate is one way to buy the next node: a template filled, first fit decreasing, with the
+// pods still waiting.
+type candidate struct {
+	tmpl  *template
+	node  *simNode // tentative: it holds the pods but is not in the cluster
+	takes []take
+	// value is what the pods taken are worth at the unit prices; alone is what they would
+	// cost on nodes of their own (the sum of their classes' weights).
+	value, alone float64
+	pods         int
+}
+
+type take struct {
+	class *podClass
+	n     int
+}
+
+// packNewNodes buys nodes one at a time until no pod that still waits fits a node the limits
+// allow: each time, templates are filled with the waiting pods and the best fill is bought
+// (see choose). Pods are valued once, at the unit prices of all the waiting demand.
+func (pl *planner) packNewNodes() {
+	pl.setWorth(pl.waiting())
+	for {
+		active := pl.waiting()
+		if len(active) == 0 {
+			return
+		}
+		b := pl.budget(active)
+		cands := pl.candidates(active, floors(active), b)
+		if len(cands) == 0 {
+			return
+		}
+		pl.commit(choose(cands, pl.opts.PreferredTolerance, b))
+		pl.refit()
+	}
+}
+
+// candidates fills the templates with room, most promising first, and skips a template when
+// even a node it filled perfectly (worth its whole allocatable) could not beat the best fill
+// choose would take so far. Preferred offerings are always filled: the tolerance may favour
+// them.
+func (pl *planner) candidates(active []*podClass, floor []resources, b budget) []candidate {
+	var cands []candidate
+	best := math.Inf(1)
+	for _, t := range pl.byBound {
+		if t.bound > best*(1+epsilon) && t.offering.ID != t.group.preferred() || !pl.room(t).ok() {
+			continue
+		}
+		c := pl.fill(t, active, floor)
+		if c.pods == 0 {
+			continue
+		}
+		cands = append(cands, c)
+		if c.acceptable() && b.fits(c) {
+			best = min(best, c.score())
+		}
+	}
+	return cands
+}
+
+// waiting are the classes with pods left that some usable template could hold.
+func (pl *planner) waiting() []*podClass {
+	var out []*podClass
+	for _, c := range pl.classes {
+		if len(c.remaining()) > 0 && c.placeable {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// commit buys the candidate's node and places its pods for real, in the order they were
+// tried, so every check the fill passed still holds.
+func (pl *planner) commit(cand candidate) {
+	n := pl.addPlanned(cand.tmpl, ReasonPendingPods)
+	for _, tk := range cand.takes {
+		for _, p := range tk.class.remaining()[:tk.n] {
+			pl.cluster.place(p, n)
+		}
+		tk.class.next += tk.n
+	}
+}

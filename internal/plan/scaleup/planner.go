@@ -1,0 +1,146 @@
+package scaleup
+
+import (
+	"maps"
+	"sort"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+)
+
+// planner holds one run of the simulation. Every slice in it is sorted, so no map order
+// can leak into the result.
+type planner struct {
+	opts      Options
+	cluster   cluster
+	groups    []*group
+	templates []*template
+	byBound   []*template // usable templates, most promising first (see setWorth)
+	classes   []*podClass
+	quota     map[string]Quota
+	seq       int // planned nodes so far, for placeholder hostnames
+	existing  []Placement
+	issues    []Verdict // minNodes shortfalls, beyond the groups' own issues and gates
+}
+
+func newPlanner(s *Snapshot, opts Options) *planner {
+	pl := &planner{opts: opts, quota: maps.Clone(s.Quota)}
+	pl.cluster.potential = pl.potentialDomains
+	if pl.quota == nil {
+		pl.quota = map[string]Quota{}
+	}
+	cat := newCatalogue(s)
+	daemons := daemonPods(s.DaemonSets)
+	vns := sorted(s.VPSieNodes, func(v *v1alpha1.VPSieNode) string { return v.Namespace + "/" + v.Name })
+	for _, ng := range sorted(s.NodeGroups, func(g *v1alpha1.NodeGroup) string { return g.Namespace + "/" + g.Name }) {
+		g := newGroup(ng, s)
+		cat.validate(g)
+		g.count(vns, s.Groups[g.key].Members)
+		pl.addTemplates(g, cat, daemons)
+		pl.groups = append(pl.groups, g)
+	}
+	for _, en := range sorted(s.Nodes, func(n *ExistingNode) string { return n.Node.Name }) {
+		if en.Node.DeletionTimestamp == nil {
+			pl.cluster.addNode(newExistingNode(en, opts.maxPods()))
+		}
+	}
+	pl.addInFlight(vns, s.Nodes, cat, daemons)
+	pl.classes = classify(pendingPods(s.Pending), pl.largest())
+	pl.prepareClasses()
+	return pl
+}
+
+// addTemplates creates the group's templates, one per datacenter and offering sold there.
+func (pl *planner) addTemplates(g *group, cat catalogue, daemons []*podInfo) {
+	if !g.issue.ok() {
+		return
+	}
+	for _, dc := range g.dcs {
+		var here []*template
+		for _, id := range g.ng.Spec.OfferingIDs {
+			if off := cat.byID[id]; off.soldIn(dc.ID) {
+				here = append(here, newTemplate(g, off, dc.ID, pl.opts, daemons))
+			}
+		}
+		sort.SliceStable(here, func(i, j int) bool { return cheaper(here[i], here[j]) })
+		g.templates = append(g.templates, here...)
+	}
+	if len(g.templates) == 0 {
+		ids := make([]string, len(g.dcs))
+		for i, dc := range g.dcs {
+			ids[i] = dc.ID
+		}
+		g.issue = fail(ReasonNoOfferingAvailable, plural("offering", g.ng.Spec.OfferingIDs)+" not sold in "+strings.Join(ids, ", "))
+	}
+	for _, t := range g.templates {
+		t.index = len(pl.templates)
+		pl.templates = append(pl.templates, t)
+	}
+}
+
+// cheaper orders templates by price; on-demand before spot at equal price, since a spot node
+// may be reclaimed; then by offering ID, so the order never depends on input order.
+func cheaper(a, b *template) bool {
+	if a.price() != b.price() {
+		return a.price() < b.price()
+	}
+	if a.offering.Spot != b.offering.Spot {
+		return !a.offering.Spot
+	}
+	return a.offering.ID < b.offering.ID
+}
+
+// largest is the biggest allocatable on offer in each dimension, the yardstick of pod size.
+func (pl *planner) largest() resources {
+	var ref resources
+	for _, t := range pl.templates {
+		ref = resources{cpu: max(ref.cpu, t.alloc.cpu), memory: max(ref.memory, t.alloc.memory), storage: max(ref.storage, t.alloc.storage)}
+	}
+	return ref
+}
+
+func pendingPods(pods []corev1.Pod) []*podInfo {
+	var out []*podInfo
+	for _, p := range sorted(pods, func(p *corev1.Pod) string { return p.Namespace + "/" + p.Name }) {
+		if !skipPending(p) {
+			out = append(out, newPodInfo(p))
+		}
+	}
+	return out
+}
+
+// daemonPods are the pods the daemonsets would start on a new node.
+func daemonPods(dss []appsv1.DaemonSet) []*podInfo {
+	var out []*podInfo
+	for _, ds := range sorted(dss, func(d *appsv1.DaemonSet) string { return d.Namespace + "/" + d.Name }) {
+		pod := &corev1.Pod{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: ds.Name, Labels: ds.Spec.Template.Labels},
+			Spec:       ds.Spec.Template.Spec,
+		}
+		out = append(out, newPodInfo(pod))
+	}
+	return out
+}
+
+// sorted returns pointers to the elements of items ordered by key, leaving items untouched:
+// the snapshot belongs to the caller.
+func sorted[T any](items []T, key func(*T) string) []*T {
+	type keyed struct {
+		key  string
+		item *T
+	}
+	ks := make([]keyed, len(items))
+	for i := range items {
+		ks[i] = keyed{key(&items[i]), &items[i]}
+	}
+	sort.SliceStable(ks, func(i, j int) bool { return ks[i].key < ks[j].key })
+	out := make([]*T, len(ks))
+	for i, k := range ks {
+		out[i] = k.item
+	}
+	return out
+}

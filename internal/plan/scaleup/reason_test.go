@@ -1,0 +1,40 @@
+package scaleup
+
+import (
+	"testing"
+	"unicode"
+)
+
+// Reason strings are metric labels and event reasons: they must stay stable, CamelCase and
+// distinct. Renaming one breaks dashboards, so this list changes only by appending.
+func TestReasonStringsAreStableCamelCaseAndDistinct(t *testing.T) {
+	want := []string{
+		"PendingPods", "BelowMinNodes", "InsufficientCPU", "InsufficientMemory", "InsufficientEphemeralStorage",
+		"InsufficientExtendedResource", "TooManyPods", "NodeSelectorMismatch", "NodeAffinityMismatch",
+		"TaintNotTolerated", "AntiAffinity", "TopologySpread", "MaxNodesReached", "ScaleUpDisabled", "BackingOff",
+		"InCooldown", "QuotaExhausted", "UnknownOffering", "UnknownDatacenter", "NoOfferingAvailable",
+	}
+	got := Reasons()
+	if len(got) != len(want) {
+		t.Fatalf("%d reasons, want %d", len(got), len(want))
+	}
+	seen := map[string]bool{}
+	for i, r := range got {
+		s := r.String()
+		if s != want[i] {
+			t.Errorf("Reason %d = %q, want %q", i+1, s, want[i])
+		}
+		for _, c := range s {
+			if !unicode.IsLetter(c) {
+				t.Errorf("%q is not CamelCase", s)
+			}
+		}
+		if !unicode.IsUpper(rune(s[0])) || seen[s] {
+			t.Errorf("%q is not capitalised or repeats", s)
+		}
+		seen[s] = true
+	}
+	if s := Reason(200).String(); s != "Reason(200)" {
+		t.Errorf("an unknown reason renders as %q", s)
+	}
+}

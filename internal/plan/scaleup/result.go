@@ -1,0 +1,68 @@
+package scaleup
+
+import "k8s.io/apimachinery/pkg/types"
+
+// Result is the plan: nodes to add, pods existing capacity absorbs, and why the rest wait.
+type Result struct {
+	// Intents are the nodes to create, one entry per group, offering, datacenter and reason.
+	Intents []Intent
+	// Existing are pending pods that fit on a Node or an in-flight VPSieNode: they need
+	// nothing new, only the scheduler's next attempt or the node's boot.
+	Existing []Placement
+	// Unschedulable are pods no new node can take, each with every NodeGroup's verdict.
+	Unschedulable []Unschedulable
+	// Groups are NodeGroups that cannot grow at all, or cannot reach minNodes, and why.
+	Groups []Verdict
+}
+
+// Intent asks for Count nodes of one offering in one datacenter for one NodeGroup.
+type Intent struct {
+	NodeGroup  types.NamespacedName
+	Offering   string
+	Datacenter string
+	Count      int32
+	// Pods are the pending pods the simulation placed on these nodes, sorted.
+	Pods []types.NamespacedName
+	// MonthlyPrice is what all Count nodes cost together per month.
+	MonthlyPrice float64
+	Reason       Reason
+}
+
+// Placement is a pending pod that fits on capacity that exists or is booting.
+type Placement struct {
+	Pod      types.NamespacedName
+	Node     string
+	InFlight bool // Node is the hostname of a VPSieNode that has not registered yet
+}
+
+// Unschedulable is a pod that fits nowhere, with one verdict per NodeGroup.
+type Unschedulable struct {
+	Pod      types.NamespacedName
+	Verdicts []Verdict
+}
+
+// Verdict is why one NodeGroup cannot take a pod, or cannot grow at all.
+type Verdict struct {
+	NodeGroup types.NamespacedName
+	Reason    Reason
+	// Message is for humans: it names the numbers, the taint or the label that decided.
+	Message string
+}
+
+// MonthlyPrice is what the intents cost together per month.
+func (r Result) MonthlyPrice() float64 {
+	var sum float64
+	for _, in := range r.Intents {
+		sum += in.MonthlyPrice
+	}
+	return sum
+}
+
+// NewNodes counts the nodes the intents ask for.
+func (r Result) NewNodes() int32 {
+	var n int32
+	for _, in := range r.Intents {
+		n += in.Count
+	}
+	return n
+}

@@ -1,0 +1,79 @@
+package scaleup
+
+import (
+	corev1 "k8s.io/api/core/v1"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+)
+
+// template is what a new node of one NodeGroup, offering and datacenter looks like before it
+// exists: its labels, taints and what it leaves for pods.
+type template struct {
+	index    int // position in planner.templates; -1 for an in-flight node's own template
+	group    *group
+	offering *Offering
+	dc       string
+	labels   map[string]string
+	taints   []corev1.Taint
+	alloc    resources // allocatable after reserves and daemonset pods
+	proto    *simNode  // an empty node of the template, for predicates and explanations
+	bound    float64   // the lowest score a node of it could reach (see setWorth)
+}
+
+func newTemplate(g *group, off *Offering, dc string, opts Options, daemons []*podInfo) *template {
+	t := &template{index: -1, group: g, offering: off, dc: dc, labels: templateLabels(g, off, dc), taints: g.ng.Spec.Taints}
+	t.proto = &simNode{name: triedName, labels: t.labels, taints: t.taints, kind: plannedNode, tmpl: t, index: -1}
+	t.alloc = opts.allocatable(off).minus(daemonOverhead(t.proto, daemons))
+	t.proto.alloc, t.proto.free = t.alloc, t.alloc
+	return t
+}
+
+// templateLabels are the group's labels plus the well-known ones; the well-known ones win, so
+// a group label cannot make a node claim another zone or instance type.
+func templateLabels(g *group, off *Offering, dc string) map[string]string {
+	l := make(map[string]string, len(g.ng.Spec.Labels)+8)
+	for k, v := range g.ng.Spec.Labels {
+		l[k] = v
+	}
+	l[labelHostname] = triedName
+	l[corev1.LabelOSStable] = "linux"
+	l[corev1.LabelArchStable] = "amd64"
+	l[labelInstanceType] = off.ID
+	l[labelRegion] = dc
+	l[labelZone] = dc
+	l[v1alpha1.LabelManaged] = "true"
+	l[v1alpha1.LabelNodeGroup] = g.ng.Name
+	return l
+}
+
+// daemonOverhead is what the daemonsets whose pods would land on such a node request.
+func daemonOverhead(proto *simNode, daemons []*podInfo) resources {
+	var sum resources
+	for _, d := range daemons {
+		if staticFit(d, proto).ok() {
+			sum = sum.plus(d.req)
+		}
+	}
+	return sum
+}
+
+// node returns a fresh node of the template. A node being tried shares the template's labels,
+// which nothing writes; a committed one gets its own copy with its own hostname.
+func (t *template) node(name string) *simNode {
+	n := &simNode{name: t.proto.name, labels: t.labels, taints: t.taints, alloc: t.alloc, free: t.alloc, kind: plannedNode, tmpl: t, index: -1}
+	if name != triedName {
+		n.name, n.labels = name, cloneLabels(t.labels)
+		n.labels[labelHostname] = name
+	}
+	return n
+}
+
+func (t *template) price() float64 { return t.offering.MonthlyPrice }
+
+func cloneLabels(l map[string]string) map[string]string {
+	out := make(map[string]string, len(l))
+	for k, v := range l {
+		out[k] = v
+	}
+	return out
+}
