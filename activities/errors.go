@@ -14,20 +14,24 @@ const (
 	ErrInvalidInput = "InvalidInput"
 )
 
-// vpsieError wraps a VPSie client error for Temporal. Requests the API
-// rejects as invalid and exhausted capacity will fail the same way on every
-// retry, and an accepted but unconfirmed create must not be sent again, so
-// they are non-retryable (the workflow decides what to do instead);
-// everything else is retried by the activity's retry policy, including
-// rejected credentials: the client re-reads the Secret at every login, so once
-// an operator rotates it the waiting retries go through.
+// vpsieError is the one place that maps a VPSie client error to Temporal's retry
+// decision. Requests the API rejects as invalid and exhausted capacity fail the same
+// way on every retry, so they are non-retryable (the workflow decides what to do
+// instead). Everything else is retried by the activity's retry policy, including
+// rejected credentials (the client re-reads the Secret at every login, so once an
+// operator rotates it the waiting retries go through) and a bad endpoint (a wrong
+// base URL or API shape: the run stays visibly retrying, and its VPSieNode records
+// the error, until an operator fixes the configuration). A Retry-After from the API
+// becomes the next retry delay, so Temporal waits exactly as long as the API asked.
 func vpsieError(what string, err error) error {
 	kind := vpsie.KindOf(err)
+	msg := fmt.Sprintf("%s: %v", what, err)
 	switch kind {
-	case vpsie.KindInvalidRequest, vpsie.KindCapacityExhausted, vpsie.KindCreateUnconfirmed:
-		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s: %v", what, err), kind.String(), err)
+	case vpsie.KindInvalidRequest, vpsie.KindCapacityExhausted:
+		return temporal.NewNonRetryableApplicationError(msg, kind.String(), err)
 	}
-	return fmt.Errorf("%s: %w", what, err)
+	return temporal.NewApplicationErrorWithOptions(msg, kind.String(),
+		temporal.ApplicationErrorOptions{Cause: err, NextRetryDelay: vpsie.RetryAfter(err)})
 }
 
 func nonRetryable(msg string) error {

@@ -22,38 +22,6 @@ type Kube struct {
 	Clock  clock.Clock
 }
 
-// SetVPSieNodePhase records a VPSieNode's phase and last error. A VPSieNode
-// that no longer exists has nothing left to record, which is success.
-func (k *Kube) SetVPSieNodePhase(ctx context.Context, in contract.SetVPSieNodePhaseInput) error {
-	phase := v1alpha1.VPSieNodePhase(in.Phase)
-	if !v1alpha1.IsKnownPhase(phase) {
-		return nonRetryable(fmt.Sprintf("unknown vpsienode phase %q", in.Phase))
-	}
-	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
-		vn, err := k.get(ctx, in.VPSieNodeRef)
-		if err != nil || vn == nil {
-			return err
-		}
-		base := vn.DeepCopy()
-		vn.Status.Phase = phase
-		if in.LastError != "" {
-			vn.Status.LastError = truncate(in.LastError, 1024)
-		}
-		if leavingPhase(phase) && vn.Status.TerminatingAt == nil {
-			now := k.now()
-			vn.Status.TerminatingAt = &now
-		}
-		return k.Client.Status().Patch(ctx, vn, client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{}))
-	})
-	if apierrors.IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("setting vpsienode %s/%s phase %s: %w", in.Namespace, in.Name, phase, err)
-	}
-	return nil
-}
-
 // ReleaseVPSieNode removes the termination finalizer once the VPS is gone,
 // letting Kubernetes delete the object.
 func (k *Kube) ReleaseVPSieNode(ctx context.Context, in contract.VPSieNodeRef) error {
@@ -94,10 +62,6 @@ func (k *Kube) now() (t metav1.Time) {
 		return metav1.Now()
 	}
 	return metav1.NewTime(k.Clock.Now())
-}
-
-func leavingPhase(p v1alpha1.VPSieNodePhase) bool {
-	return p == v1alpha1.PhaseTerminating || p == v1alpha1.PhaseDeleting
 }
 
 func truncate(s string, n int) string {

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"go.temporal.io/sdk/testsuite"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -47,8 +49,8 @@ func TestKubeActivitiesTouchOnlyTheObjectWithTheRunsUID(t *testing.T) {
 			activities.Register(env, activities.Set{Kube: &activities.Kube{Client: c}})
 			ref := contract.VPSieNodeRef{Namespace: "ns", Name: "vn-1", UID: tt.refUID}
 
-			if _, err := env.ExecuteActivity(contract.SetVPSieNodePhaseActivity,
-				contract.SetVPSieNodePhaseInput{VPSieNodeRef: ref, Phase: contract.PhaseDeleting}); err != nil {
+			if _, err := env.ExecuteActivity(contract.RecordVPSieNodeActivity,
+				contract.RecordVPSieNodeInput{VPSieNodeRef: ref, Phase: contract.PhaseDeleting}); err != nil {
 				t.Fatalf("set phase: %v", err)
 			}
 			if _, err := env.ExecuteActivity(contract.ReleaseVPSieNodeActivity, ref); err != nil {
@@ -63,6 +65,57 @@ func TestKubeActivitiesTouchOnlyTheObjectWithTheRunsUID(t *testing.T) {
 			}
 			if got.Status.Phase != tt.wantPhase {
 				t.Errorf("phase = %s, want %s", got.Status.Phase, tt.wantPhase)
+			}
+		})
+	}
+}
+
+func TestDeleteVPSieNodeNodeDeletesOnlyTheVPSsNode(t *testing.T) {
+	ref := contract.VPSieNodeRef{Namespace: "ns", Name: "vn-1", UID: "uid-1"}
+	tests := []struct {
+		name        string
+		node        *corev1.Node
+		wantDeleted bool
+	}{
+		{name: "provider id of a deleted vps: deleted",
+			node:        &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "host-1"}, Spec: corev1.NodeSpec{ProviderID: "vpsie://vps-1"}},
+			wantDeleted: true},
+		{name: "labelled as the vpsienode's: deleted",
+			node: &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "host-1", Labels: map[string]string{
+				v1alpha1.LabelManaged: "true", v1alpha1.LabelVPSieNode: "vn-1"}}},
+			wantDeleted: true},
+		{name: "another vps's node with the name: left alone",
+			node: &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "host-1"}, Spec: corev1.NodeSpec{ProviderID: "vpsie://vps-9"}}},
+		{name: "an unlabelled node without provider id: left alone",
+			node: &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "host-1"}}},
+		{name: "no node: nothing to do"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := fake.NewClientBuilder()
+			if tt.node != nil {
+				b = b.WithObjects(tt.node)
+			}
+			c := b.Build()
+			var suite testsuite.WorkflowTestSuite
+			env := suite.NewTestActivityEnvironment()
+			activities.Register(env, activities.Set{Kube: &activities.Kube{Client: c}})
+			val, err := env.ExecuteActivity(contract.DeleteVPSieNodeNodeActivity,
+				contract.DeleteVPSieNodeNodeInput{VPSieNode: ref, NodeName: "host-1", VPSIDs: []string{"vps-1"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var res contract.DeleteVPSieNodeNodeResult
+			if err := val.Get(&res); err != nil {
+				t.Fatal(err)
+			}
+			err = c.Get(context.Background(), client.ObjectKey{Name: "host-1"}, &corev1.Node{})
+			gone := apierrors.IsNotFound(err)
+			if res.Deleted != tt.wantDeleted || (tt.node != nil && gone != tt.wantDeleted) {
+				t.Fatalf("result %+v, node gone %v; want deleted %v", res, gone, tt.wantDeleted)
+			}
+			if tt.node != nil && !tt.wantDeleted && res.LeftAlone == "" {
+				t.Error("a node left alone must say why")
 			}
 		})
 	}

@@ -18,17 +18,41 @@ type Set struct {
 	Kube   *Kube
 }
 
-// Register registers every activity under its contract name. Names are explicit rather
-// than derived from method names so renaming a Go method can never break a workflow.
+// Register registers the activities of the workflow task queue (everything but VPSie)
+// under their contract names. Names are explicit rather than derived from method names
+// so renaming a Go method can never break a workflow.
 func Register(r Registry, s Set) {
 	r.RegisterActivityWithOptions(s.Health.Ping, activity.RegisterOptions{Name: contract.PingActivity})
 	// A worker without a dependency (a test, or a Ping-only smoke worker) leaves its
 	// activities unregistered; workflows needing them then fail visibly in the Web UI.
-	if s.VPSie != nil {
-		r.RegisterActivityWithOptions(s.VPSie.DeleteVPS, activity.RegisterOptions{Name: contract.DeleteVPSActivity})
-	}
 	if s.Kube != nil {
-		r.RegisterActivityWithOptions(s.Kube.SetVPSieNodePhase, activity.RegisterOptions{Name: contract.SetVPSieNodePhaseActivity})
-		r.RegisterActivityWithOptions(s.Kube.ReleaseVPSieNode, activity.RegisterOptions{Name: contract.ReleaseVPSieNodeActivity})
+		register(r, map[string]any{
+			contract.RecordVPSieNodeActivity:     s.Kube.RecordVPSieNode,
+			contract.ReleaseVPSieNodeActivity:    s.Kube.ReleaseVPSieNode,
+			contract.DeleteVPSieNodeNodeActivity: s.Kube.DeleteVPSieNodeNode,
+			contract.CreateVPSieNodeActivity:     s.Kube.CreateVPSieNode,
+			contract.DeleteVPSieNodeActivity:     s.Kube.DeleteVPSieNode,
+			contract.WaitNodeRegisteredActivity:  s.Kube.WaitNodeRegistered,
+			contract.WaitNodeReadyActivity:       s.Kube.WaitNodeReady,
+			contract.ApplyNodeTemplateActivity:   s.Kube.ApplyNodeTemplate,
+		})
+	}
+}
+
+// RegisterVPSie registers the VPSie activities, which run on the VPSie task queue (see
+// contract.VPSieTaskQueue) so one queue-wide rate limits them across replicas.
+func RegisterVPSie(r Registry, v *VPSie) {
+	register(r, map[string]any{
+		contract.InspectVPSActivity:     v.InspectVPS,
+		contract.FindOwnedVPSActivity:   v.FindOwnedVPS,
+		contract.DeleteOwnedVPSActivity: v.DeleteOwnedVPS,
+		contract.GetVPSStateActivity:    v.GetVPSState,
+		contract.CreateOwnedVPSActivity: v.CreateOwnedVPS,
+	})
+}
+
+func register(r Registry, byName map[string]any) {
+	for name, fn := range byName {
+		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 	}
 }

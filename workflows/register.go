@@ -17,4 +17,5 @@ type Registry interface {
 func Register(r Registry) {
 	r.RegisterWorkflowWithOptions(Ping, workflow.RegisterOptions{Name: contract.PingWorkflow})
 	r.RegisterWorkflowWithOptions(TerminateVPSieNode, workflow.RegisterOptions{Name: contract.TerminateVPSieNodeWorkflow})
+	r.RegisterWorkflowWithOptions(ScaleUp, workflow.RegisterOptions{Name: contract.ScaleUpWorkflow})
 }

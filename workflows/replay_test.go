@@ -8,14 +8,14 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/workflows"
 )
 
-// Histories recorded from a real server (see test/integration, flag -update-ping-history).
-// Replaying them proves today's workflow code still makes the same decisions as the code
-// that wrote them; a change that fails here needs workflow.GetVersion, not a new file.
+// Histories recorded from a real server (see test/integration, flags -update-ping-history
+// and -update-terminate-history). Replaying them proves today's workflow code still makes
+// the same decisions as the code that wrote them; a change that fails here needs
+// workflow.GetVersion. Until the first release, histories are re-recorded instead: no
+// compatibility paths for runs that never existed (docs/development/testing.md).
 var recordedHistories = []string{
 	"testdata/ping_history_v1.json",
-	"testdata/terminate_history_v1.json", // before ownership tags and the VPSieNode UID
-	"testdata/terminate_history_v2.json", // ownership as a list of required tags
-	"testdata/terminate_history_v3.json",
+	"testdata/terminate_history_v1.json",
 }
 
 func TestTemporalReplayOfRecordedHistories(t *testing.T) {

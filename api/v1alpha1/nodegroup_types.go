@@ -85,8 +85,10 @@ type NodeGroupSpec struct {
 	RebalancePolicy RebalancePolicy `json:"rebalancePolicy,omitempty"`
 
 	// Tags are added to every VPS of the group, after the autoscaler's own
-	// tags (cluster, nodegroup, vpsienode).
+	// tags (cluster, vpsienode, uid). They may not start with the autoscaler's
+	// reserved prefix "vpsie-autoscaler:", which proves ownership.
 	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:XValidation:rule="self.all(t, !t.startsWith('vpsie-autoscaler:'))",message="tags must not start with the reserved prefix 'vpsie-autoscaler:' (the autoscaler's ownership tags)"
 	// +kubebuilder:validation:items:Pattern=`^[A-Za-z0-9][A-Za-z0-9:._=-]{0,62}$`
 	// +listType=set
 	// +optional

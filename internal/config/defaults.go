@@ -29,6 +29,7 @@ func Default() *Config {
 				SecretNamespace: "kube-system",
 			},
 			RateLimitPerMinute: 100,
+			ListingLag:         20 * time.Second,
 			Timeout:            30 * time.Second,
 			TokenRefreshBefore: 5 * time.Minute,
 			CircuitBreaker: VPSieCircuitBreakerConfig{

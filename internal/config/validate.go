@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/loopback"
 )
 
 // Validate reports every problem of the configuration at once, as errors.Join of *FieldError in field order.
@@ -83,6 +85,7 @@ func (v *validator) vpsie() {
 	}
 	v.between(&a.RateLimitPerMinute, 1, 10000)
 	v.positive(&a.Timeout)
+	v.positive(&a.ListingLag)
 	v.positive(&a.TokenRefreshBefore)
 	v.between(&a.CircuitBreaker.FailureThreshold, 1, 1000)
 	v.positive(&a.CircuitBreaker.OpenTimeout)
@@ -101,6 +104,12 @@ func (v *validator) baseURL() {
 	if u.Scheme == "http" && !a.AllowInsecureHTTP {
 		v.fail(&a.BaseURL, "must use https unless %s is true (local simulator only), got %q",
 			v.pathOf(&a.AllowInsecureHTTP), a.BaseURL)
+	}
+	// Plain HTTP would carry the client secret and tokens in clear text, so only to this machine. An empty
+	// baseURL is left to the client, which checks the URL it ends up with (the credentials' url key may set it).
+	if a.AllowInsecureHTTP && !loopback.Host(u.Hostname()) {
+		v.fail(&a.AllowInsecureHTTP, "only allowed for a loopback %s (127.0.0.0/8, ::1 or localhost), got %q",
+			v.pathOf(&a.BaseURL), a.BaseURL)
 	}
 }
 

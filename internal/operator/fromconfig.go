@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	sdkclient "go.temporal.io/sdk/client"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -17,6 +18,7 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalclient"
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalworker"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
+	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
 )
 
 // Run connects to Kubernetes, Temporal and VPSie as cfg says and runs the
@@ -38,6 +40,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	op, err := New(ctx, cfg, Deps{
 		RestConfig: restCfg,
 		Temporal:   tc,
+		Starter:    newStarter(ctx, cfg, tc, log),
 		VPSie:      api,
 		Logger:     logr.FromSlogHandler(log.Handler()),
 		Worker: temporalworker.Options{
@@ -51,6 +54,21 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	}
 	log.Info("Starting autoscaler", "config", cfg)
 	return op.Start(ctx)
+}
+
+// newStarter returns the workflow starter, with search attributes when the namespace
+// has them or they can be registered; without, workflows still start (the Web UI then
+// cannot filter them by NodeGroup), and the log says how to register them.
+func newStarter(ctx context.Context, cfg *config.Config, tc sdkclient.Client, log *slog.Logger) *workflowstart.Starter {
+	s := workflowstart.New(tc, cfg.Temporal.TaskQueue)
+	err := temporalclient.EnsureSearchAttributes(ctx, tc, cfg.Temporal.Namespace, workflowstart.SearchAttributeNames()...)
+	if err != nil {
+		log.Warn("Temporal search attributes unavailable; runs start without them. Register them with "+
+			"`temporal operator search-attribute create --name NodeGroup --type Keyword` (and Operation)",
+			"namespace", cfg.Temporal.Namespace, "error", err)
+	}
+	s.EnableSearchAttributes(err == nil)
+	return s
 }
 
 // TemporalOptions maps the config onto the Temporal client's options.
@@ -70,7 +88,7 @@ func TemporalOptions(cfg *config.Config, log *slog.Logger) temporalclient.Option
 }
 
 // newVPSieClient reads the credentials (file, else Secret) and builds the one
-// VPSie client of the process, with retries off: activities are retried by
+// VPSie client of the process. It has no retries: activities are retried by
 // Temporal, and stacking a second retry layer would multiply requests. The
 // credentials are read again at every login, so rotating them needs no restart.
 func newVPSieClient(ctx context.Context, cfg *config.Config, restCfg *rest.Config, log *slog.Logger) (*vpsie.Client, error) {
@@ -84,7 +102,7 @@ func newVPSieClient(ctx context.Context, cfg *config.Config, restCfg *rest.Confi
 	}
 	opts := VPSieOptions(cfg, creds, log)
 	opts.ReloadCredentials = load
-	c, err := vpsie.New(opts, vpsie.WithoutRetries())
+	c, err := vpsie.New(opts)
 	if err != nil {
 		return nil, fmt.Errorf("creating vpsie client: %w", err)
 	}

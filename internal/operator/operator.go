@@ -22,6 +22,7 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/nodegroup"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/vpsienode"
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalworker"
+	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
 )
 
 // eventSource names the autoscaler in Kubernetes events.
@@ -39,9 +40,12 @@ type controller interface {
 type Deps struct {
 	RestConfig *rest.Config
 	Temporal   sdkclient.Client
-	// VPSie is the VPSie client the activities use, built with its own
-	// retries off (Temporal's retry policy is the one retry layer).
+	// VPSie is the VPSie transport the activities use (Temporal's retry policy
+	// is the one retry layer).
 	VPSie activities.VPSieAPI
+	// Starter starts workflows for the controllers; New builds one on Temporal
+	// when it is nil.
+	Starter *workflowstart.Starter
 	// Worker configures the Temporal worker; its task queue comes from config.
 	Worker temporalworker.Options
 	Logger logr.Logger
@@ -60,6 +64,9 @@ type Operator struct {
 func New(ctx context.Context, cfg *config.Config, d Deps) (*Operator, error) {
 	if d.Clock == nil {
 		d.Clock = clock.RealClock{}
+	}
+	if d.Starter == nil {
+		d.Starter = workflowstart.New(d.Temporal, cfg.Temporal.TaskQueue)
 	}
 	opts := managerOptions(cfg, d.Logger)
 	if d.ManagerOptions != nil {
@@ -111,7 +118,7 @@ func managerOptions(cfg *config.Config, log logr.Logger) ctrl.Options {
 		RenewDeadline:                 &cc.RenewDeadline,
 		RetryPeriod:                   &cc.RetryPeriod,
 		GracefulShutdownTimeout:       &cc.GracefulShutdownTimeout,
-		Cache:                         cache.Options{SyncPeriod: &cc.SyncPeriod},
+		Cache:                         cacheOptions(cache.Options{SyncPeriod: &cc.SyncPeriod}),
 		Metrics:                       metricsserver.Options{BindAddress: cfg.Metrics.BindAddress},
 		HealthProbeBindAddress:        cfg.Health.BindAddress,
 	}
@@ -125,8 +132,7 @@ func controllers(mgr ctrl.Manager, cfg *config.Config, d Deps) ([]controller, er
 	}
 	return []controller{
 		nodegroup.NewController(mgr.GetClient(), d.Clock, m),
-		vpsienode.NewController(mgr.GetClient(), d.Temporal, cfg.Temporal.TaskQueue, cfg.Controller.ClusterName,
-			mgr.GetEventRecorder(eventSource)),
+		vpsienode.NewController(mgr.GetClient(), d.Starter, cfg.Controller.ClusterName, mgr.GetEventRecorder(eventSource)),
 	}, nil
 }
 
@@ -140,17 +146,18 @@ func newWorker(cfg *config.Config, d Deps) (*temporalworker.Worker, error) {
 	}
 	o := d.Worker
 	o.TaskQueue = cfg.Temporal.TaskQueue
+	o.VPSieActivitiesPerSecond = float64(cfg.VPSie.RateLimitPerMinute) / 60
 	return temporalworker.New(d.Temporal, o, activities.Set{
 		Kube:  &activities.Kube{Client: kube, Clock: d.Clock},
-		VPSie: vpsieActivities(d.VPSie),
+		VPSie: vpsieActivities(cfg, d.VPSie),
 	}), nil
 }
 
-func vpsieActivities(api activities.VPSieAPI) *activities.VPSie {
+func vpsieActivities(cfg *config.Config, api activities.VPSieAPI) *activities.VPSie {
 	if api == nil {
 		return nil
 	}
-	return &activities.VPSie{API: api}
+	return &activities.VPSie{API: api, ListingLag: cfg.VPSie.ListingLag}
 }
 
 // addProbes: /healthz says the process is alive; /readyz also needs Temporal,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/vpsie/vpsie-autoscaler/activities"
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalclient"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
 const (
@@ -33,15 +35,25 @@ type Options struct {
 	// temporalclient.DefaultIdentity().
 	Identity string
 	Logger   *slog.Logger
+	// VPSieActivitiesPerSecond is the task-queue-wide rate of VPSie activities: the
+	// Temporal server enforces it across every replica polling the VPSie queue, so it
+	// is the cluster's one VPSie rate limit. Zero leaves the queue unlimited.
+	VPSieActivitiesPerSecond float64
 }
 
-// Worker polls one task queue. It implements controller-runtime's manager.Runnable.
+// Worker polls the workflow task queue and, when it has VPSie activities, the VPSie
+// task queue. It implements controller-runtime's manager.Runnable.
 type Worker struct {
-	client    client.Client
-	taskQueue string
-	options   worker.Options
-	register  func(worker.Registry)
-	log       *slog.Logger
+	client client.Client
+	queues []queue
+	log    *slog.Logger
+}
+
+// queue is one SDK worker: a task queue, its options and what it runs.
+type queue struct {
+	name     string
+	options  worker.Options
+	register func(worker.Registry)
 }
 
 // New builds a worker for the given activity dependencies. The Health activity is filled
@@ -62,13 +74,18 @@ func New(c client.Client, o Options, deps activities.Set) *Worker {
 	if deps.Health == nil {
 		deps.Health = &activities.Health{Identity: o.Identity}
 	}
-	return &Worker{
-		client:    c,
-		taskQueue: o.TaskQueue,
-		options:   worker.Options{Identity: o.Identity, WorkerStopTimeout: o.StopTimeout},
-		register:  func(r worker.Registry) { Register(r, deps) },
-		log:       o.Logger.With("taskQueue", o.TaskQueue),
+	base := worker.Options{Identity: o.Identity, WorkerStopTimeout: o.StopTimeout}
+	w := &Worker{client: c, log: o.Logger, queues: []queue{{
+		name: o.TaskQueue, options: base, register: func(r worker.Registry) { Register(r, deps) },
+	}}}
+	if deps.VPSie != nil {
+		vo := base
+		vo.TaskQueueActivitiesPerSecond = o.VPSieActivitiesPerSecond
+		vo.DisableWorkflowWorker = true
+		w.queues = append(w.queues, queue{name: contract.VPSieTaskQueue(o.TaskQueue), options: vo,
+			register: func(r worker.Registry) { activities.RegisterVPSie(r, deps.VPSie) }})
 	}
+	return w
 }
 
 // Start polls until ctx is done, then stops: pollers stop at once, running activities get
@@ -77,30 +94,45 @@ func New(c client.Client, o Options, deps activities.Set) *Worker {
 // namespace) ends Start early so the manager, and with it the pod, exits.
 func (w *Worker) Start(ctx context.Context) error {
 	fatal := make(chan error, 1)
-	opts := w.options
-	opts.OnFatalError = func(err error) {
-		select {
-		case fatal <- err:
-		default:
+	var started []worker.Worker
+	defer func() { w.stop(started) }()
+	for _, q := range w.queues {
+		opts := q.options
+		opts.OnFatalError = func(err error) {
+			select {
+			case fatal <- fmt.Errorf("temporal worker on task queue %s failed: %w", q.name, err):
+			default:
+			}
 		}
+		tw := worker.New(w.client, q.name, opts)
+		q.register(tw)
+		if err := tw.Start(); err != nil {
+			return fmt.Errorf("starting temporal worker on task queue %s: %w", q.name, err)
+		}
+		started = append(started, tw)
+		w.log.Info("Temporal worker started", "taskQueue", q.name, "identity", opts.Identity,
+			"activitiesPerSecond", opts.TaskQueueActivitiesPerSecond)
 	}
-	tw := worker.New(w.client, w.taskQueue, opts)
-	w.register(tw)
-	if err := tw.Start(); err != nil {
-		return fmt.Errorf("starting temporal worker on task queue %s: %w", w.taskQueue, err)
-	}
-	w.log.Info("Temporal worker started", "identity", opts.Identity)
-
-	var err error
 	select {
 	case <-ctx.Done():
-	case err = <-fatal:
-		err = fmt.Errorf("temporal worker on task queue %s failed: %w", w.taskQueue, err)
+		return nil
+	case err := <-fatal:
+		return err
 	}
-	w.log.Info("Temporal worker stopping", "stopTimeout", opts.WorkerStopTimeout)
-	tw.Stop()
-	w.log.Info("Temporal worker stopped")
-	return err
+}
+
+// stop stops the workers together, so their stop timeouts overlap instead of adding up.
+func (w *Worker) stop(started []worker.Worker) {
+	if len(started) == 0 {
+		return
+	}
+	w.log.Info("Temporal workers stopping", "stopTimeout", w.queues[0].options.WorkerStopTimeout)
+	var wg sync.WaitGroup
+	for _, tw := range started {
+		wg.Go(tw.Stop)
+	}
+	wg.Wait()
+	w.log.Info("Temporal workers stopped")
 }
 
 // NeedLeaderElection is false: every replica polls the task queue, so activities keep

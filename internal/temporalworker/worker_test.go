@@ -110,7 +110,7 @@ func slowWorkflow(ctx workflow.Context) (int32, error) {
 
 func slowWorker(c client.Client, queue, identity string, stopTimeout time.Duration, started chan<- struct{}) *Worker {
 	w := New(c, Options{TaskQueue: queue, Identity: identity, StopTimeout: stopTimeout}, activities.Set{})
-	w.register = func(r worker.Registry) {
+	w.queues[0].register = func(r worker.Registry) {
 		r.RegisterWorkflow(slowWorkflow)
 		r.RegisterActivityWithOptions(func(ctx context.Context) (int32, error) {
 			select {

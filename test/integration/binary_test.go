@@ -59,7 +59,7 @@ func TestTerminationSurvivesAutoscalerCrash(t *testing.T) {
 	deleteVPSieNode(t, h.ns, "crash-a")
 	eventually(t, "vps deleting", func() error { return vmStatus(h.sim, "crash-a", vpsieapi.StatusDeleting) })
 
-	first.kill(t) // mid-activity: DeleteVPS is waiting for the VPS to go
+	first.kill(t) // mid-wait: the workflow polls GetVPSState until the VPS is gone
 	h.start(t, "second")
 	eventuallyWithin(t, 3*time.Minute, "vpsienode released by the resumed workflow", func() error {
 		var vn v1alpha1.VPSieNode
@@ -69,13 +69,13 @@ func TestTerminationSurvivesAutoscalerCrash(t *testing.T) {
 		return nil
 	})
 	st := h.sim.Snapshot()
-	if vms := st.VMsByHostname("crash-a"); len(vms) != 0 {
+	if vms := h.sim.Snapshot().VMsByHostname("crash-a"); len(vms) != 0 {
 		t.Errorf("vps still exists: %+v", vms)
 	}
 	if n := st.CallCount(vpsiesim.OpCreateVM); n != 1 {
 		t.Errorf("simulator saw %d creates, want 1", n)
 	}
-	assertResumedBy(t, h, contract.TerminateWorkflowID(h.ns, "crash-a"), contract.DeleteVPSActivity, "second")
+	assertResumedBy(t, h, contract.TerminateWorkflowID(h.ns, "crash-a"), contract.GetVPSStateActivity, "second")
 }
 
 // TestRotatedCredentialsTakeEffectWithoutRestart starts a replica whose
@@ -193,17 +193,18 @@ type autoscalerProcess struct {
 }
 
 // start runs a replica and waits until it is ready.
-func (h *processHarness) start(t *testing.T, name string) *autoscalerProcess {
+func (h *processHarness) start(t *testing.T, name string, flags ...string) *autoscalerProcess {
 	t.Helper()
 	p := &autoscalerProcess{exited: make(chan error, 1), metrics: freeAddr(t)}
 	health := freeAddr(t)
-	p.cmd = exec.Command(h.bin,
-		"--controller.kubeconfig="+h.kubeconfig, "--controller.namespace="+h.ns,
-		"--controller.leader-election-id="+h.leaseID, "--controller.graceful-shutdown-timeout=30s",
-		"--temporal.address="+h.temporalAddr, "--temporal.namespace="+h.temporalNS,
-		"--temporal.task-queue=process-it", "--temporal.identity="+name,
-		"--vpsie.base-url="+h.simURL, "--vpsie.allow-insecure-http", "--vpsie.credentials.file="+h.creds,
-		"--metrics.bind-address="+p.metrics, "--health.bind-address="+health, "--logging.format=text")
+	p.cmd = exec.Command(h.bin, append([]string{
+		"--controller.kubeconfig=" + h.kubeconfig, "--controller.namespace=" + h.ns,
+		"--controller.leader-election-id=" + h.leaseID, "--controller.graceful-shutdown-timeout=30s",
+		"--temporal.address=" + h.temporalAddr, "--temporal.namespace=" + h.temporalNS,
+		"--temporal.task-queue=process-it", "--temporal.identity=" + name,
+		"--vpsie.base-url=" + h.simURL, "--vpsie.allow-insecure-http", "--vpsie.credentials.file=" + h.creds,
+		"--metrics.bind-address=" + p.metrics, "--health.bind-address=" + health, "--logging.format=text"},
+		flags...)...)
 	logPath := filepath.Join(filepath.Dir(h.kubeconfig), name+".log")
 	logFile, err := os.Create(logPath)
 	if err != nil {

@@ -40,6 +40,9 @@ func TestInvalidNodeGroupsAreRejectedNamingFieldAndReason(t *testing.T) {
 		{"bad maintenance start", func(ng *v1alpha1.NodeGroup) {
 			ng.Spec.RebalancePolicy.MaintenanceWindows = []v1alpha1.MaintenanceWindow{{Start: "25:00", DurationMinutes: 60}}
 		}, []string{"spec.rebalancePolicy.maintenanceWindows[0].start", "should match"}},
+		{"tag with the reserved ownership prefix", func(ng *v1alpha1.NodeGroup) {
+			ng.Spec.Tags = []string{"team=a", "vpsie-autoscaler:cluster=other"}
+		}, []string{"spec.tags", "must not start with the reserved prefix 'vpsie-autoscaler:'"}},
 		{"bad taint effect", func(ng *v1alpha1.NodeGroup) {
 			ng.Spec.Taints = []corev1.Taint{{Key: "k", Effect: "Sometimes"}}
 		}, []string{"spec.taints", "taint effect must be NoSchedule, PreferNoSchedule or NoExecute"}},

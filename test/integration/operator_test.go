@@ -23,6 +23,7 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/operator"
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalclient"
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalworker"
+	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
 )
 
 // TestOperatorRunsLeaderElectedWithProbesMetricsAndWorker starts the whole
@@ -79,8 +80,13 @@ func startOperator(t *testing.T, ns string, api activities.VPSieAPI) *runningOpe
 	if err != nil {
 		t.Fatalf("dialing temporal: %v", err)
 	}
+	if err := temporalclient.EnsureSearchAttributes(ctx, tc, ts.GetDefaultNamespace(), workflowstart.SearchAttributeNames()...); err != nil {
+		t.Fatalf("registering search attributes: %v", err)
+	}
+	starter := workflowstart.New(tc, cfg.Temporal.TaskQueue)
+	starter.EnableSearchAttributes(true)
 	op, err := operator.New(ctx, cfg, operator.Deps{
-		RestConfig: env.Config, Temporal: tc, VPSie: api, Logger: logr.FromSlogHandler(log.Handler()),
+		RestConfig: env.Config, Temporal: tc, VPSie: api, Logger: logr.FromSlogHandler(log.Handler()), Starter: starter,
 		Worker:         temporalworker.Options{Identity: "op-it", Logger: log},
 		ManagerOptions: func(o *ctrl.Options) { o.Controller.SkipNameValidation = ptrTo(true) },
 	})

@@ -7,7 +7,10 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
@@ -37,48 +40,52 @@ func startSimulatorWith(t *testing.T, cfg vpsiesim.Config) (*vpsiesim.Simulator,
 	return s.Sim, s.API, s.BaseURL
 }
 
-func TestDeletingAVPSieNodeTerminatesItsVPSBeforeTheObjectGoes(t *testing.T) {
+func TestDeletingAVPSieNodeTerminatesItsVPSAndNodeBeforeTheObjectGoes(t *testing.T) {
 	env := needKube(t)
 	c := env.Client
 	ns := newNamespace(t, c)
 	sim, api := startSimulator(t)
 	ctx := context.Background()
-
-	recorded, err := api.CreateVM(ctx, vpsie.CreateVMRequest{Hostname: "term-recorded", OfferingID: "std-2c-4g",
-		DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64", Tags: []string{"cluster:it"}})
-	if err != nil {
-		t.Fatalf("creating vm: %v", err)
+	create := func(hostname string, tags ...string) vpsie.VM {
+		t.Helper()
+		vm, err := api.CreateVM(ctx, vpsie.CreateVMRequest{Hostname: hostname, OfferingID: "std-2c-4g",
+			DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64", Tags: tags})
+		if err != nil {
+			t.Fatalf("creating vm: %v", err)
+		}
+		return vm
 	}
-	// A VPS that merely shares a VPSieNode's hostname (made by hand, or by
-	// another cluster) is not ours: it must survive the VPSieNode's deletion.
-	foreign, err := api.CreateVM(ctx, vpsie.CreateVMRequest{Hostname: "term-foreign", OfferingID: "std-2c-4g",
-		DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64", Tags: []string{"cluster:someone-else"}})
-	if err != nil {
-		t.Fatalf("creating vm: %v", err)
-	}
+	// Made before ownership tags: recorded on its VPSieNode, with the VPSieNode's hostname.
+	recorded := create("term-recorded", "cluster:it")
+	// A VPS that merely shares a VPSieNode's hostname (made by hand, or by another
+	// cluster) is not ours: it must survive the VPSieNode's deletion.
+	foreign := create("term-foreign", "cluster:someone-else")
+	// Another VPS of the account, which a patched status points at.
+	database := create("db-primary", "env:prod")
 	op := startOperator(t, ns, api)
 
 	memberNode(t, c, ns, "g", "term-recorded", v1alpha1.PhaseReady, nil)
 	setVPSID(t, ns, "term-recorded", recorded.Identifier)
+	registerNode(t, "term-recorded", "vpsie://"+recorded.Identifier, nil)
 	memberNode(t, c, ns, "g", "term-lost", v1alpha1.PhaseProvisioning, nil)
 	setVPSID(t, ns, "term-lost", "")
-	// A VPS whose create was never recorded on its VPSieNode (crash between
-	// create and record): termination must find it by hostname and its tags,
-	// written, as a creator does, once the VPSieNode (and so its UID) exists.
+	// A VPS whose create was never recorded on its VPSieNode (crash between create and
+	// record): termination must find it by hostname and its tags, written, as a creator
+	// does, once the VPSieNode (and so its UID) exists.
 	var lost v1alpha1.VPSieNode
 	if err := c.Get(ctx, keyOf(ns, "term-lost"), &lost); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := api.CreateVM(ctx, vpsie.CreateVMRequest{Hostname: "term-lost", OfferingID: "std-2c-4g",
-		DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64",
-		Tags: contract.Owner{Cluster: config.Default().Controller.ClusterName, Namespace: ns, Name: "term-lost",
-			UID: string(lost.UID)}.Tags()}); err != nil {
-		t.Fatalf("creating vm: %v", err)
-	}
+	create("term-lost", contract.Owner{Cluster: config.Default().Controller.ClusterName, Namespace: ns,
+		Name: "term-lost", UID: string(lost.UID)}.Tags()...)
+	registerNode(t, "term-lost", "", map[string]string{v1alpha1.LabelManaged: "true", v1alpha1.LabelVPSieNode: "term-lost"})
 	memberNode(t, c, ns, "g", "term-foreign", v1alpha1.PhaseProvisioning, nil)
 	setVPSID(t, ns, "term-foreign", "")
+	registerNode(t, "term-foreign", "vpsie://"+foreign.Identifier, nil)
+	memberNode(t, c, ns, "g", "term-pointed", v1alpha1.PhaseReady, nil)
+	setVPSID(t, ns, "term-pointed", database.Identifier)
 
-	for _, name := range []string{"term-recorded", "term-lost", "term-foreign"} {
+	for _, name := range []string{"term-recorded", "term-lost", "term-foreign", "term-pointed"} {
 		eventually(t, "finalizer added to "+name, func() error { return hasFinalizer(ns, name) })
 		deleteVPSieNode(t, ns, name)
 		// While the VPS still exists the object must stay.
@@ -89,43 +96,59 @@ func TestDeletingAVPSieNodeTerminatesItsVPSBeforeTheObjectGoes(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range []string{"term-recorded", "term-lost"} {
-		eventually(t, "vpsienode "+name+" gone", func() error {
+	for _, name := range []string{"term-recorded", "term-lost", "term-foreign", "term-pointed"} {
+		eventually(t, "vpsienode "+name+" released", func() error {
 			var vn v1alpha1.VPSieNode
-			err := c.Get(ctx, keyOf(ns, name), &vn)
-			if apierrors.IsNotFound(err) {
-				return nil
+			if err := c.Get(ctx, keyOf(ns, name), &vn); !apierrors.IsNotFound(err) {
+				return fmt.Errorf("still there (phase %s): %v", vn.Status.Phase, err)
 			}
-			return fmt.Errorf("still there (phase %s): %v", vn.Status.Phase, err)
+			return nil
 		})
+	}
+	for _, name := range []string{"term-recorded", "term-lost"} {
 		if vms := sim.Snapshot().VMsByHostname(name); len(vms) != 0 {
 			t.Errorf("vps %s still exists after its vpsienode went: %+v", name, vms)
 		}
-	}
-	eventually(t, "vpsienode term-foreign released", func() error {
-		var vn v1alpha1.VPSieNode
-		if err := c.Get(ctx, keyOf(ns, "term-foreign"), &vn); !apierrors.IsNotFound(err) {
-			return fmt.Errorf("still there (phase %s): %v", vn.Status.Phase, err)
+		if err := c.Get(ctx, client.ObjectKey{Name: name}, &corev1.Node{}); !apierrors.IsNotFound(err) {
+			t.Errorf("node %s still exists after its vps went: %v", name, err)
 		}
-		return nil
-	})
-	if vms := sim.Snapshot().VMsByHostname("term-foreign"); len(vms) != 1 || vms[0].Identifier != foreign.Identifier ||
-		vms[0].Status == vpsieapi.StatusDeleting {
-		t.Errorf("the foreign vps with a vpsienode's hostname was touched: %+v", vms)
 	}
-	if creates := sim.Snapshot().CallCount(vpsiesim.OpCreateVM); creates != 3 {
-		t.Errorf("simulator saw %d creates, want only the test's 3", creates)
+	for _, vm := range []vpsie.VM{foreign, database} {
+		if vms := sim.Snapshot().VMsByHostname(vm.Hostname); len(vms) != 1 || vms[0].Identifier != vm.Identifier ||
+			vms[0].Status == vpsieapi.StatusDeleting {
+			t.Errorf("the foreign vps %s was touched: %+v", vm.Hostname, vms)
+		}
+	}
+	if err := c.Get(ctx, client.ObjectKey{Name: "term-foreign"}, &corev1.Node{}); err != nil {
+		t.Errorf("the foreign vps's node was deleted: %v", err)
+	}
+	if creates := sim.Snapshot().CallCount(vpsiesim.OpCreateVM); creates != 4 {
+		t.Errorf("simulator saw %d creates, want only the test's 4", creates)
+	}
+	if deletes := sim.Snapshot().CallCount(vpsiesim.OpDeleteVM); deletes != 2 {
+		t.Errorf("simulator saw %d deletes, want the 2 owned vps's", deletes)
 	}
 
 	checkTemporalHistory(ctx, t, op.temporal, contract.TerminateWorkflowID(ns, "term-recorded"), "",
 		*updateTerminateHistory, terminateHistoryFile)
 }
 
+// registerNode creates a Node as a joining machine would.
+func registerNode(t *testing.T, name, providerID string, labels map[string]string) {
+	t.Helper()
+	n := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels},
+		Spec: corev1.NodeSpec{ProviderID: providerID}}
+	if err := kube.Client.Create(context.Background(), n); err != nil {
+		t.Fatalf("creating node %s: %v", name, err)
+	}
+	t.Cleanup(func() { _ = kube.Client.Delete(context.Background(), n) })
+}
+
 // Regenerate with: go test ./test/integration -run TestDeletingAVPSieNode -update-terminate-history
 var updateTerminateHistory = flag.Bool("update-terminate-history", false,
-	"record the TerminateVPSieNode history into workflows/testdata/terminate_history_v3.json")
+	"record the TerminateVPSieNode history into workflows/testdata/terminate_history_v1.json")
 
-const terminateHistoryFile = "../../workflows/testdata/terminate_history_v3.json"
+const terminateHistoryFile = "../../workflows/testdata/terminate_history_v1.json"
 
 func setVPSID(t *testing.T, ns, name, id string) {
 	t.Helper()

@@ -5,18 +5,47 @@ package contract
 const (
 	// PingWorkflow echoes a message through one activity; it proves the worker path end to end.
 	PingWorkflow = "Ping"
-	// TerminateVPSieNodeWorkflow deletes a VPSieNode's VPS and then releases its finalizer.
+	// TerminateVPSieNodeWorkflow deletes a VPSieNode's VPS and Node and then releases its finalizer.
 	TerminateVPSieNodeWorkflow = "TerminateVPSieNode"
+	// ScaleUpWorkflow provisions a batch of nodes for one NodeGroup.
+	ScaleUpWorkflow = "ScaleUp"
 )
 
 // Registered activity names, called by workflows through workflow.ExecuteActivity.
+// When an activity's meaning changes it gets a new name, so a recorded call can never
+// be read with a meaning it did not have.
 const (
 	// PingActivity answers with the message and the identity of the worker that ran it.
 	PingActivity = "Ping"
-	// DeleteVPSActivity deletes a VPS and waits until it is gone.
-	DeleteVPSActivity = "DeleteVPS"
-	// SetVPSieNodePhaseActivity records a VPSieNode's phase.
-	SetVPSieNodePhaseActivity = "SetVPSieNodePhase"
+
+	// InspectVPSActivity reads one VPS and judges whether it is ours (one API call).
+	InspectVPSActivity = "InspectVPS"
+	// FindOwnedVPSActivity lists the VPSs of a hostname and judges each (a listing,
+	// plus a detail read for each VM the listing does not show as ours).
+	FindOwnedVPSActivity = "FindOwnedVPS"
+	// DeleteOwnedVPSActivity deletes one VPS that InspectVPS or FindOwnedVPS judged
+	// deletable (one API call).
+	DeleteOwnedVPSActivity = "DeleteOwnedVPS"
+	// GetVPSStateActivity reads the state of one VPS, for waits (one API call).
+	GetVPSStateActivity = "GetVPSState"
+	// CreateOwnedVPSActivity creates a VPS exactly once per hostname, adopting one
+	// that is already ours.
+	CreateOwnedVPSActivity = "CreateOwnedVPS"
+
 	// ReleaseVPSieNodeActivity removes a VPSieNode's termination finalizer.
 	ReleaseVPSieNodeActivity = "ReleaseVPSieNode"
+	// DeleteVPSieNodeNodeActivity deletes the Node of a VPSieNode whose VPS is gone.
+	DeleteVPSieNodeNodeActivity = "DeleteVPSieNodeNode"
+	// CreateVPSieNodeActivity creates the VPSieNode of a requested node.
+	CreateVPSieNodeActivity = "CreateVPSieNode"
+	// RecordVPSieNodeActivity advances a VPSieNode's phase and records what is known.
+	RecordVPSieNodeActivity = "RecordVPSieNode"
+	// DeleteVPSieNodeActivity deletes a VPSieNode (its finalizer starts the termination).
+	DeleteVPSieNodeActivity = "DeleteVPSieNode"
+	// WaitNodeRegisteredActivity waits until a VPS's Node exists and returns its name.
+	WaitNodeRegisteredActivity = "WaitNodeRegistered"
+	// WaitNodeReadyActivity waits until a Node is Ready.
+	WaitNodeReadyActivity = "WaitNodeReady"
+	// ApplyNodeTemplateActivity puts labels and taints on a Node.
+	ApplyNodeTemplateActivity = "ApplyNodeTemplate"
 )

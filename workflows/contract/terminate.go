@@ -1,62 +1,35 @@
 package contract
 
-// TerminateVPSieNodeInput names the VPSieNode whose VPS must go. VPSID may be
-// empty when the create was lost before it was recorded; Hostname then finds it,
-// and only a VPS tagged for this cluster and VPSieNode counts (Cluster empty:
-// a run started before ownership tags, which matches by hostname alone).
+// TerminateVPSieNodeInput names the VPSieNode whose VPS and Node must go. VPSID may
+// be empty when the create was lost before it was recorded; Hostname then finds it,
+// and only a VPS tagged for this cluster and VPSieNode counts.
 type TerminateVPSieNodeInput struct {
 	Namespace string `json:"namespace"`
 	Name      string `json:"name"`
 	// UID is the VPSieNode's UID: a later object of the same name is not this one.
-	UID      string `json:"uid,omitempty"`
-	Cluster  string `json:"cluster,omitempty"`
+	UID      string `json:"uid"`
+	Cluster  string `json:"cluster"`
 	VPSID    string `json:"vpsID,omitempty"`
 	Hostname string `json:"hostname"`
+	// NodeName is the Node the VPS registered as; empty means the hostname.
+	NodeName string `json:"nodeName,omitempty"`
 }
 
-// DeleteVPSInput identifies a VPS by ID or, failing that, by hostname. With an
-// Owner, a VPS found by hostname is deleted only when Owner.Owns its tags.
-type DeleteVPSInput struct {
-	VPSID    string `json:"vpsID,omitempty"`
-	Hostname string `json:"hostname"`
-	Owner    *Owner `json:"owner,omitempty"`
+// Owner is the ownership the input's VPSieNode gives its VPSs.
+func (in TerminateVPSieNodeInput) Owner() Owner {
+	return Owner{Cluster: in.Cluster, Namespace: in.Namespace, Name: in.Name, UID: in.UID}
 }
 
-// DeleteVPSResult says what the activity found.
-type DeleteVPSResult struct {
-	// Deleted is true when a VPS of ours is now gone: the recorded one (even if
-	// it was gone already) or one found by hostname; false when there was none.
-	Deleted bool `json:"deleted"`
-	// VPSID is the VPS deleted (the first, if duplicates shared the hostname).
-	VPSID string `json:"vpsID,omitempty"`
-	// LeftAlone lists VPSs that had the hostname but not our tags: never ours to delete.
-	LeftAlone []string `json:"leftAlone,omitempty"`
-}
-
-// VPSieNodeRef names a VPSieNode; with a UID, only that very object.
-type VPSieNodeRef struct {
-	Namespace string `json:"namespace"`
-	Name      string `json:"name"`
-	UID       string `json:"uid,omitempty"`
-}
-
-// VPSieNode phases as the API spells them. workflows/ cannot import the API
-// package (it pulls in apimachinery), so they are repeated here; the
-// SetVPSieNodePhase activity refuses a phase the API does not know.
-const (
-	PhaseDeleting = "Deleting"
-)
-
-// SetVPSieNodePhaseInput moves a VPSieNode to a phase, recording an error
-// message when there is one.
-type SetVPSieNodePhaseInput struct {
-	VPSieNodeRef
-	Phase     string `json:"phase"`
-	LastError string `json:"lastError,omitempty"`
-}
-
-// TerminateWorkflowID is the deterministic workflow ID of a VPSieNode's
-// termination, so a restarted controller attaches instead of starting twice.
-func TerminateWorkflowID(namespace, name string) string {
-	return "terminate/" + namespace + "/" + name
+// TerminateResult says what the termination did.
+type TerminateResult struct {
+	// Deleted are the VPSs deleted: the recorded one, lost creates and duplicates.
+	Deleted []string `json:"deleted,omitempty"`
+	// Untagged are deleted VPSs that carried none of our tags (recorded, hostname matched).
+	Untagged []string `json:"untagged,omitempty"`
+	// Gone is the recorded VPS when it no longer existed (an earlier run deleted it).
+	Gone []string `json:"gone,omitempty"`
+	// LeftAlone are VPSs that were not ours: never deleted.
+	LeftAlone []JudgedVPS `json:"leftAlone,omitempty"`
+	// Node says what happened to the Node.
+	Node DeleteVPSieNodeNodeResult `json:"node"`
 }

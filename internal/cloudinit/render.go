@@ -1,0 +1,114 @@
+package cloudinit
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"text/template"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
+)
+
+// Keys of the join Secret and of a template ConfigMap.
+const (
+	KeyAPIServerEndpoint = "apiServerEndpoint"
+	KeyToken             = "token"
+	KeyCACertHash        = "caCertHash"
+	KeyTemplate          = "user-data"
+)
+
+// Vars are what a template can use.
+type Vars struct {
+	NodeName, NodeGroup, KubernetesVersion string
+	Labels                                 map[string]string
+	Taints                                 []contract.Taint
+	// LabelsArg and TaintsArg are Labels and Taints as the kubelet's flags spell them.
+	LabelsArg, TaintsArg                 string
+	APIServerEndpoint, Token, CACertHash string
+}
+
+// Renderer reads the join Secret and template ConfigMaps with an uncached reader (the
+// autoscaler never caches Secrets).
+type Renderer struct {
+	Reader     client.Reader
+	JoinSecret types.NamespacedName
+}
+
+// Render returns the user data of one node. Errors never carry the token.
+func (r *Renderer) Render(ctx context.Context, nodeName string, t contract.NodeTemplate) (string, error) {
+	text := defaultTemplate
+	if t.UserDataTemplate != "" {
+		var err error
+		if text, err = r.template(ctx, t.UserDataTemplate); err != nil {
+			return "", err
+		}
+	}
+	tmpl, err := template.New("user-data").Option("missingkey=error").Parse(text)
+	if err != nil {
+		return "", fmt.Errorf("parsing user data template %q: %w", t.UserDataTemplate, err)
+	}
+	v, err := r.vars(ctx, nodeName, t)
+	if err != nil {
+		return "", err
+	}
+	var out bytes.Buffer
+	if err := tmpl.Execute(&out, v); err != nil {
+		return "", fmt.Errorf("rendering user data template %q: %w", t.UserDataTemplate, err)
+	}
+	return out.String(), nil
+}
+
+func (r *Renderer) vars(ctx context.Context, nodeName string, t contract.NodeTemplate) (Vars, error) {
+	s := &corev1.Secret{}
+	if err := r.Reader.Get(ctx, r.JoinSecret, s); err != nil {
+		return Vars{}, fmt.Errorf("reading join secret %s: %w", r.JoinSecret, err)
+	}
+	v := Vars{NodeName: nodeName, NodeGroup: t.NodeGroup, KubernetesVersion: t.KubernetesVersion, Labels: t.Labels,
+		Taints: t.Taints, LabelsArg: labelsArg(t.Labels), TaintsArg: taintsArg(t.Taints),
+		APIServerEndpoint: string(s.Data[KeyAPIServerEndpoint]), Token: string(s.Data[KeyToken]),
+		CACertHash: string(s.Data[KeyCACertHash])}
+	if v.APIServerEndpoint == "" || v.Token == "" || v.CACertHash == "" {
+		return Vars{}, fmt.Errorf("join secret %s needs the keys %s, %s and %s", r.JoinSecret, KeyAPIServerEndpoint,
+			KeyToken, KeyCACertHash)
+	}
+	return v, nil
+}
+
+func (r *Renderer) template(ctx context.Context, ref string) (string, error) {
+	ns, name, ok := strings.Cut(ref, "/")
+	if !ok {
+		return "", fmt.Errorf("user data template %q: want namespace/name", ref)
+	}
+	cm := &corev1.ConfigMap{}
+	if err := r.Reader.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, cm); err != nil {
+		return "", fmt.Errorf("reading user data template %s: %w", ref, err)
+	}
+	text, ok := cm.Data[KeyTemplate]
+	if !ok {
+		return "", fmt.Errorf("user data template %s has no key %q", ref, KeyTemplate)
+	}
+	return text, nil
+}
+
+func labelsArg(labels map[string]string) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		parts = append(parts, k+"="+labels[k])
+	}
+	return strings.Join(parts, ",")
+}
+
+func taintsArg(taints []contract.Taint) string {
+	var parts []string
+	for _, t := range taints {
+		parts = append(parts, t.Key+"="+t.Value+":"+t.Effect)
+	}
+	return strings.Join(parts, ",")
+}

@@ -1,0 +1,64 @@
+package cloudinit
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
+)
+
+func TestRenderUserData(t *testing.T) {
+	join := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "sys", Name: "join"}, Data: map[string][]byte{
+		KeyAPIServerEndpoint: []byte("10.0.0.1:6443"), KeyToken: []byte("abcdef.0123456789abcdef"),
+		KeyCACertHash: []byte("sha256:00ff")}}
+	custom := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "tmpl"},
+		Data: map[string]string{KeyTemplate: "#!/bin/sh\necho {{ .NodeName }} {{ .KubernetesVersion }} {{ .LabelsArg }}\n"}}
+	tmpl := contract.NodeTemplate{KubernetesVersion: "v1.36.3", Labels: map[string]string{"b": "2", "a": "1"},
+		Taints: []contract.Taint{{Key: "gpu", Value: "true", Effect: "NoSchedule"}}}
+	tests := []struct {
+		name     string
+		template string
+		objects  bool
+		want     []string
+		wantErr  string
+	}{
+		{name: "default kubeadm join with labels and taints", objects: true, want: []string{
+			"kubeadm join 10.0.0.1:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:00ff",
+			"--node-name n-1", "--node-labels=a=1,b=2", "--register-with-taints=gpu=true:NoSchedule"}},
+		{name: "a nodegroup's own template", template: "ns/tmpl", objects: true, want: []string{"echo n-1 v1.36.3 a=1,b=2"}},
+		{name: "no join secret: a clear error without any secret", wantErr: "reading join secret sys/join"},
+		{name: "a template reference that is not namespace/name", template: "tmpl", objects: true, wantErr: "want namespace/name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := fake.NewClientBuilder()
+			if tt.objects {
+				b = b.WithObjects(join, custom)
+			}
+			r := &Renderer{Reader: b.Build(), JoinSecret: types.NamespacedName{Namespace: "sys", Name: "join"}}
+			tm := tmpl
+			tm.UserDataTemplate = tt.template
+			got, err := r.Render(context.Background(), "n-1", tm)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || strings.Contains(err.Error(), "abcdef") {
+					t.Fatalf("error = %v, want %q and no token", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("user data lacks %q:\n%s", w, got)
+				}
+			}
+		})
+	}
+}

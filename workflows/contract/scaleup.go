@@ -1,0 +1,155 @@
+package contract
+
+import "time"
+
+// ScaleUpWorkflowID is the deterministic ID of one scale-up batch of a NodeGroup.
+func ScaleUpWorkflowID(namespace, nodeGroup, batch string) string {
+	return "scaleup/" + namespace + "/" + nodeGroup + "/" + batch
+}
+
+// OperationScaleUp is the Operation search attribute of scale-up runs.
+const OperationScaleUp = "ScaleUp"
+
+// Placement is one offering in one datacenter, with its price for the memo and events.
+type Placement struct {
+	OfferingID   string  `json:"offeringID"`
+	DatacenterID string  `json:"datacenterID"`
+	MonthlyPrice float64 `json:"monthlyPrice,omitempty"`
+}
+
+// Taint is a Kubernetes taint; workflows/ cannot import the API types.
+type Taint struct {
+	Key    string `json:"key"`
+	Value  string `json:"value,omitempty"`
+	Effect string `json:"effect"`
+}
+
+// NodeRequest is one node of a batch. Name is the VPSieNode's name and the VPS's
+// hostname (and so the Node's name); it is deterministic, so a lost create is found
+// again. Placements are tried in order: when the API has no capacity for one, the next
+// one is used (cheaper offerings first, then other datacenters).
+type NodeRequest struct {
+	Name       string      `json:"name"`
+	Placements []Placement `json:"placements"`
+}
+
+// NodeTemplate is what every node of a NodeGroup gets.
+type NodeTemplate struct {
+	NodeGroup         string            `json:"nodeGroup"`
+	ImageID           string            `json:"imageID"`
+	KubernetesVersion string            `json:"kubernetesVersion"`
+	Labels            map[string]string `json:"labels,omitempty"`
+	Taints            []Taint           `json:"taints,omitempty"`
+	Tags              []string          `json:"tags,omitempty"`
+	// UserDataTemplate names a ConfigMap ("namespace/name") holding the NodeGroup's own
+	// cloud-init template; empty uses the default kubeadm-join template. The rendered
+	// user data, which holds the join token, never enters a workflow's input or history.
+	UserDataTemplate string `json:"userDataTemplate,omitempty"`
+}
+
+// ScaleUpTimeouts bound each wait of a node; every one has a compensation.
+type ScaleUpTimeouts struct {
+	Boot  time.Duration `json:"boot"`
+	Join  time.Duration `json:"join"`
+	Ready time.Duration `json:"ready"`
+}
+
+// ScaleUpInput is one batch of new nodes for one NodeGroup.
+type ScaleUpInput struct {
+	Namespace string          `json:"namespace"`
+	NodeGroup string          `json:"nodeGroup"`
+	Cluster   string          `json:"cluster"`
+	Batch     string          `json:"batch"`
+	Template  NodeTemplate    `json:"template"`
+	Nodes     []NodeRequest   `json:"nodes"`
+	Timeouts  ScaleUpTimeouts `json:"timeouts"`
+}
+
+// NodeOutcome is what became of one requested node.
+type NodeOutcome struct {
+	Name      string    `json:"name"`
+	Placement Placement `json:"placement"`
+	VPSID     string    `json:"vpsID,omitempty"`
+	NodeName  string    `json:"nodeName,omitempty"`
+	Ready     bool      `json:"ready"`
+	// Failure says why a node did not become Ready (and was compensated).
+	Failure string `json:"failure,omitempty"`
+	// Reason is the typed reason of a failure (FailureReason*), read by events and metrics.
+	Reason string `json:"reason,omitempty"`
+}
+
+// ErrWaitTimedOut is the error type of a wait that ran out of its own timeout.
+const ErrWaitTimedOut = "WaitTimedOut"
+
+// Typed failure reasons of a scale-up node.
+const (
+	FailureCapacity    = "CapacityExhausted"
+	FailureCreate      = "CreateFailed"
+	FailureBoot        = "BootFailed"
+	FailureBootTimeout = "BootTimeout"
+	FailureJoinTimeout = "JoinTimeout"
+	FailureNotReady    = "ReadyTimeout"
+)
+
+// ScaleUpResult lists every node's outcome.
+type ScaleUpResult struct {
+	Nodes []NodeOutcome `json:"nodes"`
+}
+
+// CreateVPSieNodeInput creates the VPSieNode of one requested node (idempotent: an
+// existing object of the name is returned).
+type CreateVPSieNodeInput struct {
+	Namespace string    `json:"namespace"`
+	Name      string    `json:"name"`
+	NodeGroup string    `json:"nodeGroup"`
+	Placement Placement `json:"placement"`
+	ImageID   string    `json:"imageID"`
+	Batch     string    `json:"batch"`
+}
+
+// RecordVPSieNodeInput advances a VPSieNode: phase and whatever else is known.
+type RecordVPSieNodeInput struct {
+	VPSieNodeRef
+	Phase     string `json:"phase"`
+	VPSID     string `json:"vpsID,omitempty"`
+	IP        string `json:"ip,omitempty"`
+	NodeName  string `json:"nodeName,omitempty"`
+	LastError string `json:"lastError,omitempty"`
+}
+
+// WaitNodeInput waits for the Node of a VPS: registered (by provider ID or name), or Ready.
+type WaitNodeInput struct {
+	NodeName   string `json:"nodeName"`
+	ProviderID string `json:"providerID,omitempty"`
+	// Timeout ends the wait with a non-retryable ErrWaitTimedOut.
+	Timeout time.Duration `json:"timeout"`
+}
+
+// ApplyNodeTemplateInput puts the NodeGroup's labels and taints, and the autoscaler's
+// own labels, on a Node.
+type ApplyNodeTemplateInput struct {
+	NodeName string            `json:"nodeName"`
+	Labels   map[string]string `json:"labels"`
+	Taints   []Taint           `json:"taints,omitempty"`
+}
+
+// VPSieNode phases advanced by ScaleUp (the API's spelling).
+const (
+	PhaseProvisioning = "Provisioning"
+	PhaseProvisioned  = "Provisioned"
+	PhaseJoining      = "Joining"
+	PhaseReady        = "Ready"
+	PhaseFailed       = "Failed"
+)
+
+// Labels the autoscaler puts on every Node it makes (the API package's names).
+const (
+	LabelManaged    = "autoscaler.vpsie.com/managed"
+	LabelNodeGroup  = "autoscaler.vpsie.com/nodegroup"
+	LabelVPSieNode  = "autoscaler.vpsie.com/vpsienode"
+	LabelOffering   = "autoscaler.vpsie.com/offering"
+	LabelDatacenter = "autoscaler.vpsie.com/datacenter"
+)
+
+// ProviderID is the provider ID a VPS's Node registers with.
+func ProviderID(vpsID string) string { return "vpsie://" + vpsID }
