@@ -48,6 +48,7 @@ func RegisterVPSie(r Registry, v *VPSie) {
 		contract.DeleteOwnedVPSActivity: v.DeleteOwnedVPS,
 		contract.GetVPSStateActivity:    v.GetVPSState,
 		contract.CreateOwnedVPSActivity: v.CreateOwnedVPS,
+		contract.ListCatalogueActivity:  v.ListCatalogue,
 	})
 }
 

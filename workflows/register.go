@@ -18,4 +18,5 @@ func Register(r Registry) {
 	r.RegisterWorkflowWithOptions(Ping, workflow.RegisterOptions{Name: contract.PingWorkflow})
 	r.RegisterWorkflowWithOptions(TerminateVPSieNode, workflow.RegisterOptions{Name: contract.TerminateVPSieNodeWorkflow})
 	r.RegisterWorkflowWithOptions(ScaleUp, workflow.RegisterOptions{Name: contract.ScaleUpWorkflow})
+	r.RegisterWorkflowWithOptions(Catalogue, workflow.RegisterOptions{Name: contract.CatalogueWorkflow})
 }

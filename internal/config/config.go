@@ -12,6 +12,7 @@ type Config struct {
 	Controller ControllerConfig `json:"controller" doc:"How the controller runs inside the cluster."`
 	Temporal   TemporalConfig   `json:"temporal" doc:"Connection to the Temporal cluster that runs every node operation."`
 	VPSie      VPSieConfig      `json:"vpsie" doc:"The VPSie API client."`
+	ScaleUp    ScaleUpConfig    `json:"scaleUp" doc:"When and how NodeGroups grow for pending pods and minNodes."`
 	Metrics    MetricsConfig    `json:"metrics" doc:"Prometheus metrics endpoint."`
 	Health     HealthConfig     `json:"health" doc:"Liveness and readiness probe endpoint."`
 	Logging    LoggingConfig    `json:"logging" doc:"Structured logs."`
@@ -95,4 +96,18 @@ type HealthConfig struct {
 type LoggingConfig struct {
 	Level  LogLevel  `json:"level" doc:"Lowest level that is logged."`
 	Format LogFormat `json:"format" doc:"Log line format."`
+}
+
+// ScaleUpConfig configures the scale-up provisioner and the nodes it makes.
+type ScaleUpConfig struct {
+	BatchIdle           time.Duration `json:"batchIdle" doc:"A batch of unschedulable pods closes when no new one arrived for this long."`
+	BatchMax            time.Duration `json:"batchMax" doc:"A batch of unschedulable pods closes at the latest this long after its first pod."`
+	ResyncPeriod        time.Duration `json:"resyncPeriod" doc:"How often the provisioner plans even without a change (minNodes, retries after a backoff)."`
+	CatalogueRefresh    time.Duration `json:"catalogueRefresh" doc:"How long the VPSie catalogue (offerings, datacenters) is cached before it is read again."`
+	BootTimeout         time.Duration `json:"bootTimeout" doc:"How long a new VPS may take to run before it is deleted as failed."`
+	JoinTimeout         time.Duration `json:"joinTimeout" doc:"How long a running VPS may take to register its Node before it is deleted as failed."`
+	ReadyTimeout        time.Duration `json:"readyTimeout" doc:"How long a registered Node may take to become Ready before it is deleted as failed."`
+	MaxBackoff          time.Duration `json:"maxBackoff" doc:"Longest pause of a NodeGroup whose new nodes keep failing (the backoff doubles from 30s up to this)."`
+	JoinSecretName      string        `json:"joinSecretName" doc:"Secret with the kubeadm join data (keys apiServerEndpoint, token, caCertHash) rendered into new nodes' cloud-init."`
+	JoinSecretNamespace string        `json:"joinSecretNamespace" doc:"Namespace of joinSecretName."`
 }

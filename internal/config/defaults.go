@@ -37,6 +37,12 @@ func Default() *Config {
 				OpenTimeout:      30 * time.Second,
 			},
 		},
+		ScaleUp: ScaleUpConfig{
+			BatchIdle: time.Second, BatchMax: 10 * time.Second, ResyncPeriod: 30 * time.Second,
+			CatalogueRefresh: 10 * time.Minute, BootTimeout: 10 * time.Minute, JoinTimeout: 10 * time.Minute,
+			ReadyTimeout: 5 * time.Minute, MaxBackoff: 10 * time.Minute,
+			JoinSecretName: "vpsie-join", JoinSecretNamespace: "kube-system",
+		},
 		Metrics: MetricsConfig{BindAddress: ":8080"},
 		Health:  HealthConfig{BindAddress: ":8081"},
 		Logging: LoggingConfig{Level: LogLevelInfo, Format: LogFormatJSON},

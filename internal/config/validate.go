@@ -31,6 +31,7 @@ func (c *Config) problems() []error {
 	v.controller()
 	v.temporal()
 	v.vpsie()
+	v.scaleUp()
 	v.endpoints()
 	order := make(map[string]int, len(leaves()))
 	for i, n := range leaves() {
@@ -89,6 +90,17 @@ func (v *validator) vpsie() {
 	v.positive(&a.TokenRefreshBefore)
 	v.between(&a.CircuitBreaker.FailureThreshold, 1, 1000)
 	v.positive(&a.CircuitBreaker.OpenTimeout)
+}
+
+func (v *validator) scaleUp() {
+	s := &v.c.ScaleUp
+	for _, d := range []*time.Duration{&s.BatchIdle, &s.ResyncPeriod, &s.CatalogueRefresh,
+		&s.BootTimeout, &s.JoinTimeout, &s.ReadyTimeout, &s.MaxBackoff} {
+		v.positive(d)
+	}
+	v.longer(&s.BatchMax, &s.BatchIdle)
+	v.dnsSubdomain(&s.JoinSecretName)
+	v.dnsLabel(&s.JoinSecretNamespace)
 }
 
 func (v *validator) baseURL() {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-logr/logr"
 	sdkclient "go.temporal.io/sdk/client"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -18,8 +19,10 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/vpsie/vpsie-autoscaler/activities"
+	"github.com/vpsie/vpsie-autoscaler/internal/cloudinit"
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/nodegroup"
+	"github.com/vpsie/vpsie-autoscaler/internal/controller/scaleup"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/vpsienode"
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalworker"
 	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
@@ -130,9 +133,16 @@ func controllers(mgr ctrl.Manager, cfg *config.Config, d Deps) ([]controller, er
 	if err != nil {
 		return nil, err
 	}
+	sm, err := scaleup.NewMetrics(ctrlmetrics.Registry)
+	if err != nil {
+		return nil, err
+	}
+	rec := mgr.GetEventRecorder(eventSource)
 	return []controller{
 		nodegroup.NewController(mgr.GetClient(), d.Clock, m),
-		vpsienode.NewController(mgr.GetClient(), d.Starter, cfg.Controller.ClusterName, mgr.GetEventRecorder(eventSource)),
+		vpsienode.NewController(mgr.GetClient(), d.Starter, cfg.Controller.ClusterName, rec),
+		scaleup.NewProvisioner(mgr.GetClient(), d.Starter, rec, tickingClock(d.Clock), cfg.Controller.ClusterName,
+			cfg.ScaleUp, sm),
 	}, nil
 }
 
@@ -149,15 +159,27 @@ func newWorker(cfg *config.Config, d Deps) (*temporalworker.Worker, error) {
 	o.VPSieActivitiesPerSecond = float64(cfg.VPSie.RateLimitPerMinute) / 60
 	return temporalworker.New(d.Temporal, o, activities.Set{
 		Kube:  &activities.Kube{Client: kube, Clock: d.Clock},
-		VPSie: vpsieActivities(cfg, d.VPSie),
+		VPSie: vpsieActivities(cfg, d.VPSie, kube),
 	}), nil
 }
 
-func vpsieActivities(cfg *config.Config, api activities.VPSieAPI) *activities.VPSie {
+// vpsieActivities renders user data with an uncached reader: the join Secret is read
+// when a VPS is created, never cached.
+func vpsieActivities(cfg *config.Config, api activities.VPSieAPI, kube client.Reader) *activities.VPSie {
 	if api == nil {
 		return nil
 	}
-	return &activities.VPSie{API: api, ListingLag: cfg.VPSie.ListingLag}
+	join := types.NamespacedName{Namespace: cfg.ScaleUp.JoinSecretNamespace, Name: cfg.ScaleUp.JoinSecretName}
+	return &activities.VPSie{API: api, ListingLag: cfg.VPSie.ListingLag,
+		UserData: &cloudinit.Renderer{Reader: kube, JoinSecret: join}}
+}
+
+// tickingClock is the clock for loops that tick; tests may inject a fake one.
+func tickingClock(c clock.Clock) clock.WithTicker {
+	if t, ok := c.(clock.WithTicker); ok {
+		return t
+	}
+	return clock.RealClock{}
 }
 
 // addProbes: /healthz says the process is alive; /readyz also needs Temporal,

@@ -9,7 +9,8 @@ import (
 )
 
 // VMState is a live VM with the simulator's bookkeeping: when it finishes booting or deleting, and what it was
-// created with (user data is kept as a size only).
+// created with (user data included, so tests can check what a node would boot with; the simulator plays the
+// account, whose owner may read it).
 type VMState struct {
 	VM        vpsieapi.VM `json:"vm"`
 	BootsAt   time.Time   `json:"boots_at"`
@@ -19,6 +20,8 @@ type VMState struct {
 	// DeleteReason is why the VM is deleting: "api" or "interrupted".
 	DeleteReason  string `json:"delete_reason,omitempty"`
 	UserDataBytes int    `json:"user_data_bytes"`
+	// UserData is the cloud-init the VM was created with, kept so tests can check it.
+	UserData string `json:"user_data,omitempty"`
 	// NodeRegistered: the machine registered its Node (once; a deleted Node is not re-created).
 	NodeRegistered bool     `json:"node_registered,omitempty"`
 	SSHKeys        []string `json:"ssh_keys,omitempty"`

@@ -53,7 +53,7 @@ func (s *Simulator) createVM(req vpsieapi.CreateVMRequest, sh shape) (vpsieapi.V
 			OSVersion: spec.image.Version, ProjectID: req.ProjectID, Category: spec.offering.Category,
 			Tags: append([]string{}, req.Tags...), Notes: req.Notes, CreatedOn: stamp, IsActive: 1,
 		},
-		BootsAt: now.Add(s.cfg.BootDelay), FailBoot: s.bootFails(), UserDataBytes: len(req.Script()),
+		BootsAt: now.Add(s.cfg.BootDelay), FailBoot: s.bootFails(), UserDataBytes: len(req.Script()), UserData: req.Script(),
 		SSHKeys: append(req.SSHKeys(), req.SSHPublicKeys...), Listing: s.newListingLocked(now),
 	}
 	applyStatus(vm, vpsieapi.StatusCreating, now)

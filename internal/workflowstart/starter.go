@@ -92,7 +92,11 @@ func (s *Starter) StartOrAttach(ctx context.Context, spec Spec) (sdkclient.Workf
 		o.TypedSearchAttributes = temporal.NewSearchAttributes(
 			AttrNodeGroup.ValueSet(spec.NodeGroup), AttrOperation.ValueSet(spec.Operation))
 	}
-	run, err := s.client.ExecuteWorkflow(ctx, o, spec.Workflow, spec.Input)
+	var args []any
+	if spec.Input != nil {
+		args = append(args, spec.Input)
+	}
+	run, err := s.client.ExecuteWorkflow(ctx, o, spec.Workflow, args...)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
 		return nil, fmt.Errorf("starting workflow %s: %w", spec.ID, ErrAlreadyRan)

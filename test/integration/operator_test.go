@@ -129,6 +129,9 @@ func operatorConfig(t *testing.T, ns string) *config.Config {
 	cfg.Temporal.TaskQueue = "operator-it"
 	cfg.Metrics.BindAddress = freeAddr(t)
 	cfg.Health.BindAddress = freeAddr(t)
+	cfg.ScaleUp.JoinSecretNamespace = ns
+	cfg.ScaleUp.BatchIdle, cfg.ScaleUp.BatchMax, cfg.ScaleUp.ResyncPeriod = 200*time.Millisecond, time.Second, 2*time.Second
+	cfg.ScaleUp.BootTimeout, cfg.ScaleUp.JoinTimeout, cfg.ScaleUp.ReadyTimeout = time.Minute, time.Minute, time.Minute
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("test config invalid: %v", err)
 	}

@@ -9,6 +9,9 @@ const (
 	TerminateVPSieNodeWorkflow = "TerminateVPSieNode"
 	// ScaleUpWorkflow provisions a batch of nodes for one NodeGroup.
 	ScaleUpWorkflow = "ScaleUp"
+	// CatalogueWorkflow reads the VPSie catalogue for the planner, so the controller
+	// never calls the VPSie API itself.
+	CatalogueWorkflow = "Catalogue"
 )
 
 // Registered activity names, called by workflows through workflow.ExecuteActivity.
@@ -28,6 +31,8 @@ const (
 	DeleteOwnedVPSActivity = "DeleteOwnedVPS"
 	// GetVPSStateActivity reads the state of one VPS, for waits (one API call).
 	GetVPSStateActivity = "GetVPSState"
+	// ListCatalogueActivity lists the available offerings and datacenters.
+	ListCatalogueActivity = "ListCatalogue"
 	// CreateOwnedVPSActivity creates a VPS exactly once per hostname, adopting one
 	// that is already ours.
 	CreateOwnedVPSActivity = "CreateOwnedVPS"

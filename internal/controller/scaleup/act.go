@@ -1,0 +1,135 @@
+package scaleup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
+)
+
+// act starts one ScaleUp workflow per intent and reports what the plan refused.
+func (p *Provisioner) act(ctx context.Context, snap plan.Snapshot, res plan.Result, triggered time.Time) {
+	groups := map[types.NamespacedName]*v1alpha1.NodeGroup{}
+	for i := range snap.NodeGroups {
+		g := &snap.NodeGroups[i]
+		groups[types.NamespacedName{Namespace: g.Namespace, Name: g.Name}] = g
+	}
+	for _, in := range res.Intents {
+		if g := groups[in.NodeGroup]; g != nil {
+			p.start(ctx, g, in, res, triggered)
+		}
+	}
+	p.report(snap, res)
+}
+
+// start starts (or attaches to) the intent's workflow and follows its outcome.
+func (p *Provisioner) start(ctx context.Context, g *v1alpha1.NodeGroup, in plan.Intent, res plan.Result, triggered time.Time) {
+	batch := batchID(in, p.backoff.epoch(in.NodeGroup))
+	input := p.input(g, in, batch, res)
+	run, err := p.starter.StartOrAttach(ctx, workflowstart.Spec{
+		ID: contract.ScaleUpWorkflowID(g.Namespace, g.Name, batch), Workflow: contract.ScaleUpWorkflow,
+		Input: input, Reuse: workflowstart.NeverReuse, NodeGroup: g.Namespace + "/" + g.Name,
+		Operation: contract.OperationScaleUp, Memo: map[string]any{"plan": summary(in)},
+	})
+	logger := log.FromContext(ctx).WithValues("nodegroup", in.NodeGroup.String(), "workflow",
+		contract.ScaleUpWorkflowID(g.Namespace, g.Name, batch))
+	switch {
+	case errors.Is(err, workflowstart.ErrAlreadyRan):
+		return // this batch ran; its outcome is already folded in
+	case err != nil:
+		logger.Error(err, "Starting scale-up failed; the next pass tries again")
+		return
+	}
+	if !p.follow(run.GetID()) {
+		return // attached to a run this process already follows
+	}
+	logger.Info("Scale-up running", "plan", summary(in), "reason", in.Reason.String())
+	p.events.Eventf(g, nil, corev1.EventTypeNormal, "ScaleUp", "ScaleUp", "%s for %d pending pods (%s): workflow %s",
+		summary(in), len(in.Pods), in.Reason, run.GetID())
+	if !triggered.IsZero() {
+		p.metrics.decision.Observe(p.clock.Since(triggered).Seconds())
+	}
+	p.metrics.scaleUps.WithLabelValues(g.Namespace, g.Name, "started").Add(float64(in.Count))
+	started := p.clock.Now()
+	go p.outcome(context.WithoutCancel(ctx), g, run, started)
+}
+
+// input is the workflow's input: names, placements with fallbacks, the node template.
+func (p *Provisioner) input(g *v1alpha1.NodeGroup, in plan.Intent, batch string, res plan.Result) contract.ScaleUpInput {
+	out := contract.ScaleUpInput{Namespace: g.Namespace, NodeGroup: g.Name, Cluster: p.cluster, Batch: batch,
+		Template: template(g), Timeouts: contract.ScaleUpTimeouts{Boot: p.cfg.BootTimeout, Join: p.cfg.JoinTimeout,
+			Ready: p.cfg.ReadyTimeout}}
+	places := placements(g, in, p.catalogue.offerings())
+	for i := range int(in.Count) {
+		out.Nodes = append(out.Nodes, contract.NodeRequest{Name: nodeName(p.cluster, g.Name, batch, i), Placements: places})
+	}
+	return out
+}
+
+func template(g *v1alpha1.NodeGroup) contract.NodeTemplate {
+	t := contract.NodeTemplate{NodeGroup: g.Name, ImageID: g.Spec.OSImageID, KubernetesVersion: g.Spec.KubernetesVersion,
+		Labels: g.Spec.Labels, Tags: g.Spec.Tags}
+	for _, taint := range g.Spec.Taints {
+		t.Taints = append(t.Taints, contract.Taint{Key: taint.Key, Value: taint.Value, Effect: string(taint.Effect)})
+	}
+	return t
+}
+
+func summary(in plan.Intent) string {
+	return fmt.Sprintf("%d x %s in %s (%.2f/month)", in.Count, in.Offering, in.Datacenter, in.MonthlyPrice)
+}
+
+// outcome waits for a run and folds its nodes into the backoff, events and metrics.
+func (p *Provisioner) outcome(ctx context.Context, g *v1alpha1.NodeGroup, run workflowRun, started time.Time) {
+	defer p.unfollow(run.GetID())
+	var res contract.ScaleUpResult
+	if err := run.Get(ctx, &res); err != nil {
+		log.FromContext(ctx).Error(err, "Scale-up run failed", "workflow", run.GetID())
+		return
+	}
+	key := types.NamespacedName{Namespace: g.Namespace, Name: g.Name}
+	for _, n := range res.Nodes {
+		result := "ready"
+		if !n.Ready {
+			result = n.Reason
+			until := p.backoff.failed(key, n.Reason)
+			p.events.Eventf(g, nil, corev1.EventTypeWarning, "ScaleUpFailed", "ScaleUp",
+				"node %s (%s in %s) %s: %s; NodeGroup backs off until %s", n.Name, n.Placement.OfferingID,
+				n.Placement.DatacenterID, n.Reason, truncate(n.Failure, 300), until.Format(time.RFC3339))
+		} else {
+			p.backoff.succeeded(key)
+		}
+		p.metrics.scaleUps.WithLabelValues(g.Namespace, g.Name, result).Inc()
+		p.metrics.provisioning.WithLabelValues(g.Namespace, g.Name, result).Observe(p.clock.Since(started).Seconds())
+	}
+}
+
+// workflowRun is the part of a Temporal run the provisioner follows.
+type workflowRun interface {
+	GetID() string
+	Get(ctx context.Context, valuePtr any) error
+}
+
+// follow claims a run to follow; false when this process follows it already.
+func (p *Provisioner) follow(id string) bool {
+	_, loaded := p.following.LoadOrStore(id, true)
+	return !loaded
+}
+
+func (p *Provisioner) unfollow(id string) { p.following.Delete(id) }
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-3] + "..."
+}

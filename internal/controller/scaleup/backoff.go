@@ -1,0 +1,76 @@
+package scaleup
+
+import (
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/clock"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+)
+
+// minBackoff is the first pause of a NodeGroup after a failed node.
+const minBackoff = 30 * time.Second
+
+// backoff is the runaway guard: nodes that fail to boot, join or get ready pause their
+// NodeGroup, doubling up to max; a node that becomes Ready resets it. It is in memory:
+// a restarted controller starts without a pause, which costs at most one more batch.
+type backoff struct {
+	mu    sync.Mutex
+	clock clock.Clock
+	max   time.Duration
+	state map[types.NamespacedName]*groupBackoff
+}
+
+type groupBackoff struct {
+	failures int
+	until    time.Time
+	reason   string
+}
+
+func newBackoff(c clock.Clock, max time.Duration) *backoff {
+	return &backoff{clock: c, max: max, state: map[types.NamespacedName]*groupBackoff{}}
+}
+
+// failed records a failed node of a group and says until when the group pauses.
+func (b *backoff) failed(g types.NamespacedName, reason string) time.Time {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s := b.state[g]
+	if s == nil {
+		s = &groupBackoff{}
+		b.state[g] = s
+	}
+	s.failures++
+	d := min(minBackoff<<min(s.failures-1, 20), b.max)
+	s.until, s.reason = b.clock.Now().Add(d), reason
+	return s.until
+}
+
+// succeeded resets the group's pause.
+func (b *backoff) succeeded(g types.NamespacedName) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.state, g)
+}
+
+func (b *backoff) until(ng *v1alpha1.NodeGroup) time.Time {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if s := b.state[types.NamespacedName{Namespace: ng.Namespace, Name: ng.Name}]; s != nil {
+		return s.until
+	}
+	return time.Time{}
+}
+
+// epoch is how many nodes of the group failed: part of the batch ID, so the same pods
+// get a new batch after a failure.
+func (b *backoff) epoch(g types.NamespacedName) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if s := b.state[g]; s != nil {
+		return s.failures
+	}
+	return 0
+}

@@ -1,0 +1,58 @@
+package scaleup
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"k8s.io/utils/clock"
+
+	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
+)
+
+// catalogue caches the VPSie catalogue, read through the Catalogue workflow. When a
+// refresh fails (a VPSie outage), the last good catalogue is kept; without one,
+// planning waits and no pod is lost (pending pods are planned at the next pass).
+type catalogue struct {
+	mu      sync.Mutex
+	starter *workflowstart.Starter
+	cluster string
+	clock   clock.Clock
+	ttl     time.Duration
+	cached  contract.Catalogue
+	at      time.Time
+}
+
+func (c *catalogue) get(ctx context.Context) (contract.Catalogue, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.at.IsZero() && c.clock.Since(c.at) < c.ttl {
+		return c.cached, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	run, err := c.starter.StartOrAttach(ctx, workflowstart.Spec{ID: contract.CatalogueWorkflowID(c.cluster),
+		Workflow: contract.CatalogueWorkflow, Operation: contract.OperationCatalogue})
+	var fresh contract.Catalogue
+	if err == nil {
+		err = run.Get(ctx, &fresh)
+	}
+	switch {
+	case err == nil:
+		c.cached, c.at = fresh, c.clock.Now()
+		return fresh, nil
+	case !c.at.IsZero():
+		return c.cached, nil // stale beats nothing during an outage
+	}
+	return contract.Catalogue{}, fmt.Errorf("reading the vpsie catalogue: %w", err)
+}
+
+// offerings is the cached catalogue in the planner's units.
+func (c *catalogue) offerings() []plan.Offering {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return offerings(c.cached)
+}

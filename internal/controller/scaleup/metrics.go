@@ -1,0 +1,64 @@
+package scaleup
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics are the provisioner's; labels read the planner's and workflow's typed reasons.
+type Metrics struct {
+	scaleUps      *prometheus.CounterVec
+	unschedulable *prometheus.GaugeVec
+	provisioning  *prometheus.HistogramVec
+	decision      prometheus.Histogram
+}
+
+// NewMetrics registers the provisioner's metrics on reg (reusing them when a second
+// operator in one process registers again).
+func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
+	m := &Metrics{
+		scaleUps: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vpsie_autoscaler_scale_up_total",
+			Help: "Nodes a scale-up asked for, by outcome: started, ready, or the typed failure reason."},
+			[]string{"namespace", "nodegroup", "result"}),
+		unschedulable: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "vpsie_autoscaler_unschedulable_pods",
+			Help: "Pending pods no NodeGroup can take, by the first NodeGroup's typed reason."}, []string{"reason"}),
+		provisioning: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "vpsie_autoscaler_node_provisioning_duration_seconds",
+			Help:    "From the start of a ScaleUp workflow to its node being Ready (or failed).",
+			Buckets: prometheus.ExponentialBuckets(5, 2, 9)}, []string{"namespace", "nodegroup", "result"}),
+		decision: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "vpsie_autoscaler_scale_up_decision_latency_seconds",
+			Help:    "From the first unschedulable pod of a batch to the ScaleUp workflow's start.",
+			Buckets: prometheus.ExponentialBuckets(0.1, 2, 10)}),
+	}
+	var err error
+	if m.scaleUps, err = reuse(reg, m.scaleUps); err != nil {
+		return nil, err
+	}
+	if m.unschedulable, err = reuse(reg, m.unschedulable); err != nil {
+		return nil, err
+	}
+	if m.provisioning, err = reuse(reg, m.provisioning); err != nil {
+		return nil, err
+	}
+	if m.decision, err = reuse(reg, m.decision); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// reuse registers c, or returns the collector a second operator in one process (tests)
+// registered first.
+func reuse[T prometheus.Collector](reg prometheus.Registerer, c T) (T, error) {
+	err := reg.Register(c)
+	var are prometheus.AlreadyRegisteredError
+	switch {
+	case errors.As(err, &are):
+		return are.ExistingCollector.(T), nil
+	case err != nil:
+		return c, fmt.Errorf("registering scale-up metrics: %w", err)
+	}
+	return c, nil
+}

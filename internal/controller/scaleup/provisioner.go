@@ -1,0 +1,130 @@
+package scaleup
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/batcher"
+	"github.com/vpsie/vpsie-autoscaler/internal/config"
+	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
+)
+
+// Provisioner plans scale-ups and starts their workflows. It runs on the leader only.
+type Provisioner struct {
+	client    client.Client
+	starter   *workflowstart.Starter
+	events    events.EventRecorder
+	clock     clock.WithTicker
+	cfg       config.ScaleUpConfig
+	cluster   string
+	batcher   *batcher.Batcher[string]
+	catalogue *catalogue
+	backoff   *backoff
+	metrics   *Metrics
+	reported  *reported
+	following sync.Map // IDs of runs whose outcome a goroutine waits for
+}
+
+// NewProvisioner returns the provisioner; Register adds it to a manager.
+func NewProvisioner(c client.Client, s *workflowstart.Starter, rec events.EventRecorder, clk clock.WithTicker,
+	cluster string, cfg config.ScaleUpConfig, m *Metrics) *Provisioner {
+	return &Provisioner{client: c, starter: s, events: rec, clock: clk, cfg: cfg, cluster: cluster,
+		batcher:   batcher.New[string](cfg.BatchIdle, cfg.BatchMax, clk),
+		catalogue: &catalogue{starter: s, cluster: cluster, clock: clk, ttl: cfg.CatalogueRefresh},
+		backoff:   newBackoff(clk, cfg.MaxBackoff), metrics: m, reported: newReported()}
+}
+
+// Name is the controller's name in logs.
+func (p *Provisioner) Name() string { return "scaleup.provisioner" }
+
+// Register watches pods and NodeGroups (they trigger a batch) and adds the loop.
+func (p *Provisioner) Register(ctx context.Context, mgr ctrl.Manager) error {
+	for obj, trigger := range map[client.Object]func(any) bool{
+		&corev1.Pod{}: func(o any) bool {
+			pod, ok := o.(*corev1.Pod)
+			return ok && unschedulable(pod)
+		},
+		&v1alpha1.NodeGroup{}: func(any) bool { return true },
+	} {
+		inf, err := mgr.GetCache().GetInformer(ctx, obj)
+		if err != nil {
+			return err
+		}
+		add := func(o any) {
+			if trigger(o) {
+				p.batcher.Add(key(o))
+			}
+		}
+		if _, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{AddFunc: add,
+			UpdateFunc: func(_, o any) { add(o) }}); err != nil {
+			return err
+		}
+	}
+	return mgr.Add(p)
+}
+
+func key(o any) string {
+	if obj, ok := o.(client.Object); ok {
+		return obj.GetNamespace() + "/" + obj.GetName()
+	}
+	return ""
+}
+
+// NeedLeaderElection: only the leader plans.
+func (p *Provisioner) NeedLeaderElection() bool { return true }
+
+// Start plans whenever a batch closes and every resync period, until ctx ends.
+func (p *Provisioner) Start(ctx context.Context) error {
+	batches := make(chan []string)
+	go func() {
+		for ctx.Err() == nil {
+			if b := p.batcher.Wait(ctx); b != nil {
+				select {
+				case batches <- b:
+				case <-ctx.Done():
+				}
+			}
+		}
+	}()
+	resync := p.clock.NewTicker(p.cfg.ResyncPeriod)
+	defer resync.Stop()
+	p.pass(ctx, time.Time{})
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-batches:
+			p.pass(ctx, p.clock.Now())
+		case <-resync.C():
+			p.pass(ctx, time.Time{})
+		}
+	}
+}
+
+// pass is one observe → plan → act round; triggered is when its batch closed.
+func (p *Provisioner) pass(ctx context.Context, triggered time.Time) {
+	logger := log.FromContext(ctx).WithName(p.Name())
+	cat, err := p.catalogue.get(ctx)
+	if err != nil {
+		logger.Error(err, "Scale-up waits for the catalogue")
+		return
+	}
+	snap, err := p.observe(ctx, cat)
+	if err != nil {
+		logger.Error(err, "Observing the cluster failed")
+		return
+	}
+	res := plan.Plan(snap, plan.DefaultOptions())
+	p.act(ctx, snap, res, triggered)
+}

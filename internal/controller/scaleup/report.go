@@ -1,0 +1,66 @@
+package scaleup
+
+import (
+	"sync"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+)
+
+// reported remembers the last message sent per object, so a pod or NodeGroup gets one
+// event per new reason, not one per planning pass.
+type reported struct {
+	mu   sync.Mutex
+	last map[string]string
+}
+
+func newReported() *reported { return &reported{last: map[string]string{}} }
+
+// changed records msg for key and says whether it differs from the last one.
+func (r *reported) changed(key, msg string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.last[key] == msg {
+		return false
+	}
+	r.last[key] = msg
+	return true
+}
+
+// report sends the plan's refusals: one event per pod that fits nowhere, naming each
+// NodeGroup and why, and one per NodeGroup the plan held back; the same typed reasons
+// label the unschedulable_pods gauge.
+func (p *Provisioner) report(snap plan.Snapshot, res plan.Result) {
+	pods := map[types.NamespacedName]*corev1.Pod{}
+	for i := range snap.Pending {
+		pod := &snap.Pending[i]
+		pods[types.NamespacedName{Namespace: pod.Namespace, Name: pod.Name}] = pod
+	}
+	p.metrics.unschedulable.Reset()
+	for _, u := range res.Unschedulable {
+		reason := "NoNodeGroup"
+		if len(u.Verdicts) > 0 {
+			reason = u.Verdicts[0].Reason.String()
+		}
+		p.metrics.unschedulable.WithLabelValues(reason).Inc()
+		msg := plan.EventMessage(u)
+		if pod := pods[u.Pod]; pod != nil && p.reported.changed("pod/"+u.Pod.String(), msg) {
+			p.events.Eventf(pod, nil, corev1.EventTypeWarning, "NotTriggerScaleUp", "ScaleUp", "%s", msg)
+		}
+	}
+	for _, v := range res.Groups {
+		ng := &v1alpha1.NodeGroup{ObjectMeta: metav1.ObjectMeta{Namespace: v.NodeGroup.Namespace, Name: v.NodeGroup.Name}}
+		for i := range snap.NodeGroups {
+			if g := &snap.NodeGroups[i]; g.Namespace == ng.Namespace && g.Name == ng.Name {
+				ng = g
+			}
+		}
+		if p.reported.changed("nodegroup/"+v.NodeGroup.String(), v.Reason.String()+v.Message) {
+			p.events.Eventf(ng, nil, corev1.EventTypeWarning, v.Reason.String(), "ScaleUp", "%s", v.Message)
+		}
+	}
+}

@@ -1,0 +1,93 @@
+package scaleup
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
+)
+
+// observe reads the cluster from the caches into a planner snapshot. Nodes are listed
+// before pods on purpose: a pod bound to a Node created in between is then missing from
+// the Node (undershoot), never counted twice.
+func (p *Provisioner) observe(ctx context.Context, cat contract.Catalogue) (plan.Snapshot, error) {
+	var nodes corev1.NodeList
+	var pods corev1.PodList
+	var groups v1alpha1.NodeGroupList
+	var vns v1alpha1.VPSieNodeList
+	var daemons appsv1.DaemonSetList
+	for _, l := range []client.ObjectList{&nodes, &pods, &groups, &vns, &daemons} {
+		if err := p.client.List(ctx, l); err != nil {
+			return plan.Snapshot{}, fmt.Errorf("listing %T: %w", l, err)
+		}
+	}
+	now := p.clock.Now()
+	s := plan.Snapshot{Now: now, NodeGroups: groups.Items, VPSieNodes: vns.Items, DaemonSets: daemons.Items,
+		Datacenters: cat.Datacenters, Offerings: offerings(cat), Groups: map[types.NamespacedName]plan.GroupState{}}
+	byNode := map[string][]corev1.Pod{}
+	for _, pod := range pods.Items {
+		switch {
+		case pod.Spec.NodeName != "":
+			byNode[pod.Spec.NodeName] = append(byNode[pod.Spec.NodeName], pod)
+		case unschedulable(&pod):
+			s.Pending = append(s.Pending, pod)
+		}
+	}
+	for _, n := range nodes.Items {
+		s.Nodes = append(s.Nodes, plan.ExistingNode{Node: n, Pods: byNode[n.Name]})
+	}
+	for i := range groups.Items {
+		g := &groups.Items[i]
+		key := types.NamespacedName{Namespace: g.Namespace, Name: g.Name}
+		s.Groups[key] = p.groupState(g, vns.Items, now)
+	}
+	return s, nil
+}
+
+// unschedulable: the scheduler tried and found no node (PodScheduled=False, Unschedulable).
+func unschedulable(pod *corev1.Pod) bool {
+	if pod.DeletionTimestamp != nil || pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed {
+		return false
+	}
+	for _, c := range pod.Status.Conditions {
+		if c.Type == corev1.PodScheduled {
+			return c.Status == corev1.ConditionFalse && c.Reason == corev1.PodReasonUnschedulable
+		}
+	}
+	return false
+}
+
+func (p *Provisioner) groupState(g *v1alpha1.NodeGroup, vns []v1alpha1.VPSieNode, now time.Time) plan.GroupState {
+	st := plan.GroupState{ScaleUpDisabled: !g.Spec.ScaleUpPolicy.IsEnabled(), BackingOffUntil: p.backoff.until(g)}
+	if cd := g.Spec.ScaleUpPolicy.CooldownSeconds; cd > 0 && g.Status.LastScaleUpTime != nil {
+		st.InCooldown = now.Before(g.Status.LastScaleUpTime.Add(time.Duration(cd) * time.Second))
+	}
+	for _, vn := range vns {
+		if vn.Namespace == g.Namespace && vn.Spec.NodeGroup == g.Name && vn.DeletionTimestamp == nil {
+			st.Members++
+		}
+	}
+	return st
+}
+
+// offerings converts the catalogue into the planner's units.
+func offerings(cat contract.Catalogue) []plan.Offering {
+	out := make([]plan.Offering, 0, len(cat.Offerings))
+	for _, o := range cat.Offerings {
+		po := plan.Offering{ID: o.ID, CPUMilli: int64(o.CPU) * 1000, MemoryBytes: int64(o.RAMMB) << 20,
+			DiskBytes: int64(o.DiskGB) << 30, MonthlyPrice: o.MonthlyPrice, Spot: o.Spot}
+		if o.DatacenterID != "" {
+			po.Datacenters = []string{o.DatacenterID}
+		}
+		out = append(out, po)
+	}
+	return out
+}

@@ -1,0 +1,173 @@
+package integration
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/cloudinit"
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
+)
+
+// Regenerate with: go test ./test/integration -run TestScaleUp -update-scaleup-history
+var updateScaleUpHistory = flag.Bool("update-scaleup-history", false,
+	"record a ScaleUp history into workflows/testdata/scaleup_history_v1.json")
+
+const scaleUpHistoryFile = "../../workflows/testdata/scaleup_history_v1.json"
+
+// TestScaleUpGrowsToMinNodesAndForPendingPods runs the operator against a real apiserver,
+// Temporal server and simulator that registers each VPS's Node: a NodeGroup grows to
+// minNodes with no pods, then a pod the scheduler marked unschedulable gets a bigger
+// node, and a pod no offering can hold gets an event naming why, and no VPS.
+func TestScaleUpGrowsToMinNodesAndForPendingPods(t *testing.T) {
+	env := needKube(t)
+	c := env.Client
+	ns := newNamespace(t, c)
+	ctx := context.Background()
+	simCfg := vpsiesim.DefaultConfig()
+	simCfg.BootDelay, simCfg.DeleteDelay, simCfg.TickInterval = 300*time.Millisecond, 300*time.Millisecond, 50*time.Millisecond
+	simCfg.ListingLagLookups = 1
+	simCfg.Kube = kubernetes.NewForConfigOrDie(env.Config)
+	sim, api, _ := startSimulatorWith(t, simCfg)
+	join := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "vpsie-join"}, StringData: map[string]string{
+		cloudinit.KeyAPIServerEndpoint: "10.0.0.1:6443", cloudinit.KeyToken: "abcdef.0123456789abcdef",
+		cloudinit.KeyCACertHash: "sha256:00ff"}}
+	if err := c.Create(ctx, join); err != nil {
+		t.Fatal(err)
+	}
+	op := startOperator(t, ns, api)
+	ng := &v1alpha1.NodeGroup{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "grow"}, Spec: v1alpha1.NodeGroupSpec{
+		MinNodes: 2, MaxNodes: 4, DatacenterID: "ams1", OfferingIDs: []string{"std-2c-4g", "std-4c-8g"},
+		OSImageID: "ubuntu-24.04-x64", KubernetesVersion: "v1.36.3", Labels: map[string]string{"team": "a"}}}
+	if err := c.Create(ctx, ng); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cleanUpGroup(t, ns) })
+
+	eventuallyWithin(t, 2*time.Minute, "two ready nodes for minNodes", func() error { return readyMembers(ns, 2) })
+	var vns v1alpha1.VPSieNodeList
+	if err := c.List(ctx, &vns, client.InNamespace(ns)); err != nil {
+		t.Fatal(err)
+	}
+	st := sim.Snapshot()
+	for _, vn := range vns.Items {
+		var node corev1.Node
+		if err := c.Get(ctx, client.ObjectKey{Name: vn.Status.NodeName}, &node); err != nil {
+			t.Fatalf("node of %s: %v", vn.Name, err)
+		}
+		if node.Labels[v1alpha1.LabelManaged] != "true" || node.Labels[v1alpha1.LabelNodeGroup] != "grow" ||
+			node.Labels["team"] != "a" || node.Labels[contract.LabelOffering] != "std-2c-4g" {
+			t.Errorf("node %s labels = %v", node.Name, node.Labels)
+		}
+		if st.Creates(vn.Spec.Hostname) != 1 {
+			t.Errorf("%s created %d times", vn.Spec.Hostname, st.Creates(vn.Spec.Hostname))
+		}
+		for _, vm := range st.VMs {
+			if vm.VM.Hostname == vn.Spec.Hostname && !strings.Contains(vm.UserData, "kubeadm join 10.0.0.1:6443") {
+				t.Errorf("user data of %s: %q", vn.Name, vm.UserData)
+			}
+		}
+	}
+
+	pending := unschedulablePod(t, ns, "needs-3-cpu", "3")
+	eventuallyWithin(t, 2*time.Minute, "a bigger node for the pending pod", func() error {
+		if err := readyMembers(ns, 3); err != nil {
+			return err
+		}
+		return hasMemberWithOffering(ns, "std-4c-8g")
+	})
+	_ = pending
+	huge := unschedulablePod(t, ns, "needs-64-cpu", "64")
+	eventually(t, "an event naming why the huge pod fits nowhere", func() error {
+		return hasEvent(ns, huge.Name, "NotTriggerScaleUp", "grow")
+	})
+	if err := readyMembers(ns, 3); err != nil {
+		t.Errorf("the huge pod changed the group: %v", err)
+	}
+	checkTemporalHistory(ctx, t, op.temporal, contract.ScaleUpWorkflowID(ns, "grow", vns.Items[0].Labels["autoscaler.vpsie.com/batch"]),
+		"", *updateScaleUpHistory, scaleUpHistoryFile)
+}
+
+// readyMembers checks the group has exactly n VPSieNodes, all Ready.
+func readyMembers(ns string, n int) error {
+	var vns v1alpha1.VPSieNodeList
+	if err := kube.Client.List(context.Background(), &vns, client.InNamespace(ns)); err != nil {
+		return err
+	}
+	ready := 0
+	for _, vn := range vns.Items {
+		if vn.Status.Phase == v1alpha1.PhaseReady {
+			ready++
+		}
+	}
+	if len(vns.Items) != n || ready != n {
+		return fmt.Errorf("%d vpsienodes, %d ready; want %d ready", len(vns.Items), ready, n)
+	}
+	return nil
+}
+
+func hasMemberWithOffering(ns, offering string) error {
+	var vns v1alpha1.VPSieNodeList
+	if err := kube.Client.List(context.Background(), &vns, client.InNamespace(ns)); err != nil {
+		return err
+	}
+	for _, vn := range vns.Items {
+		if vn.Spec.OfferingID == offering {
+			return nil
+		}
+	}
+	return fmt.Errorf("no member of offering %s", offering)
+}
+
+// unschedulablePod creates a pod asking cpu and marks it as the scheduler would.
+func unschedulablePod(t *testing.T, ns, name, cpu string) *corev1.Pod {
+	t.Helper()
+	ctx := context.Background()
+	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Spec: corev1.PodSpec{
+		Containers: []corev1.Container{{Name: "c", Image: "busybox", Resources: corev1.ResourceRequirements{
+			Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(cpu)}}}},
+		NodeSelector: map[string]string{v1alpha1.LabelNodeGroup: "grow"}}}
+	if err := kube.Client.Create(ctx, pod); err != nil {
+		t.Fatal(err)
+	}
+	pod.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodScheduled, Status: corev1.ConditionFalse,
+		Reason: corev1.PodReasonUnschedulable, Message: "0/3 nodes are available", LastTransitionTime: metav1.Now()}}
+	if err := kube.Client.Status().Update(ctx, pod); err != nil {
+		t.Fatal(err)
+	}
+	return pod
+}
+
+func hasEvent(ns, object, reason, contains string) error {
+	var evs corev1.EventList
+	if err := kube.Client.List(context.Background(), &evs, client.InNamespace(ns)); err != nil {
+		return err
+	}
+	for _, e := range evs.Items {
+		if e.InvolvedObject.Name == object && e.Reason == reason && strings.Contains(e.Message, contains) {
+			return nil
+		}
+	}
+	return fmt.Errorf("no %s event on %s mentioning %q", reason, object, contains)
+}
+
+// cleanUpGroup deletes the test's VPSieNodes and Nodes so later tests see none.
+func cleanUpGroup(t *testing.T, ns string) {
+	ctx := context.Background()
+	var vns v1alpha1.VPSieNodeList
+	_ = kube.Client.List(ctx, &vns, client.InNamespace(ns))
+	for _, vn := range vns.Items {
+		_ = kube.Client.Delete(ctx, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: vn.Status.NodeName}})
+	}
+}
