@@ -183,6 +183,12 @@ has_finalizer() {
 	[[ $("${KUBECTL[@]}" -n kube-system get vpsienode "$1" -o jsonpath='{.metadata.finalizers}') == *vps-termination* ]]
 }
 
+# nodegroup_at_min: the example NodeGroup (minNodes 1) has a Ready VPSieNode made by ScaleUp.
+nodegroup_at_min() {
+	[[ $("${KUBECTL[@]}" -n kube-system get vpsienodes -l autoscaler.vpsie.com/nodegroup=general \
+		-o jsonpath='{.items[*].status.phase}') == Ready ]]
+}
+
 nodegroup_observed() {
 	[[ $("${KUBECTL[@]}" -n kube-system get nodegroup general -o jsonpath='{.status.observedGeneration}') == 1 ]]
 }
@@ -223,6 +229,11 @@ log "applying CRDs, credentials and the example NodeGroup"
 "${KUBECTL[@]}" -n kube-system create secret generic vpsie-secret \
 	--from-literal=clientId=sim-client --from-literal=clientSecret=sim-secret \
 	--from-literal=url="https://$SIM_ADDR/v2" --dry-run=client -o yaml | "${KUBECTL[@]}" apply -f - >/dev/null
+# The join data new nodes' cloud-init is rendered from; the simulator plays the machine and never runs it.
+"${KUBECTL[@]}" -n kube-system create secret generic vpsie-join \
+	--from-literal=apiServerEndpoint=127.0.0.1:6443 --from-literal=token=abcdef.0123456789abcdef \
+	--from-literal=caCertHash=sha256:0000000000000000000000000000000000000000000000000000000000000000 \
+	--dry-run=client -o yaml | "${KUBECTL[@]}" apply -f - >/dev/null
 "${KUBECTL[@]}" apply -f deploy/examples/nodegroup.yaml >/dev/null
 
 log "starting the autoscaler (metrics $METRICS_ADDR, probes $HEALTH_ADDR)"
@@ -254,6 +265,8 @@ if $CHECK; then
 	metrics=$(curl -fsS "http://$METRICS_ADDR/metrics")
 	grep -q 'vpsie_autoscaler_nodegroup_nodes{kind="min",namespace="kube-system",nodegroup="general"} 1' <<<"$metrics"
 	curl -fsS "http://127.0.0.1:$UI_PORT/api/v1/namespaces" >/dev/null
+	wait_for "the example NodeGroup grown to minNodes by a ScaleUp workflow" 120 nodegroup_at_min
+	"${KUBECTL[@]}" get vpsienodes,nodes -A
 	check_termination
 	log "check passed"
 	exit 0
