@@ -17,6 +17,11 @@ const (
 	ConditionAtMaxCapacity = "AtMaxCapacity"
 	// ConditionError is true when a node of the group has failed.
 	ConditionError = "Error"
+	// ConditionScaleUpBlocked is true while the provisioner holds the group back
+	// (scale-up disabled, backing off after failed nodes, in cooldown, maxNodes
+	// reached, an offering or datacenter the catalogue does not know); its reason is
+	// the planner's typed reason.
+	ConditionScaleUpBlocked = "ScaleUpBlocked"
 )
 
 // NodeGroupStatus is what the autoscaler observed of the group.

@@ -138,11 +138,12 @@ func controllers(mgr ctrl.Manager, cfg *config.Config, d Deps) ([]controller, er
 		return nil, err
 	}
 	rec := mgr.GetEventRecorder(eventSource)
+	verdicts := scaleup.NewVerdicts()
 	return []controller{
-		nodegroup.NewController(mgr.GetClient(), d.Clock, m),
+		nodegroup.NewController(mgr.GetClient(), d.Clock, m, verdicts),
 		vpsienode.NewController(mgr.GetClient(), d.Starter, cfg.Controller.ClusterName, rec),
 		scaleup.NewProvisioner(mgr.GetClient(), d.Starter, rec, tickingClock(d.Clock), cfg.Controller.ClusterName,
-			cfg.ScaleUp, sm),
+			cfg.ScaleUp, sm, verdicts),
 	}, nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 )
@@ -106,4 +108,28 @@ func boolCondition(typ string, ok bool, yes, no, msg string) metav1.Condition {
 		return metav1.Condition{Type: typ, Status: metav1.ConditionTrue, Reason: yes, Message: msg}
 	}
 	return metav1.Condition{Type: typ, Status: metav1.ConditionFalse, Reason: no, Message: msg}
+}
+
+// ReasonScaleUpPossible: nothing holds the group back.
+const ReasonScaleUpPossible = "ScaleUpPossible"
+
+// Verdict is why the provisioner holds a group back: its typed reason and message.
+type Verdict struct {
+	Reason  string
+	Message string
+}
+
+// ScaleUpVerdicts is what the provisioner knows of each group. Its Changes channel
+// names the groups whose verdict changed, so their status is recomputed.
+type ScaleUpVerdicts interface {
+	Verdict(key types.NamespacedName) (Verdict, bool)
+	Changes() <-chan event.TypedGenericEvent[*v1alpha1.NodeGroup]
+}
+
+func scaleUpCondition(v *Verdict) metav1.Condition {
+	if v == nil {
+		return boolCondition(v1alpha1.ConditionScaleUpBlocked, false, "", ReasonScaleUpPossible,
+			"nothing holds scale-up back")
+	}
+	return boolCondition(v1alpha1.ConditionScaleUpBlocked, true, v.Reason, "", v.Message)
 }

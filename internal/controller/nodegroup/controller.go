@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 )
@@ -56,14 +57,15 @@ const resyncAfter = 5 * time.Minute
 
 // Controller keeps NodeGroup status current.
 type Controller struct {
-	client  client.Client
-	clock   clock.Clock
-	metrics *Metrics
+	client   client.Client
+	clock    clock.Clock
+	metrics  *Metrics
+	verdicts ScaleUpVerdicts
 }
 
-// NewController returns a NodeGroup status controller; metrics may be nil.
-func NewController(c client.Client, clk clock.Clock, m *Metrics) *Controller {
-	return &Controller{client: c, clock: clk, metrics: m}
+// NewController returns a NodeGroup status controller; metrics and verdicts may be nil.
+func NewController(c client.Client, clk clock.Clock, m *Metrics, v ScaleUpVerdicts) *Controller {
+	return &Controller{client: c, clock: clk, metrics: m, verdicts: v}
 }
 
 // Name is the controller's name in logs and metrics.
@@ -76,12 +78,15 @@ func (c *Controller) Register(ctx context.Context, mgr ctrl.Manager) error {
 			return fmt.Errorf("indexing vpsienodes by %s: %w", ix.field, err)
 		}
 	}
-	return ctrl.NewControllerManagedBy(mgr).
+	b := ctrl.NewControllerManagedBy(mgr).
 		Named(c.Name()).
 		For(&v1alpha1.NodeGroup{}).
 		Watches(&v1alpha1.VPSieNode{}, handler.EnqueueRequestsFromMapFunc(vpsieNodeToGroup)).
-		Watches(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(c.nodeToGroups)).
-		Complete(c)
+		Watches(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(c.nodeToGroups))
+	if c.verdicts != nil {
+		b = b.WatchesRawSource(source.Channel(c.verdicts.Changes(), &handler.TypedEnqueueRequestForObject[*v1alpha1.NodeGroup]{}))
+	}
+	return b.Complete(c)
 }
 
 // Reconcile recomputes one NodeGroup's status and writes it if it changed.
@@ -125,7 +130,13 @@ func (c *Controller) observe(ctx context.Context, ng *v1alpha1.NodeGroup) (obser
 	if err != nil {
 		return observation{}, err
 	}
-	return observation{group: ng, vpsieNodes: vns.Items, nodes: nodes, now: metav1.NewTime(c.clock.Now())}, nil
+	obs := observation{group: ng, vpsieNodes: vns.Items, nodes: nodes, now: metav1.NewTime(c.clock.Now())}
+	if c.verdicts != nil {
+		if v, ok := c.verdicts.Verdict(client.ObjectKeyFromObject(ng)); ok {
+			obs.blocked = &v
+		}
+	}
+	return obs, nil
 }
 
 // memberNodes reads the Nodes the members can be matched to: each recorded

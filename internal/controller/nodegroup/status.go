@@ -21,6 +21,8 @@ type observation struct {
 	vpsieNodes []v1alpha1.VPSieNode
 	nodes      []corev1.Node
 	now        metav1.Time
+	// blocked is the provisioner's verdict on the group, if any.
+	blocked *Verdict
 }
 
 // computeStatus returns the status the group should have. It starts from the
@@ -36,7 +38,7 @@ func computeStatus(o observation) v1alpha1.NodeGroupStatus {
 	st.DesiredNodes = clamp(st.CurrentNodes, o.group.Spec.MinNodes, o.group.Spec.MaxNodes)
 	st.LastScaleUpTime, st.LastScaleDownTime = scaleTimes(st, o.vpsieNodes)
 
-	for _, c := range conditions(o.group.Spec, st, o.vpsieNodes) {
+	for _, c := range append(conditions(o.group.Spec, st, o.vpsieNodes), scaleUpCondition(o.blocked)) {
 		c.ObservedGeneration = o.group.Generation
 		c.LastTransitionTime = o.now
 		meta.SetStatusCondition(&st.Conditions, c)

@@ -108,8 +108,8 @@ func TestComputeStatus(t *testing.T) {
 			if st.ObservedGeneration != 3 {
 				t.Errorf("observedGeneration = %d, want 3", st.ObservedGeneration)
 			}
-			if len(st.Conditions) != 5 {
-				t.Errorf("got %d conditions, want 5", len(st.Conditions))
+			if len(st.Conditions) != 6 {
+				t.Errorf("got %d conditions, want 6", len(st.Conditions))
 			}
 			for typ, reason := range tt.conds {
 				c := meta.FindStatusCondition(st.Conditions, typ)
@@ -150,5 +150,27 @@ func TestComputeStatusScaleTimesNeverGoBack(t *testing.T) {
 	st = computeStatus(observation{group: g, vpsieNodes: []v1alpha1.VPSieNode{leaving}, now: t0})
 	if st.LastScaleDownTime == nil || !st.LastScaleDownTime.Equal(&term) {
 		t.Fatalf("lastScaleDownTime = %v, want %v", st.LastScaleDownTime, term)
+	}
+}
+
+func TestComputeStatusShowsWhyTheProvisionerHoldsTheGroupBack(t *testing.T) {
+	tests := []struct {
+		name       string
+		blocked    *Verdict
+		wantStatus metav1.ConditionStatus
+		wantReason string
+	}{
+		{name: "nothing holds it back", wantStatus: metav1.ConditionFalse, wantReason: ReasonScaleUpPossible},
+		{name: "backing off after failed nodes", blocked: &Verdict{Reason: "BackingOff", Message: "until 12:00"},
+			wantStatus: metav1.ConditionTrue, wantReason: "BackingOff"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := computeStatus(observation{group: group(1, 3), now: t0, blocked: tt.blocked})
+			c := meta.FindStatusCondition(st.Conditions, v1alpha1.ConditionScaleUpBlocked)
+			if c == nil || c.Status != tt.wantStatus || c.Reason != tt.wantReason {
+				t.Fatalf("ScaleUpBlocked = %+v, want %s/%s", c, tt.wantStatus, tt.wantReason)
+			}
+		})
 	}
 }

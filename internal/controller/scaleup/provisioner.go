@@ -33,13 +33,14 @@ type Provisioner struct {
 	backoff   *backoff
 	metrics   *Metrics
 	reported  *reported
+	verdicts  *Verdicts
 	following sync.Map // IDs of runs whose outcome a goroutine waits for
 }
 
 // NewProvisioner returns the provisioner; Register adds it to a manager.
 func NewProvisioner(c client.Client, s *workflowstart.Starter, rec events.EventRecorder, clk clock.WithTicker,
-	cluster string, cfg config.ScaleUpConfig, m *Metrics) *Provisioner {
-	return &Provisioner{client: c, starter: s, events: rec, clock: clk, cfg: cfg, cluster: cluster,
+	cluster string, cfg config.ScaleUpConfig, m *Metrics, v *Verdicts) *Provisioner {
+	return &Provisioner{client: c, starter: s, events: rec, clock: clk, cfg: cfg, cluster: cluster, verdicts: v,
 		batcher:   batcher.New[string](cfg.BatchIdle, cfg.BatchMax, clk),
 		catalogue: &catalogue{starter: s, cluster: cluster, clock: clk, ttl: cfg.CatalogueRefresh},
 		backoff:   newBackoff(clk, cfg.MaxBackoff), metrics: m, reported: newReported()}
