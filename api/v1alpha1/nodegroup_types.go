@@ -84,6 +84,15 @@ type NodeGroupSpec struct {
 	// +optional
 	RebalancePolicy RebalancePolicy `json:"rebalancePolicy,omitempty"`
 
+	// UserDataTemplate names a ConfigMap in the NodeGroup's namespace whose key
+	// "user-data" is a Go text/template for new nodes' cloud-init (variables:
+	// NodeName, NodeGroup, KubernetesVersion, Labels, Taints, LabelsArg, TaintsArg,
+	// APIServerEndpoint, Token, CACertHash). Empty uses the default kubeadm join.
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`
+	// +optional
+	UserDataTemplate string `json:"userDataTemplate,omitempty"`
+
 	// Tags are added to every VPS of the group, after the autoscaler's own
 	// tags (cluster, vpsienode, uid). They may not start with the autoscaler's
 	// reserved prefix "vpsie-autoscaler:", which proves ownership.

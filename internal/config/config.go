@@ -108,6 +108,10 @@ type ScaleUpConfig struct {
 	JoinTimeout         time.Duration `json:"joinTimeout" doc:"How long a running VPS may take to register its Node before it is deleted as failed."`
 	ReadyTimeout        time.Duration `json:"readyTimeout" doc:"How long a registered Node may take to become Ready before it is deleted as failed."`
 	MaxBackoff          time.Duration `json:"maxBackoff" doc:"Longest pause of a NodeGroup whose new nodes keep failing (the backoff doubles from 30s up to this)."`
+	ReservedCPUMillis   int           `json:"reservedCPUMillis" doc:"CPU a new node keeps for the kubelet and the system (kube-reserved plus system-reserved), in millicores; the planner subtracts it from each offering."`
+	ReservedMemoryMiB   int           `json:"reservedMemoryMiB" doc:"Memory a new node keeps for the kubelet and the system, in MiB."`
+	EvictionMemoryMiB   int           `json:"evictionMemoryMiB" doc:"The kubelet's hard eviction threshold for memory, in MiB; also kept out of a new node's allocatable memory."`
+	MaxPodsPerNode      int           `json:"maxPodsPerNode" doc:"Pods a new node takes at most (the kubelet's maxPods)."`
 	JoinSecretName      string        `json:"joinSecretName" doc:"Secret with the kubeadm join data (keys apiServerEndpoint, token, caCertHash) rendered into new nodes' cloud-init."`
 	JoinSecretNamespace string        `json:"joinSecretNamespace" doc:"Namespace of joinSecretName."`
 }

@@ -99,6 +99,10 @@ func (v *validator) scaleUp() {
 		v.positive(d)
 	}
 	v.longer(&s.BatchMax, &s.BatchIdle)
+	v.between(&s.ReservedCPUMillis, 0, 64000)
+	v.between(&s.ReservedMemoryMiB, 0, 1<<20)
+	v.between(&s.EvictionMemoryMiB, 0, 1<<20)
+	v.between(&s.MaxPodsPerNode, 1, 1000)
 	v.dnsSubdomain(&s.JoinSecretName)
 	v.dnsLabel(&s.JoinSecretNamespace)
 }

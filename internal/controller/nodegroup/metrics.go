@@ -12,7 +12,8 @@ import (
 
 // Metrics exports each NodeGroup's sizes so dashboards need no apiserver.
 type Metrics struct {
-	nodes *prometheus.GaugeVec
+	nodes  *prometheus.GaugeVec
+	phases *prometheus.GaugeVec
 }
 
 // NewMetrics registers the NodeGroup gauges on reg.
@@ -20,14 +21,19 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	m := &Metrics{nodes: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "vpsie_autoscaler_nodegroup_nodes",
 		Help: "Nodes of a NodeGroup by kind: min, max, desired, current, ready.",
-	}, []string{"namespace", "nodegroup", "kind"})}
-	if err := reg.Register(m.nodes); err != nil {
-		// A second operator in one process (tests) shares the first one's gauges.
-		var are prometheus.AlreadyRegisteredError
-		if !errors.As(err, &are) {
-			return nil, fmt.Errorf("registering nodegroup metrics: %w", err)
+	}, []string{"namespace", "nodegroup", "kind"}), phases: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "vpsie_autoscaler_vpsienode_phase",
+		Help: "VPSieNodes of a NodeGroup by phase.",
+	}, []string{"namespace", "nodegroup", "phase"})}
+	for _, g := range []**prometheus.GaugeVec{&m.nodes, &m.phases} {
+		if err := reg.Register(*g); err != nil {
+			// A second operator in one process (tests) shares the first one's gauges.
+			var are prometheus.AlreadyRegisteredError
+			if !errors.As(err, &are) {
+				return nil, fmt.Errorf("registering nodegroup metrics: %w", err)
+			}
+			*g = are.ExistingCollector.(*prometheus.GaugeVec)
 		}
-		m.nodes = are.ExistingCollector.(*prometheus.GaugeVec)
 	}
 	return m, nil
 }
@@ -42,6 +48,10 @@ func (m *Metrics) observe(ng *v1alpha1.NodeGroup) {
 	} {
 		m.nodes.WithLabelValues(ng.Namespace, ng.Name, kind).Set(float64(v))
 	}
+	m.phases.DeletePartialMatch(prometheus.Labels{"namespace": ng.Namespace, "nodegroup": ng.Name})
+	for _, member := range ng.Status.Nodes {
+		m.phases.WithLabelValues(ng.Namespace, ng.Name, string(member.Phase)).Inc()
+	}
 }
 
 func (m *Metrics) forget(key types.NamespacedName) {
@@ -49,4 +59,5 @@ func (m *Metrics) forget(key types.NamespacedName) {
 		return
 	}
 	m.nodes.DeletePartialMatch(prometheus.Labels{"namespace": key.Namespace, "nodegroup": key.Name})
+	m.phases.DeletePartialMatch(prometheus.Labels{"namespace": key.Namespace, "nodegroup": key.Name})
 }

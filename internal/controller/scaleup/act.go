@@ -23,10 +23,13 @@ func (p *Provisioner) act(ctx context.Context, snap plan.Snapshot, res plan.Resu
 		g := &snap.NodeGroups[i]
 		groups[types.NamespacedName{Namespace: g.Namespace, Name: g.Name}] = g
 	}
+	since := unschedulableSince(snap.Pending)
 	for _, in := range res.Intents {
-		if g := groups[in.NodeGroup]; g != nil {
-			p.start(ctx, g, in, res, triggered)
+		g := groups[in.NodeGroup]
+		if g == nil || p.stabilizing(g, in, since) {
+			continue // its pods stay pending and are planned again at the next pass
 		}
+		p.start(ctx, g, in, res, triggered)
 	}
 	p.report(snap, res)
 }
@@ -78,6 +81,9 @@ func (p *Provisioner) input(g *v1alpha1.NodeGroup, in plan.Intent, batch string,
 func template(g *v1alpha1.NodeGroup) contract.NodeTemplate {
 	t := contract.NodeTemplate{NodeGroup: g.Name, ImageID: g.Spec.OSImageID, KubernetesVersion: g.Spec.KubernetesVersion,
 		Labels: g.Spec.Labels, Tags: g.Spec.Tags}
+	if g.Spec.UserDataTemplate != "" {
+		t.UserDataTemplate = g.Namespace + "/" + g.Spec.UserDataTemplate
+	}
 	for _, taint := range g.Spec.Taints {
 		t.Taints = append(t.Taints, contract.Taint{Key: taint.Key, Value: taint.Value, Effect: string(taint.Effect)})
 	}
@@ -132,4 +138,33 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n-3] + "..."
+}
+
+// stabilizing: the group's scaleUpPolicy.stabilizationWindowSeconds asks pods to stay
+// unschedulable that long before they cause a scale-up (a burst the scheduler places
+// on its own, or a pod deleted again, then costs nothing).
+func (p *Provisioner) stabilizing(g *v1alpha1.NodeGroup, in plan.Intent, since map[types.NamespacedName]time.Time) bool {
+	window := time.Duration(g.Spec.ScaleUpPolicy.StabilizationWindowSeconds) * time.Second
+	if window <= 0 || in.Reason != plan.ReasonPendingPods {
+		return false
+	}
+	for _, pod := range in.Pods {
+		if t, ok := since[pod]; ok && p.clock.Since(t) >= window {
+			return false
+		}
+	}
+	return true
+}
+
+// unschedulableSince is when each pending pod was found unschedulable.
+func unschedulableSince(pods []corev1.Pod) map[types.NamespacedName]time.Time {
+	out := make(map[types.NamespacedName]time.Time, len(pods))
+	for _, pod := range pods {
+		for _, c := range pod.Status.Conditions {
+			if c.Type == corev1.PodScheduled {
+				out[types.NamespacedName{Namespace: pod.Namespace, Name: pod.Name}] = c.LastTransitionTime.Time
+			}
+		}
+	}
+	return out
 }

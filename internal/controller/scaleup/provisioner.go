@@ -126,6 +126,15 @@ func (p *Provisioner) pass(ctx context.Context, triggered time.Time) {
 		logger.Error(err, "Observing the cluster failed")
 		return
 	}
-	res := plan.Plan(snap, plan.DefaultOptions())
+	res := plan.Plan(snap, planOptions(p.cfg))
 	p.act(ctx, snap, res, triggered)
+}
+
+// planOptions maps the configured system reserve onto the planner's node templates.
+func planOptions(cfg config.ScaleUpConfig) plan.Options {
+	o := plan.DefaultOptions()
+	o.KubeReserved = plan.Reserve{CPUMilli: int64(cfg.ReservedCPUMillis), Memory: int64(cfg.ReservedMemoryMiB) << 20}
+	o.EvictionThreshold = plan.Reserve{Memory: int64(cfg.EvictionMemoryMiB) << 20}
+	o.MaxPodsPerNode = int32(cfg.MaxPodsPerNode)
+	return o
 }
