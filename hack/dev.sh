@@ -189,6 +189,12 @@ nodegroup_at_min() {
 		-o jsonpath='{.items[*].status.phase}') == Ready ]]
 }
 
+# workload_running: the 6 replicas of deploy/examples/workload.yaml are Running.
+workload_running() {
+	[[ $("${KUBECTL[@]}" -n default get pods -l app=needs-more-nodes --field-selector=status.phase=Running \
+		-o name | wc -l) -eq 6 ]]
+}
+
 nodegroup_observed() {
 	[[ $("${KUBECTL[@]}" -n kube-system get nodegroup general -o jsonpath='{.status.observedGeneration}') == 1 ]]
 }
@@ -266,7 +272,10 @@ if $CHECK; then
 	grep -q 'vpsie_autoscaler_nodegroup_nodes{kind="min",namespace="kube-system",nodegroup="general"} 1' <<<"$metrics"
 	curl -fsS "http://127.0.0.1:$UI_PORT/api/v1/namespaces" >/dev/null
 	wait_for "the example NodeGroup grown to minNodes by a ScaleUp workflow" 120 nodegroup_at_min
+	"${KUBECTL[@]}" apply -f deploy/examples/workload.yaml >/dev/null
+	wait_for "every pod of the example workload Running on nodes the scale-up made" 240 workload_running
 	"${KUBECTL[@]}" get vpsienodes,nodes -A
+	"${KUBECTL[@]}" delete -f deploy/examples/workload.yaml --wait=false >/dev/null
 	check_termination
 	log "check passed"
 	exit 0

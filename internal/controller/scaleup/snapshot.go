@@ -41,8 +41,11 @@ func (p *Provisioner) observe(ctx context.Context, cat contract.Catalogue) (plan
 			s.Pending = append(s.Pending, pod)
 		}
 	}
+	booting := bootingNodes(vns.Items)
 	for _, n := range nodes.Items {
-		s.Nodes = append(s.Nodes, plan.ExistingNode{Node: n, Pods: byNode[n.Name]})
+		if !booting[n.Name] {
+			s.Nodes = append(s.Nodes, plan.ExistingNode{Node: n, Pods: byNode[n.Name]})
+		}
 	}
 	for i := range groups.Items {
 		g := &groups.Items[i]
@@ -88,6 +91,27 @@ func offerings(cat contract.Catalogue) []plan.Offering {
 			po.Datacenters = []string{o.DatacenterID}
 		}
 		out = append(out, po)
+	}
+	return out
+}
+
+// bootingNodes names the Nodes of VPSieNodes that are not Ready yet. Such a Node has
+// registered but not been labelled and tainted: as it is, it would look like a node the
+// group's pods cannot use, and the same pods would cause a second scale-up. Left out,
+// the planner counts the VPSieNode's template instead, as for any node in flight.
+func bootingNodes(vns []v1alpha1.VPSieNode) map[string]bool {
+	out := map[string]bool{}
+	for _, vn := range vns {
+		switch vn.Status.Phase {
+		case v1alpha1.PhaseReady, v1alpha1.PhaseFailed, v1alpha1.PhaseTerminating, v1alpha1.PhaseDeleting:
+			continue
+		}
+		if vn.DeletionTimestamp == nil {
+			out[vn.Spec.Hostname] = true
+			if vn.Status.NodeName != "" {
+				out[vn.Status.NodeName] = true
+			}
+		}
 	}
 	return out
 }
