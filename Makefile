@@ -7,25 +7,44 @@ BIN            := $(CURDIR)/bin
 CONTROLLER_GEN := $(BIN)/controller-gen
 STATICCHECK    := $(BIN)/staticcheck
 KUBE_ASSETS    := $(BIN)/k8s
+HELM           := $(BIN)/helm
+CHART          := charts/vpsie-autoscaler
+VERSION        ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 GO_TEST_FLAGS  ?= -race -count=1 -timeout 25m
 
 .PHONY: all build generate manifests tools cluster-binaries lint vet fmt-check shellcheck verify-generated test unit integration e2e bench dev clean
+.PHONY: rbac chart-sync helm helm-lint image
 
 all: build
 
-## tools: build the pinned tools module (controller-gen, staticcheck) into bin/
-tools: $(CONTROLLER_GEN) $(STATICCHECK)
+## tools: build the pinned tools module (controller-gen, staticcheck) and helm (hack/helm) into bin/
+tools: $(CONTROLLER_GEN) $(STATICCHECK) helm
 $(CONTROLLER_GEN) $(STATICCHECK): hack/tools/go.mod hack/tools/go.sum
 	cd hack/tools && go build -o $(BIN)/ sigs.k8s.io/controller-tools/cmd/controller-gen honnef.co/go/tools/cmd/staticcheck
+
+## helm: the Helm CLI pinned in hack/helm (cached outside the clone, like the cluster binaries)
+helm:
+	hack/helm/build.sh $(HELM)
 
 ## cluster-binaries: kube-apiserver, etcd, kube-scheduler, kube-controller-manager, kubectl, kwok (cached)
 cluster-binaries:
 	hack/local-cluster/build.sh
 
-## generate: deepcopy code and CRD manifests from api/
+## generate: deepcopy code and CRD manifests from api/, RBAC from the markers, their copies in the chart
 generate: $(CONTROLLER_GEN)
 	$(CONTROLLER_GEN) object paths=./api/...
 	$(CONTROLLER_GEN) crd paths=./api/... output:crd:artifacts:config=deploy/crds
+	$(MAKE) --no-print-directory rbac chart-sync
+
+## rbac: deploy/rbac/role.yaml from the +kubebuilder:rbac markers (internal/operator/rbac.go)
+rbac: $(CONTROLLER_GEN)
+	$(CONTROLLER_GEN) rbac:roleName=vpsie-autoscaler paths=./... output:rbac:artifacts:config=deploy/rbac
+
+## chart-sync: the chart's copies of the CRDs and the generated RBAC (Helm reads no file outside the chart)
+chart-sync:
+	rm -f $(CHART)/crds/*.yaml
+	cp deploy/crds/*.yaml $(CHART)/crds/
+	cp deploy/rbac/role.yaml $(CHART)/files/rbac/role.yaml
 
 manifests: generate
 
@@ -40,14 +59,19 @@ vet:
 
 ## shellcheck: the scripts (shellcheck comes from apt: hack/local-cluster/deps.sh --lint)
 shellcheck:
-	shellcheck -x -S warning .ci/run hack/dev.sh hack/local-cluster/*.sh
+	shellcheck -x -S warning .ci/run hack/dev.sh hack/local-cluster/*.sh hack/helm/*.sh
 
-lint: tools fmt-check vet shellcheck
+lint: tools fmt-check vet shellcheck helm-lint
 	$(STATICCHECK) ./...
+
+## helm-lint: the chart with the two required values, and with every option set
+helm-lint: helm
+	$(HELM) lint --strict $(CHART) -f $(CHART)/ci/required-values.yaml
+	$(HELM) lint --strict $(CHART) -f $(CHART)/ci/full-values.yaml
 
 ## verify-generated: fail when committed CRDs or deepcopy code are stale
 verify-generated: generate
-	@git diff --exit-code -- api deploy/crds || { echo "generated files are stale: run make generate"; exit 1; }
+	@git diff --exit-code -- api deploy/crds deploy/rbac $(CHART)/crds $(CHART)/files || { echo "generated files are stale: run make generate"; exit 1; }
 
 ## test: what CI runs — lint, generated-file check, unit and integration tests with -race,
 ## then the local-cluster smoke test and local mode end to end
@@ -65,6 +89,12 @@ unit:
 
 integration: cluster-binaries
 	KUBEBUILDER_ASSETS=$(KUBE_ASSETS) go test $(GO_TEST_FLAGS) ./test/...
+
+## image: the container image as an OCI layout tarball, built without Docker (hack/image); prints its digest
+IMAGE_PLATFORMS ?= linux/amd64,linux/arm64
+image:
+	go -C hack/image run . -repo $(CURDIR) -out $(BIN)/vpsie-autoscaler-image.tar \
+		-platforms $(IMAGE_PLATFORMS) -version $(VERSION) | tee $(BIN)/vpsie-autoscaler-image.digest
 
 ## bench: speed and memory numbers (never asserted in unit tests: CI machines are noisy)
 bench:

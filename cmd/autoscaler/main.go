@@ -1,6 +1,7 @@
 // Command autoscaler runs the vpsie-autoscaler: the leader-elected controller
 // and the Temporal worker. Configuration: defaults < --config file < VPSIE_*
-// environment < flags; --help lists every setting.
+// environment < flags; --help lists every setting, --version prints the
+// version.
 package main
 
 import (
@@ -18,8 +19,27 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/operator"
 )
 
+// version is stamped at build time: -ldflags "-X main.version=v1.2.3"
+// (`make image`, the Dockerfile); a plain `go build` reports "dev".
+var version = "dev"
+
 func main() {
+	if wantsVersion(os.Args[1:]) {
+		fmt.Println("vpsie-autoscaler", version)
+		os.Exit(0)
+	}
 	os.Exit(run(os.Args[1:], os.LookupEnv, os.Stderr))
+}
+
+// wantsVersion reports whether the command line asks for the version; it
+// answers before the configuration is read, so it needs no config or cluster.
+func wantsVersion(args []string) bool {
+	for _, a := range args {
+		if a == "--version" || a == "-version" {
+			return true
+		}
+	}
+	return false
 }
 
 // run returns the exit code: 0 after a clean stop or --help, 2 for invalid
@@ -35,6 +55,7 @@ func run(args []string, lookupEnv func(string) (string, bool), stderr io.Writer)
 	}
 	log := logging.NewLogger(cfg.Logging, stderr)
 	ctrl.SetLogger(logr.FromSlogHandler(log.Handler()))
+	log.Info("vpsie-autoscaler", "version", version)
 	if err := operator.Run(ctrl.SetupSignalHandler(), cfg, log); err != nil {
 		log.Error("autoscaler stopped", "error", err)
 		return 1

@@ -1,0 +1,39 @@
+package operator
+
+// The permissions the autoscaler's ServiceAccount needs, today and for the
+// controllers and activities that are being added (scale-up planning lists
+// pods, Nodes and DaemonSets; drains evict pods within their
+// PodDisruptionBudgets). `make rbac` turns these markers into
+// deploy/rbac/role.yaml and the Helm chart renders that file, so the chart's
+// ClusterRole is always the generated one.
+//
+// Cluster-wide: the autoscaler's own resources, Nodes, and what drains and
+// scheduling simulation read.
+// NodeGroups belong to the user: the autoscaler reads them and writes status
+// and its finalizer; VPSieNodes it creates and deletes itself.
+// +kubebuilder:rbac:groups=autoscaler.vpsie.com,resources=nodegroups,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=autoscaler.vpsie.com,resources=vpsienodes,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=autoscaler.vpsie.com,resources=nodegroups/status;vpsienodes/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=autoscaler.vpsie.com,resources=nodegroups/finalizers;vpsienodes/finalizers,verbs=update
+// +kubebuilder:rbac:groups="",resources=nodes,verbs=get;list;watch;patch;update;delete
+// +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=pods/eviction,verbs=create
+// +kubebuilder:rbac:groups=policy,resources=poddisruptionbudgets,verbs=list;watch
+// +kubebuilder:rbac:groups=apps,resources=daemonsets,verbs=list;watch
+//
+// A NodeGroup's user-data template is a ConfigMap in the NodeGroup's namespace,
+// read by name when a VPS is created (never listed or watched).
+// +kubebuilder:rbac:groups="",resources=configmaps,verbs=get
+//
+// Events are written in the namespace of the object they are about (any namespace).
+// +kubebuilder:rbac:groups="",resources=events,verbs=create;patch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+//
+// Leader election needs its Lease in the autoscaler's own namespace only; the
+// generated Role names the namespace vpsie-autoscaler and the chart renders it
+// into the release namespace.
+// +kubebuilder:rbac:groups=coordination.k8s.io,resources=leases,verbs=get;create;update,namespace=vpsie-autoscaler
+//
+// Secrets are not granted here: the credentials and join Secrets are read by
+// name, which a ClusterRole cannot restrict to one namespace. The chart adds a
+// Role in their namespace with resourceNames (vpsie.credentials and join).
