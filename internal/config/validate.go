@@ -95,7 +95,7 @@ func (v *validator) vpsie() {
 func (v *validator) scaleUp() {
 	s := &v.c.ScaleUp
 	for _, d := range []*time.Duration{&s.BatchIdle, &s.ResyncPeriod, &s.CatalogueRefresh,
-		&s.BootTimeout, &s.JoinTimeout, &s.ReadyTimeout, &s.MaxBackoff} {
+		&s.BootTimeout, &s.JoinTimeout, &s.ReadyTimeout, &s.MaxBackoff, &s.UnusedNodeGrace} {
 		v.positive(d)
 	}
 	v.longer(&s.BatchMax, &s.BatchIdle)

@@ -89,6 +89,9 @@ const (
 	FailureBootTimeout = "BootTimeout"
 	FailureJoinTimeout = "JoinTimeout"
 	FailureNotReady    = "ReadyTimeout"
+	// FailureNodeUnused is the controller's, not the workflow's: a Ready node that took
+	// none of the pods waiting for its group within scaleUp.unusedNodeGrace.
+	FailureNodeUnused = "NodeUnused"
 )
 
 // ScaleUpResult lists every node's outcome.

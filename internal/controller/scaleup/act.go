@@ -17,7 +17,9 @@ import (
 )
 
 // act starts one ScaleUp workflow per intent and reports what the plan refused.
-func (p *Provisioner) act(ctx context.Context, snap plan.Snapshot, res plan.Result, triggered time.Time) {
+// Groups in failed just had a node fail its probation: they back off from the next pass.
+func (p *Provisioner) act(ctx context.Context, snap plan.Snapshot, res plan.Result, triggered time.Time,
+	failed map[types.NamespacedName]bool) {
 	groups := map[types.NamespacedName]*v1alpha1.NodeGroup{}
 	for i := range snap.NodeGroups {
 		g := &snap.NodeGroups[i]
@@ -26,7 +28,7 @@ func (p *Provisioner) act(ctx context.Context, snap plan.Snapshot, res plan.Resu
 	since := unschedulableSince(snap.Pending)
 	for _, in := range res.Intents {
 		g := groups[in.NodeGroup]
-		if g == nil || p.stabilizing(g, in, since) {
+		if g == nil || failed[in.NodeGroup] || p.stabilizing(g, in, since) {
 			continue // its pods stay pending and are planned again at the next pass
 		}
 		p.start(ctx, g, in, res, triggered)
@@ -107,16 +109,50 @@ func (p *Provisioner) outcome(ctx context.Context, g *v1alpha1.NodeGroup, run wo
 		result := "ready"
 		if !n.Ready {
 			result = n.Reason
-			until := p.backoff.failed(key, n.Reason)
+			until := p.backoff.failed(key, fmt.Sprintf("node %s %s", n.Name, n.Reason))
 			p.events.Eventf(g, nil, corev1.EventTypeWarning, "ScaleUpFailed", "ScaleUp",
 				"node %s (%s in %s) %s: %s; NodeGroup backs off until %s", n.Name, n.Placement.OfferingID,
 				n.Placement.DatacenterID, n.Reason, truncate(n.Failure, 300), until.Format(time.RFC3339))
 		} else {
-			p.backoff.succeeded(key)
+			// Ready is not yet success: the node must also take pods (see probation).
+			p.probation.add(key, nodeOf(n), p.clock.Now())
 		}
 		p.metrics.scaleUps.WithLabelValues(g.Namespace, g.Name, result).Inc()
 		p.metrics.provisioning.WithLabelValues(g.Namespace, g.Name, result).Observe(p.clock.Since(started).Seconds())
 	}
+}
+
+func nodeOf(n contract.NodeOutcome) string {
+	if n.NodeName != "" {
+		return n.NodeName
+	}
+	return n.Name
+}
+
+// expireProbation folds the nodes whose probation ran out into the backoff and reports
+// the failed ones; it returns the groups that failed in this pass.
+func (p *Provisioner) expireProbation(snap plan.Snapshot, res plan.Result) map[types.NamespacedName]bool {
+	failed := map[types.NamespacedName]bool{}
+	for _, v := range p.probation.expire(snap.Now, res) {
+		if !v.failed {
+			p.backoff.succeeded(v.group)
+			continue
+		}
+		failed[v.group] = true
+		until := p.backoff.failed(v.group, v.reason)
+		p.metrics.scaleUps.WithLabelValues(v.group.Namespace, v.group.Name, contract.FailureNodeUnused).Inc()
+		g := &v1alpha1.NodeGroup{}
+		for i := range snap.NodeGroups {
+			if ng := &snap.NodeGroups[i]; ng.Namespace == v.group.Namespace && ng.Name == v.group.Name {
+				g = ng
+			}
+		}
+		if g.Name != "" {
+			p.events.Eventf(g, nil, corev1.EventTypeWarning, "ScaleUpFailed", "ScaleUp", "%s; NodeGroup backs off until %s",
+				v.reason, until.Format(time.RFC3339))
+		}
+	}
+	return failed
 }
 
 // workflowRun is the part of a Temporal run the provisioner follows.

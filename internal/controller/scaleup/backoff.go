@@ -6,8 +6,6 @@ import (
 
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/clock"
-
-	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 )
 
 // minBackoff is the first pause of a NodeGroup after a failed node.
@@ -55,13 +53,14 @@ func (b *backoff) succeeded(g types.NamespacedName) {
 	delete(b.state, g)
 }
 
-func (b *backoff) until(ng *v1alpha1.NodeGroup) time.Time {
+// until says until when the group pauses, and which failure paused it.
+func (b *backoff) until(g types.NamespacedName) (time.Time, string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if s := b.state[types.NamespacedName{Namespace: ng.Namespace, Name: ng.Name}]; s != nil {
-		return s.until
+	if s := b.state[g]; s != nil {
+		return s.until, s.reason
 	}
-	return time.Time{}
+	return time.Time{}, ""
 }
 
 // epoch is how many nodes of the group failed: part of the batch ID, so the same pods

@@ -31,6 +31,7 @@ type Provisioner struct {
 	batcher   *batcher.Batcher[string]
 	catalogue *catalogue
 	backoff   *backoff
+	probation *probation
 	metrics   *Metrics
 	reported  *reported
 	verdicts  *Verdicts
@@ -43,7 +44,7 @@ func NewProvisioner(c client.Client, s *workflowstart.Starter, rec events.EventR
 	return &Provisioner{client: c, starter: s, events: rec, clock: clk, cfg: cfg, cluster: cluster, verdicts: v,
 		batcher:   batcher.New[string](cfg.BatchIdle, cfg.BatchMax, clk),
 		catalogue: &catalogue{starter: s, cluster: cluster, clock: clk, ttl: cfg.CatalogueRefresh},
-		backoff:   newBackoff(clk, cfg.MaxBackoff), metrics: m, reported: newReported()}
+		backoff:   newBackoff(clk, cfg.MaxBackoff), probation: newProbation(cfg.UnusedNodeGrace), metrics: m, reported: newReported()}
 }
 
 // Name is the controller's name in logs.
@@ -127,7 +128,8 @@ func (p *Provisioner) pass(ctx context.Context, triggered time.Time) {
 		return
 	}
 	res := plan.Plan(snap, planOptions(p.cfg))
-	p.act(ctx, snap, res, triggered)
+	failed := p.expireProbation(snap, res)
+	p.act(ctx, snap, res, triggered, failed)
 }
 
 // planOptions maps the configured system reserve onto the planner's node templates.

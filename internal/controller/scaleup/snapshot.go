@@ -47,6 +47,9 @@ func (p *Provisioner) observe(ctx context.Context, cat contract.Catalogue) (plan
 			s.Nodes = append(s.Nodes, plan.ExistingNode{Node: n, Pods: byNode[n.Name]})
 		}
 	}
+	for _, v := range p.probation.release(s.Nodes) {
+		p.backoff.succeeded(v.group)
+	}
 	for i := range groups.Items {
 		g := &groups.Items[i]
 		key := types.NamespacedName{Namespace: g.Namespace, Name: g.Name}
@@ -69,7 +72,12 @@ func unschedulable(pod *corev1.Pod) bool {
 }
 
 func (p *Provisioner) groupState(g *v1alpha1.NodeGroup, vns []v1alpha1.VPSieNode, now time.Time) plan.GroupState {
-	st := plan.GroupState{ScaleUpDisabled: !g.Spec.ScaleUpPolicy.IsEnabled(), BackingOffUntil: p.backoff.until(g)}
+	key := types.NamespacedName{Namespace: g.Namespace, Name: g.Name}
+	st := plan.GroupState{ScaleUpDisabled: !g.Spec.ScaleUpPolicy.IsEnabled()}
+	st.BackingOffUntil, st.BackoffReason = p.backoff.until(key)
+	if hold, why := p.probation.holdUntil(key); hold.After(st.BackingOffUntil) {
+		st.BackingOffUntil, st.BackoffReason = hold, why
+	}
 	if cd := g.Spec.ScaleUpPolicy.CooldownSeconds; cd > 0 && g.Status.LastScaleUpTime != nil {
 		st.InCooldown = now.Before(g.Status.LastScaleUpTime.Add(time.Duration(cd) * time.Second))
 	}

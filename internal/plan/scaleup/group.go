@@ -51,7 +51,11 @@ func gateOf(ng *v1alpha1.NodeGroup, st GroupState, s *Snapshot) failure {
 	case !ng.Spec.ScaleUpPolicy.IsEnabled() || st.ScaleUpDisabled:
 		return fail(ReasonScaleUpDisabled, "scale-up is disabled")
 	case s.Now.Before(st.BackingOffUntil):
-		return fail(ReasonBackingOff, "backing off after failed creates until "+st.BackingOffUntil.UTC().Format(time.RFC3339))
+		why := st.BackoffReason
+		if why == "" {
+			why = "failed nodes"
+		}
+		return fail(ReasonBackingOff, "backing off after "+why+" until "+st.BackingOffUntil.UTC().Format(time.RFC3339))
 	case st.InCooldown:
 		return fail(ReasonInCooldown, "in scale-up cooldown")
 	}

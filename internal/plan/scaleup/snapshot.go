@@ -61,8 +61,10 @@ type Offering struct {
 type GroupState struct {
 	// ScaleUpDisabled stops the group growing, like spec.scaleUpPolicy.enabled=false.
 	ScaleUpDisabled bool
-	// BackingOffUntil pauses growth after failed creates; zero means no backoff.
+	// BackingOffUntil pauses growth after failed nodes; zero means no backoff.
 	BackingOffUntil time.Time
+	// BackoffReason says which failure caused the pause, for the group's condition and events.
+	BackoffReason string
 	// InCooldown pauses growth after a recent scale-up.
 	InCooldown bool
 	// Members is the group's VPSieNodes not being deleted, as the controller counts them. The
