@@ -80,7 +80,7 @@ func (s *Simulator) planNodes() nodePlan {
 		}
 		plan.keep[vm.VM.Hostname] = ProviderIDPrefix + vm.VM.Identifier
 		if !vm.NodeRegistered {
-			plan.register[id] = buildNode(vm.VM)
+			plan.register[id] = buildNode(vm.VM, vm.UserData)
 		}
 	}
 	return plan
@@ -94,8 +94,16 @@ func (s *Simulator) markRegistered(id int64) {
 	}
 }
 
-// buildNode is the Node a booted VM registers: resources from its offering, labels from its tags.
-func buildNode(vm vpsieapi.VM) *corev1.Node {
+// buildNode is the Node a booted VM registers: resources from its offering, labels from
+// its tags, and the labels and taints its cloud-init gives the kubelet.
+func buildNode(vm vpsieapi.VM, userData string) *corev1.Node {
+	kubeletLabels, taints := kubeletRegistration(userData)
+	labels := nodeLabels(vm)
+	for k, v := range kubeletLabels {
+		if _, standard := labels[k]; !standard {
+			labels[k] = v
+		}
+	}
 	resources := corev1.ResourceList{
 		corev1.ResourceCPU:              *resource.NewQuantity(int64(vm.CPU), resource.DecimalSI),
 		corev1.ResourceMemory:           *resource.NewQuantity(int64(vm.RAM)<<20, resource.BinarySI),
@@ -110,10 +118,10 @@ func buildNode(vm vpsieapi.VM) *corev1.Node {
 	return &corev1.Node{
 		ObjectMeta: metav1.ObjectMeta{
 			Name:        vm.Hostname,
-			Labels:      nodeLabels(vm),
+			Labels:      labels,
 			Annotations: map[string]string{AnnotationKwok: "fake", AnnotationRegistered: "true"},
 		},
-		Spec: corev1.NodeSpec{ProviderID: ProviderIDPrefix + vm.Identifier},
+		Spec: corev1.NodeSpec{ProviderID: ProviderIDPrefix + vm.Identifier, Taints: taints},
 		Status: corev1.NodeStatus{
 			Capacity: resources, Allocatable: resources.DeepCopy(), Phase: corev1.NodeRunning,
 			Conditions: []corev1.NodeCondition{

@@ -1,0 +1,204 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/api/workflowservice/v1"
+	sdkclient "go.temporal.io/sdk/client"
+	corev1 "k8s.io/api/core/v1"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
+)
+
+// TestFiftyMixedPodsRunAfterTheAutoscalerIsKilledMidProvisioning: 50 pending pods of
+// mixed sizes, some selecting a second NodeGroup and some tolerating a tainted third,
+// are scheduled by the real kube-scheduler onto the nodes the autoscaler makes, although
+// it is SIGKILLed while the first nodes boot. The simulator shows one create per
+// hostname and no VPS without its VPSieNode.
+func TestFiftyMixedPodsRunAfterTheAutoscalerIsKilledMidProvisioning(t *testing.T) {
+	ns := namespace(t, "e2e-mixed")
+	general := group(ns, "general", "std-2c-4g", "std-4c-8g", "std-8c-16g")
+	highmem := group(ns, "highmem", "mem-2c-8g", "mem-4c-16g", "mem-8c-32g")
+	batch := group(ns, "batch", "cpu-4c-4g", "cpu-8c-8g")
+	batch.Spec.Taints = []corev1.Taint{{Key: "dedicated", Value: "batch", Effect: corev1.TaintEffectNoSchedule}}
+	create(t, general, highmem, batch)
+	first := env.autoscaler(t, "mixed-1")
+
+	toleratesBatch := []corev1.Toleration{{Key: "dedicated", Operator: corev1.TolerationOpEqual, Value: "batch",
+		Effect: corev1.TaintEffectNoSchedule}}
+	for _, s := range []podShape{
+		{name: "web", cpu: "250m", memory: "256Mi", replicas: 22},
+		{name: "api", cpu: "1", memory: "1Gi", replicas: 10},
+		{name: "cache", cpu: "500m", memory: "5Gi", replicas: 8, selector: map[string]string{"workload": "highmem"}},
+		{name: "crunch", cpu: "1500m", memory: "512Mi", replicas: 10, tolerations: toleratesBatch,
+			selector: map[string]string{"workload": "batch"}},
+	} {
+		create(t, deployment(ns, s))
+	}
+	start := time.Now()
+	eventually(t, 2*time.Minute, "a VPS booting", func() error {
+		for _, vm := range env.sim.Snapshot().VMs {
+			if strings.HasPrefix(vm.VM.Hostname, "e2e-") {
+				return nil
+			}
+		}
+		return fmt.Errorf("no VPS yet")
+	})
+	first.Kill(t)
+	t.Logf("killed the autoscaler %s after the first create, with %d VMs in the simulator",
+		time.Since(start).Round(time.Millisecond), len(env.sim.Snapshot().VMs))
+	env.autoscaler(t, "mixed-2")
+	eventually(t, 6*time.Minute, "every pod running", func() error { return running(ns, 50) })
+	t.Logf("all 50 pods running %s after they were created", time.Since(start).Round(time.Second))
+
+	st := env.sim.Snapshot()
+	vns := vpsieNodes(t, ns)
+	byHost := map[string]v1alpha1.VPSieNode{}
+	perGroup := map[string]int{}
+	for _, vn := range vns {
+		byHost[vn.Spec.Hostname] = vn
+		perGroup[vn.Spec.NodeGroup]++
+		if n := st.Creates(vn.Spec.Hostname); n != 1 {
+			t.Errorf("%s was created %d times", vn.Spec.Hostname, n)
+		}
+	}
+	for _, vm := range st.VMs {
+		if _, ok := byHost[vm.VM.Hostname]; !ok {
+			t.Errorf("VPS %s (%s) has no VPSieNode", vm.VM.Hostname, vm.VM.Status)
+		}
+	}
+	for _, g := range []string{"general", "highmem", "batch"} {
+		if perGroup[g] == 0 {
+			t.Errorf("group %s made no node", g)
+		}
+	}
+	t.Logf("nodes per group: %v; VPSie calls: %v", perGroup, st.CallCounts)
+	logEvents(t, ns, "ScaleUp")
+	assertRunsFilterByNodeGroup(t, ns+"/highmem")
+}
+
+// assertRunsFilterByNodeGroup lists the group's ScaleUp runs the way an operator filters
+// them in the Web UI: by the NodeGroup and Operation search attributes.
+func assertRunsFilterByNodeGroup(t *testing.T, nodeGroup string) {
+	t.Helper()
+	c, err := sdkclient.Dial(sdkclient.Options{HostPort: env.temporal.GetFrontendHostPort(),
+		Namespace: env.temporal.GetDefaultNamespace(), Logger: sdkLogger{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	query := fmt.Sprintf("NodeGroup = '%s' AND Operation = '%s'", nodeGroup, contract.OperationScaleUp)
+	eventually(t, 30*time.Second, "runs found by "+query, func() error {
+		resp, err := c.ListWorkflow(context.Background(), &workflowservice.ListWorkflowExecutionsRequest{
+			Namespace: env.temporal.GetDefaultNamespace(), Query: query})
+		if err != nil {
+			return err
+		}
+		if len(resp.Executions) == 0 {
+			return fmt.Errorf("no run")
+		}
+		for _, e := range resp.Executions {
+			if !strings.HasPrefix(e.Execution.WorkflowId, "scaleup/"+nodeGroup+"/") {
+				return fmt.Errorf("query returned %s", e.Execution.WorkflowId)
+			}
+		}
+		return nil
+	})
+}
+
+// TestScaleUpGuards runs, side by side under one autoscaler, the runaway guard (nodes
+// that never take their pods), capacity fallback, a failed boot's compensation, minNodes
+// raised with kubectl, and a pod no offering can hold.
+func TestScaleUpGuards(t *testing.T) {
+	ns := namespace(t, "e2e-guards")
+	env.autoscaler(t, "guards")
+	t.Run("runaway", func(t *testing.T) { t.Parallel(); runaway(t, ns) })
+	t.Run("fallbacks", func(t *testing.T) { t.Parallel(); fallbacks(t, ns) })
+}
+
+// runaway: a controller taints every new node of the group NoExecute, so the one pending
+// pod never lands. In five minutes at most three VPSs are made, and the NodeGroup's
+// condition says why it holds back.
+func runaway(t *testing.T, ns string) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go taintNewNodes(ctx, "-chaos-", corev1.Taint{Key: "chaos", Value: "true", Effect: corev1.TaintEffectNoExecute})
+	create(t, group(ns, "chaos", "std-1c-2g"), bare(ns, "lonely", "500m", map[string]string{"workload": "chaos"}))
+	start := time.Now()
+	var condition string
+	for time.Since(start) < 5*time.Minute {
+		time.Sleep(5 * time.Second)
+		if c := blockedCondition(t, ns, "chaos"); c != "" && c != condition {
+			condition = c
+			t.Logf("%s: ScaleUpBlocked: %s", time.Since(start).Round(time.Second), c)
+		}
+	}
+	made := 0
+	for host, n := range env.sim.Snapshot().CreatesByHostname {
+		if strings.Contains(host, "-chaos-") {
+			made += n
+		}
+	}
+	t.Logf("VPSs made in 5 minutes for a pod no new node takes: %d", made)
+	if made == 0 || made > 3 {
+		t.Errorf("%d VPSs in 5 minutes, want 1 to 3", made)
+	}
+	if !strings.Contains(condition, "took none of the pods") {
+		t.Errorf("the NodeGroup's ScaleUpBlocked condition never said why: %q", condition)
+	}
+}
+
+// fallbacks: capacity exhausted in the first datacenter → the second; a failed boot is
+// compensated and retried; minNodes raised → the group grows; 64 CPUs → an event, no VPS.
+func fallbacks(t *testing.T, ns string) {
+	if err := env.sim.SetCapacity(map[string]vpsiesim.Capacity{"tor1": {CPUs: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	spread := group(ns, "spread", "std-2c-4g", "std-4c-8g")
+	spread.Spec.DatacenterID = ""
+	spread.Spec.Datacenters = []v1alpha1.DatacenterPlacement{{ID: "tor1", Priority: 0}, {ID: "nyc1", Priority: 1}}
+	create(t, spread, bare(ns, "needs-room", "1500m", map[string]string{"workload": "spread"}))
+	eventually(t, 3*time.Minute, "the pod running on a node in the second datacenter", func() error {
+		return podOnDatacenter(ns, "needs-room", "nyc1")
+	})
+
+	if err := env.sim.SetFaults(vpsiesim.Faults{FailNextBoots: 1}); err != nil {
+		t.Fatal(err)
+	}
+	flaky := group(ns, "flaky", "std-1c-2g")
+	flaky.Spec.MinNodes = 1
+	create(t, flaky)
+	eventually(t, 3*time.Minute, "a failed boot compensated, then one ready node", func() error {
+		if err := hasEvent(ns, "flaky", "ScaleUpFailed", contract.FailureBoot); err != nil {
+			return err
+		}
+		return readyMembers(ns, "flaky", 1)
+	})
+	for _, vm := range env.sim.Snapshot().VMs {
+		if strings.Contains(vm.VM.Hostname, "-flaky-") && vm.VM.Status == "failed" {
+			t.Errorf("the VPS whose boot failed is still there: %s", vm.VM.Hostname)
+		}
+	}
+	kubectl(t, "-n", ns, "patch", "nodegroup", "flaky", "--type=merge", "-p", `{"spec":{"minNodes":2}}`)
+	eventually(t, 2*time.Minute, "minNodes raised with kubectl grows the group", func() error {
+		return readyMembers(ns, "flaky", 2)
+	})
+
+	before := len(env.sim.Snapshot().CreatesByHostname)
+	create(t, bare(ns, "needs-64-cpu", "64", map[string]string{"workload": "flaky"}))
+	eventually(t, time.Minute, "an event naming why the 64-CPU pod fits nowhere", func() error {
+		return hasEvent(ns, "needs-64-cpu", "NotTriggerScaleUp", "flaky")
+	})
+	time.Sleep(10 * time.Second)
+	if after := len(env.sim.Snapshot().CreatesByHostname); after != before {
+		t.Errorf("the 64-CPU pod made %d VPSs", after-before)
+	}
+}
