@@ -102,6 +102,17 @@ func (p *Process) Exited() (bool, error) {
 	}
 }
 
+// WaitExit waits up to within for the process to exit, and reports its exit error.
+func (p *Process) WaitExit(within time.Duration) (bool, error) {
+	select {
+	case err := <-p.exited:
+		p.exited <- err
+		return true, err
+	case <-time.After(within):
+		return false, nil
+	}
+}
+
 func (p *Process) wait() error {
 	err := <-p.exited
 	p.exited <- err
@@ -123,15 +134,12 @@ func (p *Process) Terminate(t testing.TB, within time.Duration) {
 	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- p.wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("autoscaler exited with %v after SIGTERM, want 0", err)
-		}
-	case <-time.After(within):
+	exited, err := p.WaitExit(within)
+	switch {
+	case !exited:
 		t.Fatalf("autoscaler still running %s after SIGTERM", within)
+	case err != nil:
+		t.Fatalf("autoscaler exited with %v after SIGTERM, want 0", err)
 	}
 }
 

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/testenv"
+	"github.com/vpsie/vpsie-autoscaler/internal/testproc"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
@@ -30,10 +29,10 @@ func TestAutoscalerBinaryStopsCleanlyOnSIGTERM(t *testing.T) {
 	h := newProcessHarness(t, vpsiesim.DefaultConfig())
 	p := h.start(t, "a")
 	eventually(t, "lease held", func() error { return leaseHolder(context.Background(), h.ns, h.leaseID, true) })
-	if err := httpContains("http://"+p.metrics+"/metrics", "vpsie_autoscaler_vpsie_api_circuit_breaker_state"); err != nil {
+	if err := httpContains("http://"+p.Metrics+"/metrics", "vpsie_autoscaler_vpsie_api_circuit_breaker_state"); err != nil {
 		t.Errorf("vpsie client metrics not exported: %v", err)
 	}
-	p.terminate(t)
+	p.Terminate(t, 45*time.Second)
 	if err := leaseHolder(context.Background(), h.ns, h.leaseID, false); err != nil {
 		t.Errorf("lease not released on SIGTERM: %v", err)
 	}
@@ -59,7 +58,7 @@ func TestTerminationSurvivesAutoscalerCrash(t *testing.T) {
 	deleteVPSieNode(t, h.ns, "crash-a")
 	eventually(t, "vps deleting", func() error { return vmStatus(h.sim, "crash-a", vpsieapi.StatusDeleting) })
 
-	first.kill(t) // mid-wait: the workflow polls GetVPSState until the VPS is gone
+	first.Kill(t) // mid-wait: the workflow polls GetVPSState until the VPS is gone
 	h.start(t, "second")
 	eventuallyWithin(t, 3*time.Minute, "vpsienode released by the resumed workflow", func() error {
 		var vn v1alpha1.VPSieNode
@@ -169,7 +168,7 @@ func newProcessHarness(t *testing.T, simCfg vpsiesim.Config) *processHarness {
 	t.Helper()
 	env := needKube(t)
 	dir := t.TempDir()
-	h := &processHarness{bin: buildAutoscaler(t, dir), ns: newNamespace(t, env.Client), leaseID: "process-it",
+	h := &processHarness{bin: testproc.Build(t, testenv.RepoRoot(), dir, raceEnabled), ns: newNamespace(t, env.Client), leaseID: "process-it",
 		kubeconfig: filepath.Join(dir, "kubeconfig"), creds: filepath.Join(dir, "credentials.yaml")}
 	if err := env.WriteKubeconfig(h.kubeconfig); err != nil {
 		t.Fatal(err)
@@ -191,89 +190,16 @@ func (h *processHarness) writeCredentials(t *testing.T, id, secret string) {
 	}
 }
 
-// autoscalerProcess is one running autoscaler binary.
-type autoscalerProcess struct {
-	cmd     *exec.Cmd
-	exited  chan error
-	metrics string
-}
-
 // start runs a replica and waits until it is ready.
-func (h *processHarness) start(t *testing.T, name string, flags ...string) *autoscalerProcess {
+func (h *processHarness) start(t *testing.T, name string, flags ...string) *testproc.Process {
 	t.Helper()
-	p := &autoscalerProcess{exited: make(chan error, 1), metrics: freeAddr(t)}
-	health := freeAddr(t)
-	p.cmd = exec.Command(h.bin, append([]string{
+	return testproc.Start(t, testproc.Spec{Name: name, Bin: h.bin, LogDir: filepath.Dir(h.kubeconfig), Args: append([]string{
 		"--controller.kubeconfig=" + h.kubeconfig, "--controller.namespace=" + h.ns,
 		"--controller.leader-election-id=" + h.leaseID, "--controller.graceful-shutdown-timeout=30s",
 		"--temporal.address=" + h.temporalAddr, "--temporal.namespace=" + h.temporalNS,
 		"--temporal.task-queue=process-it", "--temporal.identity=" + name,
 		"--vpsie.base-url=" + h.simURL, "--vpsie.allow-insecure-http", "--vpsie.credentials.file=" + h.creds,
-		"--metrics.bind-address=" + p.metrics, "--health.bind-address=" + health, "--logging.format=text"},
-		flags...)...)
-	logPath := filepath.Join(filepath.Dir(h.kubeconfig), name+".log")
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.cmd.Stdout, p.cmd.Stderr = logFile, logFile
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.exited <- p.cmd.Wait(); _ = logFile.Close() }()
-	t.Cleanup(func() {
-		_ = p.cmd.Process.Kill()
-		<-p.exited
-		if t.Failed() {
-			out, _ := os.ReadFile(logPath)
-			t.Logf("autoscaler %s log:\n%s", name, out)
-		}
-	})
-	eventually(t, "readyz of "+name, func() error { return httpOK("http://" + health + "/readyz") })
-	return p
-}
-
-// terminate sends SIGTERM and expects a clean exit within the grace period.
-func (p *autoscalerProcess) terminate(t *testing.T) {
-	t.Helper()
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-p.exited:
-		p.exited <- err // let the cleanup's receive return
-		if err != nil {
-			t.Fatalf("autoscaler exited with %v after SIGTERM, want 0", err)
-		}
-	case <-time.After(45 * time.Second):
-		t.Fatal("autoscaler still running 45s after SIGTERM")
-	}
-}
-
-// kill ends the process the way a node failure or OOM kill does.
-func (p *autoscalerProcess) kill(t *testing.T) {
-	t.Helper()
-	if err := p.cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	p.exited <- <-p.exited
-}
-
-// buildAutoscaler compiles cmd/autoscaler with the test binary's race mode,
-// so it reuses the packages `go test` already compiled.
-func buildAutoscaler(t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "autoscaler")
-	args := []string{"build", "-o", bin}
-	if raceEnabled {
-		args = append(args, "-race")
-	}
-	cmd := exec.Command("go", append(args, "./cmd/autoscaler")...)
-	cmd.Dir = testenv.RepoRoot()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building autoscaler: %v\n%s", err, out)
-	}
-	return bin
+		"--logging.format=text"}, flags...)})
 }
 
 func vmStatus(sim *vpsiesim.Simulator, hostname, want string) error {

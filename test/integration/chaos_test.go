@@ -81,7 +81,7 @@ func TestTerminationsConvergeWhileTheAutoscalerKeepsCrashing(t *testing.T) {
 	}
 	for i := 1; i <= chaosKills; i++ {
 		time.Sleep(chaosInterval)
-		replica.kill(t)
+		replica.Kill(t)
 		replica = h.start(t, fmt.Sprintf("r%d", i), "--vpsie.rate-limit-per-minute=6000")
 	}
 	lastRestart := time.Now()

@@ -14,7 +14,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -36,6 +35,7 @@ import (
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
 	"github.com/vpsie/vpsie-autoscaler/internal/testenv"
+	"github.com/vpsie/vpsie-autoscaler/internal/testproc"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
 )
@@ -502,7 +502,7 @@ func TestChartInstallUpgradeUninstall(t *testing.T) {
 		t.Fatal(err)
 	}
 	saKubeconfig, saClient := serviceAccountKubeconfig(t, ns, fullname, dir)
-	p := startAutoscaler(t, processSpec{name: "chart-sa", bin: ph.bin, logDir: dir, args: []string{
+	p := testproc.Start(t, testproc.Spec{Name: "chart-sa", Bin: ph.bin, LogDir: dir, Args: []string{
 		"--config=" + cfgPath, "--controller.kubeconfig=" + saKubeconfig, "--temporal.identity=chart-sa",
 		"--logging.format=text",
 		// The ScaleUp workflow below keeps waiting for a Node that never registers; a short drain
@@ -575,12 +575,12 @@ func TestChartInstallUpgradeUninstall(t *testing.T) {
 		t.Errorf("no events written in %s (%v)", ns, err)
 	}
 	stopping := time.Now()
-	p.terminate(t)
+	p.Terminate(t, 45*time.Second)
 	t.Logf("SIGTERM to exit: %s", time.Since(stopping).Round(100*time.Millisecond))
 	if err := leaseHolder(ctx, ns, lease, false); err != nil {
 		t.Errorf("lease not released: %v", err)
 	}
-	if refused := grepLog(t, p.logPath, "forbidden"); len(refused) > 0 {
+	if refused := grepLog(t, p.LogPath, "forbidden"); len(refused) > 0 {
 		t.Errorf("the chart's RBAC refused requests of the autoscaler:\n%s", strings.Join(refused, "\n"))
 	}
 
@@ -770,58 +770,6 @@ func serviceAccountKubeconfig(t *testing.T, ns, sa, dir string) (string, *kubern
 		t.Fatal(err)
 	}
 	return path, cs
-}
-
-// processSpec is an autoscaler process started outside the harness's flag set.
-type processSpec struct {
-	name, bin, logDir string
-	args, env         []string
-	sys               *syscall.SysProcAttr
-	dir               string
-}
-
-type startedAutoscaler struct {
-	*autoscalerProcess
-	health, logPath string
-}
-
-// startAutoscaler runs spec with free metrics and health ports (unless args set
-// them) and waits until /readyz answers.
-func startAutoscaler(t *testing.T, spec processSpec) *startedAutoscaler {
-	t.Helper()
-	p := &startedAutoscaler{autoscalerProcess: &autoscalerProcess{exited: make(chan error, 1), metrics: freeAddr(t)},
-		health: freeAddr(t), logPath: filepath.Join(spec.logDir, spec.name+".log")}
-	args := append([]string{"--metrics.bind-address=" + p.metrics, "--health.bind-address=" + p.health}, spec.args...)
-	p.cmd = exec.Command(spec.bin, args...)
-	p.cmd.Env, p.cmd.SysProcAttr, p.cmd.Dir = spec.env, spec.sys, spec.dir
-	logFile, err := os.Create(p.logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.cmd.Stdout, p.cmd.Stderr = logFile, logFile
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.exited <- p.cmd.Wait(); _ = logFile.Close() }()
-	t.Cleanup(func() {
-		_ = p.cmd.Process.Kill()
-		<-p.exited
-		if t.Failed() {
-			out, _ := os.ReadFile(p.logPath)
-			t.Logf("autoscaler %s log:\n%s", spec.name, out)
-		}
-	})
-	eventually(t, "readyz of "+spec.name, func() error {
-		select {
-		case err := <-p.exited:
-			p.exited <- err
-			out, _ := os.ReadFile(p.logPath)
-			return fmt.Errorf("exited: %v\n%s", err, lastLines(string(out), 20))
-		default:
-		}
-		return httpOK("http://" + p.health + "/readyz")
-	})
-	return p
 }
 
 func grepLog(t *testing.T, path, word string) []string {

@@ -21,6 +21,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/testproc"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
@@ -110,7 +111,7 @@ func waitLease(t *testing.T, ns, name string, limit time.Duration, what string, 
 }
 
 // haPair starts replica a, waits until it leads, then starts replica b as its standby.
-func haPair(t *testing.T, h *processHarness, le leaderElectionTiming) (a, b *autoscalerProcess, leaderID string) {
+func haPair(t *testing.T, h *processHarness, le leaderElectionTiming) (a, b *testproc.Process, leaderID string) {
 	t.Helper()
 	a = h.start(t, "a", le.flags()...)
 	leaderID = waitLease(t, h.ns, h.leaseID, time.Minute, "replica a leads", func(o leaseObservation) bool { return o.holder != "" }).holder
@@ -243,7 +244,7 @@ func TestHAFailoverWhenTheLeaderIsKilled(t *testing.T) {
 	eventually(t, "finalizer on ha-kill-b", func() error { return hasFinalizer(h.ns, "ha-kill-b") })
 
 	killed := time.Now()
-	a.kill(t)
+	a.Kill(t)
 	deleteVPSieNode(t, h.ns, "ha-kill-b")
 	bound := le.lease + 2*le.maxPoll() + time.Second
 	o := waitLease(t, h.ns, h.leaseID, bound+10*time.Second, "the standby takes the Lease",
@@ -294,7 +295,7 @@ func TestHAFailoverWhenTheLeaderIsStopped(t *testing.T) {
 	terminationInFlight(t, h, "ha-term-a")
 
 	stopped := time.Now()
-	if err := a.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := a.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	released := waitLease(t, h.ns, h.leaseID, 45*time.Second, "the leader releases the Lease",
@@ -304,11 +305,8 @@ func TestHAFailoverWhenTheLeaderIsStopped(t *testing.T) {
 		o = waitLease(t, h.ns, h.leaseID, 10*time.Second, "the standby takes the Lease",
 			func(o leaseObservation) bool { return o.holder != "" && o.holder != leaderID })
 	}
-	var exitErr error
-	select {
-	case exitErr = <-a.exited:
-		a.exited <- exitErr
-	case <-time.After(45 * time.Second):
+	done, exitErr := a.WaitExit(45 * time.Second)
+	if !done {
 		t.Fatal("the stopped leader is still running 45s after SIGTERM")
 	}
 	exited := time.Since(stopped)
@@ -364,7 +362,7 @@ func TestHALeaderStoppedWithAnActivityInFlight(t *testing.T) {
 	h.start(t, "b", le.flags()...) // the standby, up before the leader stops
 
 	stopped := time.Now()
-	if err := a.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := a.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	released := waitLease(t, h.ns, h.leaseID, 45*time.Second, "the leader releases the Lease",
@@ -374,8 +372,7 @@ func TestHALeaderStoppedWithAnActivityInFlight(t *testing.T) {
 		o = waitLease(t, h.ns, h.leaseID, 10*time.Second, "the standby takes the Lease",
 			func(o leaseObservation) bool { return o.holder != "" && o.holder != leaderID })
 	}
-	exitErr := <-a.exited
-	a.exited <- exitErr
+	_, exitErr := a.WaitExit(time.Hour)
 	if err := h.sim.SetFaults(vpsiesim.Faults{}); err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,7 @@ import (
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/testenv"
+	"github.com/vpsie/vpsie-autoscaler/internal/testproc"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
 )
@@ -106,7 +107,7 @@ func TestImageIsReproducibleAndRunsFromItsUnpackedRoot(t *testing.T) {
 	simCfg := vpsiesim.DefaultConfig()
 	simCfg.BootDelay, simCfg.DeleteDelay = 0, time.Second
 	h := newProcessHarness(t, simCfg)
-	spec := processSpec{name: "image", bin: bin, logDir: dir, env: []string{
+	spec := testproc.Spec{Name: "image", Bin: bin, LogDir: dir, Env: []string{
 		"SSL_CERT_FILE=" + filepath.Join(img.root, imageCA), "ZONEINFO=" + filepath.Join(img.root, imageZones)}}
 	kubeconfig, creds := h.kubeconfig, h.creds
 	if chroot && !mountProc(t, img.root) {
@@ -123,18 +124,18 @@ func TestImageIsReproducibleAndRunsFromItsUnpackedRoot(t *testing.T) {
 			}
 		}
 		kubeconfig, creds = "/tmp/"+filepath.Base(h.kubeconfig), "/tmp/"+filepath.Base(h.creds)
-		spec.bin, spec.env, spec.sys, spec.dir = "/"+imageBinary, []string{}, inImage(img.root), "/"
+		spec.Bin, spec.Env, spec.Sys, spec.Dir = "/"+imageBinary, []string{}, inImage(img.root), "/"
 	}
-	spec.args = []string{"--controller.kubeconfig=" + kubeconfig, "--controller.namespace=" + h.ns,
+	spec.Args = []string{"--controller.kubeconfig=" + kubeconfig, "--controller.namespace=" + h.ns,
 		"--controller.leader-election-id=" + h.leaseID, "--temporal.address=" + h.temporalAddr,
 		"--temporal.namespace=" + h.temporalNS, "--temporal.task-queue=image-it", "--temporal.identity=image",
 		"--vpsie.base-url=" + h.simURL, "--vpsie.allow-insecure-http", "--vpsie.credentials.file=" + creds,
 		"--logging.format=text"}
-	p := startAutoscaler(t, spec)
-	if err := httpOK("http://" + p.health + "/healthz"); err != nil {
+	p := testproc.Start(t, spec)
+	if err := httpOK("http://" + p.Health + "/healthz"); err != nil {
 		t.Errorf("healthz: %v", err)
 	}
-	if err := httpContains("http://"+p.metrics+"/metrics", "vpsie_autoscaler_"); err != nil {
+	if err := httpContains("http://"+p.Metrics+"/metrics", "vpsie_autoscaler_"); err != nil {
 		t.Errorf("metrics: %v", err)
 	}
 	ctx := context.Background()
@@ -153,7 +154,7 @@ func TestImageIsReproducibleAndRunsFromItsUnpackedRoot(t *testing.T) {
 		}
 		return nil
 	})
-	p.terminate(t)
+	p.Terminate(t, 45*time.Second)
 }
 
 // TestDockerfileBuildsWhatTheImageBuilds keeps the Dockerfile (which cannot

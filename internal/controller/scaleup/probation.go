@@ -60,7 +60,7 @@ func (p *probation) holdUntil(group types.NamespacedName) (time.Time, string) {
 	if node == "" {
 		return time.Time{}, ""
 	}
-	return until, fmt.Sprintf("new node %s took none of the pending pods yet", node)
+	return until, fmt.Sprintf("new node %s has taken none of the pending pods yet", node)
 }
 
 // release ends the probation of nodes that run a pod (they pass) or are gone.

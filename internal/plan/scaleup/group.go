@@ -55,7 +55,7 @@ func gateOf(ng *v1alpha1.NodeGroup, st GroupState, s *Snapshot) failure {
 		if why == "" {
 			why = "failed nodes"
 		}
-		return fail(ReasonBackingOff, "backing off after "+why+" until "+st.BackingOffUntil.UTC().Format(time.RFC3339))
+		return fail(ReasonBackingOff, "backing off ("+why+") until "+st.BackingOffUntil.UTC().Format(time.RFC3339))
 	case st.InCooldown:
 		return fail(ReasonInCooldown, "in scale-up cooldown")
 	}

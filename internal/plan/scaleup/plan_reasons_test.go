@@ -84,7 +84,7 @@ func TestEveryGroupSaysWhyItCannotTakeAPod(t *testing.T) {
 		},
 		{
 			name: "backing off after failures", group: nodeGroup("g", "big"), state: GroupState{BackingOffUntil: now.Add(90e9)}, pod: pod("p", "1", "1Gi"),
-			reason: ReasonBackingOff, message: "backing off after failed nodes until 2026-03-01T12:01:30Z",
+			reason: ReasonBackingOff, message: "backing off (failed nodes) until 2026-03-01T12:01:30Z",
 		},
 		{
 			name: "a backoff that has passed stops nothing", group: nodeGroup("g", "big"), state: GroupState{BackingOffUntil: now.Add(-1)}, pod: pod("p", "40", "1Gi"),
