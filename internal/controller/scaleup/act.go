@@ -18,8 +18,7 @@ import (
 
 // act starts one ScaleUp workflow per intent and reports what the plan refused.
 // Groups in failed just had a node fail its probation: they back off from the next pass.
-func (p *Provisioner) act(ctx context.Context, snap plan.Snapshot, res plan.Result, triggered time.Time,
-	failed map[types.NamespacedName]bool) {
+func (p *Provisioner) act(ctx context.Context, snap plan.Snapshot, res plan.Result, failed map[types.NamespacedName]bool) {
 	groups := map[types.NamespacedName]*v1alpha1.NodeGroup{}
 	for i := range snap.NodeGroups {
 		g := &snap.NodeGroups[i]
@@ -28,16 +27,16 @@ func (p *Provisioner) act(ctx context.Context, snap plan.Snapshot, res plan.Resu
 	since := unschedulableSince(snap.Pending)
 	for _, in := range res.Intents {
 		g := groups[in.NodeGroup]
-		if g == nil || failed[in.NodeGroup] || p.stabilizing(g, in, since) {
+		if g == nil || failed[in.NodeGroup] || p.held(ctx, in, snap.Now) || p.stabilizing(g, in, since) {
 			continue // its pods stay pending and are planned again at the next pass
 		}
-		p.start(ctx, g, in, res, triggered)
+		p.start(ctx, g, in, res)
 	}
 	p.report(snap, res)
 }
 
 // start starts (or attaches to) the intent's workflow and follows its outcome.
-func (p *Provisioner) start(ctx context.Context, g *v1alpha1.NodeGroup, in plan.Intent, res plan.Result, triggered time.Time) {
+func (p *Provisioner) start(ctx context.Context, g *v1alpha1.NodeGroup, in plan.Intent, res plan.Result) {
 	batch := batchID(in, p.backoff.epoch(in.NodeGroup))
 	input := p.input(g, in, batch, res)
 	run, err := p.starter.StartOrAttach(ctx, workflowstart.Spec{
@@ -60,12 +59,12 @@ func (p *Provisioner) start(ctx context.Context, g *v1alpha1.NodeGroup, in plan.
 	logger.Info("Scale-up running", "plan", summary(in), "reason", in.Reason.String())
 	p.events.Eventf(g, nil, corev1.EventTypeNormal, "ScaleUp", "ScaleUp", "%s for %d pending pods (%s): workflow %s",
 		summary(in), len(in.Pods), in.Reason, run.GetID())
-	if !triggered.IsZero() {
-		p.metrics.decision.Observe(p.clock.Since(triggered).Seconds())
+	if seen, ok := p.seen.earliest(in.Pods); ok {
+		p.metrics.decision.Observe(p.clock.Since(seen).Seconds())
 	}
 	p.metrics.scaleUps.WithLabelValues(g.Namespace, g.Name, "started").Add(float64(in.Count))
 	started := p.clock.Now()
-	go p.outcome(context.WithoutCancel(ctx), g, run, started)
+	go p.outcome(context.WithoutCancel(ctx), g, run, started, in.Reason == plan.ReasonPendingPods)
 }
 
 // input is the workflow's input: names, placements with fallbacks, the node template.
@@ -96,8 +95,9 @@ func summary(in plan.Intent) string {
 	return fmt.Sprintf("%d x %s in %s (%.2f/month)", in.Count, in.Offering, in.Datacenter, in.MonthlyPrice)
 }
 
-// outcome waits for a run and folds its nodes into the backoff, events and metrics.
-func (p *Provisioner) outcome(ctx context.Context, g *v1alpha1.NodeGroup, run workflowRun, started time.Time) {
+// outcome waits for a run and folds its nodes into the backoff, events and metrics. Nodes
+// made forPods go on probation until they take one (minNodes nodes need not).
+func (p *Provisioner) outcome(ctx context.Context, g *v1alpha1.NodeGroup, run workflowRun, started time.Time, forPods bool) {
 	defer p.unfollow(run.GetID())
 	var res contract.ScaleUpResult
 	if err := run.Get(ctx, &res); err != nil {
@@ -113,9 +113,11 @@ func (p *Provisioner) outcome(ctx context.Context, g *v1alpha1.NodeGroup, run wo
 			p.events.Eventf(g, nil, corev1.EventTypeWarning, "ScaleUpFailed", "ScaleUp",
 				"node %s (%s in %s) %s: %s; NodeGroup backs off until %s", n.Name, n.Placement.OfferingID,
 				n.Placement.DatacenterID, n.Reason, truncate(n.Failure, 300), until.Format(time.RFC3339))
-		} else {
+		} else if forPods {
 			// Ready is not yet success: the node must also take pods (see probation).
 			p.probation.add(key, nodeOf(n), p.clock.Now())
+		} else {
+			p.backoff.succeeded(key)
 		}
 		p.metrics.scaleUps.WithLabelValues(g.Namespace, g.Name, result).Inc()
 		p.metrics.provisioning.WithLabelValues(g.Namespace, g.Name, result).Observe(p.clock.Since(started).Seconds())
@@ -174,6 +176,21 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n-3] + "..."
+}
+
+// held: a node made for the group's pending pods is Ready but has taken none of them yet;
+// more nodes for pending pods wait until it does or its probation ends (minNodes does not wait).
+func (p *Provisioner) held(ctx context.Context, in plan.Intent, now time.Time) bool {
+	if in.Reason != plan.ReasonPendingPods {
+		return false
+	}
+	until, why := p.probation.holdUntil(in.NodeGroup)
+	if !now.Before(until) {
+		return false
+	}
+	log.FromContext(ctx).V(1).Info("Scale-up waits for a new node", "nodegroup", in.NodeGroup.String(), "why", why,
+		"until", until)
+	return true
 }
 
 // stabilizing: the group's scaleUpPolicy.stabilizationWindowSeconds asks pods to stay

@@ -30,7 +30,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Buckets: prometheus.ExponentialBuckets(5, 2, 9)}, []string{"namespace", "nodegroup", "result"}),
 		decision: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "vpsie_autoscaler_scale_up_decision_latency_seconds",
-			Help:    "From the first unschedulable pod of a batch to the ScaleUp workflow's start.",
+			Help:    "From the controller first seeing a batch's earliest pod unschedulable to the request that starts its ScaleUp workflow.",
 			Buckets: prometheus.ExponentialBuckets(0.1, 2, 10)}),
 	}
 	var err error

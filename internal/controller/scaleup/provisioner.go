@@ -3,9 +3,9 @@ package scaleup
 import (
 	"context"
 	"sync"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
@@ -32,6 +32,7 @@ type Provisioner struct {
 	catalogue *catalogue
 	backoff   *backoff
 	probation *probation
+	seen      *seenPods
 	metrics   *Metrics
 	reported  *reported
 	verdicts  *Verdicts
@@ -44,7 +45,7 @@ func NewProvisioner(c client.Client, s *workflowstart.Starter, rec events.EventR
 	return &Provisioner{client: c, starter: s, events: rec, clock: clk, cfg: cfg, cluster: cluster, verdicts: v,
 		batcher:   batcher.New[string](cfg.BatchIdle, cfg.BatchMax, clk),
 		catalogue: &catalogue{starter: s, cluster: cluster, clock: clk, ttl: cfg.CatalogueRefresh},
-		backoff:   newBackoff(clk, cfg.MaxBackoff), probation: newProbation(cfg.UnusedNodeGrace), metrics: m, reported: newReported()}
+		backoff:   newBackoff(clk, cfg.MaxBackoff), probation: newProbation(cfg.UnusedNodeGrace), seen: newSeenPods(), metrics: m, reported: newReported()}
 }
 
 // Name is the controller's name in logs.
@@ -65,6 +66,9 @@ func (p *Provisioner) Register(ctx context.Context, mgr ctrl.Manager) error {
 		}
 		add := func(o any) {
 			if trigger(o) {
+				if pod, ok := o.(*corev1.Pod); ok {
+					p.seen.mark(types.NamespacedName{Namespace: pod.Namespace, Name: pod.Name}, p.clock.Now())
+				}
 				p.batcher.Add(key(o))
 			}
 		}
@@ -101,21 +105,21 @@ func (p *Provisioner) Start(ctx context.Context) error {
 	}()
 	resync := p.clock.NewTicker(p.cfg.ResyncPeriod)
 	defer resync.Stop()
-	p.pass(ctx, time.Time{})
+	p.pass(ctx)
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-batches:
-			p.pass(ctx, p.clock.Now())
+			p.pass(ctx)
 		case <-resync.C():
-			p.pass(ctx, time.Time{})
+			p.pass(ctx)
 		}
 	}
 }
 
-// pass is one observe → plan → act round; triggered is when its batch closed.
-func (p *Provisioner) pass(ctx context.Context, triggered time.Time) {
+// pass is one observe → plan → act round.
+func (p *Provisioner) pass(ctx context.Context) {
 	logger := log.FromContext(ctx).WithName(p.Name())
 	cat, err := p.catalogue.get(ctx)
 	if err != nil {
@@ -129,7 +133,8 @@ func (p *Provisioner) pass(ctx context.Context, triggered time.Time) {
 	}
 	res := plan.Plan(snap, planOptions(p.cfg))
 	failed := p.expireProbation(snap, res)
-	p.act(ctx, snap, res, triggered, failed)
+	p.seen.retain(snap.Pending)
+	p.act(ctx, snap, res, failed)
 }
 
 // planOptions maps the configured system reserve onto the planner's node templates.

@@ -75,9 +75,6 @@ func (p *Provisioner) groupState(g *v1alpha1.NodeGroup, vns []v1alpha1.VPSieNode
 	key := types.NamespacedName{Namespace: g.Namespace, Name: g.Name}
 	st := plan.GroupState{ScaleUpDisabled: !g.Spec.ScaleUpPolicy.IsEnabled()}
 	st.BackingOffUntil, st.BackoffReason = p.backoff.until(key)
-	if hold, why := p.probation.holdUntil(key); hold.After(st.BackingOffUntil) {
-		st.BackingOffUntil, st.BackoffReason = hold, why
-	}
 	if cd := g.Spec.ScaleUpPolicy.CooldownSeconds; cd > 0 && g.Status.LastScaleUpTime != nil {
 		st.InCooldown = now.Before(g.Status.LastScaleUpTime.Add(time.Duration(cd) * time.Second))
 	}
