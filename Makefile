@@ -12,7 +12,7 @@ CHART          := charts/vpsie-autoscaler
 VERSION        ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 GO_TEST_FLAGS  ?= -race -count=1 -timeout 25m
 
-.PHONY: all build generate manifests tools cluster-binaries lint vet fmt-check shellcheck verify-generated test unit integration e2e bench dev clean
+.PHONY: all build generate manifests tools cluster-binaries lint vet fmt-check shellcheck verify-generated test unit integration e2e bench bench-e2e dev clean
 .PHONY: rbac chart-sync helm helm-lint image
 
 all: build
@@ -56,6 +56,7 @@ fmt-check:
 
 vet:
 	go vet ./...
+	go vet -tags e2e ./test/e2e
 
 ## shellcheck: the scripts (shellcheck comes from apt: hack/local-cluster/deps.sh --lint)
 shellcheck:
@@ -63,6 +64,7 @@ shellcheck:
 
 lint: tools fmt-check vet shellcheck helm-lint
 	$(STATICCHECK) ./...
+	$(STATICCHECK) -tags e2e ./test/e2e
 
 ## helm-lint: the chart with the two required values, and with every option set
 helm-lint: helm
@@ -79,10 +81,16 @@ test: cluster-binaries lint verify-generated
 	KUBEBUILDER_ASSETS=$(KUBE_ASSETS) go test $(GO_TEST_FLAGS) ./...
 	$(MAKE) e2e
 
-## e2e: the local cluster's smoke test and `make dev` brought up, checked and stopped
+## e2e: the local cluster's smoke test, the product end to end on it (test/e2e), and `make dev` brought up, checked and stopped
 e2e: cluster-binaries
 	hack/local-cluster/smoke.sh
+	go test -tags e2e -count=1 -timeout 30m ./test/e2e
 	hack/dev.sh --check
+
+## bench-e2e: the scale-up benchmarks on the local cluster (decision latency at 100 and 1000 nodes, 1000 pending
+## pods, RSS at 1000 nodes and 10k pods); results go to docs/performance/scale-up.md
+bench-e2e: cluster-binaries
+	go test -tags e2e -count=1 -timeout 60m -run '^$$' -bench . -benchtime 1x ./test/e2e
 
 unit:
 	go test $(GO_TEST_FLAGS) -short ./...

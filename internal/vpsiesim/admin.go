@@ -4,8 +4,10 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
+	"time"
 
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
 )
@@ -118,4 +120,16 @@ func (s *Simulator) Capacity() map[string]Capacity {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return maps.Clone(s.capacity)
+}
+
+// SetBootDelay changes how long VMs created from now on stay "creating" (a benchmark
+// that measures the autoscaler alone boots instantly).
+func (s *Simulator) SetBootDelay(d time.Duration) error {
+	if d < 0 {
+		return fmt.Errorf("boot delay %s is negative", d)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cfg.BootDelay = d
+	return nil
 }

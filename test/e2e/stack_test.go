@@ -173,7 +173,7 @@ func (s *stack) prepareCluster() error {
 }
 
 // autoscaler starts the autoscaler binary against the stack; extra flags come last.
-func (s *stack) autoscaler(t *testing.T, name string, flags ...string) *testproc.Process {
+func (s *stack) autoscaler(t testing.TB, name string, flags ...string) *testproc.Process {
 	t.Helper()
 	s.buildOnce.Do(func() { s.bin = testproc.Build(t, s.repo, s.dir, false) })
 	if s.bin == "" {
@@ -194,7 +194,7 @@ func (s *stack) autoscaler(t *testing.T, name string, flags ...string) *testproc
 }
 
 // eventually polls cond every half second until it holds or limit passes.
-func eventually(t *testing.T, limit time.Duration, what string, cond func() error) {
+func eventually(t testing.TB, limit time.Duration, what string, cond func() error) {
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	for {

@@ -43,7 +43,7 @@ func deployment(ns string, s podShape) *appsv1.Deployment {
 					corev1.ResourceCPU: resource.MustParse(s.cpu), corev1.ResourceMemory: resource.MustParse(s.memory)}}}}}}}}
 }
 
-func namespace(t *testing.T, name string) string {
+func namespace(t testing.TB, name string) string {
 	t.Helper()
 	if err := env.kube.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}); err != nil {
 		t.Fatal(err)
@@ -51,7 +51,7 @@ func namespace(t *testing.T, name string) string {
 	return name
 }
 
-func create(t *testing.T, objs ...client.Object) {
+func create(t testing.TB, objs ...client.Object) {
 	t.Helper()
 	for _, o := range objs {
 		if err := env.kube.Create(context.Background(), o); err != nil {

@@ -30,29 +30,30 @@ func (p *Provisioner) act(ctx context.Context, snap plan.Snapshot, res plan.Resu
 		if g == nil || failed[in.NodeGroup] || p.held(ctx, in, snap.Now) || p.stabilizing(g, in, since) {
 			continue // its pods stay pending and are planned again at the next pass
 		}
-		p.start(ctx, g, in, res)
+		p.start(ctx, g, in, res, snap.Groups[in.NodeGroup].Members)
 	}
 	p.report(snap, res)
 }
 
+// maxRuns bounds how many finished runs of one intent a pass looks past.
+const maxRuns = 16
+
+// errRanRecently: the intent's last run finished too recently for another; the pods wait.
+var errRanRecently = errors.New("the same intent's last run finished recently")
+
 // start starts (or attaches to) the intent's workflow and follows its outcome.
-func (p *Provisioner) start(ctx context.Context, g *v1alpha1.NodeGroup, in plan.Intent, res plan.Result) {
-	batch := batchID(in, p.backoff.epoch(in.NodeGroup))
-	input := p.input(g, in, batch, res)
-	run, err := p.starter.StartOrAttach(ctx, workflowstart.Spec{
-		ID: contract.ScaleUpWorkflowID(g.Namespace, g.Name, batch), Workflow: contract.ScaleUpWorkflow,
-		Input: input, Reuse: workflowstart.NeverReuse, NodeGroup: g.Namespace + "/" + g.Name,
-		Operation: contract.OperationScaleUp, Memo: map[string]any{"plan": summary(in)},
-	})
-	logger := log.FromContext(ctx).WithValues("nodegroup", in.NodeGroup.String(), "workflow",
-		contract.ScaleUpWorkflowID(g.Namespace, g.Name, batch))
+func (p *Provisioner) start(ctx context.Context, g *v1alpha1.NodeGroup, in plan.Intent, res plan.Result, members int32) {
+	logger := log.FromContext(ctx).WithValues("nodegroup", in.NodeGroup.String())
+	run, err := p.startRun(ctx, g, in, res, members)
 	switch {
-	case errors.Is(err, workflowstart.ErrAlreadyRan):
-		return // this batch ran; its outcome is already folded in
+	case errors.Is(err, errRanRecently):
+		logger.V(1).Info("Scale-up waits: the same intent ran recently", "reason", in.Reason.String())
+		return
 	case err != nil:
 		logger.Error(err, "Starting scale-up failed; the next pass tries again")
 		return
 	}
+	logger = logger.WithValues("workflow", run.GetID())
 	if !p.follow(run.GetID()) {
 		return // attached to a run this process already follows
 	}
@@ -65,6 +66,34 @@ func (p *Provisioner) start(ctx context.Context, g *v1alpha1.NodeGroup, in plan.
 	p.metrics.scaleUps.WithLabelValues(g.Namespace, g.Name, "started").Add(float64(in.Count))
 	started := p.clock.Now()
 	go p.outcome(context.WithoutCancel(ctx), g, run, started, in.Reason == plan.ReasonPendingPods)
+}
+
+// startRun starts the intent's run, or attaches to it while it runs. Run n of an intent has
+// a deterministic ID, so a restarted controller attaches instead of starting it twice. A
+// finished run whose intent comes back (its nodes failed, or did not help) is looked past
+// once it closed long enough ago: minBackoff doubling with n, so even a leader that
+// restarted and forgot its backoff never loops; the closed runs in Temporal are the record.
+func (p *Provisioner) startRun(ctx context.Context, g *v1alpha1.NodeGroup, in plan.Intent, res plan.Result,
+	members int32) (workflowRun, error) {
+	for n := range maxRuns {
+		batch := batchID(in, members, n)
+		id := contract.ScaleUpWorkflowID(g.Namespace, g.Name, batch)
+		run, err := p.starter.StartOrAttach(ctx, workflowstart.Spec{
+			ID: id, Workflow: contract.ScaleUpWorkflow, Input: p.input(g, in, batch, res), Reuse: workflowstart.NeverReuse,
+			NodeGroup: g.Namespace + "/" + g.Name, Operation: contract.OperationScaleUp, Memo: map[string]any{"plan": summary(in)},
+		})
+		if !errors.Is(err, workflowstart.ErrAlreadyRan) {
+			return run, err
+		}
+		closed, err := p.starter.ClosedAt(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if p.clock.Since(closed) < min(minBackoff<<n, p.cfg.MaxBackoff) {
+			return nil, errRanRecently
+		}
+	}
+	return nil, fmt.Errorf("the same intent already ran %d times", maxRuns)
 }
 
 // input is the workflow's input: names, placements with fallbacks, the node template.

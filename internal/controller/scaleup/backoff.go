@@ -62,14 +62,3 @@ func (b *backoff) until(g types.NamespacedName) (time.Time, string) {
 	}
 	return time.Time{}, ""
 }
-
-// epoch is how many nodes of the group failed: part of the batch ID, so the same pods
-// get a new batch after a failure.
-func (b *backoff) epoch(g types.NamespacedName) int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if s := b.state[g]; s != nil {
-		return s.failures
-	}
-	return 0
-}

@@ -15,14 +15,17 @@ import (
 // maxPrefix keeps "<prefix>-<batch>-<n>" within a 63-character hostname.
 const maxPrefix = 40
 
-// batchID names one intent deterministically: the same intent, planned again after a
-// restart, gets the same ID and attaches to its running workflow. epoch is the group's
-// failure count, so the same pods get a new batch once a failed one has backed off.
-func batchID(in plan.Intent, epoch int) string {
+// batchID names run n of one intent deterministically: the same intent, planned again
+// after a restart, gets the same ID and attaches to its running workflow. An intent is its
+// pods, or for pod-less growth (minNodes) the group size it grows from.
+func batchID(in plan.Intent, members int32, n int) string {
 	pods := slices.Clone(in.Pods)
 	slices.SortFunc(pods, func(a, b types.NamespacedName) int { return strings.Compare(a.String(), b.String()) })
 	h := sha256.New()
-	fmt.Fprintf(h, "%s|%s|%s|%d|%s|%d", in.NodeGroup, in.Offering, in.Datacenter, in.Count, in.Reason, epoch)
+	if len(pods) > 0 {
+		members = 0 // pods name the intent; an unrelated member joining must not rename it
+	}
+	fmt.Fprintf(h, "%s|%s|%s|%d|%s|%d|%d", in.NodeGroup, in.Offering, in.Datacenter, in.Count, in.Reason, members, n)
 	for _, p := range pods {
 		fmt.Fprintf(h, "|%s", p)
 	}

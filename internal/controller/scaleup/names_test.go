@@ -21,16 +21,23 @@ func TestNodeNamesAreValidHostnamesAndDeterministic(t *testing.T) {
 		Count: 2, Pods: []types.NamespacedName{{Namespace: "ns", Name: "b"}, {Namespace: "ns", Name: "a"}}}
 	swapped := in
 	swapped.Pods = []types.NamespacedName{in.Pods[1], in.Pods[0]}
-	if batchID(in, 0) != batchID(swapped, 0) {
+	if batchID(in, 0, 0) != batchID(swapped, 0, 0) {
 		t.Error("the batch id depends on the order pods were listed in")
 	}
-	if batchID(in, 0) == batchID(in, 1) {
-		t.Error("a failed batch's pods get the same batch id again")
+	if batchID(in, 0, 0) == batchID(in, 0, 1) {
+		t.Error("the next run of the same pods gets the same batch id again")
+	}
+	if batchID(in, 3, 0) != batchID(in, 0, 0) {
+		t.Error("a member joining renamed an intent its pods name")
+	}
+	grow := plan.Intent{NodeGroup: in.NodeGroup, Offering: "std-1", Datacenter: "ams1", Count: 1, Reason: plan.ReasonBelowMinNodes}
+	if batchID(grow, 1, 0) == batchID(grow, 2, 0) {
+		t.Error("growing to minNodes from different sizes shares a batch id (a raised minNodes would wait on the last run)")
 	}
 	for _, tt := range []struct{ cluster, group string }{
 		{"local", "general"}, {"Prod.EU", "gpu.workers"}, {"c", strings.Repeat("x", 63)},
 	} {
-		got := nodeName(tt.cluster, tt.group, batchID(in, 0), 12)
+		got := nodeName(tt.cluster, tt.group, batchID(in, 0, 0), 12)
 		if len(got) > 63 || !hostname.MatchString(got) {
 			t.Errorf("nodeName(%q, %q) = %q: not a valid hostname", tt.cluster, tt.group, got)
 		}
@@ -69,7 +76,7 @@ func TestBackoffDoublesUpToTheMaximumAndResetsOnSuccess(t *testing.T) {
 		t.Errorf("pauses = %v, want %v", pauses, want)
 	}
 	b.succeeded(g)
-	if until, _ := b.until(g); b.epoch(g) != 0 || !until.IsZero() {
+	if until, _ := b.until(g); !until.IsZero() {
 		t.Error("a ready node did not reset the backoff")
 	}
 }

@@ -1,0 +1,215 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
+)
+
+// The scale-up benchmarks measure the whole product on the local cluster, so each runs
+// once (-benchtime=1x) and reports its own numbers; `make bench-e2e` runs them and
+// docs/performance/scale-up.md keeps the results. They share the cluster: filler nodes
+// made by one stay for the next, which is what "at 1000 nodes" means.
+
+const fillerTaint = "vpsie-e2e/filler"
+
+// BenchmarkScaleUpDecisionLatency: with 100 and then 1000 nodes in the cluster (full,
+// so pending pods need new ones), rounds of 5 pods are created; the latency of a round
+// is from creating its pods to the simulator receiving the first create request.
+func BenchmarkScaleUpDecisionLatency(b *testing.B) {
+	if err := env.sim.SetBootDelay(0); err != nil {
+		b.Fatal(err)
+	}
+	for _, nodes := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("nodes=%d", nodes), func(b *testing.B) {
+			fillNodes(b, nodes)
+			ns := namespace(b, fmt.Sprintf("perf-latency-%d", nodes))
+			name := fmt.Sprintf("lat%d", nodes)
+			g := group(ns, name, "std-2c-4g")
+			g.Spec.MaxNodes = 200
+			create(b, g)
+			env.autoscaler(b, "perf-"+name, "--scale-up.batch-max=10s")
+			var lat []time.Duration
+			for round := range 20 {
+				start := time.Now()
+				for i := range 5 {
+					create(b, bare(ns, fmt.Sprintf("r%d-p%d", round, i), "1500m", map[string]string{"workload": name}))
+				}
+				first := waitFirstCreate(b, "-"+name+"-", start)
+				lat = append(lat, first.Sub(start))
+				eventually(b, 2*time.Minute, "round's pods running", func() error { return running(ns, 5*(round+1)) })
+			}
+			slices.Sort(lat)
+			p50, p95 := lat[len(lat)/2], lat[len(lat)*95/100]
+			b.ReportMetric(p50.Seconds(), "p50-s")
+			b.ReportMetric(p95.Seconds(), "p95-s")
+			b.Logf("pod created → VPS create request at %d nodes over %d rounds: p50 %s p95 %s max %s", nodes, len(lat),
+				p50.Round(time.Millisecond), p95.Round(time.Millisecond), lat[len(lat)-1].Round(time.Millisecond))
+		})
+	}
+}
+
+// BenchmarkThousandPendingPods: 1000 pending pods of four sizes, the simulator booting
+// instantly → the time until every pod runs.
+func BenchmarkThousandPendingPods(b *testing.B) {
+	if err := env.sim.SetBootDelay(0); err != nil {
+		b.Fatal(err)
+	}
+	ns := namespace(b, "perf-thousand")
+	g := group(ns, "thousand", "std-2c-4g", "std-4c-8g", "std-8c-16g", "std-16c-32g")
+	g.Spec.MaxNodes = 500
+	create(b, g)
+	env.autoscaler(b, "perf-thousand", "--scale-up.batch-max=10s")
+	start := time.Now()
+	for _, s := range []podShape{{name: "xs", cpu: "100m", memory: "128Mi"}, {name: "s", cpu: "250m", memory: "512Mi"},
+		{name: "m", cpu: "500m", memory: "1Gi"}, {name: "l", cpu: "1", memory: "2Gi"}} {
+		s.replicas, s.selector = 250, map[string]string{"workload": "thousand"}
+		create(b, deployment(ns, s))
+	}
+	eventually(b, 10*time.Minute, "1000 pods running", func() error { return running(ns, 1000) })
+	took := time.Since(start)
+	vms := 0
+	for host, n := range env.sim.Snapshot().CreatesByHostname {
+		if strings.Contains(host, "-thousand-") {
+			vms += n
+		}
+	}
+	b.ReportMetric(took.Seconds(), "s-to-running")
+	b.ReportMetric(float64(vms), "nodes")
+	b.Logf("1000 pending pods all running after %s on %d new nodes", took.Round(time.Second), vms)
+}
+
+// BenchmarkAutoscalerRSS: 1000 nodes and 10k pods bound to them; the resident memory of a
+// freshly started autoscaler after a minute of planning passes.
+func BenchmarkAutoscalerRSS(b *testing.B) {
+	fillNodes(b, 1000)
+	ns := namespace(b, "perf-rss")
+	fillPods(b, ns, 10)
+	p := env.autoscaler(b, "perf-rss")
+	time.Sleep(time.Minute)
+	rss, hwm := procMemory(b, p.Cmd.Process.Pid)
+	b.ReportMetric(float64(rss)/(1<<20), "rss-MiB")
+	b.ReportMetric(float64(hwm)/(1<<20), "peak-rss-MiB")
+	b.Logf("autoscaler at 1000 nodes and 10k pods: RSS %d MiB, peak %d MiB", rss>>20, hwm>>20)
+}
+
+// fillNodes makes the cluster have n filler nodes: kwok-played, Ready, tainted so no pod lands.
+func fillNodes(b *testing.B, n int) {
+	b.Helper()
+	parallel(b, n, func(ctx context.Context, i int) error {
+		node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("filler-%04d", i),
+			Annotations: map[string]string{vpsiesim.AnnotationKwok: "fake"},
+			Labels:      map[string]string{corev1.LabelHostname: fmt.Sprintf("filler-%04d", i), "vpsie-e2e/filler": "true"}},
+			Spec: corev1.NodeSpec{Taints: []corev1.Taint{{Key: fillerTaint, Value: "true", Effect: corev1.TaintEffectNoSchedule}}}}
+		if err := env.kube.Create(ctx, node); err != nil {
+			if strings.Contains(err.Error(), "already exists") {
+				return nil
+			}
+			return err
+		}
+		res := corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("4"), corev1.ResourceMemory: resource.MustParse("8Gi"),
+			corev1.ResourcePods: resource.MustParse("110")}
+		node.Status = corev1.NodeStatus{Capacity: res, Allocatable: res, Conditions: []corev1.NodeCondition{{
+			Type: corev1.NodeReady, Status: corev1.ConditionTrue, Reason: "KubeletReady", LastHeartbeatTime: metav1.Now()}}}
+		return env.kube.Status().Update(ctx, node)
+	})
+}
+
+// fillPods binds perNode pods to every filler node (kwok runs them).
+func fillPods(b *testing.B, ns string, perNode int) {
+	b.Helper()
+	var nodes corev1.NodeList
+	if err := env.kube.List(context.Background(), &nodes, client.HasLabels{"vpsie-e2e/filler"}); err != nil {
+		b.Fatal(err)
+	}
+	parallel(b, len(nodes.Items)*perNode, func(ctx context.Context, i int) error {
+		node := nodes.Items[i/perNode].Name
+		pod := bare(ns, fmt.Sprintf("%s-%d", node, i%perNode), "100m", nil)
+		pod.Labels = map[string]string{"app": "filler-" + strconv.Itoa(i%50)}
+		pod.Spec.NodeName = node
+		pod.Spec.Tolerations = []corev1.Toleration{{Key: fillerTaint, Operator: corev1.TolerationOpExists}}
+		return env.kube.Create(ctx, pod)
+	})
+}
+
+// parallel runs fn for 0..n-1 on 16 workers and fails on the first error.
+func parallel(b *testing.B, n int, fn func(ctx context.Context, i int) error) {
+	b.Helper()
+	work := make(chan int)
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				if err := fn(context.Background(), i); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	for i := range n {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		b.Fatal(err)
+	}
+}
+
+// waitFirstCreate is the time of the simulator's first create call after since for a hostname containing infix.
+func waitFirstCreate(b *testing.B, infix string, since time.Time) time.Time {
+	b.Helper()
+	var at time.Time
+	eventually(b, 2*time.Minute, "a create request for "+infix, func() error {
+		for _, c := range env.sim.Snapshot().Calls {
+			if c.Op == vpsiesim.OpCreateVM && strings.Contains(c.Hostname, infix) && c.Time.After(since) {
+				at = c.Time
+				return nil
+			}
+		}
+		return fmt.Errorf("none yet")
+	})
+	return at
+}
+
+// procMemory reads a process's resident set and its peak from /proc.
+func procMemory(b *testing.B, pid int) (rss, peak int64) {
+	b.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			continue
+		}
+		kb, _ := strconv.ParseInt(fields[1], 10, 64)
+		switch fields[0] {
+		case "VmRSS:":
+			rss = kb << 10
+		case "VmHWM:":
+			peak = kb << 10
+		}
+	}
+	return rss, peak
+}
