@@ -1,9 +1,13 @@
 package activities
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
 
 	"go.temporal.io/sdk/temporal"
+	policyv1 "k8s.io/api/policy/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
 )
@@ -32,6 +36,32 @@ func vpsieError(what string, err error) error {
 	}
 	return temporal.NewApplicationErrorWithOptions(msg, kind.String(),
 		temporal.ApplicationErrorOptions{Cause: err, NextRetryDelay: vpsie.RetryAfter(err)})
+}
+
+// evictionBlocker is the one place that maps an Eviction API error to the drain's
+// decision; "" when the pod is gone (an earlier attempt evicted it, or it was deleted).
+// Anything else is a refusal that EvictPods retries itself, with backoff, until the
+// drain's deadline, and reports as what blocks the node: a 429 is a
+// PodDisruptionBudget without disruptions left (its cause names the budget), a 500 a
+// pod covered by several budgets (the API cannot evict it), and other errors are
+// transient or need an operator, who sees them on the node. None fails the activity:
+// a drain that cannot finish is compensated by the workflow, never retried blindly.
+func evictionBlocker(pod string, err error) string {
+	if apierrors.IsNotFound(err) {
+		return ""
+	}
+	var status apierrors.APIStatus
+	if errors.As(err, &status) && status.Status().Code == http.StatusTooManyRequests {
+		if d := status.Status().Details; d != nil {
+			for _, c := range d.Causes {
+				if c.Type == policyv1.DisruptionBudgetCause {
+					return fmt.Sprintf("pod %s: %s", pod, c.Message)
+				}
+			}
+		}
+		return fmt.Sprintf("pod %s: disruption budget: %s", pod, status.Status().Message)
+	}
+	return fmt.Sprintf("pod %s: eviction failed: %v", pod, err)
 }
 
 func nonRetryable(msg string) error {

@@ -7,6 +7,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -20,6 +21,9 @@ import (
 type Kube struct {
 	Client client.Client
 	Clock  clock.Clock
+	// Evictions posts evictions (NewEvictionClient); nil posts them through Client,
+	// whose transport retries refusals by itself (fine for fakes, not for a drain).
+	Evictions rest.Interface
 }
 
 // ReleaseVPSieNode removes the termination finalizer once the VPS is gone,

@@ -35,6 +35,11 @@ func Register(r Registry, s Set) {
 			contract.WaitNodeRegisteredActivity:  s.Kube.WaitNodeRegistered,
 			contract.WaitNodeReadyActivity:       s.Kube.WaitNodeReady,
 			contract.ApplyNodeTemplateActivity:   s.Kube.ApplyNodeTemplate,
+			contract.CordonNodeActivity:          s.Kube.CordonNode,
+			contract.UncordonNodeActivity:        s.Kube.UncordonNode,
+			contract.AnnotateDrainStatusActivity: s.Kube.AnnotateDrainStatus,
+			contract.EvictPodsActivity:           s.Kube.EvictPods,
+			contract.WaitVPSieNodeGoneActivity:   s.Kube.WaitVPSieNodeGone,
 		})
 	}
 }

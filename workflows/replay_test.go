@@ -9,14 +9,17 @@ import (
 )
 
 // Histories recorded from a real server (see test/integration, flags -update-ping-history,
-// -update-terminate-history and -update-scaleup-history). Replaying them proves today's workflow code still makes
-// the same decisions as the code that wrote them; a change that fails here needs
-// workflow.GetVersion. Until the first release, histories are re-recorded instead: no
-// compatibility paths for runs that never existed (docs/development/testing.md).
+// -update-terminate-history, -update-scaleup-history and -update-drain-history). Replaying
+// them proves today's workflow code still makes the same decisions as the code that wrote
+// them; a change that fails here needs workflow.GetVersion. Until the first release,
+// histories are re-recorded instead: no compatibility paths for runs that never existed
+// (docs/development/testing.md).
 var recordedHistories = []string{
 	"testdata/ping_history_v1.json",
 	"testdata/terminate_history_v1.json",
 	"testdata/scaleup_history_v1.json",
+	"testdata/drain_history_v1.json",
+	"testdata/drain_compensated_history_v1.json",
 }
 
 func TestTemporalReplayOfRecordedHistories(t *testing.T) {

@@ -14,3 +14,39 @@ const (
 	// so deleting the object never leaks a billed machine.
 	FinalizerVPSTermination = "autoscaler.vpsie.com/vps-termination"
 )
+
+// Annotations a drain writes on its Node (the DrainAndDelete workflow).
+const (
+	// AnnotationDrainStatus is the drain's progress: DrainStatusDraining, DrainStatusDrained
+	// or DrainStatusFailed.
+	AnnotationDrainStatus = "autoscaler.vpsie.com/drain-status"
+	// AnnotationDrainReason says why the node is drained, or why its drain failed.
+	AnnotationDrainReason = "autoscaler.vpsie.com/drain-reason"
+	// AnnotationCordonedByDrain marks a cordon the drain made, so its compensation
+	// uncordons only a node that was schedulable before.
+	AnnotationCordonedByDrain = "autoscaler.vpsie.com/cordoned-by-drain"
+
+	DrainStatusDraining = "draining"
+	DrainStatusDrained  = "drained"
+	DrainStatusFailed   = "failed"
+)
+
+// Annotations that keep scale-down away. Operators set them; the scale-down planner reads
+// them, along with the equivalents of cluster-autoscaler and Karpenter.
+const (
+	// AnnotationProtected on a Node, with the value "true", keeps scale-down from ever
+	// choosing it.
+	AnnotationProtected = "autoscaler.vpsie.com/protected"
+	// AnnotationDoNotDisrupt on a Pod, with the value "true", keeps its Node.
+	AnnotationDoNotDisrupt = "autoscaler.vpsie.com/do-not-disrupt"
+	// AnnotationSafeToEvict is cluster-autoscaler's: "false" keeps the pod's Node, "true"
+	// lets the pod go despite local storage, no controller or the kube-system namespace.
+	AnnotationSafeToEvict = "cluster-autoscaler.kubernetes.io/safe-to-evict"
+	// AnnotationKarpenterDoNotDisrupt is Karpenter's: "true" keeps the pod's Node.
+	AnnotationKarpenterDoNotDisrupt = "karpenter.sh/do-not-disrupt"
+)
+
+// AnnotationScaleDownBlocked is written by the scale-down controller on a managed Node it
+// would remove but keeps: "<Reason>: <message>" (the message names the blocking pod). It is
+// removed once nothing blocks the node.
+const AnnotationScaleDownBlocked = "autoscaler.vpsie.com/scale-down-blocked"

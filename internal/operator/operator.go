@@ -155,11 +155,15 @@ func newWorker(cfg *config.Config, d Deps) (*temporalworker.Worker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating kubernetes client for activities: %w", err)
 	}
+	evictions, err := activities.NewEvictionClient(d.RestConfig)
+	if err != nil {
+		return nil, err
+	}
 	o := d.Worker
 	o.TaskQueue = cfg.Temporal.TaskQueue
 	o.VPSieActivitiesPerSecond = float64(cfg.VPSie.RateLimitPerMinute) / 60
 	return temporalworker.New(d.Temporal, o, activities.Set{
-		Kube:  &activities.Kube{Client: kube, Clock: d.Clock},
+		Kube:  &activities.Kube{Client: kube, Clock: d.Clock, Evictions: evictions},
 		VPSie: vpsieActivities(cfg, d.VPSie, kube),
 	}), nil
 }

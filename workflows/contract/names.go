@@ -12,6 +12,9 @@ const (
 	// CatalogueWorkflow reads the VPSie catalogue for the planner, so the controller
 	// never calls the VPSie API itself.
 	CatalogueWorkflow = "Catalogue"
+	// DrainAndDeleteWorkflow cordons and drains a node, then deletes it through the
+	// termination path, or compensates when it cannot drain in time.
+	DrainAndDeleteWorkflow = "DrainAndDelete"
 )
 
 // Registered activity names, called by workflows through workflow.ExecuteActivity.
@@ -53,4 +56,27 @@ const (
 	WaitNodeReadyActivity = "WaitNodeReady"
 	// ApplyNodeTemplateActivity puts labels and taints on a Node.
 	ApplyNodeTemplateActivity = "ApplyNodeTemplate"
+
+	// CordonNodeActivity marks a Node unschedulable and records that the drain did it.
+	CordonNodeActivity = "CordonNode"
+	// UncordonNodeActivity undoes CordonNode, and only a cordon the drain made.
+	UncordonNodeActivity = "UncordonNode"
+	// AnnotateDrainStatusActivity writes the drain status and its reason on a Node.
+	AnnotateDrainStatusActivity = "AnnotateDrainStatus"
+	// EvictPodsActivity evicts a Node's pods through the Eviction API until a deadline.
+	EvictPodsActivity = "EvictPods"
+	// WaitVPSieNodeGoneActivity waits until a deleted VPSieNode's termination released it.
+	WaitVPSieNodeGoneActivity = "WaitVPSieNodeGone"
+)
+
+// Rebalance's workflow and activity names.
+const (
+	// RebalanceWorkflow replaces a NodeGroup's nodes by cheaper or up-to-date ones
+	// (rolling, surge or blue-green), with pause, resume, rollback and cancel signals.
+	RebalanceWorkflow = "Rebalance"
+	// AnnotateRebalanceActivity marks a Node as being replaced, or removes the mark.
+	AnnotateRebalanceActivity = "AnnotateRebalance"
+	// VerifyPodsRunningActivity waits until the pods evicted from a set of Nodes run
+	// elsewhere (blue-green's check before the old set is deleted).
+	VerifyPodsRunningActivity = "VerifyPodsRunning"
 )

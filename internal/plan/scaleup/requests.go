@@ -49,3 +49,10 @@ func podLevel(reqs resources, podReqs corev1.ResourceList) resources {
 	}
 	return reqs
 }
+
+// PodRequests is the CPU (millicores) and memory (bytes) the scheduler reserves for a pod
+// with this spec; see podRequests for how init containers, sidecars and overhead count.
+func PodRequests(spec *corev1.PodSpec) (cpuMilli, memoryBytes int64) {
+	r := podRequests(spec)
+	return r.cpu, r.memory
+}

@@ -1,0 +1,90 @@
+package scaledown
+
+import (
+	"strconv"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+)
+
+// group is a NodeGroup as the planner sees it: its policy, its size and what holds it back.
+type group struct {
+	ng     *v1alpha1.NodeGroup
+	key    types.NamespacedName
+	policy Policy
+	// members counts its VPSieNodes not being deleted; draining those whose drain is under
+	// way; chosen the drains this plan adds.
+	members, draining, chosen int32
+	disabled                  bool
+	cooldown                  block // the scale-up or scale-down cooldown, if one runs
+}
+
+func newGroup(ng *v1alpha1.NodeGroup, st GroupState, now time.Time) *group {
+	g := &group{ng: ng, key: types.NamespacedName{Namespace: ng.Namespace, Name: ng.Name}, policy: PolicyOf(ng)}
+	g.disabled = !g.policy.Enabled || st.ScaleDownDisabled
+	up, down := later(ng.Status.LastScaleUpTime, st.LastScaleUp), later(ng.Status.LastScaleDownTime, st.LastScaleDown)
+	switch {
+	case !up.IsZero() && now.Before(up.Add(g.policy.AfterScaleUp)):
+		g.cooldown = block{reason: ReasonScaleUpCooldown, message: "scale-up cooldown until " + stamp(up.Add(g.policy.AfterScaleUp))}
+	case !down.IsZero() && now.Before(down.Add(g.policy.Cooldown)):
+		g.cooldown = block{reason: ReasonScaleDownCooldown, message: "scale-down cooldown until " + stamp(down.Add(g.policy.Cooldown))}
+	}
+	return g
+}
+
+// later is the later of the status's time and the controller's own.
+func later(status *metav1.Time, known time.Time) time.Time {
+	if status != nil && status.After(known) {
+		return status.Time
+	}
+	return known
+}
+
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// remaining is the group's size once the drains under way and those chosen are done.
+func (g *group) remaining() int32 { return g.members - g.draining - g.chosen }
+
+func (g *group) overMax() bool { return g.remaining() > g.ng.Spec.MaxNodes }
+
+// limit is the first of the group's limits a further drain would break.
+func (g *group) limit(maxParallel int32) block {
+	switch {
+	case g.remaining() <= g.ng.Spec.MinNodes:
+		return block{reason: ReasonAtMinNodes, message: "the group would have " + itoa(g.remaining()-1) + " nodes, minNodes is " + itoa(g.ng.Spec.MinNodes)}
+	case g.draining+g.chosen >= maxParallel:
+		return block{reason: ReasonDrainLimit, message: itoa(g.draining+g.chosen) + " drains under way, at most " + itoa(maxParallel) + " at once"}
+	}
+	return block{}
+}
+
+func itoa(v int32) string { return strconv.Itoa(int(v)) }
+
+// isMember mirrors NodeGroup status.currentNodes: every VPSieNode not being deleted.
+func isMember(vn *v1alpha1.VPSieNode) bool {
+	return vn.DeletionTimestamp == nil && vn.Status.Phase != v1alpha1.PhaseTerminating && vn.Status.Phase != v1alpha1.PhaseDeleting
+}
+
+// owners maps a Node name to its VPSieNode: the one whose status names the Node, or else
+// the one whose hostname is the Node's name. Hostnames are derived from the VPSieNode and
+// unique, so the fallback only serves a node that registered before its name was recorded.
+func owners(vns []v1alpha1.VPSieNode) map[string]*v1alpha1.VPSieNode {
+	out := make(map[string]*v1alpha1.VPSieNode, len(vns))
+	for i := range vns {
+		if n := vns[i].Status.NodeName; n != "" {
+			out[n] = &vns[i]
+		}
+	}
+	for i := range vns {
+		if h := vns[i].Spec.Hostname; vns[i].Status.NodeName == "" && h != "" && out[h] == nil {
+			out[h] = &vns[i]
+		}
+	}
+	return out
+}
+
+func managed(n *corev1.Node) bool { return n.Labels[v1alpha1.LabelManaged] == "true" }

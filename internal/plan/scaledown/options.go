@@ -1,0 +1,28 @@
+package scaledown
+
+import (
+	"time"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+)
+
+// Options tune the planner. The zero value drains one node per group at a time and treats a
+// node as empty with no delay beyond the store's verdict.
+type Options struct {
+	// MaxParallelDrains is how many drains one NodeGroup may have under way at once, those
+	// already running included; zero means 1.
+	MaxParallelDrains int32
+	// EmptyNodeDelay is how long a node must have run nothing but DaemonSet and mirror pods
+	// before it goes, instead of the stabilization window; the controller asks the store with
+	// it (Utilization.Empty).
+	EmptyNodeDelay time.Duration
+	// Simulation is the scale-up planner's model of a node (max pods per node).
+	Simulation scaleup.Options
+}
+
+// DefaultOptions drains one node per group at a time and empty nodes after two minutes.
+func DefaultOptions() Options {
+	return Options{MaxParallelDrains: 1, EmptyNodeDelay: 2 * time.Minute, Simulation: scaleup.DefaultOptions()}
+}
+
+func (o Options) maxParallel() int32 { return max(o.MaxParallelDrains, 1) }

@@ -1,0 +1,193 @@
+package scaleup
+
+import (
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// Simulation is the cluster as the scheduler would see it while nodes are taken away; the
+// scale-down planner asks it whether a node's pods would fit on the others. The predicates
+// are the planner's own (resources, node selector and affinity, taints, required pod
+// anti-affinity, hard topology spread). Every removal is tried on a copy and committed only
+// when every pod found a node, so the pods of an earlier removal take room from a later one
+// and no free room is counted twice.
+type Simulation struct {
+	maxPods int64
+	nodes   []*simNode // sorted by name; removed nodes are gone
+}
+
+// Refusal is a pod that fits on no node left, and the verdict of the node that came closest.
+type Refusal struct {
+	Pod     types.NamespacedName
+	Reason  Reason // ReasonNone when no node is left at all
+	Message string
+}
+
+// NewSimulation models nodes with the pods bound to them, as the scale-up planner does; Nodes
+// being deleted are left out, and cordoned ones take no pod.
+func NewSimulation(nodes []ExistingNode, opts Options) *Simulation {
+	s := &Simulation{maxPods: opts.maxPods()}
+	for _, en := range sorted(nodes, func(n *ExistingNode) string { return n.Node.Name }) {
+		if en.Node.DeletionTimestamp == nil {
+			s.nodes = append(s.nodes, newExistingNode(en, s.maxPods))
+		}
+	}
+	return s
+}
+
+// TryRemove simulates deleting node: each of its pods that NeedsNewHome is placed, first fit
+// decreasing over the other nodes in name order. When all of them fit the removal is
+// committed and the placements returned; otherwise nothing changes and the first pod that
+// fits nowhere is refused. A node the simulation does not hold is removed trivially.
+func (s *Simulation) TryRemove(node string) ([]Placement, Refusal, bool) {
+	moves, refused := s.remove(node, false)
+	if len(refused) > 0 {
+		return nil, refused[0], false
+	}
+	return moves, Refusal{}, true
+}
+
+// Evacuate removes node whatever happens: its pods go where they fit and the rest are
+// returned. It models a drain already under way, whose pods will take room somewhere.
+func (s *Simulation) Evacuate(node string) ([]Placement, []Refusal) {
+	return s.remove(node, true)
+}
+
+// Free is what node has left for pods, in millicores and bytes, after what runs there and
+// what earlier removals placed there; ok is false for a node the simulation does not hold.
+func (s *Simulation) Free(node string) (cpuMilli, memoryBytes int64, ok bool) {
+	if i := s.index(node); i >= 0 {
+		return s.nodes[i].free.cpu, s.nodes[i].free.memory, true
+	}
+	return 0, 0, false
+}
+
+func (s *Simulation) index(node string) int {
+	i, found := slices.BinarySearchFunc(s.nodes, node, func(n *simNode, name string) int {
+		switch {
+		case n.name < name:
+			return -1
+		case n.name > name:
+			return 1
+		}
+		return 0
+	})
+	if !found {
+		return -1
+	}
+	return i
+}
+
+// remove places the movable pods of node on copies of the other nodes. With partial, pods
+// that fit nowhere are refused and the rest committed; without, the first refusal aborts.
+func (s *Simulation) remove(node string, partial bool) ([]Placement, []Refusal) {
+	gone := s.index(node)
+	if gone < 0 {
+		return nil, nil
+	}
+	var c cluster
+	trial := make([]*simNode, 0, len(s.nodes)-1)
+	var ref resources
+	for i, n := range s.nodes {
+		if i == gone {
+			continue
+		}
+		cp := &simNode{name: n.name, labels: n.labels, taints: n.taints, alloc: n.alloc, free: n.free,
+			pods: slices.Clone(n.pods), kind: existingNode}
+		c.addNode(cp)
+		trial = append(trial, cp)
+		ref = resources{cpu: max(ref.cpu, n.alloc.cpu), memory: max(ref.memory, n.alloc.memory), storage: max(ref.storage, n.alloc.storage)}
+	}
+	var moving []*podInfo
+	for _, p := range s.nodes[gone].pods {
+		if NeedsNewHome(p.pod) {
+			moving = append(moving, newPodInfo(p.pod)) // a fresh info: the class is per run
+		}
+	}
+	sortBy(moving, func(p *podInfo) string { return p.name.String() }) // twins go in name order
+	var moves []Placement
+	var refused []Refusal
+	for _, cl := range classify(moving, ref) {
+		for _, p := range cl.pods {
+			n := c.firstFit(cl, p)
+			if n == nil {
+				refused = append(refused, c.refusal(p))
+				if !partial {
+					return nil, refused
+				}
+				continue
+			}
+			c.place(p, n)
+			moves = append(moves, Placement{Pod: p.name, Node: n.name})
+		}
+	}
+	s.nodes = trial
+	sortBy(moves, func(m Placement) string { return m.Pod.String() })
+	return moves, refused
+}
+
+func (c *cluster) firstFit(cl *podClass, p *podInfo) *simNode {
+	for _, n := range c.nodes {
+		if cl.fitsStatically(n) && c.dynamicFit(p, n).ok() {
+			return n
+		}
+	}
+	return nil
+}
+
+// refusal explains a pod no node takes by the node that got furthest through the predicates.
+func (c *cluster) refusal(p *podInfo) Refusal {
+	r := Refusal{Pod: p.name, Message: "no other node is left"}
+	best := -1
+	for _, n := range c.nodes {
+		f := staticFit(p, n)
+		if f.ok() {
+			f = c.dynamicFit(p, n)
+		}
+		if f.ok() || f.stage() <= best {
+			continue
+		}
+		best = f.stage()
+		msg := f.message
+		if msg == "" {
+			msg = shortOf(f.reason, p.req, n.free)
+		}
+		r.Reason, r.Message = f.reason, "no other node can take it; closest, "+n.name+": "+msg
+	}
+	return r
+}
+
+// shortOf words a resource shortfall against one node's free room.
+func shortOf(r Reason, req, free resources) string {
+	switch r {
+	case ReasonInsufficientCPU:
+		return "requests " + formatCPU(req.cpu) + " CPU, " + formatCPU(max(free.cpu, 0)) + " free"
+	case ReasonInsufficientMemory:
+		return "requests " + formatBytes(req.memory) + " memory, " + formatBytes(max(free.memory, 0)) + " free"
+	case ReasonInsufficientEphemeralStorage:
+		return "requests " + formatBytes(req.storage) + " ephemeral storage, " + formatBytes(max(free.storage, 0)) + " free"
+	case ReasonTooManyPods:
+		return "no pod slot free"
+	}
+	return r.String()
+}
+
+// NeedsNewHome reports whether draining its node must find pod p another one: it has not
+// finished and is not being deleted, and it is neither a mirror pod (the kubelet runs it from
+// a file) nor a DaemonSet's (a drain leaves those, and the DaemonSet runs one on every node).
+func NeedsNewHome(p *corev1.Pod) bool {
+	if p.DeletionTimestamp != nil || p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
+		return false
+	}
+	if _, mirror := p.Annotations[corev1.MirrorPodAnnotationKey]; mirror {
+		return false
+	}
+	for _, ref := range p.OwnerReferences {
+		if ref.Controller != nil && *ref.Controller && ref.Kind == "DaemonSet" {
+			return false
+		}
+	}
+	return true
+}
