@@ -208,4 +208,3 @@ func eventually(t testing.TB, limit time.Duration, what string, cond func() erro
 		time.Sleep(500 * time.Millisecond)
 	}
 }
-
