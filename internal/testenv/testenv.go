@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	goruntime "runtime"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -40,8 +41,19 @@ func NewScheme() *runtime.Scheme {
 	return s
 }
 
-// RepoRoot is the checkout this package was compiled from.
+// RepoRoot is the checkout the test runs in: the nearest directory above the working
+// directory whose go.mod is this module's (go test runs in the package's directory). The
+// source path compiled into the binary is the fallback; the build cache may have taken it
+// from another checkout of the same commit, so it comes second.
 func RepoRoot() string {
+	if dir, err := os.Getwd(); err == nil {
+		for ; dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
+			if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil &&
+				strings.HasPrefix(string(data), "module github.com/vpsie/vpsie-autoscaler\n") {
+				return dir
+			}
+		}
+	}
 	_, file, _, _ := goruntime.Caller(0)
 	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
 }

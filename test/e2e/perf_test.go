@@ -124,9 +124,10 @@ func fillNodes(b *testing.B, n int) {
 		}
 		res := corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("4"), corev1.ResourceMemory: resource.MustParse("8Gi"),
 			corev1.ResourcePods: resource.MustParse("110")}
-		node.Status = corev1.NodeStatus{Capacity: res, Allocatable: res, Conditions: []corev1.NodeCondition{{
-			Type: corev1.NodeReady, Status: corev1.ConditionTrue, Reason: "KubeletReady", LastHeartbeatTime: metav1.Now()}}}
-		return env.kube.Status().Update(ctx, node)
+		// A merge patch, not an update: kwok writes the same Node's status meanwhile.
+		patch := client.MergeFrom(node.DeepCopy())
+		node.Status.Capacity, node.Status.Allocatable = res, res
+		return env.kube.Status().Patch(ctx, node, patch)
 	})
 }
 
