@@ -44,7 +44,7 @@ func TestOperatorRunsLeaderElectedWithProbesMetricsAndWorker(t *testing.T) {
 	eventually(t, "lease held", func() error { return leaseHolder(ctx, ns, cfg.Controller.LeaderElectionID, true) })
 	eventually(t, "nodegroup gauge exported", func() error {
 		return httpContains("http://"+cfg.Metrics.BindAddress+"/metrics",
-			fmt.Sprintf(`vpsie_autoscaler_nodegroup_nodes{kind="min",namespace=%q,nodegroup="metered"} 1`, ns))
+			fmt.Sprintf(`vpsie_autoscaler_nodegroup_min_nodes{namespace=%q,nodegroup="metered"} 1`, ns))
 	})
 
 	res, err := temporalworker.Ping(ctx, op.temporal, cfg.Temporal.TaskQueue, "op-it-ping", "hi")

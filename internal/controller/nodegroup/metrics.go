@@ -10,32 +10,49 @@ import (
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 )
 
+// sizeKinds are the NodeGroup sizes exported, one gauge each:
+// vpsie_autoscaler_nodegroup_<kind>_nodes.
+var sizeKinds = []string{"min", "max", "desired", "current", "ready"}
+
 // Metrics exports each NodeGroup's sizes so dashboards need no apiserver.
 type Metrics struct {
-	nodes  *prometheus.GaugeVec
+	sizes  map[string]*prometheus.GaugeVec
 	phases *prometheus.GaugeVec
 }
 
 // NewMetrics registers the NodeGroup gauges on reg.
 func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
-	m := &Metrics{nodes: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Name: "vpsie_autoscaler_nodegroup_nodes",
-		Help: "Nodes of a NodeGroup by kind: min, max, desired, current, ready.",
-	}, []string{"namespace", "nodegroup", "kind"}), phases: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+	phases, err := register(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "vpsie_autoscaler_vpsienode_phase",
 		Help: "VPSieNodes of a NodeGroup by phase.",
-	}, []string{"namespace", "nodegroup", "phase"})}
-	for _, g := range []**prometheus.GaugeVec{&m.nodes, &m.phases} {
-		if err := reg.Register(*g); err != nil {
-			// A second operator in one process (tests) shares the first one's gauges.
-			var are prometheus.AlreadyRegisteredError
-			if !errors.As(err, &are) {
-				return nil, fmt.Errorf("registering nodegroup metrics: %w", err)
-			}
-			*g = are.ExistingCollector.(*prometheus.GaugeVec)
+	}, []string{"namespace", "nodegroup", "phase"}))
+	if err != nil {
+		return nil, err
+	}
+	m := &Metrics{sizes: map[string]*prometheus.GaugeVec{}, phases: phases}
+	for _, kind := range sizeKinds {
+		if m.sizes[kind], err = register(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "vpsie_autoscaler_nodegroup_" + kind + "_nodes",
+			Help: "The NodeGroup's " + kind + " number of nodes.",
+		}, []string{"namespace", "nodegroup"})); err != nil {
+			return nil, err
 		}
 	}
 	return m, nil
+}
+
+// register registers g, or returns the gauge a second operator in one process (tests)
+// registered first.
+func register(reg prometheus.Registerer, g *prometheus.GaugeVec) (*prometheus.GaugeVec, error) {
+	err := reg.Register(g)
+	var are prometheus.AlreadyRegisteredError
+	switch {
+	case errors.As(err, &are):
+		return are.ExistingCollector.(*prometheus.GaugeVec), nil
+	case err != nil:
+		return nil, fmt.Errorf("registering nodegroup metrics: %w", err)
+	}
+	return g, nil
 }
 
 func (m *Metrics) observe(ng *v1alpha1.NodeGroup) {
@@ -46,7 +63,7 @@ func (m *Metrics) observe(ng *v1alpha1.NodeGroup) {
 		"min": ng.Spec.MinNodes, "max": ng.Spec.MaxNodes, "desired": ng.Status.DesiredNodes,
 		"current": ng.Status.CurrentNodes, "ready": ng.Status.ReadyNodes,
 	} {
-		m.nodes.WithLabelValues(ng.Namespace, ng.Name, kind).Set(float64(v))
+		m.sizes[kind].WithLabelValues(ng.Namespace, ng.Name).Set(float64(v))
 	}
 	m.phases.DeletePartialMatch(prometheus.Labels{"namespace": ng.Namespace, "nodegroup": ng.Name})
 	for _, member := range ng.Status.Nodes {
@@ -58,6 +75,8 @@ func (m *Metrics) forget(key types.NamespacedName) {
 	if m == nil {
 		return
 	}
-	m.nodes.DeletePartialMatch(prometheus.Labels{"namespace": key.Namespace, "nodegroup": key.Name})
+	for _, g := range m.sizes {
+		g.DeletePartialMatch(prometheus.Labels{"namespace": key.Namespace, "nodegroup": key.Name})
+	}
 	m.phases.DeletePartialMatch(prometheus.Labels{"namespace": key.Namespace, "nodegroup": key.Name})
 }
