@@ -32,9 +32,7 @@ const fillerTaint = "vpsie-e2e/filler"
 // so pending pods need new ones), rounds of 5 pods are created; the latency of a round
 // is from creating its pods to the simulator receiving the first create request.
 func BenchmarkScaleUpDecisionLatency(b *testing.B) {
-	if err := env.sim.SetBootDelay(0); err != nil {
-		b.Fatal(err)
-	}
+	measureAutoscalerAlone(b)
 	for _, nodes := range []int{100, 1000} {
 		b.Run(fmt.Sprintf("nodes=%d", nodes), func(b *testing.B) {
 			fillNodes(b, nodes)
@@ -43,6 +41,7 @@ func BenchmarkScaleUpDecisionLatency(b *testing.B) {
 			g := group(ns, name, "std-2c-4g")
 			g.Spec.MaxNodes = 200
 			create(b, g)
+			b.Cleanup(func() { settle(b, ns) })
 			env.autoscaler(b, "perf-"+name, "--scale-up.batch-max=10s")
 			var lat []time.Duration
 			for round := range 20 {
@@ -67,13 +66,12 @@ func BenchmarkScaleUpDecisionLatency(b *testing.B) {
 // BenchmarkThousandPendingPods: 1000 pending pods of four sizes, the simulator booting
 // instantly → the time until every pod runs.
 func BenchmarkThousandPendingPods(b *testing.B) {
-	if err := env.sim.SetBootDelay(0); err != nil {
-		b.Fatal(err)
-	}
+	measureAutoscalerAlone(b)
 	ns := namespace(b, "perf-thousand")
 	g := group(ns, "thousand", "std-2c-4g", "std-4c-8g", "std-8c-16g", "std-16c-32g")
 	g.Spec.MaxNodes = 500
 	create(b, g)
+	b.Cleanup(func() { settle(b, ns) })
 	env.autoscaler(b, "perf-thousand", "--scale-up.batch-max=10s")
 	start := time.Now()
 	for _, s := range []podShape{{name: "xs", cpu: "100m", memory: "128Mi"}, {name: "s", cpu: "250m", memory: "512Mi"},
@@ -106,6 +104,29 @@ func BenchmarkAutoscalerRSS(b *testing.B) {
 	b.ReportMetric(float64(rss)/(1<<20), "rss-MiB")
 	b.ReportMetric(float64(hwm)/(1<<20), "peak-rss-MiB")
 	b.Logf("autoscaler at 1000 nodes and 10k pods: RSS %d MiB, peak %d MiB", rss>>20, hwm>>20)
+}
+
+// measureAutoscalerAlone makes the simulator boot instantly and hold any number of VMs.
+func measureAutoscalerAlone(b *testing.B) {
+	b.Helper()
+	unlimited := map[string]vpsiesim.Capacity{}
+	for dc := range env.sim.Capacity() {
+		unlimited[dc] = vpsiesim.Capacity{}
+	}
+	if err := env.sim.SetCapacity(unlimited); err != nil {
+		b.Fatal(err)
+	}
+	if err := env.sim.SetBootDelay(0); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// settle deletes a benchmark's pods, so the next benchmark's autoscaler has nothing of it to plan.
+func settle(b *testing.B, ns string) {
+	if err := env.kube.DeleteAllOf(context.Background(), &corev1.Pod{}, client.InNamespace(ns),
+		client.GracePeriodSeconds(0)); err != nil {
+		b.Errorf("deleting the pods of %s: %v", ns, err)
+	}
 }
 
 // fillNodes makes the cluster have n filler nodes: kwok-played, Ready, tainted so no pod lands.
