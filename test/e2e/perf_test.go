@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -121,8 +122,11 @@ func measureAutoscalerAlone(b *testing.B) {
 	}
 }
 
-// settle deletes a benchmark's pods, so the next benchmark's autoscaler has nothing of it to plan.
+// settle deletes a benchmark's workloads, so the next benchmark's autoscaler has nothing of it to plan.
 func settle(b *testing.B, ns string) {
+	if err := env.kube.DeleteAllOf(context.Background(), &appsv1.Deployment{}, client.InNamespace(ns)); err != nil {
+		b.Errorf("deleting the deployments of %s: %v", ns, err)
+	}
 	if err := env.kube.DeleteAllOf(context.Background(), &corev1.Pod{}, client.InNamespace(ns),
 		client.GracePeriodSeconds(0)); err != nil {
 		b.Errorf("deleting the pods of %s: %v", ns, err)
