@@ -40,6 +40,8 @@ func Register(r Registry, s Set) {
 			contract.AnnotateDrainStatusActivity: s.Kube.AnnotateDrainStatus,
 			contract.EvictPodsActivity:           s.Kube.EvictPods,
 			contract.WaitVPSieNodeGoneActivity:   s.Kube.WaitVPSieNodeGone,
+			contract.AnnotateRebalanceActivity:   s.Kube.AnnotateRebalance,
+			contract.VerifyPodsRunningActivity:   s.Kube.VerifyPodsRunning,
 		})
 	}
 }

@@ -20,4 +20,5 @@ func Register(r Registry) {
 	r.RegisterWorkflowWithOptions(ScaleUp, workflow.RegisterOptions{Name: contract.ScaleUpWorkflow})
 	r.RegisterWorkflowWithOptions(Catalogue, workflow.RegisterOptions{Name: contract.CatalogueWorkflow})
 	r.RegisterWorkflowWithOptions(DrainAndDelete, workflow.RegisterOptions{Name: contract.DrainAndDeleteWorkflow})
+	r.RegisterWorkflowWithOptions(Rebalance, workflow.RegisterOptions{Name: contract.RebalanceWorkflow})
 }

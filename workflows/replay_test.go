@@ -20,6 +20,7 @@ var recordedHistories = []string{
 	"testdata/scaleup_history_v1.json",
 	"testdata/drain_history_v1.json",
 	"testdata/drain_compensated_history_v1.json",
+	"testdata/rebalance_rollback_history_v1.json", // -update-rebalance-history
 }
 
 func TestTemporalReplayOfRecordedHistories(t *testing.T) {

@@ -50,3 +50,18 @@ const (
 // would remove but keeps: "<Reason>: <message>" (the message names the blocking pod). It is
 // removed once nothing blocks the node.
 const AnnotationScaleDownBlocked = "autoscaler.vpsie.com/scale-down-blocked"
+
+// Rebalance annotations. AnnotationRebalance is set by operators on a NodeGroup ("now",
+// "pause", "resume", "rollback"); the NodeGroup controller acts on it and clears it. The
+// Rebalance workflow marks the old nodes it replaces with the other two, and removes them
+// when it rolls back.
+const (
+	AnnotationRebalance       = "autoscaler.vpsie.com/rebalance"
+	AnnotationRebalanceStatus = "autoscaler.vpsie.com/rebalance-status"
+	AnnotationRebalancePlan   = "autoscaler.vpsie.com/rebalance-plan"
+
+	RebalanceNow      = "now"
+	RebalancePause    = "pause"
+	RebalanceResume   = "resume"
+	RebalanceRollback = "rollback"
+)

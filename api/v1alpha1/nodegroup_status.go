@@ -61,6 +61,42 @@ type NodeGroupStatus struct {
 	// LastScaleDownTime is when the group last started shrinking.
 	// +optional
 	LastScaleDownTime *metav1.Time `json:"lastScaleDownTime,omitempty"`
+
+	// ScaleDown says why the scale-down controller keeps nodes of the group.
+	// +optional
+	ScaleDown *NodeGroupScaleDownStatus `json:"scaleDown,omitempty"`
+}
+
+// MaxBlockedNodes caps status.scaleDown.blockedNodes.
+const MaxBlockedNodes = 20
+
+// NodeGroupScaleDownStatus is what the scale-down controller last decided for the group.
+type NodeGroupScaleDownStatus struct {
+	// BlockedNodes are the group's nodes that could go but stay, with why (the
+	// first MaxBlockedNodes, sorted by node name).
+	// +listType=map
+	// +listMapKey=node
+	// +kubebuilder:validation:MaxItems=20
+	// +optional
+	BlockedNodes []BlockedNode `json:"blockedNodes,omitempty"`
+	// BlockedCount counts every blocked node, also those beyond the list's cap.
+	// +optional
+	BlockedCount int32 `json:"blockedCount,omitempty"`
+}
+
+// BlockedNode is one node scale-down keeps although it is empty, underutilized or above
+// maxNodes: a safety check, a limit of the group, or pods that fit nowhere else.
+type BlockedNode struct {
+	// Node is the Kubernetes Node's name.
+	Node string `json:"node"`
+	// Reason is the planner's typed reason (PodDisruptionBudget, DoNotDisrupt, ...).
+	Reason string `json:"reason"`
+	// Pod is the blocking pod, namespace/name, when one decided.
+	// +optional
+	Pod string `json:"pod,omitempty"`
+	// Message explains the reason for people.
+	// +optional
+	Message string `json:"message,omitempty"`
 }
 
 // NodeGroupMember is one VPSieNode of the group as the status reports it.

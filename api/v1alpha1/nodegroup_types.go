@@ -206,6 +206,31 @@ type RebalancePolicy struct {
 	// +optional
 	MaxUnavailable int32 `json:"maxUnavailable,omitempty"`
 
+	// SavingsThresholdPercent is how much cheaper per month, in percent of the
+	// node's current price, a replacement must be before a node is replaced for
+	// cost alone (drifted nodes are replaced whatever the saving).
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	// +kubebuilder:default=15
+	// +optional
+	SavingsThresholdPercent int32 `json:"savingsThresholdPercent,omitempty"`
+
+	// CooldownSeconds is the pause after a rebalance before the next one may
+	// start; unset means one hour, 0 no pause.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=604800
+	// +kubebuilder:default=3600
+	// +optional
+	CooldownSeconds *int32 `json:"cooldownSeconds,omitempty"`
+
+	// MinHealthyPercent is the share of the group's nodes that must be Ready
+	// before a rebalance starts; unset means 75, 0 no check.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100
+	// +kubebuilder:default=75
+	// +optional
+	MinHealthyPercent *int32 `json:"minHealthyPercent,omitempty"`
+
 	// MaintenanceWindows limit when rebalancing may start; empty means any time.
 	// +kubebuilder:validation:MaxItems=16
 	// +optional

@@ -13,9 +13,11 @@ type Config struct {
 	Temporal   TemporalConfig   `json:"temporal" doc:"Connection to the Temporal cluster that runs every node operation."`
 	VPSie      VPSieConfig      `json:"vpsie" doc:"The VPSie API client."`
 	ScaleUp    ScaleUpConfig    `json:"scaleUp" doc:"When and how NodeGroups grow for pending pods and minNodes."`
+	ScaleDown  ScaleDownConfig  `json:"scaleDown" doc:"When and how NodeGroups shrink: underutilized and empty nodes are drained and deleted."`
 	Metrics    MetricsConfig    `json:"metrics" doc:"Prometheus metrics endpoint."`
 	Health     HealthConfig     `json:"health" doc:"Liveness and readiness probe endpoint."`
 	Logging    LoggingConfig    `json:"logging" doc:"Structured logs."`
+	Webhook    WebhookConfig    `json:"webhook" doc:"Admission webhooks: the Node deletion guard, NodeGroup and VPSieNode validation, NodeGroup defaults."`
 }
 
 // ControllerConfig configures the controller manager.
@@ -96,6 +98,18 @@ type HealthConfig struct {
 type LoggingConfig struct {
 	Level  LogLevel  `json:"level" doc:"Lowest level that is logged."`
 	Format LogFormat `json:"format" doc:"Log line format."`
+}
+
+// ScaleDownConfig configures the scale-down controller and the drains it starts. The thresholds and the window are
+// per NodeGroup (spec.scaleDownPolicy).
+type ScaleDownConfig struct {
+	Enabled           bool          `json:"enabled" doc:"Run the scale-down controller; false keeps every node (NodeGroups can also opt out with spec.scaleDownPolicy.enabled)."`
+	Interval          time.Duration `json:"interval" doc:"How often nodes are sampled and scale-down is planned."`
+	SampleCapacity    int           `json:"sampleCapacity" doc:"Utilization samples kept per node; times interval must cover the longest stabilization window in use."`
+	EmptyNodeDelay    time.Duration `json:"emptyNodeDelay" doc:"How long a node must run nothing but DaemonSet and mirror pods before it is drained, instead of the stabilization window."`
+	MaxParallelDrains int           `json:"maxParallelDrains" doc:"Drains one NodeGroup may have under way at once."`
+	DrainTimeout      time.Duration `json:"drainTimeout" doc:"How long a drain may take to evict a node's pods (PodDisruptionBudget waits included) before it is undone."`
+	ForceDrain        bool          `json:"forceDrain" doc:"Delete a node whose pods could not all be evicted within drainTimeout; false undoes the drain instead."`
 }
 
 // ScaleUpConfig configures the scale-up provisioner and the nodes it makes.

@@ -44,8 +44,13 @@ func Default() *Config {
 			ReservedCPUMillis: 100, ReservedMemoryMiB: 256, EvictionMemoryMiB: 100, MaxPodsPerNode: 110,
 			JoinSecretName: "vpsie-join", JoinSecretNamespace: "kube-system",
 		},
+		ScaleDown: ScaleDownConfig{
+			Enabled: true, Interval: 10 * time.Second, SampleCapacity: 360, EmptyNodeDelay: 2 * time.Minute,
+			MaxParallelDrains: 1, DrainTimeout: 10 * time.Minute,
+		},
 		Metrics: MetricsConfig{BindAddress: ":8080"},
 		Health:  HealthConfig{BindAddress: ":8081"},
 		Logging: LoggingConfig{Level: LogLevelInfo, Format: LogFormatJSON},
+		Webhook: WebhookConfig{Port: 9443, CertDir: "/tmp/k8s-webhook-server/serving-certs", ServiceAccount: "vpsie-autoscaler"},
 	}
 }

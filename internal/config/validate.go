@@ -32,7 +32,9 @@ func (c *Config) problems() []error {
 	v.temporal()
 	v.vpsie()
 	v.scaleUp()
+	v.scaleDown()
 	v.endpoints()
+	v.webhook()
 	order := make(map[string]int, len(leaves()))
 	for i, n := range leaves() {
 		order[n.path] = i
@@ -105,6 +107,15 @@ func (v *validator) scaleUp() {
 	v.between(&s.MaxPodsPerNode, 1, 1000)
 	v.dnsSubdomain(&s.JoinSecretName)
 	v.dnsLabel(&s.JoinSecretNamespace)
+}
+
+func (v *validator) scaleDown() {
+	s := &v.c.ScaleDown
+	v.positive(&s.Interval)
+	v.positive(&s.EmptyNodeDelay)
+	v.positive(&s.DrainTimeout)
+	v.between(&s.SampleCapacity, 1, 100000)
+	v.between(&s.MaxParallelDrains, 1, 100)
 }
 
 func (v *validator) baseURL() {

@@ -22,8 +22,10 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/cloudinit"
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/nodegroup"
+	"github.com/vpsie/vpsie-autoscaler/internal/controller/scaledown"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/scaleup"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/vpsienode"
+	plandown "github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalworker"
 	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
 )
@@ -60,7 +62,8 @@ type Deps struct {
 
 // Operator is the assembled process.
 type Operator struct {
-	mgr ctrl.Manager
+	mgr    ctrl.Manager
+	worker *temporalworker.Worker
 }
 
 // New builds the manager and registers controllers, probes and the worker.
@@ -92,18 +95,35 @@ func New(ctx context.Context, cfg *config.Config, d Deps) (*Operator, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := mgr.Add(w); err != nil {
-		return nil, fmt.Errorf("adding temporal worker: %w", err)
-	}
 	if err := addProbes(mgr, d.Temporal); err != nil {
 		return nil, err
 	}
-	return &Operator{mgr: mgr}, nil
+	if err := addWebhook(mgr, cfg, d); err != nil {
+		return nil, err
+	}
+	return &Operator{mgr: mgr, worker: w}, nil
 }
 
-// Start runs until ctx is cancelled (SIGTERM), then stops the controllers,
-// drains the worker and releases the leader Lease.
-func (o *Operator) Start(ctx context.Context) error { return o.mgr.Start(ctx) }
+// Start runs until ctx is cancelled (SIGTERM), then stops the controllers and releases
+// the leader Lease while the worker drains. The worker runs beside the manager, not as
+// one of its runnables: the manager releases the Lease only after every runnable stopped,
+// and a worker gives running activities up to its stop timeout, so a standby would wait
+// that long to take over. A fatal worker error stops the manager too, and so the pod.
+func (o *Operator) Start(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workerDone := make(chan error, 1)
+	go func() {
+		err := o.worker.Start(ctx)
+		if err != nil {
+			cancel()
+		}
+		workerDone <- err
+	}()
+	mgrErr := o.mgr.Start(ctx)
+	cancel()
+	return errors.Join(mgrErr, <-workerDone)
+}
 
 // Manager exposes the manager for tests.
 func (o *Operator) Manager() ctrl.Manager { return o.mgr }
@@ -139,12 +159,31 @@ func controllers(mgr ctrl.Manager, cfg *config.Config, d Deps) ([]controller, er
 	}
 	rec := mgr.GetEventRecorder(eventSource)
 	verdicts := scaleup.NewVerdicts()
-	return []controller{
-		nodegroup.NewController(mgr.GetClient(), d.Clock, m, verdicts),
+	ngc := nodegroup.NewController(mgr.GetClient(), d.Clock, m, verdicts)
+	cs := []controller{
+		ngc,
 		vpsienode.NewController(mgr.GetClient(), d.Starter, cfg.Controller.ClusterName, rec),
 		scaleup.NewProvisioner(mgr.GetClient(), d.Starter, rec, tickingClock(d.Clock), cfg.Controller.ClusterName,
 			cfg.ScaleUp, sm, verdicts),
-	}, nil
+	}
+	if cfg.ScaleDown.Enabled {
+		dm, err := scaledown.NewMetrics(ctrlmetrics.Registry)
+		if err != nil {
+			return nil, err
+		}
+		reports := scaledown.NewReports()
+		ngc.WithScaleDown(reports)
+		cs = append(cs, scaledown.NewController(mgr.GetClient(), d.Starter, rec, tickingClock(d.Clock), cfg.ScaleDown,
+			scaleDownOptions(cfg), dm, reports).SampleNodesOlderThan(cfg.ScaleUp.UnusedNodeGrace))
+	}
+	return cs, nil
+}
+
+// scaleDownOptions gives the scale-down simulation the node model scale-up plans with.
+func scaleDownOptions(cfg *config.Config) plandown.Options {
+	o := plandown.DefaultOptions()
+	o.Simulation.MaxPodsPerNode = int32(cfg.ScaleUp.MaxPodsPerNode)
+	return o
 }
 
 // newWorker builds the Temporal worker with every activity dependency. The

@@ -20,6 +20,8 @@ package operator
 // +kubebuilder:rbac:groups="",resources=pods/eviction,verbs=create
 // +kubebuilder:rbac:groups=policy,resources=poddisruptionbudgets,verbs=list;watch
 // +kubebuilder:rbac:groups=apps,resources=daemonsets,verbs=list;watch
+// Scale-down's local-storage check reads which claims are bound to node-local volumes.
+// +kubebuilder:rbac:groups="",resources=persistentvolumes;persistentvolumeclaims,verbs=list;watch
 //
 // A NodeGroup's user-data template is a ConfigMap in the NodeGroup's namespace,
 // read by name when a VPS is created (never listed or watched).

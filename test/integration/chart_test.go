@@ -87,6 +87,9 @@ var managedConfigKeys = []string{
 	"controller.namespace", "controller.kubeconfig", "controller.leaderElection",
 	"temporal.", "vpsie.credentials.", "vpsie.caFile", "scaleUp.joinSecretName", "scaleUp.joinSecretNamespace",
 	"metrics.bindAddress", "health.bindAddress",
+	// From the chart's top-level webhook values; the chart refuses webhook.enabled=true until it mounts a certificate
+	// and installs deploy/webhook, so the autoscaler's defaults (disabled) apply.
+	"webhook.",
 }
 
 func isManaged(path string) bool {

@@ -134,6 +134,13 @@ The autoscaler's config file: values.config overlaid with what the chart manages
     "joinSecretNamespace" (include "vpsie-autoscaler.joinNamespace" .))
   "metrics" (dict "bindAddress" (printf ":%d" (int $v.metrics.port)))
   "health" (dict "bindAddress" (printf ":%d" (int $v.health.port)))
+  "webhook" (dict
+    "enabled" $v.webhook.enabled
+    "port" (int $v.webhook.port)
+    "certDir" "/tmp/k8s-webhook-server/serving-certs"
+    "serviceAccount" (include "vpsie-autoscaler.serviceAccountName" .)
+    "exemptUsers" ""
+    "exemptGroups" "")
 }}
 {{- toYaml (mergeOverwrite (deepCopy $v.config) $managed) }}
 {{- end }}

@@ -61,6 +61,8 @@ type Controller struct {
 	clock    clock.Clock
 	metrics  *Metrics
 	verdicts ScaleUpVerdicts
+	// scaleDown is set by WithScaleDown.
+	scaleDown ScaleDownReports
 }
 
 // NewController returns a NodeGroup status controller; metrics and verdicts may be nil.
@@ -85,6 +87,9 @@ func (c *Controller) Register(ctx context.Context, mgr ctrl.Manager) error {
 		Watches(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(c.nodeToGroups))
 	if c.verdicts != nil {
 		b = b.WatchesRawSource(source.Channel(c.verdicts.Changes(), &handler.TypedEnqueueRequestForObject[*v1alpha1.NodeGroup]{}))
+	}
+	if c.scaleDown != nil {
+		b = b.WatchesRawSource(source.Channel(c.scaleDown.Changes(), &handler.TypedEnqueueRequestForObject[*v1alpha1.NodeGroup]{}))
 	}
 	return b.Complete(c)
 }
@@ -134,6 +139,12 @@ func (c *Controller) observe(ctx context.Context, ng *v1alpha1.NodeGroup) (obser
 	if c.verdicts != nil {
 		if v, ok := c.verdicts.Verdict(client.ObjectKeyFromObject(ng)); ok {
 			obs.blocked = &v
+		}
+	}
+	if c.scaleDown != nil {
+		obs.tracked = true
+		if r, ok := c.scaleDown.ScaleDown(client.ObjectKeyFromObject(ng)); ok {
+			obs.scaleDown = &r
 		}
 	}
 	return obs, nil

@@ -23,6 +23,10 @@ type observation struct {
 	now        metav1.Time
 	// blocked is the provisioner's verdict on the group, if any.
 	blocked *Verdict
+	// scaleDown is the scale-down controller's report on the group, if any; tracked says
+	// whether one runs (without it, status.scaleDown is left alone).
+	scaleDown *ScaleDownReport
+	tracked   bool
 }
 
 // computeStatus returns the status the group should have. It starts from the
@@ -37,6 +41,10 @@ func computeStatus(o observation) v1alpha1.NodeGroupStatus {
 	st.ReadyNodes = countReady(o.vpsieNodes, nodes)
 	st.DesiredNodes = clamp(st.CurrentNodes, o.group.Spec.MinNodes, o.group.Spec.MaxNodes)
 	st.LastScaleUpTime, st.LastScaleDownTime = scaleTimes(st, o.vpsieNodes)
+	if o.tracked {
+		st.ScaleDown = scaleDownStatus(o.scaleDown)
+		st.LastScaleDownTime = lastScaleDown(st.LastScaleDownTime, o.scaleDown)
+	}
 
 	for _, c := range append(conditions(o.group.Spec, st, o.vpsieNodes), scaleUpCondition(o.blocked)) {
 		c.ObservedGeneration = o.group.Generation

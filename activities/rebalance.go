@@ -1,0 +1,114 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
+)
+
+// AnnotateRebalance marks a Node as being replaced by a rebalance (status and plan), or,
+// with an empty status, removes both marks: a rollback's restore. A Node that is gone
+// needs nothing.
+func (k *Kube) AnnotateRebalance(ctx context.Context, in contract.AnnotateRebalanceInput) error {
+	if in.NodeName == "" {
+		return nonRetryable("a rebalance mark needs a node name")
+	}
+	err := k.patchNode(ctx, in.NodeName, func(n *corev1.Node) bool {
+		if in.Status == "" {
+			_, a := n.Annotations[v1alpha1.AnnotationRebalanceStatus]
+			_, b := n.Annotations[v1alpha1.AnnotationRebalancePlan]
+			delete(n.Annotations, v1alpha1.AnnotationRebalanceStatus)
+			delete(n.Annotations, v1alpha1.AnnotationRebalancePlan)
+			return a || b
+		}
+		if n.Annotations[v1alpha1.AnnotationRebalanceStatus] == in.Status && n.Annotations[v1alpha1.AnnotationRebalancePlan] == in.PlanID {
+			return false
+		}
+		setAnnotation(n, v1alpha1.AnnotationRebalanceStatus, in.Status)
+		setAnnotation(n, v1alpha1.AnnotationRebalancePlan, in.PlanID)
+		return true
+	})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("marking node %s for rebalance: %w", in.NodeName, err)
+	}
+	return nil
+}
+
+// VerifyPodsRunning waits until the pods evicted from in.Nodes run elsewhere: no pod a
+// drain moves is left on those Nodes, and every pod a drain would move that was created
+// since in.Since (the controllers' new copies) is Running and Ready on another Node. At
+// in.Timeout it returns the verdict, not an error, so the workflow decides (blue-green rolls
+// back). It heartbeats what it waits for.
+func (k *Kube) VerifyPodsRunning(ctx context.Context, in contract.VerifyPodsRunningInput) (contract.VerifyPodsRunningResult, error) {
+	if len(in.Nodes) == 0 || in.Timeout <= 0 {
+		return contract.VerifyPodsRunningResult{}, nonRetryable("verifying pods needs nodes and a timeout")
+	}
+	old := map[string]bool{}
+	for _, n := range in.Nodes {
+		old[n] = true
+	}
+	deadline := time.Now().Add(in.Timeout)
+	for {
+		var pods corev1.PodList
+		if err := k.Client.List(ctx, &pods); err != nil {
+			return contract.VerifyPodsRunningResult{}, fmt.Errorf("listing pods: %w", err)
+		}
+		res := verifyMoved(pods.Items, old, in.Since, time.Now())
+		if res.OK || !time.Now().Before(deadline) {
+			return res, nil
+		}
+		activity.RecordHeartbeat(ctx, res)
+		if err := sleep(ctx, podPoll); err != nil {
+			return res, fmt.Errorf("verifying pods: %w", err)
+		}
+	}
+}
+
+// verifyMoved is VerifyPodsRunning's verdict on one listing.
+func verifyMoved(pods []corev1.Pod, old map[string]bool, since, now time.Time) contract.VerifyPodsRunningResult {
+	var res contract.VerifyPodsRunningResult
+	note := func(p *corev1.Pod, why string) {
+		res.NotRunning++
+		if res.Blocking == "" {
+			res.Blocking = "pod " + p.Namespace + "/" + p.Name + " " + why
+		}
+	}
+	for i := range pods {
+		p := &pods[i]
+		if old[p.Spec.NodeName] {
+			evict, leaving := drainable([]corev1.Pod{*p}, now)
+			if len(evict)+len(leaving) > 0 {
+				note(p, "is still on old node "+p.Spec.NodeName)
+			}
+			continue
+		}
+		moving, _ := drainable([]corev1.Pod{*p}, now)
+		if len(moving) == 0 || p.CreationTimestamp.Time.Before(since) {
+			continue
+		}
+		switch {
+		case p.Spec.NodeName == "":
+			note(p, "is not scheduled")
+		case p.Status.Phase != corev1.PodRunning || !podReady(p):
+			note(p, "on node "+p.Spec.NodeName+" is not Running and Ready")
+		}
+	}
+	res.OK = res.NotRunning == 0
+	return res
+}
+
+func podReady(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}

@@ -1,0 +1,86 @@
+package scaledown
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics are the scale-down controller's; labels read the planner's and the workflow's
+// typed reasons and outcomes.
+type Metrics struct {
+	blocked     *prometheus.CounterVec
+	safety      *prometheus.CounterVec
+	scaleDowns  *prometheus.CounterVec
+	drainTime   *prometheus.HistogramVec
+	evicted     *prometheus.HistogramVec
+	termination prometheus.Histogram
+	utilization *prometheus.GaugeVec
+}
+
+// NewMetrics registers the metrics on reg (reusing them when a second operator in one
+// process registers again).
+func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
+	group := []string{"nodegroup", "namespace"}
+	m := &Metrics{
+		blocked: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vpsie_autoscaler_scale_down_blocked_total",
+			Help: "Nodes that became blocked from scale-down, by the planner's typed reason (counted once per node and reason)."},
+			append(group, "reason")),
+		safety: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vpsie_autoscaler_safety_check_failures_total",
+			Help: "Nodes a scale-down safety check kept, by check (pdb, local_storage, kube_system, no_controller, do_not_disrupt, protected_node)."},
+			[]string{"check_type", "nodegroup", "namespace"}),
+		scaleDowns: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vpsie_autoscaler_scale_down_total",
+			Help: "Nodes scale-down acted on, by result: started, then Deleted, Compensated, DeletePending or Failed."},
+			append(group, "result")),
+		drainTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "vpsie_autoscaler_node_drain_duration_seconds",
+			Help:    "From the start of a DrainAndDelete workflow to its outcome, by outcome.",
+			Buckets: prometheus.ExponentialBuckets(1, 2, 12)}, append(group, "status")),
+		evicted: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "vpsie_autoscaler_node_drain_pods_evicted",
+			Help:    "Pods one drain evicted.",
+			Buckets: []float64{0, 1, 2, 5, 10, 20, 50, 110}}, group),
+		termination: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "vpsie_autoscaler_node_termination_duration_seconds",
+			Help:    "From a drained node's VPSieNode being deleted to its VPS, Node and VPSieNode being gone.",
+			Buckets: prometheus.ExponentialBuckets(1, 2, 11)}),
+		utilization: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "vpsie_autoscaler_nodegroup_utilization_ratio",
+			Help: "Requested of allocatable over a NodeGroup's managed nodes, by resource (cpu, memory)."},
+			append(group, "resource")),
+	}
+	var err error
+	if m.blocked, err = reuse(reg, m.blocked); err != nil {
+		return nil, err
+	}
+	if m.safety, err = reuse(reg, m.safety); err != nil {
+		return nil, err
+	}
+	if m.scaleDowns, err = reuse(reg, m.scaleDowns); err != nil {
+		return nil, err
+	}
+	if m.drainTime, err = reuse(reg, m.drainTime); err != nil {
+		return nil, err
+	}
+	if m.evicted, err = reuse(reg, m.evicted); err != nil {
+		return nil, err
+	}
+	if m.termination, err = reuse(reg, m.termination); err != nil {
+		return nil, err
+	}
+	if m.utilization, err = reuse(reg, m.utilization); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// reuse registers c, or returns the collector a second operator in one process (tests)
+// registered first.
+func reuse[T prometheus.Collector](reg prometheus.Registerer, c T) (T, error) {
+	err := reg.Register(c)
+	var are prometheus.AlreadyRegisteredError
+	switch {
+	case errors.As(err, &are):
+		return are.ExistingCollector.(T), nil
+	case err != nil:
+		return c, fmt.Errorf("registering scale-down metrics: %w", err)
+	}
+	return c, nil
+}

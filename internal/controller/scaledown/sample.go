@@ -1,0 +1,100 @@
+package scaledown
+
+import (
+	"k8s.io/apimachinery/pkg/types"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
+	"github.com/vpsie/vpsie-autoscaler/internal/utilization"
+)
+
+// nodeGroup ties a managed Node to its NodeGroup.
+type nodeGroup struct {
+	node  string
+	group types.NamespacedName
+}
+
+// nodeGroups lists the managed Nodes that have a VPSieNode, with its group: the VPSieNode
+// whose status names the Node, or else whose hostname is the Node's name.
+func nodeGroups(o observation) []nodeGroup {
+	byNode := map[string]*v1alpha1.VPSieNode{}
+	for i := range o.vns {
+		if vn := &o.vns[i]; vn.Status.NodeName != "" {
+			byNode[vn.Status.NodeName] = vn
+		}
+	}
+	for i := range o.vns {
+		if vn := &o.vns[i]; vn.Status.NodeName == "" && byNode[vn.Spec.Hostname] == nil {
+			byNode[vn.Spec.Hostname] = vn
+		}
+	}
+	var out []nodeGroup
+	for _, en := range o.nodes {
+		vn := byNode[en.Node.Name]
+		if vn == nil || en.Node.Labels[v1alpha1.LabelManaged] != "true" {
+			continue
+		}
+		out = append(out, nodeGroup{node: en.Node.Name, group: types.NamespacedName{Namespace: vn.Namespace, Name: vn.Spec.NodeGroup}})
+	}
+	return out
+}
+
+// sample adds a reading of every managed node to the store (requested of allocatable, as
+// cluster-autoscaler: metrics.k8s.io usage is not read), drops the nodes that left the
+// cluster, and sets each group's utilization gauge.
+func (c *Controller) sample(o observation) {
+	present := make(map[string]bool, len(o.nodes))
+	byNode := map[string]types.NamespacedName{}
+	for _, ng := range nodeGroups(o) {
+		byNode[ng.node] = ng.group
+	}
+	type sums struct{ cpuReq, cpuAlloc, memReq, memAlloc int64 }
+	groups := map[types.NamespacedName]*sums{}
+	for i := range o.nodes {
+		en := &o.nodes[i]
+		present[en.Node.Name] = true
+		key, managed := byNode[en.Node.Name]
+		if !managed || o.now.Sub(en.Node.CreationTimestamp.Time) < c.newNodeGrace {
+			continue
+		}
+		s := utilization.NodeSample(&en.Node, en.Pods, o.now)
+		c.store.Add(en.Node.Name, s)
+		g := groups[key]
+		if g == nil {
+			g = &sums{}
+			groups[key] = g
+		}
+		g.cpuReq, g.cpuAlloc = g.cpuReq+s.CPURequested, g.cpuAlloc+s.CPUAllocatable
+		g.memReq, g.memAlloc = g.memReq+s.MemoryRequested, g.memAlloc+s.MemoryAllocatable
+	}
+	c.store.Retain(func(node string) bool { _, ok := byNode[node]; return ok })
+	c.drains.retain(present)
+	for k, g := range groups {
+		c.metrics.utilization.WithLabelValues(k.Name, k.Namespace, "cpu").Set(ratio(g.cpuReq, g.cpuAlloc))
+		c.metrics.utilization.WithLabelValues(k.Name, k.Namespace, "memory").Set(ratio(g.memReq, g.memAlloc))
+	}
+	// Groups without managed nodes lose their series; set first and delete after, so a
+	// scrape never sees a group's series missing between passes.
+	for k := range c.measured {
+		if groups[k] == nil {
+			c.metrics.utilization.DeleteLabelValues(k.Name, k.Namespace, "cpu")
+			c.metrics.utilization.DeleteLabelValues(k.Name, k.Namespace, "memory")
+			delete(c.measured, k)
+		}
+	}
+	for k := range groups {
+		c.measured[k] = true
+	}
+}
+
+func ratio(a, b int64) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// utilizationThresholds is what the store checks for a node of a group with policy p.
+func utilizationThresholds(p plan.Policy) utilization.Thresholds {
+	return utilization.Thresholds{CPUPercent: p.CPUPercent, MemoryPercent: p.MemoryPercent, Window: p.Window}
+}

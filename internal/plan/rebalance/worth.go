@@ -1,0 +1,201 @@
+package rebalance
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+)
+
+// worth decides whether a node of g is worth replacing and with what; otherwise it says why
+// not.
+func (a *analyzer) worth(g *group, en *scaleup.ExistingNode) (candidate, Reason, string) {
+	n := &en.Node
+	vn := a.owners[n.Name]
+	switch {
+	case n.Labels[v1alpha1.LabelManaged] != "true" || vn == nil:
+		return candidate{}, ReasonNotManaged, "the node is not a managed node with a VPSieNode"
+	case a.draining[n.Name] || n.DeletionTimestamp != nil || !member(vn) ||
+		n.Annotations[v1alpha1.AnnotationDrainStatus] == v1alpha1.DrainStatusDraining:
+		return candidate{}, ReasonDrainInProgress, "the node is already being drained or deleted"
+	case !ready(n):
+		return candidate{}, ReasonNodeNotReady, "the node is not Ready"
+	}
+	rep := Replacement{Node: n.Name, VPSieNode: vn.Name, Datacenter: vn.Spec.DatacenterID, From: vn.Spec.OfferingID}
+	cur := a.offerings[rep.From]
+	if cur != nil {
+		rep.FromPrice = cur.MonthlyPrice
+	}
+	drift, why := drifted(g.ng, vn, n)
+	if drift == ReasonNone && cur == nil {
+		return candidate{}, ReasonUnknownOffering, "the catalogue has no price for offering " + rep.From
+	}
+	// Without drift only an offering at least the threshold cheaper is worth the disruption.
+	limit := rep.FromPrice * (1 - float64(g.policy.threshold)/100)
+	var tried []string
+	for _, off := range a.allowed(g, rep.Datacenter) {
+		if drift == ReasonNone && (off.ID == rep.From || off.MonthlyPrice > limit) {
+			continue
+		}
+		ok, msg := a.fits(g, en, off)
+		if !ok {
+			tried = append(tried, off.ID+": "+msg)
+			continue
+		}
+		rep.Targets = append(rep.Targets, Target{Offering: off.ID, MonthlyPrice: off.MonthlyPrice})
+	}
+	if len(rep.Targets) == 0 {
+		if drift != ReasonNone {
+			return candidate{}, ReasonNoFittingOffering, why + "; no allowed offering fits its pods" + tried1(tried)
+		}
+		return candidate{}, ReasonNoCheaperFit, fmt.Sprintf("no allowed offering at least %d%% cheaper than %s (%s/month) fits its pods%s",
+			g.policy.threshold, rep.From, money(rep.FromPrice), tried1(tried))
+	}
+	rep.MonthlySavings = rep.FromPrice - rep.Targets[0].MonthlyPrice
+	rep.Reason, rep.Message = drift, why
+	if drift == ReasonNone {
+		rep.Reason = ReasonCheaperOffering
+		rep.Message = fmt.Sprintf("%s (%s/month) fits on %s (%s/month): saves %s/month (%.0f%%)", rep.From,
+			money(rep.FromPrice), rep.Targets[0].Offering, money(rep.Targets[0].MonthlyPrice), money(rep.MonthlySavings),
+			100*rep.MonthlySavings/rep.FromPrice)
+	}
+	return candidate{node: n, rep: rep}, ReasonNone, ""
+}
+
+func tried1(tried []string) string {
+	if len(tried) == 0 {
+		return ""
+	}
+	return " (" + tried[0] + ")"
+}
+
+// allowed are the group's offerings that the catalogue sells in dc, cheapest first.
+func (a *analyzer) allowed(g *group, dc string) []*scaleup.Offering {
+	var out []*scaleup.Offering
+	for _, id := range g.ng.Spec.OfferingIDs {
+		off := a.offerings[id]
+		if off == nil || slices.Contains(out, off) || (len(off.Datacenters) > 0 && !slices.Contains(off.Datacenters, dc)) {
+			continue
+		}
+		out = append(out, off)
+	}
+	slices.SortFunc(out, func(x, y *scaleup.Offering) int {
+		switch {
+		case x.MonthlyPrice < y.MonthlyPrice:
+			return -1
+		case x.MonthlyPrice > y.MonthlyPrice:
+			return 1
+		}
+		return strings.Compare(x.ID, y.ID)
+	})
+	return out
+}
+
+// drifted is the first way the node no longer matches its group's spec, and all of them.
+func drifted(ng *v1alpha1.NodeGroup, vn *v1alpha1.VPSieNode, n *corev1.Node) (Reason, string) {
+	var first Reason
+	var why []string
+	add := func(r Reason, msg string) {
+		if first == ReasonNone {
+			first = r
+		}
+		why = append(why, msg)
+	}
+	if !slices.Contains(ng.Spec.OfferingIDs, vn.Spec.OfferingID) {
+		add(ReasonOfferingNotAllowed, "offering "+vn.Spec.OfferingID+" is no longer in spec.offeringIDs")
+	}
+	if vn.Spec.ImageID != ng.Spec.OSImageID {
+		add(ReasonImageChanged, "image "+vn.Spec.ImageID+" is not spec.osImageID "+ng.Spec.OSImageID)
+	}
+	if kv := n.Status.NodeInfo.KubeletVersion; kv != "" && version(kv) != version(ng.Spec.KubernetesVersion) {
+		add(ReasonKubernetesVersionChanged, "kubelet "+kv+" is not spec.kubernetesVersion "+ng.Spec.KubernetesVersion)
+	}
+	return first, strings.Join(why, "; ")
+}
+
+// version is v1.36.3 of "1.36.3", "v1.36.3" or "v1.36.3+k3s1".
+func version(v string) string {
+	v = strings.TrimPrefix(v, "v")
+	if i := strings.IndexAny(v, "+-"); i >= 0 {
+		v = v[:i]
+	}
+	return v
+}
+
+// fits reports whether every pod of en that a drain moves fits on one new node of off in
+// the group: the scale-up planner's simulation with the old node and its replacement alone
+// (same labels but for the instance type and hostname, the group's taints, the offering's
+// allocatable, the old node's DaemonSet and mirror pods already on it). Placing the pods on a
+// node in the same datacenter keeps every spread and anti-affinity relation to other nodes as
+// it is.
+func (a *analyzer) fits(g *group, en *scaleup.ExistingNode, off *scaleup.Offering) (bool, string) {
+	name := en.Node.Name + "~replacement"
+	labels := make(map[string]string, len(en.Node.Labels))
+	for k, v := range en.Node.Labels {
+		labels[k] = v
+	}
+	labels[corev1.LabelInstanceTypeStable], labels[corev1.LabelHostname] = off.ID, name
+	repl := corev1.Node{}
+	repl.Name, repl.Labels, repl.Spec.Taints = name, labels, g.ng.Spec.Taints
+	repl.Status.Allocatable = a.opts.Simulation.Allocatable(*off)
+	var stay []corev1.Pod
+	for _, p := range en.Pods {
+		if !scaleup.NeedsNewHome(&p) && p.DeletionTimestamp == nil && p.Status.Phase != corev1.PodSucceeded &&
+			p.Status.Phase != corev1.PodFailed {
+			p.Spec.NodeName = name
+			stay = append(stay, p)
+		}
+	}
+	sim := scaleup.NewSimulation([]scaleup.ExistingNode{*en, {Node: repl, Pods: stay}}, a.opts.Simulation)
+	if _, r, ok := sim.TryRemove(en.Node.Name); !ok {
+		return false, "pod " + r.Pod.String() + " does not fit (" + r.Message + ")"
+	}
+	return true, ""
+}
+
+// owners maps a Node name to its VPSieNode (status.nodeName, else spec.hostname).
+func owners(vns []v1alpha1.VPSieNode) map[string]*v1alpha1.VPSieNode {
+	out := make(map[string]*v1alpha1.VPSieNode, len(vns))
+	for i := range vns {
+		if n := vns[i].Status.NodeName; n != "" {
+			out[n] = &vns[i]
+		}
+	}
+	for i := range vns {
+		if h := vns[i].Spec.Hostname; vns[i].Status.NodeName == "" && h != "" && out[h] == nil {
+			out[h] = &vns[i]
+		}
+	}
+	return out
+}
+
+func nodeName(vn *v1alpha1.VPSieNode) string {
+	if vn.Status.NodeName != "" {
+		return vn.Status.NodeName
+	}
+	return vn.Spec.Hostname
+}
+
+// member mirrors NodeGroup status.currentNodes: every VPSieNode not being deleted.
+func member(vn *v1alpha1.VPSieNode) bool {
+	return vn.DeletionTimestamp == nil && vn.Status.Phase != v1alpha1.PhaseTerminating && vn.Status.Phase != v1alpha1.PhaseDeleting
+}
+
+func ready(n *corev1.Node) bool {
+	for _, c := range n.Status.Conditions {
+		if c.Type == corev1.NodeReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func money(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
