@@ -5,7 +5,11 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"io"
+	"math"
+	"net/http"
 	"os"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +23,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/vpsie/vpsie-autoscaler/internal/freeport"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
 )
 
@@ -47,7 +52,7 @@ func BenchmarkScaleUpDecisionLatency(b *testing.B) {
 			g.Spec.MaxNodes = 200
 			create(b, g)
 			b.Cleanup(func() { settle(b, ns) })
-			env.autoscaler(b, "perf-"+name, benchFlags...)
+			proc := env.autoscaler(b, "perf-"+name, benchFlags...)
 			var lat []time.Duration
 			for round := range 20 {
 				start := time.Now()
@@ -64,6 +69,10 @@ func BenchmarkScaleUpDecisionLatency(b *testing.B) {
 			b.ReportMetric(p95.Seconds(), "p95-s")
 			b.Logf("pod created → VPS create request at %d nodes over %d rounds: p50 %s p95 %s max %s", nodes, len(lat),
 				p50.Round(time.Millisecond), p95.Round(time.Millisecond), lat[len(lat)-1].Round(time.Millisecond))
+			q50, q95 := histogramP50P95(b, proc.Metrics, "vpsie_autoscaler_scale_up_decision_latency_seconds")
+			b.ReportMetric(q95, "metric-p95-le-s")
+			b.Logf("the autoscaler's own decision latency (pod seen unschedulable → ScaleUp started): p50 ≤ %gs, p95 ≤ %gs",
+				q50, q95)
 		})
 	}
 }
@@ -103,9 +112,19 @@ func BenchmarkAutoscalerRSS(b *testing.B) {
 	fillNodes(b, 1000)
 	ns := namespace(b, "perf-rss")
 	fillPods(b, ns, 10)
-	p := env.autoscaler(b, "perf-rss")
+	pprof, err := freeport.Addr()
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := env.autoscaler(b, "perf-rss", "--metrics.pprof-bind-address="+pprof)
 	time.Sleep(time.Minute)
 	rss, hwm := procMemory(b, p.Cmd.Process.Pid)
+	if out, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=25", "-sample_index=inuse_space",
+		"http://"+pprof+"/debug/pprof/heap").CombinedOutput(); err == nil {
+		b.Logf("live heap by function:\n%s", out)
+	} else {
+		b.Logf("heap profile: %v\n%s", err, out)
+	}
 	b.ReportMetric(float64(rss)/(1<<20), "rss-MiB")
 	b.ReportMetric(float64(hwm)/(1<<20), "peak-rss-MiB")
 	b.Logf("autoscaler at 1000 nodes and 10k pods: RSS %d MiB, peak %d MiB", rss>>20, hwm>>20)
@@ -219,6 +238,46 @@ func waitFirstCreate(b *testing.B, infix string, since time.Time) time.Time {
 		return fmt.Errorf("none yet")
 	})
 	return at
+}
+
+// histogramP50P95 reads a histogram from a /metrics endpoint and returns the upper bounds of
+// the buckets its median and 95th percentile fall in.
+func histogramP50P95(b *testing.B, addr, name string) (p50, p95 float64) {
+	b.Helper()
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	type bucket struct{ le, count float64 }
+	var buckets []bucket
+	for _, line := range strings.Split(string(body), "\n") {
+		rest, ok := strings.CutPrefix(line, name+`_bucket{le="`)
+		if !ok {
+			continue
+		}
+		le, count, _ := strings.Cut(rest, `"} `)
+		l, _ := strconv.ParseFloat(le, 64)
+		c, _ := strconv.ParseFloat(count, 64)
+		buckets = append(buckets, bucket{l, c})
+	}
+	if len(buckets) == 0 || buckets[len(buckets)-1].count == 0 {
+		b.Fatalf("no %s observations", name)
+	}
+	total := buckets[len(buckets)-1].count
+	quantile := func(q float64) float64 {
+		for _, bk := range buckets {
+			if bk.count >= q*total {
+				return bk.le
+			}
+		}
+		return math.Inf(1)
+	}
+	return quantile(0.5), quantile(0.95)
 }
 
 // procMemory reads a process's resident set and its peak from /proc.
