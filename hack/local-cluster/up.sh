@@ -223,13 +223,17 @@ start_controller_manager() {
 	mapfile -t common < <(component_flags)
 	# Default controllers: garbage collection, node lifecycle, PDB status (disruption),
 	# deployments/replicasets, namespaces, service accounts, ... Cloud controllers are
-	# not part of kube-controller-manager any more, so nothing needs disabling.
+	# not part of kube-controller-manager any more, so nothing needs disabling. The client
+	# rate is raised from 20/s so ReplicaSets create a thousand pods in seconds, as a real
+	# control plane sized for that would.
 	start kube-controller-manager "${common[@]}" \
 		--secure-port="$LC_KCM_PORT" \
 		--service-account-private-key-file="$LC_PKI_DIR/sa.key" \
 		--root-ca-file="$LC_PKI_DIR/ca.crt" \
 		--cluster-signing-cert-file="$LC_PKI_DIR/ca.crt" \
-		--cluster-signing-key-file="$LC_PKI_DIR/ca.key"
+		--cluster-signing-key-file="$LC_PKI_DIR/ca.key" \
+		--kube-api-qps=200 \
+		--kube-api-burst=400
 	wait_healthy kube-controller-manager "https://127.0.0.1:$LC_KCM_PORT/healthz" -k
 }
 
