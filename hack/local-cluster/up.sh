@@ -240,7 +240,9 @@ start_controller_manager() {
 start_scheduler() {
 	local common=()
 	mapfile -t common < <(component_flags)
-	start kube-scheduler "${common[@]}" --secure-port="$LC_SCHEDULER_PORT"
+	# The scheduler's client rate (50/s by default) is raised for the same reason; the flags are
+	# deprecated in favour of a config file but still honoured without one.
+	start kube-scheduler "${common[@]}" --secure-port="$LC_SCHEDULER_PORT" --kube-api-qps=200 --kube-api-burst=400
 	wait_healthy kube-scheduler "https://127.0.0.1:$LC_SCHEDULER_PORT/healthz" -k
 }
 
