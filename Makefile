@@ -66,10 +66,11 @@ lint: tools fmt-check vet shellcheck helm-lint
 	$(STATICCHECK) ./...
 	$(STATICCHECK) -tags e2e ./test/e2e
 
-## helm-lint: the chart with the two required values, and with every option set
+## helm-lint: the chart with the two required values, with every option set, and with the webhooks (generated CA)
 helm-lint: helm
 	$(HELM) lint --strict $(CHART) -f $(CHART)/ci/required-values.yaml
 	$(HELM) lint --strict $(CHART) -f $(CHART)/ci/full-values.yaml
+	$(HELM) lint --strict $(CHART) -f $(CHART)/ci/webhook-values.yaml
 
 ## verify-generated: fail when committed CRDs or deepcopy code are stale
 verify-generated: generate

@@ -52,7 +52,7 @@ const (
 const AnnotationScaleDownBlocked = "autoscaler.vpsie.com/scale-down-blocked"
 
 // Rebalance annotations. AnnotationRebalance is set by operators on a NodeGroup ("now",
-// "pause", "resume", "rollback"); the NodeGroup controller acts on it and clears it. The
+// "pause", "resume", "rollback"); the rebalance controller acts on it and clears it. The
 // Rebalance workflow marks the old nodes it replaces with the other two, and removes them
 // when it rolls back.
 const (

@@ -65,6 +65,69 @@ type NodeGroupStatus struct {
 	// ScaleDown says why the scale-down controller keeps nodes of the group.
 	// +optional
 	ScaleDown *NodeGroupScaleDownStatus `json:"scaleDown,omitempty"`
+
+	// Rebalance mirrors the group's rebalance: the one running, else the last one.
+	// +optional
+	Rebalance *NodeGroupRebalanceStatus `json:"rebalance,omitempty"`
+
+	// LastRebalanceTime is when the group's last rebalance ended; the cooldown runs from it.
+	// +optional
+	LastRebalanceTime *metav1.Time `json:"lastRebalanceTime,omitempty"`
+}
+
+// NodeGroupRebalanceStatus is the progress of a rebalance run (workflow
+// rebalance/<namespace>/<name>), read through its progress query, and its outcome.
+type NodeGroupRebalanceStatus struct {
+	// PlanID is the analyzer's plan the run carries out.
+	// +optional
+	PlanID string `json:"planID,omitempty"`
+	// Strategy is rolling, surge or blueGreen.
+	// +optional
+	Strategy string `json:"strategy,omitempty"`
+	// Phase is the run's: Provisioning, Draining, Cordoning, Evicting, Verifying,
+	// Deleting, Paused, WaitingForWindow, RollingBack, then Completed, RolledBack,
+	// Cancelled or Failed.
+	// +optional
+	Phase string `json:"phase,omitempty"`
+	// Paused is true while the run holds after a pause signal.
+	// +optional
+	Paused bool `json:"paused,omitempty"`
+	// BatchesDone of BatchesTotal are replaced.
+	// +optional
+	BatchesDone int32 `json:"batchesDone"`
+	// +optional
+	BatchesTotal int32 `json:"batchesTotal"`
+	// NewNodes are the replacements that are Ready and still exist.
+	// +listType=atomic
+	// +optional
+	NewNodes []string `json:"newNodes,omitempty"`
+	// OldNodes are the nodes of the plan not deleted yet.
+	// +listType=atomic
+	// +optional
+	OldNodes []string `json:"oldNodes,omitempty"`
+	// SavingsMonthly sums the monthly savings of the replacements whose old node is
+	// gone, in the catalogue's currency, two decimals.
+	// +optional
+	SavingsMonthly string `json:"savingsMonthly,omitempty"`
+	// PlannedSavingsMonthly is what the whole plan saves per month once done.
+	// +optional
+	PlannedSavingsMonthly string `json:"plannedSavingsMonthly,omitempty"`
+	// StartedAt is when the controller started the run.
+	// +optional
+	StartedAt *metav1.Time `json:"startedAt,omitempty"`
+	// FinishedAt is when the run ended; unset while it runs.
+	// +optional
+	FinishedAt *metav1.Time `json:"finishedAt,omitempty"`
+	// Outcome of the finished run: Completed, RolledBack, Cancelled or Failed.
+	// +optional
+	Outcome string `json:"outcome,omitempty"`
+	// Reason is the typed reason of a run that did not complete (RollbackRequested,
+	// CancelRequested, StepFailed).
+	// +optional
+	Reason string `json:"reason,omitempty"`
+	// Message says what the run waits for or why it stopped.
+	// +optional
+	Message string `json:"message,omitempty"`
 }
 
 // MaxBlockedNodes caps status.scaleDown.blockedNodes.

@@ -14,6 +14,7 @@ type Config struct {
 	VPSie      VPSieConfig      `json:"vpsie" doc:"The VPSie API client."`
 	ScaleUp    ScaleUpConfig    `json:"scaleUp" doc:"When and how NodeGroups grow for pending pods and minNodes."`
 	ScaleDown  ScaleDownConfig  `json:"scaleDown" doc:"When and how NodeGroups shrink: underutilized and empty nodes are drained and deleted."`
+	Rebalance  RebalanceConfig  `json:"rebalance" doc:"Replacing NodeGroups' nodes by cheaper or up-to-date ones (the Rebalance workflow)."`
 	Metrics    MetricsConfig    `json:"metrics" doc:"Prometheus metrics endpoint."`
 	Health     HealthConfig     `json:"health" doc:"Liveness and readiness probe endpoint."`
 	Logging    LoggingConfig    `json:"logging" doc:"Structured logs."`
@@ -86,7 +87,8 @@ type VPSieCircuitBreakerConfig struct {
 
 // MetricsConfig configures the Prometheus endpoint.
 type MetricsConfig struct {
-	BindAddress string `json:"bindAddress" doc:"[host]:port of the /metrics endpoint; \"0\" disables it."`
+	BindAddress      string `json:"bindAddress" doc:"[host]:port of the /metrics endpoint; \"0\" disables it."`
+	PprofBindAddress string `json:"pprofBindAddress" doc:"[host]:port of Go's /debug/pprof endpoints, for profiling a running autoscaler; empty (the default) turns them off. Never expose it beyond the pod."`
 }
 
 // HealthConfig configures the probe endpoint.
@@ -110,6 +112,16 @@ type ScaleDownConfig struct {
 	MaxParallelDrains int           `json:"maxParallelDrains" doc:"Drains one NodeGroup may have under way at once."`
 	DrainTimeout      time.Duration `json:"drainTimeout" doc:"How long a drain may take to evict a node's pods (PodDisruptionBudget waits included) before it is undone."`
 	ForceDrain        bool          `json:"forceDrain" doc:"Delete a node whose pods could not all be evicted within drainTimeout; false undoes the drain instead."`
+}
+
+// RebalanceConfig configures the rebalance controller and the runs it starts. Whether and how a NodeGroup is
+// rebalanced is per NodeGroup (spec.rebalancePolicy).
+type RebalanceConfig struct {
+	Enabled          bool          `json:"enabled" doc:"Run the rebalance controller; false starts no rebalance, not even for the rebalance=now annotation (NodeGroups opt in to automatic runs with spec.rebalancePolicy.enabled)."`
+	Interval         time.Duration `json:"interval" doc:"How often every NodeGroup is analyzed for nodes worth replacing and the rebalance annotation is read."`
+	ProgressInterval time.Duration `json:"progressInterval" doc:"How often the progress of running rebalances is read into NodeGroup status."`
+	DrainTimeout     time.Duration `json:"drainTimeout" doc:"How long a rebalance's drain of one old node may take to evict its pods (PodDisruptionBudget waits included) before the rebalance rolls back."`
+	VerifyTimeout    time.Duration `json:"verifyTimeout" doc:"How long a blueGreen rebalance waits for the moved pods to run on the new nodes before it rolls back."`
 }
 
 // ScaleUpConfig configures the scale-up provisioner and the nodes it makes.

@@ -48,6 +48,10 @@ func Default() *Config {
 			Enabled: true, Interval: 10 * time.Second, SampleCapacity: 360, EmptyNodeDelay: 2 * time.Minute,
 			MaxParallelDrains: 1, DrainTimeout: 10 * time.Minute,
 		},
+		Rebalance: RebalanceConfig{
+			Enabled: true, Interval: time.Minute, ProgressInterval: 5 * time.Second, DrainTimeout: 10 * time.Minute,
+			VerifyTimeout: 10 * time.Minute,
+		},
 		Metrics: MetricsConfig{BindAddress: ":8080"},
 		Health:  HealthConfig{BindAddress: ":8081"},
 		Logging: LoggingConfig{Level: LogLevelInfo, Format: LogFormatJSON},

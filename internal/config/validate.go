@@ -33,6 +33,7 @@ func (c *Config) problems() []error {
 	v.vpsie()
 	v.scaleUp()
 	v.scaleDown()
+	v.rebalance()
 	v.endpoints()
 	v.webhook()
 	order := make(map[string]int, len(leaves()))
@@ -116,6 +117,13 @@ func (v *validator) scaleDown() {
 	v.positive(&s.DrainTimeout)
 	v.between(&s.SampleCapacity, 1, 100000)
 	v.between(&s.MaxParallelDrains, 1, 100)
+}
+
+func (v *validator) rebalance() {
+	r := &v.c.Rebalance
+	for _, d := range []*time.Duration{&r.Interval, &r.ProgressInterval, &r.DrainTimeout, &r.VerifyTimeout} {
+		v.positive(d)
+	}
 }
 
 func (v *validator) baseURL() {

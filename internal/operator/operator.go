@@ -22,12 +22,15 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/cloudinit"
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/nodegroup"
+	"github.com/vpsie/vpsie-autoscaler/internal/controller/rebalance"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/scaledown"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/scaleup"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/vpsienode"
+	planrebalance "github.com/vpsie/vpsie-autoscaler/internal/plan/rebalance"
 	plandown "github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalworker"
 	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
 // eventSource names the autoscaler in Kubernetes events.
@@ -144,6 +147,7 @@ func managerOptions(cfg *config.Config, log logr.Logger) ctrl.Options {
 		Cache:                         cacheOptions(cache.Options{SyncPeriod: &cc.SyncPeriod}),
 		Metrics:                       metricsserver.Options{BindAddress: cfg.Metrics.BindAddress},
 		HealthProbeBindAddress:        cfg.Health.BindAddress,
+		PprofBindAddress:              cfg.Metrics.PprofBindAddress,
 	}
 }
 
@@ -160,11 +164,12 @@ func controllers(mgr ctrl.Manager, cfg *config.Config, d Deps) ([]controller, er
 	rec := mgr.GetEventRecorder(eventSource)
 	verdicts := scaleup.NewVerdicts()
 	ngc := nodegroup.NewController(mgr.GetClient(), d.Clock, m, verdicts)
+	prov := scaleup.NewProvisioner(mgr.GetClient(), d.Starter, rec, tickingClock(d.Clock), cfg.Controller.ClusterName,
+		cfg.ScaleUp, sm, verdicts)
 	cs := []controller{
 		ngc,
 		vpsienode.NewController(mgr.GetClient(), d.Starter, cfg.Controller.ClusterName, rec),
-		scaleup.NewProvisioner(mgr.GetClient(), d.Starter, rec, tickingClock(d.Clock), cfg.Controller.ClusterName,
-			cfg.ScaleUp, sm, verdicts),
+		prov,
 	}
 	if cfg.ScaleDown.Enabled {
 		dm, err := scaledown.NewMetrics(ctrlmetrics.Registry)
@@ -176,7 +181,26 @@ func controllers(mgr ctrl.Manager, cfg *config.Config, d Deps) ([]controller, er
 		cs = append(cs, scaledown.NewController(mgr.GetClient(), d.Starter, rec, tickingClock(d.Clock), cfg.ScaleDown,
 			scaleDownOptions(cfg), dm, reports).SampleNodesOlderThan(cfg.ScaleUp.UnusedNodeGrace))
 	}
+	if cfg.Rebalance.Enabled && d.Temporal != nil {
+		rm, err := rebalance.NewMetrics(ctrlmetrics.Registry)
+		if err != nil {
+			return nil, err
+		}
+		reports := rebalance.NewReports()
+		ngc.WithRebalance(reports)
+		cs = append(cs, rebalance.NewController(mgr.GetClient(), d.Starter, d.Temporal, prov.Catalogue(), rec,
+			tickingClock(d.Clock), cfg.Rebalance, rebalanceOptions(cfg), rm, reports))
+	}
 	return cs, nil
+}
+
+// rebalanceOptions gives the rebalance analyzer scale-up's node model and its ScaleUp
+// children scale-up's timeouts.
+func rebalanceOptions(cfg *config.Config) rebalance.Options {
+	u := cfg.ScaleUp
+	return rebalance.Options{Cluster: cfg.Controller.ClusterName,
+		Timeouts: contract.ScaleUpTimeouts{Boot: u.BootTimeout, Join: u.JoinTimeout, Ready: u.ReadyTimeout},
+		Analyzer: planrebalance.Options{Simulation: scaleup.PlanOptions(u)}}
 }
 
 // scaleDownOptions gives the scale-down simulation the node model scale-up plans with.

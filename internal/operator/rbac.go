@@ -9,13 +9,18 @@ package operator
 //
 // Cluster-wide: the autoscaler's own resources, Nodes, and what drains and
 // scheduling simulation read.
-// NodeGroups belong to the user: the autoscaler reads them and writes status
-// and its finalizer; VPSieNodes it creates and deletes itself.
-// +kubebuilder:rbac:groups=autoscaler.vpsie.com,resources=nodegroups,verbs=get;list;watch;update;patch
-// +kubebuilder:rbac:groups=autoscaler.vpsie.com,resources=vpsienodes,verbs=get;list;watch;create;update;patch;delete
+// NodeGroups belong to the user: the autoscaler reads them, writes their status,
+// and patches their metadata only to clear a consumed rebalance annotation
+// (internal/controller/rebalance); it sets no finalizer or owner reference on
+// them and never updates them whole. VPSieNodes it
+// creates, patches (its termination finalizer, labels) and deletes itself;
+// nothing is written with update but the NodeGroup status. Nodes are patched
+// (cordon, annotations, labels) and deleted, never created or replaced.
+// TestRBACServiceAccountHasExactlyWhatItNeeds checks the result, allowed and refused.
+// +kubebuilder:rbac:groups=autoscaler.vpsie.com,resources=nodegroups,verbs=get;list;watch;patch
+// +kubebuilder:rbac:groups=autoscaler.vpsie.com,resources=vpsienodes,verbs=get;list;watch;create;patch;delete
 // +kubebuilder:rbac:groups=autoscaler.vpsie.com,resources=nodegroups/status;vpsienodes/status,verbs=get;update;patch
-// +kubebuilder:rbac:groups=autoscaler.vpsie.com,resources=nodegroups/finalizers;vpsienodes/finalizers,verbs=update
-// +kubebuilder:rbac:groups="",resources=nodes,verbs=get;list;watch;patch;update;delete
+// +kubebuilder:rbac:groups="",resources=nodes,verbs=get;list;watch;patch;delete
 // +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch
 // +kubebuilder:rbac:groups="",resources=pods/eviction,verbs=create
 // +kubebuilder:rbac:groups=policy,resources=poddisruptionbudgets,verbs=list;watch

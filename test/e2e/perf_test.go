@@ -116,7 +116,9 @@ func BenchmarkAutoscalerRSS(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p := env.autoscaler(b, "perf-rss", "--metrics.pprof-bind-address="+pprof)
+	// Production intervals (the harness plans every 5 s to keep tests short).
+	p := env.autoscaler(b, "perf-rss", "--metrics.pprof-bind-address="+pprof, "--scale-up.resync-period=30s",
+		"--scale-down.interval=10s")
 	time.Sleep(time.Minute)
 	rss, hwm := procMemory(b, p.Cmd.Process.Pid)
 	if out, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=25", "-sample_index=inuse_space",

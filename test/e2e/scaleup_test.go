@@ -58,6 +58,9 @@ func TestFiftyMixedPodsRunAfterTheAutoscalerIsKilledMidProvisioning(t *testing.T
 	env.autoscaler(t, "mixed-2")
 	eventually(t, 6*time.Minute, "every pod running", func() error { return running(ns, 50) })
 	t.Logf("all 50 pods running %s after they were created", time.Since(start).Round(time.Second))
+	// Pods may run before every node is up (small ones fit on other groups' nodes); the
+	// checks below are about the nodes, so they wait for the last one.
+	eventually(t, 3*time.Minute, "every VPSieNode ready", func() error { return everyVPSieNodeReady(ns) })
 
 	st := env.sim.Snapshot()
 	vns := vpsieNodes(t, ns)

@@ -125,3 +125,17 @@ func hasEvent(ns, object, reason, want string) error {
 	}
 	return fmt.Errorf("no %s event on %s mentioning %q (saw %q)", reason, object, want, seen)
 }
+
+// everyVPSieNodeReady checks that every VPSieNode of ns is Ready.
+func everyVPSieNodeReady(ns string) error {
+	var vns v1alpha1.VPSieNodeList
+	if err := env.kube.List(context.Background(), &vns, client.InNamespace(ns)); err != nil {
+		return err
+	}
+	for _, vn := range vns.Items {
+		if vn.Status.Phase != v1alpha1.PhaseReady {
+			return fmt.Errorf("%s is %s", vn.Name, vn.Status.Phase)
+		}
+	}
+	return nil
+}

@@ -87,8 +87,10 @@ var managedConfigKeys = []string{
 	"controller.namespace", "controller.kubeconfig", "controller.leaderElection",
 	"temporal.", "vpsie.credentials.", "vpsie.caFile", "scaleUp.joinSecretName", "scaleUp.joinSecretNamespace",
 	"metrics.bindAddress", "health.bindAddress",
-	// From the chart's top-level webhook values; the chart refuses webhook.enabled=true until it mounts a certificate
-	// and installs deploy/webhook, so the autoscaler's defaults (disabled) apply.
+	// A debugging aid for a process run by hand; the chart renders it empty (off).
+	"metrics.pprofBindAddress",
+	// From the chart's top-level webhook values (enabled, port, exempt users and groups), the release's
+	// ServiceAccount and the mount of the certificate Secret (certDir).
 	"webhook.",
 }
 
@@ -308,7 +310,7 @@ func chartValues(t *testing.T) map[string]any {
 // every option set, and checks that mistakes fail with a message naming the value.
 func TestChartLint(t *testing.T) {
 	h := newHelm(t, "")
-	for _, f := range []string{"required-values.yaml", "full-values.yaml"} {
+	for _, f := range ciValueFiles {
 		if out, err := h.run("lint", "--strict", chartDir(), "-f", filepath.Join(chartDir(), "ci", f)); err != nil {
 			t.Errorf("helm lint with ci/%s: %v\n%s", f, err, out)
 		}
@@ -325,7 +327,9 @@ func TestChartLint(t *testing.T) {
 		{append(slices.Clone(required), "--set", "config.logging.level=verbose"), "/config/logging/level"},
 		{append(slices.Clone(required), "--set-string", "config.controller.leaseDuration=15"), "/config/controller/leaseDuration"},
 		{append(slices.Clone(required), "--set", "temporal.apiKey.existingSecret=k"), "temporal.tls.enabled must be true"},
-		{append(slices.Clone(required), "--set", "webhook.enabled=true"), "serves no admission webhook"},
+		{append(slices.Clone(required), "--set", "webhook.enabled=true", "--set", "webhook.timeoutSeconds=60"), "/webhook/timeoutSeconds"},
+		{append(slices.Clone(required), "--set", "webhook.enabled=true", "--set", "webhook.certManager.enabled=true",
+			"--set", "webhook.certManager.issuerRef.kind=ClusterIssuer"), "webhook.certManager.issuerRef.name is required"},
 		{append(slices.Clone(required), "--set", "temporal.address=no-port"), "must be host:port"},
 	} {
 		out, err := h.run(append([]string{"template", "r", chartDir()}, tc.args...)...)
@@ -333,15 +337,23 @@ func TestChartLint(t *testing.T) {
 			t.Errorf("helm template %v: err %v, output %q; want a failure mentioning %q", tc.args, err, lastLines(out, 5), tc.want)
 		}
 	}
+	// The webhooks need no value beyond the two required ones.
+	if out, err := h.run(append([]string{"template", "r", chartDir()}, append(required, "--set", "webhook.enabled=true")...)...); err != nil {
+		t.Errorf("helm template with --set webhook.enabled=true: %v\n%s", err, lastLines(out, 5))
+	}
 }
+
+// ciValueFiles are the value files of charts/vpsie-autoscaler/ci: the two required values, every option set
+// (the webhooks with cert-manager included), the webhooks with the chart-generated CA.
+var ciValueFiles = []string{"required-values.yaml", "full-values.yaml", "webhook-values.yaml"}
 
 // TestChartRenderedConfigIsAcceptedByTheAutoscaler loads the config file the
 // chart renders with the autoscaler's own strict loader.
 func TestChartRenderedConfigIsAcceptedByTheAutoscaler(t *testing.T) {
 	h := newHelm(t, "")
 	mountedFiles := map[string]bool{"temporal.tls.caFile": true, "temporal.tls.certFile": true,
-		"temporal.tls.keyFile": true, "temporal.apiKeyFile": true, "vpsie.caFile": true}
-	for _, f := range []string{"required-values.yaml", "full-values.yaml"} {
+		"temporal.tls.keyFile": true, "temporal.apiKeyFile": true, "vpsie.caFile": true, "webhook.certDir": true}
+	for _, f := range ciValueFiles {
 		docs := h.template(t, "rel", "autoscaler-ns", "-f", filepath.Join(chartDir(), "ci", f))
 		cm := findDoc(t, docs, "ConfigMap", "")
 		text, _, _ := unstructured.NestedString(cm.Object, "data", "config.yaml")
@@ -364,6 +376,9 @@ func TestChartRenderedConfigIsAcceptedByTheAutoscaler(t *testing.T) {
 		if cfg.Controller.Namespace != "autoscaler-ns" || !cfg.Controller.LeaderElection {
 			t.Errorf("ci/%s: namespace %q, leader election %v; want the release namespace, on", f,
 				cfg.Controller.Namespace, cfg.Controller.LeaderElection)
+		}
+		if f != "required-values.yaml" {
+			assertWebhookConfig(t, f, cfg, findDoc(t, docs, "Deployment", ""))
 		}
 		// Every key is written out, so the ConfigMap shows the whole configuration.
 		var doc map[string]any
@@ -390,11 +405,19 @@ func TestChartTemplateAppliesWithServerSideDryRun(t *testing.T) {
 	ns := newNamespace(t, env.Client)
 	ensureNamespace(t, "vpsie-secrets") // full-values.yaml keeps the credentials there
 	installServiceMonitorCRD(t)
+	installCertManagerCRDs(t) // full-values.yaml has the webhooks' certificate issued by cert-manager
 
 	cases := map[string][]string{
 		"two --set": {"--set", "temporal.address=temporal-frontend.temporal.svc:7233",
 			"--set", "vpsie.credentials.existingSecret=vpsie-credentials"},
-		"full values": {"-f", filepath.Join(chartDir(), "ci", "full-values.yaml")},
+		"full values":            {"-f", filepath.Join(chartDir(), "ci", "full-values.yaml")},
+		"webhooks, generated CA": {"-f", filepath.Join(chartDir(), "ci", "webhook-values.yaml")},
+	}
+	wantWebhook := map[string][]string{
+		"full values": {"validatingwebhookconfiguration.admissionregistration.k8s.io/", "mutatingwebhookconfiguration.admissionregistration.k8s.io/",
+			"certificate.cert-manager.io/", "service/autoscaler-webhook"},
+		"webhooks, generated CA": {"validatingwebhookconfiguration.admissionregistration.k8s.io/", "mutatingwebhookconfiguration.admissionregistration.k8s.io/",
+			"secret/dry-vpsie-autoscaler-webhook-tls", "service/dry-vpsie-autoscaler-webhook"},
 	}
 	for name, args := range cases {
 		rendered := h.render(t, "dry", ns, append([]string{"--include-crds"}, args...)...)
@@ -408,8 +431,9 @@ func TestChartTemplateAppliesWithServerSideDryRun(t *testing.T) {
 			t.Errorf("%s: server-side dry-run refused the chart: %v", name, err)
 			continue
 		}
-		for _, want := range []string{"deployment.apps/", "clusterrole.rbac.authorization.k8s.io/",
-			"networkpolicy.networking.k8s.io/", "poddisruptionbudget.policy/", "customresourcedefinition.apiextensions.k8s.io/nodegroups"} {
+		for _, want := range append([]string{"deployment.apps/", "clusterrole.rbac.authorization.k8s.io/",
+			"networkpolicy.networking.k8s.io/", "poddisruptionbudget.policy/", "customresourcedefinition.apiextensions.k8s.io/nodegroups"},
+			wantWebhook[name]...) {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s: dry-run output lacks %s:\n%s", name, want, out)
 			}

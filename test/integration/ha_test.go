@@ -327,13 +327,14 @@ func TestHAFailoverWhenTheLeaderIsStopped(t *testing.T) {
 }
 
 // TestHALeaderStoppedWithAnActivityInFlight: SIGTERM while the leader's worker
-// runs an activity (a slow VPSie call). The activity finishes on the stopping
-// replica (it is drained, not cancelled), the replica exits 0 and releases the
-// Lease once the drain is over, within the worker's stop timeout, and the
-// standby carries the workflow to its end, once.
+// runs an activity (a slow VPSie call). The Lease is released at once, before
+// the worker's drain (the worker runs beside the manager, not as one of its
+// runnables), and the standby takes it in under 5 s (issue 11); the activity
+// finishes on the stopping replica (drained, not cancelled), which then exits 0,
+// and the standby carries the workflow to its end, once.
 func TestHALeaderStoppedWithAnActivityInFlight(t *testing.T) {
 	le := chartLeaderElection(t)
-	const apiLatency = 8 * time.Second
+	const apiLatency = 15 * time.Second // below the 20 s drain; leaves room for the standby to settle
 	simCfg := vpsiesim.DefaultConfig()
 	simCfg.BootDelay, simCfg.DeleteDelay = 0, 20*time.Second
 	h := newProcessHarness(t, simCfg)
@@ -346,7 +347,7 @@ func TestHALeaderStoppedWithAnActivityInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := contract.TerminateWorkflowID(h.ns, "ha-drain-a")
-	eventually(t, "a slow GetVPSState running on a", func() error {
+	inFlightOnA := func() error {
 		d, err := c.DescribeWorkflowExecution(ctx, id, "")
 		if err != nil {
 			return err
@@ -358,8 +359,15 @@ func TestHALeaderStoppedWithAnActivityInFlight(t *testing.T) {
 			}
 		}
 		return fmt.Errorf("no activity in flight on a: %v", d.GetPendingActivities())
-	})
-	h.start(t, "b", le.flags()...) // the standby, up before the leader stops
+	}
+	eventually(t, "a slow GetVPSState running on a", inFlightOnA)
+	// The standby, up before the leader stops and polling the held Lease for a while (as in haPair), so the
+	// takeover below is a steady standby's, not its first attempt coinciding with the release.
+	h.start(t, "b", le.flags()...)
+	time.Sleep(2 * le.maxPoll())
+	if err := inFlightOnA(); err != nil {
+		t.Fatalf("the activity finished before SIGTERM (the standby took long to start): %v", err)
+	}
 
 	stopped := time.Now()
 	if err := a.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -373,18 +381,20 @@ func TestHALeaderStoppedWithAnActivityInFlight(t *testing.T) {
 			func(o leaseObservation) bool { return o.holder != "" && o.holder != leaderID })
 	}
 	_, exitErr := a.WaitExit(time.Hour)
+	exited := time.Since(stopped)
 	if err := h.sim.SetFaults(vpsiesim.Faults{}); err != nil {
 		t.Fatal(err)
 	}
-	// The worker drains for at most 2/3 of gracefulShutdownTimeout (30s in the harness).
-	drainBound := 20*time.Second + 2*time.Second
-	t.Logf("HA SIGTERM with a %s activity in flight: Lease released %.2fs, standby acquired it %.2fs after SIGTERM (%v)",
-		apiLatency, released.seen.Sub(stopped).Seconds(), o.acquire.Sub(stopped).Seconds(), exitErr)
+	failover := o.acquire.Sub(stopped)
+	t.Logf("HA SIGTERM with a %s activity in flight: Lease released %.2fs, standby acquired it %.2fs after SIGTERM; leader exited after %.2fs (%v)",
+		apiLatency, released.seen.Sub(stopped).Seconds(), failover.Seconds(), exited.Seconds(), exitErr)
 	if exitErr != nil {
 		t.Errorf("the leader exited with %v after SIGTERM, want 0", exitErr)
 	}
-	if d := released.seen.Sub(stopped); d > drainBound {
-		t.Errorf("Lease released %s after SIGTERM, want within the worker drain bound %s", d, drainBound)
+	// Issue 11: released at once, failover under 5 s, whatever the worker still drains. The standby
+	// notices a released Lease within maxPoll (2.2 s); the rest of the 5 s is margin for a loaded machine.
+	if failover >= 5*time.Second {
+		t.Errorf("failover took %s after SIGTERM with an activity in flight, want under 5s", failover)
 	}
 	terminatedOnce(t, h, c, "ha-drain-a")
 	acts := activityIdentities(t, c, id)

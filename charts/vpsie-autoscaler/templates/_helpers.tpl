@@ -70,6 +70,29 @@ temporalCert: /etc/vpsie-autoscaler/temporal-client/tls.crt
 temporalKey: /etc/vpsie-autoscaler/temporal-client/tls.key
 temporalAPIKey: /etc/vpsie-autoscaler/temporal-api-key/api-key
 vpsieCA: /etc/vpsie-autoscaler/vpsie-ca/ca.crt
+webhookCertDir: /etc/vpsie-autoscaler/webhook-tls
+{{- end }}
+
+{{/* The webhook's Service and certificate Secret; the configurations are cluster-scoped and named after the release. */}}
+{{- define "vpsie-autoscaler.webhookService" -}}
+{{- printf "%s-webhook" (include "vpsie-autoscaler.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "vpsie-autoscaler.webhookSecret" -}}
+{{- printf "%s-webhook-tls" (include "vpsie-autoscaler.fullname" .) }}
+{{- end }}
+
+{{/* One webhook's clientConfig: the release's Service and, for a generated CA, its caBundle. */}}
+{{- define "vpsie-autoscaler.webhookClientConfig" -}}
+clientConfig:
+  service:
+    name: {{ .svc }}
+    namespace: {{ .ns }}
+    path: {{ .path }}
+    port: 443
+  {{- with .caBundle }}
+  caBundle: {{ . }}
+  {{- end }}
 {{- end }}
 
 {{/*
@@ -90,8 +113,8 @@ Checks what the schema cannot express, with messages that say what to set.
 {{- if and (not $tls.enabled) (or $tls.ca.existingSecret $tls.clientCertificate.existingSecret $v.temporal.apiKey.existingSecret $tls.serverName) }}
 {{- fail "temporal.tls.enabled must be true when temporal.tls.ca, temporal.tls.clientCertificate, temporal.tls.serverName or temporal.apiKey is set" }}
 {{- end }}
-{{- if $v.webhook.enabled }}
-{{- fail "webhook.enabled: this version of the autoscaler serves no admission webhook; leave it false" }}
+{{- if and $v.webhook.certManager.enabled $v.webhook.certManager.issuerRef (not $v.webhook.certManager.issuerRef.name) }}
+{{- fail "webhook.certManager.issuerRef.name is required when issuerRef is set (or leave issuerRef empty for a self-signed Issuer)" }}
 {{- end }}
 {{- if and (gt (int $v.replicaCount) 1) $v.podDisruptionBudget.enabled (ge (int $v.podDisruptionBudget.minAvailable) (int $v.replicaCount)) }}
 {{- fail "podDisruptionBudget.minAvailable must be below replicaCount, or no node holding a replica could ever be drained" }}
@@ -132,15 +155,15 @@ The autoscaler's config file: values.config overlaid with what the chart manages
   "scaleUp" (dict
     "joinSecretName" $v.join.existingSecret
     "joinSecretNamespace" (include "vpsie-autoscaler.joinNamespace" .))
-  "metrics" (dict "bindAddress" (printf ":%d" (int $v.metrics.port)))
+  "metrics" (dict "bindAddress" (printf ":%d" (int $v.metrics.port)) "pprofBindAddress" "")
   "health" (dict "bindAddress" (printf ":%d" (int $v.health.port)))
   "webhook" (dict
     "enabled" $v.webhook.enabled
     "port" (int $v.webhook.port)
-    "certDir" "/tmp/k8s-webhook-server/serving-certs"
+    "certDir" $p.webhookCertDir
     "serviceAccount" (include "vpsie-autoscaler.serviceAccountName" .)
-    "exemptUsers" ""
-    "exemptGroups" "")
+    "exemptUsers" (join "," $v.webhook.exemptUsers)
+    "exemptGroups" (join "," $v.webhook.exemptGroups))
 }}
 {{- toYaml (mergeOverwrite (deepCopy $v.config) $managed) }}
 {{- end }}

@@ -63,6 +63,8 @@ type Controller struct {
 	verdicts ScaleUpVerdicts
 	// scaleDown is set by WithScaleDown.
 	scaleDown ScaleDownReports
+	// rebalance is set by WithRebalance.
+	rebalance RebalanceReports
 }
 
 // NewController returns a NodeGroup status controller; metrics and verdicts may be nil.
@@ -90,6 +92,9 @@ func (c *Controller) Register(ctx context.Context, mgr ctrl.Manager) error {
 	}
 	if c.scaleDown != nil {
 		b = b.WatchesRawSource(source.Channel(c.scaleDown.Changes(), &handler.TypedEnqueueRequestForObject[*v1alpha1.NodeGroup]{}))
+	}
+	if c.rebalance != nil {
+		b = b.WatchesRawSource(source.Channel(c.rebalance.Changes(), &handler.TypedEnqueueRequestForObject[*v1alpha1.NodeGroup]{}))
 	}
 	return b.Complete(c)
 }
@@ -145,6 +150,11 @@ func (c *Controller) observe(ctx context.Context, ng *v1alpha1.NodeGroup) (obser
 		obs.tracked = true
 		if r, ok := c.scaleDown.ScaleDown(client.ObjectKeyFromObject(ng)); ok {
 			obs.scaleDown = &r
+		}
+	}
+	if c.rebalance != nil {
+		if r, ok := c.rebalance.Rebalance(client.ObjectKeyFromObject(ng)); ok {
+			obs.rebalance = &r
 		}
 	}
 	return obs, nil

@@ -27,6 +27,8 @@ type observation struct {
 	// whether one runs (without it, status.scaleDown is left alone).
 	scaleDown *ScaleDownReport
 	tracked   bool
+	// rebalance is the rebalance controller's report on the group, if any.
+	rebalance *RebalanceReport
 }
 
 // computeStatus returns the status the group should have. It starts from the
@@ -45,6 +47,7 @@ func computeStatus(o observation) v1alpha1.NodeGroupStatus {
 		st.ScaleDown = scaleDownStatus(o.scaleDown)
 		st.LastScaleDownTime = lastScaleDown(st.LastScaleDownTime, o.scaleDown)
 	}
+	applyRebalance(&st, o.rebalance)
 
 	for _, c := range append(conditions(o.group.Spec, st, o.vpsieNodes), scaleUpCondition(o.blocked)) {
 		c.ObservedGeneration = o.group.Generation

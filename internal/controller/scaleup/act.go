@@ -78,10 +78,14 @@ func (p *Provisioner) startRun(ctx context.Context, g *v1alpha1.NodeGroup, in pl
 	for n := range maxRuns {
 		batch := batchID(in, members, n)
 		id := contract.ScaleUpWorkflowID(g.Namespace, g.Name, batch)
+		input := p.input(g, in, batch, res)
 		run, err := p.starter.StartOrAttach(ctx, workflowstart.Spec{
-			ID: id, Workflow: contract.ScaleUpWorkflow, Input: p.input(g, in, batch, res), Reuse: workflowstart.NeverReuse,
+			ID: id, Workflow: contract.ScaleUpWorkflow, Input: input, Reuse: workflowstart.NeverReuse,
 			NodeGroup: g.Namespace + "/" + g.Name, Operation: contract.OperationScaleUp, Memo: map[string]any{"plan": summary(in)},
 		})
+		if err == nil {
+			p.launched.add(id, input)
+		}
 		if !errors.Is(err, workflowstart.ErrAlreadyRan) {
 			return run, err
 		}
@@ -99,16 +103,17 @@ func (p *Provisioner) startRun(ctx context.Context, g *v1alpha1.NodeGroup, in pl
 // input is the workflow's input: names, placements with fallbacks, the node template.
 func (p *Provisioner) input(g *v1alpha1.NodeGroup, in plan.Intent, batch string, res plan.Result) contract.ScaleUpInput {
 	out := contract.ScaleUpInput{Namespace: g.Namespace, NodeGroup: g.Name, Cluster: p.cluster, Batch: batch,
-		Template: template(g), Timeouts: contract.ScaleUpTimeouts{Boot: p.cfg.BootTimeout, Join: p.cfg.JoinTimeout,
+		Template: Template(g), Timeouts: contract.ScaleUpTimeouts{Boot: p.cfg.BootTimeout, Join: p.cfg.JoinTimeout,
 			Ready: p.cfg.ReadyTimeout}}
-	places := placements(g, in, p.catalogue.offerings())
+	places := placements(g, in, p.catalogue.Offerings())
 	for i := range int(in.Count) {
 		out.Nodes = append(out.Nodes, contract.NodeRequest{Name: nodeName(p.cluster, g.Name, batch, i), Placements: places})
 	}
 	return out
 }
 
-func template(g *v1alpha1.NodeGroup) contract.NodeTemplate {
+// Template is the node template of the group's new nodes (also the rebalance's replacements).
+func Template(g *v1alpha1.NodeGroup) contract.NodeTemplate {
 	t := contract.NodeTemplate{NodeGroup: g.Name, ImageID: g.Spec.OSImageID, KubernetesVersion: g.Spec.KubernetesVersion,
 		Labels: g.Spec.Labels, Tags: g.Spec.Tags}
 	if g.Spec.UserDataTemplate != "" {
@@ -128,6 +133,7 @@ func summary(in plan.Intent) string {
 // made forPods go on probation until they take one (minNodes nodes need not).
 func (p *Provisioner) outcome(ctx context.Context, g *v1alpha1.NodeGroup, run workflowRun, started time.Time, forPods bool) {
 	defer p.unfollow(run.GetID())
+	defer p.launched.done(run.GetID())
 	var res contract.ScaleUpResult
 	if err := run.Get(ctx, &res); err != nil {
 		log.FromContext(ctx).Error(err, "Scale-up run failed", "workflow", run.GetID())

@@ -13,10 +13,12 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
-// catalogue caches the VPSie catalogue, read through the Catalogue workflow. When a
+// Catalogue caches the VPSie catalogue, read through the Catalogue workflow. When a
 // refresh fails (a VPSie outage), the last good catalogue is kept; without one,
-// planning waits and no pod is lost (pending pods are planned at the next pass).
-type catalogue struct {
+// planning waits and no pod is lost (pending pods are planned at the next pass). The
+// provisioner's is shared with the rebalance controller (Provisioner.Catalogue), so the
+// leader reads the catalogue once per refresh.
+type Catalogue struct {
 	mu      sync.Mutex
 	starter *workflowstart.Starter
 	cluster string
@@ -26,7 +28,13 @@ type catalogue struct {
 	at      time.Time
 }
 
-func (c *catalogue) get(ctx context.Context) (contract.Catalogue, error) {
+// NewCatalogue returns an empty cache that reads the catalogue at most once per ttl.
+func NewCatalogue(s *workflowstart.Starter, cluster string, clk clock.Clock, ttl time.Duration) *Catalogue {
+	return &Catalogue{starter: s, cluster: cluster, clock: clk, ttl: ttl}
+}
+
+// Get returns the catalogue, read again once the cached one is older than its ttl.
+func (c *Catalogue) Get(ctx context.Context) (contract.Catalogue, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.at.IsZero() && c.clock.Since(c.at) < c.ttl {
@@ -50,8 +58,8 @@ func (c *catalogue) get(ctx context.Context) (contract.Catalogue, error) {
 	return contract.Catalogue{}, fmt.Errorf("reading the vpsie catalogue: %w", err)
 }
 
-// offerings is the cached catalogue in the planner's units.
-func (c *catalogue) offerings() []plan.Offering {
+// Offerings is the cached catalogue in the planner's units.
+func (c *Catalogue) Offerings() []plan.Offering {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return offerings(c.cached)

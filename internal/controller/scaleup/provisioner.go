@@ -29,10 +29,11 @@ type Provisioner struct {
 	cfg       config.ScaleUpConfig
 	cluster   string
 	batcher   *batcher.Batcher[string]
-	catalogue *catalogue
+	catalogue *Catalogue
 	backoff   *backoff
 	probation *probation
 	seen      *seenPods
+	launched  *launched
 	metrics   *Metrics
 	reported  *reported
 	verdicts  *Verdicts
@@ -44,12 +45,15 @@ func NewProvisioner(c client.Client, s *workflowstart.Starter, rec events.EventR
 	cluster string, cfg config.ScaleUpConfig, m *Metrics, v *Verdicts) *Provisioner {
 	return &Provisioner{client: c, starter: s, events: rec, clock: clk, cfg: cfg, cluster: cluster, verdicts: v,
 		batcher:   batcher.New[string](cfg.BatchIdle, cfg.BatchMax, clk),
-		catalogue: &catalogue{starter: s, cluster: cluster, clock: clk, ttl: cfg.CatalogueRefresh},
-		backoff:   newBackoff(clk, cfg.MaxBackoff), probation: newProbation(cfg.UnusedNodeGrace), seen: newSeenPods(), metrics: m, reported: newReported()}
+		catalogue: NewCatalogue(s, cluster, clk, cfg.CatalogueRefresh),
+		backoff:   newBackoff(clk, cfg.MaxBackoff), probation: newProbation(cfg.UnusedNodeGrace), seen: newSeenPods(), launched: newLaunched(), metrics: m, reported: newReported()}
 }
 
 // Name is the controller's name in logs.
 func (p *Provisioner) Name() string { return "scaleup.provisioner" }
+
+// Catalogue is the provisioner's cached VPSie catalogue, for other controllers to share.
+func (p *Provisioner) Catalogue() *Catalogue { return p.catalogue }
 
 // Register watches pods and NodeGroups (they trigger a batch) and adds the loop.
 func (p *Provisioner) Register(ctx context.Context, mgr ctrl.Manager) error {
@@ -121,7 +125,7 @@ func (p *Provisioner) Start(ctx context.Context) error {
 // pass is one observe → plan → act round.
 func (p *Provisioner) pass(ctx context.Context) {
 	logger := log.FromContext(ctx).WithName(p.Name())
-	cat, err := p.catalogue.get(ctx)
+	cat, err := p.catalogue.Get(ctx)
 	if err != nil {
 		logger.Error(err, "Scale-up waits for the catalogue")
 		return
@@ -131,14 +135,15 @@ func (p *Provisioner) pass(ctx context.Context) {
 		logger.Error(err, "Observing the cluster failed")
 		return
 	}
-	res := plan.Plan(snap, planOptions(p.cfg))
+	res := plan.Plan(snap, PlanOptions(p.cfg))
 	failed := p.expireProbation(snap, res)
 	p.seen.retain(snap.Pending)
 	p.act(ctx, snap, res, failed)
 }
 
-// planOptions maps the configured system reserve onto the planner's node templates.
-func planOptions(cfg config.ScaleUpConfig) plan.Options {
+// PlanOptions maps the configured system reserve onto the planner's node templates (the
+// rebalance analyzer builds its replacement nodes with the same).
+func PlanOptions(cfg config.ScaleUpConfig) plan.Options {
 	o := plan.DefaultOptions()
 	o.KubeReserved = plan.Reserve{CPUMilli: int64(cfg.ReservedCPUMillis), Memory: int64(cfg.ReservedMemoryMiB) << 20}
 	o.EvictionThreshold = plan.Reserve{Memory: int64(cfg.EvictionMemoryMiB) << 20}

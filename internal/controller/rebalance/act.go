@@ -1,0 +1,133 @@
+package rebalance
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/controller/scaleup"
+	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/rebalance"
+	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
+)
+
+// act starts a run per plan and settles the rebalance=now annotations the analyzer held.
+func (c *Controller) act(ctx context.Context, o observation, res plan.Result, manual map[types.NamespacedName]bool) {
+	groups := map[types.NamespacedName]*v1alpha1.NodeGroup{}
+	present := map[types.NamespacedName]bool{}
+	for i := range o.groups {
+		groups[keyOf(&o.groups[i])] = &o.groups[i]
+		present[keyOf(&o.groups[i])] = true
+	}
+	for _, p := range res.Plans {
+		if g := groups[p.NodeGroup]; g != nil {
+			c.start(ctx, g, p, o, manual[p.NodeGroup])
+		}
+	}
+	for _, v := range res.Groups {
+		if g := groups[v.NodeGroup]; g != nil && manual[v.NodeGroup] && v.Reason != plan.ReasonNone {
+			c.manualHeld(ctx, g, v, res.Excluded)
+		}
+	}
+	c.runs.retain(present)
+	c.reports.forget(present)
+}
+
+// start starts the plan's run (or attaches to it), clears rebalance=now and follows it.
+func (c *Controller) start(ctx context.Context, g *v1alpha1.NodeGroup, p plan.Plan, o observation, manual bool) {
+	key := keyOf(g)
+	id := contract.RebalanceWorkflowID(g.Namespace, g.Name)
+	logger := log.FromContext(ctx).WithValues("nodegroup", key.String(), "workflow", id, "plan", p.ID)
+	windows, err := plan.Windows(g, o.now)
+	if err != nil {
+		logger.Error(err, "Reading the maintenance windows failed")
+		return
+	}
+	in := contract.RebalanceInput{PlanID: p.ID, Namespace: g.Namespace, NodeGroup: g.Name, Cluster: c.opts.Cluster,
+		Strategy: string(p.Strategy), MaxSurge: p.MaxSurge, MaxUnavailable: p.MaxUnavailable, Batches: p.ContractBatches(),
+		Template: scaleup.Template(g), Timeouts: c.opts.Timeouts, Drain: contract.DrainPolicy{Timeout: c.cfg.DrainTimeout},
+		Windows: windows, VerifyTimeout: c.cfg.VerifyTimeout}
+	sum := summary(p)
+	wr, err := c.starter.StartOrAttach(ctx, workflowstart.Spec{ID: id, Workflow: contract.RebalanceWorkflow, Input: in,
+		Reuse: workflowstart.RestartFinished, NodeGroup: key.String(), Operation: contract.OperationRebalance,
+		Memo: map[string]any{memoPlan: p.ID, memoStrategy: string(p.Strategy), memoSavings: p.MonthlySavings,
+			memoBatches: len(p.Batches), memoSummary: sum}})
+	if err != nil {
+		logger.Error(err, "Starting the rebalance failed; the next pass tries again")
+		return
+	}
+	if manual {
+		c.clearAnnotation(ctx, g, v1alpha1.RebalanceNow)
+		c.held.forget(key)
+	}
+	r := run{id: id, runID: wr.GetRunID(), planID: p.ID, strategy: string(p.Strategy), planned: p.MonthlySavings,
+		batches: len(p.Batches), started: c.clock.Now()}
+	if !c.runs.begin(key, r) {
+		return // this process follows it already
+	}
+	trigger := "policy"
+	if manual {
+		trigger = v1alpha1.AnnotationRebalance + "=" + v1alpha1.RebalanceNow
+	}
+	logger.Info("Rebalance started", "strategy", p.Strategy, "summary", sum, "trigger", trigger)
+	c.events.Eventf(g, nil, corev1.EventTypeNormal, "RebalanceStarted", "Rebalance", "%s (%s, %s): workflow %s",
+		sum, p.Strategy, trigger, id)
+	c.metrics.started(key, r.strategy)
+	c.publish(key)
+	go c.follow(context.WithoutCancel(ctx), g.DeepCopy(), wr)
+}
+
+// summary is the plan for events and the memo: "2 nodes in 2 batches (std-8c-16g → std-2c-4g), saves 12.00/month".
+func summary(p plan.Plan) string {
+	var moves []string
+	seen := map[string]bool{}
+	n := 0
+	for _, b := range p.Batches {
+		for _, r := range b {
+			n++
+			m := r.From + " → " + r.Targets[0].Offering
+			if !seen[m] {
+				seen[m] = true
+				moves = append(moves, m)
+			}
+		}
+	}
+	return fmt.Sprintf("%d nodes in %d batches (%s), saves %.2f/month", n, len(p.Batches), strings.Join(moves, ", "),
+		p.MonthlySavings)
+}
+
+// manualHeld settles a rebalance=now the analyzer held: cleared when there is nothing to do
+// (with why every node stays), else left for a later pass with one event per reason.
+func (c *Controller) manualHeld(ctx context.Context, g *v1alpha1.NodeGroup, v plan.GroupVerdict, excluded []plan.Exclusion) {
+	key := keyOf(g)
+	if manualSettled(v.Reason) {
+		c.clearAnnotation(ctx, g, v1alpha1.RebalanceNow)
+		c.held.forget(key)
+		c.events.Eventf(g, nil, corev1.EventTypeNormal, "RebalanceSkipped", "Rebalance", "%s: %s%s", v.Reason, v.Message,
+			why(key, excluded))
+		return
+	}
+	if c.held.changed(key, v.Reason) {
+		c.events.Eventf(g, nil, corev1.EventTypeNormal, "RebalanceWaiting", "Rebalance", "%s=%s waits: %s: %s",
+			v1alpha1.AnnotationRebalance, v1alpha1.RebalanceNow, v.Reason, v.Message)
+	}
+}
+
+// why lists the group's first exclusions, for an event.
+func why(key types.NamespacedName, excluded []plan.Exclusion) string {
+	var parts []string
+	for _, e := range excluded {
+		if e.NodeGroup == key && len(parts) < 5 {
+			parts = append(parts, e.Node+" "+e.Reason.String())
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
