@@ -139,6 +139,8 @@ type ScaleUpConfig struct {
 	ReservedMemoryMiB   int           `json:"reservedMemoryMiB" doc:"Memory a new node keeps for the kubelet and the system, in MiB."`
 	EvictionMemoryMiB   int           `json:"evictionMemoryMiB" doc:"The kubelet's hard eviction threshold for memory, in MiB; also kept out of a new node's allocatable memory."`
 	MaxPodsPerNode      int           `json:"maxPodsPerNode" doc:"Pods a new node takes at most (the kubelet's maxPods)."`
+	QuotaVMs            int           `json:"quotaVMs" doc:"VMs this cluster may have in the VPSie account (the account's limit, less what else runs there); 0 means no limit. The planner leaves a pod unschedulable with reason QuotaExhausted rather than ask for more."`
+	QuotaVCPUs          int           `json:"quotaVCPUs" doc:"vCPUs this cluster may have in the VPSie account; 0 means no limit."`
 	JoinSecretName      string        `json:"joinSecretName" doc:"Secret with the kubeadm join data (keys apiServerEndpoint, token, caCertHash) rendered into new nodes' cloud-init."`
 	JoinSecretNamespace string        `json:"joinSecretNamespace" doc:"Namespace of joinSecretName."`
 }

@@ -106,6 +106,8 @@ func (v *validator) scaleUp() {
 	v.between(&s.ReservedMemoryMiB, 0, 1<<20)
 	v.between(&s.EvictionMemoryMiB, 0, 1<<20)
 	v.between(&s.MaxPodsPerNode, 1, 1000)
+	v.between(&s.QuotaVMs, 0, 1000000)
+	v.between(&s.QuotaVCPUs, 0, 1000000)
 	v.dnsSubdomain(&s.JoinSecretName)
 	v.dnsLabel(&s.JoinSecretNamespace)
 }

@@ -34,7 +34,8 @@ func (p *Provisioner) observe(ctx context.Context, cat contract.Catalogue) (plan
 	vns.Items = append(vns.Items, p.launched.missing(vns.Items)...)
 	now := p.clock.Now()
 	s := plan.Snapshot{Now: now, NodeGroups: groups.Items, VPSieNodes: vns.Items, DaemonSets: daemons.Items,
-		Datacenters: cat.Datacenters, Offerings: offerings(cat), Groups: map[types.NamespacedName]plan.GroupState{}}
+		Datacenters: cat.Datacenters, Offerings: offerings(cat), Groups: map[types.NamespacedName]plan.GroupState{},
+		Quota: accountQuota(p.cfg, vns.Items, cat)}
 	byNode := map[string][]corev1.Pod{}
 	for _, pod := range pods.Items {
 		switch {

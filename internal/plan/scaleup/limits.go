@@ -13,9 +13,11 @@ func (pl *planner) room(t *template) failure {
 			return fail(ReasonMaxNodesReached, "datacenter "+t.dc+" at its maxNodes "+itoa(int64(dc.MaxNodes)))
 		}
 	}
-	if q, limited := pl.quota[t.dc]; limited && (q.VMs < 1 || q.VCPUs < t.offering.vcpus()) {
-		return fail(ReasonQuotaExhausted, "VPSie quota in "+t.dc+" has "+itoa(int64(q.VMs))+" VMs and "+
-			itoa(int64(q.VCPUs))+" vCPUs left, "+t.offering.ID+" needs 1 and "+itoa(int64(t.offering.vcpus())))
+	for _, key := range quotaKeys(t.dc) {
+		if q, limited := pl.quota[key]; limited && (q.VMs < 1 || q.VCPUs < t.offering.vcpus()) {
+			return fail(ReasonQuotaExhausted, "VPSie quota "+quotaScope(key)+" has "+itoa(int64(q.VMs))+" VMs and "+
+				itoa(int64(q.VCPUs))+" vCPUs left, "+t.offering.ID+" needs 1 and "+itoa(int64(t.offering.vcpus())))
+		}
 	}
 	return failure{}
 }
@@ -33,14 +35,30 @@ func (pl *planner) swap(from, to *template) {
 }
 
 func (pl *planner) spend(dc string, vms, vcpus int32) {
-	if q, limited := pl.quota[dc]; limited {
-		pl.quota[dc] = Quota{VMs: q.VMs - vms, VCPUs: q.VCPUs - vcpus}
+	for _, key := range quotaKeys(dc) {
+		if q, limited := pl.quota[key]; limited {
+			pl.quota[key] = Quota{VMs: q.VMs - vms, VCPUs: q.VCPUs - vcpus}
+		}
 	}
 }
 
 // quotaAllowsSwap reports whether the quota can pay for moving a node from one template to
 // another; a smaller node only gives vCPUs back.
 func (pl *planner) quotaAllowsSwap(from, to *template) bool {
-	q, limited := pl.quota[to.dc]
-	return !limited || q.VCPUs >= to.offering.vcpus()-from.offering.vcpus()
+	for _, key := range quotaKeys(to.dc) {
+		if q, limited := pl.quota[key]; limited && q.VCPUs < to.offering.vcpus()-from.offering.vcpus() {
+			return false
+		}
+	}
+	return true
+}
+
+// quotaKeys are the quotas a node in dc spends: its datacenter's and the account's.
+func quotaKeys(dc string) []string { return []string{dc, AccountQuota} }
+
+func quotaScope(key string) string {
+	if key == AccountQuota {
+		return "of the account"
+	}
+	return "in " + key
 }

@@ -72,5 +72,18 @@ func TestPlanKeepsGroupsWithinTheirBounds(t *testing.T) {
 			},
 			want: []placement{{"g", "small", "dc1", 2, ReasonPendingPods, 4}}, unschedulable: 4,
 		},
+		{
+			name: "the account's quota holds for all datacenters together",
+			snap: Snapshot{
+				NodeGroups: []v1alpha1.NodeGroup{withGroup("g", func(s *v1alpha1.NodeGroupSpec) {
+					s.DatacenterID = ""
+					s.Datacenters = []v1alpha1.DatacenterPlacement{{ID: "dc1", MaxNodes: 1}, {ID: "dc2", Priority: 1}}
+				}, "small")},
+				Datacenters: []string{"dc1", "dc2"},
+				Quota:       map[string]Quota{AccountQuota: {VMs: 2, VCPUs: 100}}, Pending: replicas("web", 8, "1", "1Gi"),
+			},
+			want: []placement{{"g", "small", "dc1", 1, ReasonPendingPods, 2}, {"g", "small", "dc2", 1, ReasonPendingPods, 2}},
+			unschedulable: 4,
+		},
 	})
 }

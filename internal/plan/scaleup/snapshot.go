@@ -33,10 +33,13 @@ type Snapshot struct {
 	Datacenters []string
 	// Groups is what the controller knows of each NodeGroup beyond its spec.
 	Groups map[types.NamespacedName]GroupState
-	// Quota is what the VPSie account may still create, per datacenter; a datacenter missing
-	// from the map is not limited.
+	// Quota is what the VPSie account may still create, per datacenter, and under the key
+	// AccountQuota in all datacenters together; a key missing from the map is not limited.
 	Quota map[string]Quota
 }
+
+// AccountQuota is the Quota key of a limit that holds for every datacenter together.
+const AccountQuota = "*"
 
 // ExistingNode is a Node and the pods bound to it.
 type ExistingNode struct {
