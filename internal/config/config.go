@@ -112,6 +112,7 @@ type ScaleDownConfig struct {
 	MaxParallelDrains int           `json:"maxParallelDrains" doc:"Drains one NodeGroup may have under way at once."`
 	DrainTimeout      time.Duration `json:"drainTimeout" doc:"How long a drain may take to evict a node's pods (PodDisruptionBudget waits included) before it is undone."`
 	ForceDrain        bool          `json:"forceDrain" doc:"Delete a node whose pods could not all be evicted within drainTimeout; false undoes the drain instead."`
+	UseMetrics        bool          `json:"useMetrics" doc:"When the cluster serves metrics.k8s.io (metrics-server), also sample each node's measured usage: a node is underutilized only when both what its pods request and what they use are below the thresholds. Without metrics.k8s.io requests alone count, as in cluster-autoscaler."`
 }
 
 // RebalanceConfig configures the rebalance controller and the runs it starts. Whether and how a NodeGroup is

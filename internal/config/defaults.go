@@ -46,7 +46,7 @@ func Default() *Config {
 		},
 		ScaleDown: ScaleDownConfig{
 			Enabled: true, Interval: 10 * time.Second, SampleCapacity: 360, EmptyNodeDelay: 2 * time.Minute,
-			MaxParallelDrains: 1, DrainTimeout: 10 * time.Minute,
+			MaxParallelDrains: 1, DrainTimeout: 10 * time.Minute, UseMetrics: true,
 		},
 		Rebalance: RebalanceConfig{
 			Enabled: true, Interval: time.Minute, ProgressInterval: 5 * time.Second, DrainTimeout: 10 * time.Minute,

@@ -25,6 +25,8 @@ package operator
 // +kubebuilder:rbac:groups="",resources=pods/eviction,verbs=create
 // +kubebuilder:rbac:groups=policy,resources=poddisruptionbudgets,verbs=list;watch
 // +kubebuilder:rbac:groups=apps,resources=daemonsets,verbs=list;watch
+// Scale-down samples measured node usage when metrics-server serves it.
+// +kubebuilder:rbac:groups=metrics.k8s.io,resources=nodes,verbs=list
 // Scale-down's local-storage check reads which claims are bound to node-local volumes.
 // +kubebuilder:rbac:groups="",resources=persistentvolumes;persistentvolumeclaims,verbs=list;watch
 //

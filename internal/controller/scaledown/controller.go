@@ -19,6 +19,7 @@ import (
 
 // Controller plans scale-downs and starts their drains. It runs on the leader only.
 type Controller struct {
+	usage    *usageReader
 	client   client.Client
 	starter  *workflowstart.Starter
 	events   events.EventRecorder
@@ -58,7 +59,10 @@ func NewController(c client.Client, s *workflowstart.Starter, rec events.EventRe
 func (c *Controller) Name() string { return "scaledown" }
 
 // Register adds the loop to the manager; the cache starts its informers on first list.
-func (c *Controller) Register(_ context.Context, mgr ctrl.Manager) error { return mgr.Add(c) }
+func (c *Controller) Register(_ context.Context, mgr ctrl.Manager) error {
+	c.usage = &usageReader{reader: mgr.GetAPIReader()}
+	return mgr.Add(c)
+}
 
 // NeedLeaderElection: only the leader samples, plans and drains.
 func (c *Controller) NeedLeaderElection() bool { return true }

@@ -24,6 +24,7 @@ type observation struct {
 	pdbs   []policyv1.PodDisruptionBudget
 	pvcs   []corev1.PersistentVolumeClaim
 	pvs    []corev1.PersistentVolume
+	usage  map[string]nodeUsage // from metrics.k8s.io; nil when not served
 }
 
 // observe lists from the caches. Nodes are listed before pods on purpose, as in scale-up:
@@ -51,6 +52,9 @@ func (c *Controller) observe(ctx context.Context) (observation, error) {
 		}
 	}
 	o := observation{now: c.clock.Now(), groups: groups.Items, vns: vns.Items, pdbs: pdbs.Items, pvcs: pvcs.Items, pvs: pvs.Items}
+	if c.cfg.UseMetrics {
+		o.usage = c.usage.read(ctx, o.now)
+	}
 	for _, n := range nodes.Items {
 		o.nodes = append(o.nodes, scaleup.ExistingNode{Node: n, Pods: byNode[n.Name]})
 	}
@@ -69,7 +73,7 @@ func (c *Controller) snapshot(o observation) plan.Snapshot {
 		if !ok {
 			continue
 		}
-		th := utilizationThresholds(p)
+		th := utilizationThresholds(p, c.cfg.UseMetrics)
 		below, why := c.store.Below(en.Node.Name, th, o.now)
 		empty, _ := c.store.Empty(en.Node.Name, c.cfg.EmptyNodeDelay, o.now)
 		s.Utilization[en.Node.Name] = plan.Utilization{Below: below, Empty: empty, Detail: why}

@@ -40,8 +40,8 @@ func nodeGroups(o observation) []nodeGroup {
 }
 
 // sample adds a reading of every managed node to the store (requested of allocatable, as
-// cluster-autoscaler: metrics.k8s.io usage is not read), drops the nodes that left the
-// cluster, and sets each group's utilization gauge.
+// cluster-autoscaler, plus measured usage when metrics.k8s.io serves it), drops the nodes
+// that left the cluster, and sets each group's utilization gauge (of requests).
 func (c *Controller) sample(o observation) {
 	present := make(map[string]bool, len(o.nodes))
 	byNode := map[string]types.NamespacedName{}
@@ -58,6 +58,9 @@ func (c *Controller) sample(o observation) {
 			continue
 		}
 		s := utilization.NodeSample(&en.Node, en.Pods, o.now)
+		if u, ok := o.usage[en.Node.Name]; ok {
+			s = s.WithUsage(u.cpuMilli, u.memoryBytes)
+		}
 		c.store.Add(en.Node.Name, s)
 		g := groups[key]
 		if g == nil {
@@ -94,7 +97,8 @@ func ratio(a, b int64) float64 {
 	return float64(a) / float64(b)
 }
 
-// utilizationThresholds is what the store checks for a node of a group with policy p.
-func utilizationThresholds(p plan.Policy) utilization.Thresholds {
-	return utilization.Thresholds{CPUPercent: p.CPUPercent, MemoryPercent: p.MemoryPercent, Window: p.Window}
+// utilizationThresholds is what the store checks for a node of a group with policy p: with
+// usage, a node is below only when both what its pods request and what they use are.
+func utilizationThresholds(p plan.Policy, usage bool) utilization.Thresholds {
+	return utilization.Thresholds{CPUPercent: p.CPUPercent, MemoryPercent: p.MemoryPercent, Window: p.Window, Usage: usage}
 }

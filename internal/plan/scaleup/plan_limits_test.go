@@ -82,7 +82,7 @@ func TestPlanKeepsGroupsWithinTheirBounds(t *testing.T) {
 				Datacenters: []string{"dc1", "dc2"},
 				Quota:       map[string]Quota{AccountQuota: {VMs: 2, VCPUs: 100}}, Pending: replicas("web", 8, "1", "1Gi"),
 			},
-			want: []placement{{"g", "small", "dc1", 1, ReasonPendingPods, 2}, {"g", "small", "dc2", 1, ReasonPendingPods, 2}},
+			want:          []placement{{"g", "small", "dc1", 1, ReasonPendingPods, 2}, {"g", "small", "dc2", 1, ReasonPendingPods, 2}},
 			unschedulable: 4,
 		},
 	})
