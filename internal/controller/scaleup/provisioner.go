@@ -57,31 +57,53 @@ func (p *Provisioner) Catalogue() *Catalogue { return p.catalogue }
 
 // Register watches pods and NodeGroups (they trigger a batch) and adds the loop.
 func (p *Provisioner) Register(ctx context.Context, mgr ctrl.Manager) error {
-	for obj, trigger := range map[client.Object]func(any) bool{
-		&corev1.Pod{}: func(o any) bool {
-			pod, ok := o.(*corev1.Pod)
-			return ok && unschedulable(pod)
-		},
-		&v1alpha1.NodeGroup{}: func(any) bool { return true },
+	for obj, trigger := range map[client.Object]func(old, cur any) bool{
+		&corev1.Pod{}:         newlyUnschedulable,
+		&v1alpha1.NodeGroup{}: specChanged,
 	} {
 		inf, err := mgr.GetCache().GetInformer(ctx, obj)
 		if err != nil {
 			return err
 		}
-		add := func(o any) {
-			if trigger(o) {
-				if pod, ok := o.(*corev1.Pod); ok {
-					p.seen.mark(types.NamespacedName{Namespace: pod.Namespace, Name: pod.Name}, p.clock.Now())
-				}
-				p.batcher.Add(key(o))
+		add := func(old, cur any) {
+			if !trigger(old, cur) {
+				return
 			}
+			if pod, ok := cur.(*corev1.Pod); ok {
+				p.seen.mark(types.NamespacedName{Namespace: pod.Namespace, Name: pod.Name}, p.clock.Now())
+			}
+			p.batcher.Add(key(cur))
 		}
-		if _, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{AddFunc: add,
-			UpdateFunc: func(_, o any) { add(o) }}); err != nil {
+		if _, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{AddFunc: func(o any) { add(nil, o) },
+			UpdateFunc: add}); err != nil {
 			return err
 		}
 	}
 	return mgr.Add(p)
+}
+
+// newlyUnschedulable: a pod the scheduler just found no node for. Its later updates do not
+// count: the scheduler rewrites an unschedulable pod's condition message whenever the
+// cluster changes ("0/105 nodes are available" → "0/106 …"), and each would restart the
+// batch's idle window, so a busy cluster would always wait for the maximum window.
+func newlyUnschedulable(old, cur any) bool {
+	pod, ok := cur.(*corev1.Pod)
+	if !ok || !unschedulable(pod) {
+		return false
+	}
+	before, ok := old.(*corev1.Pod)
+	return !ok || !unschedulable(before)
+}
+
+// specChanged: a NodeGroup created or edited (minNodes raised, maxNodes raised); its
+// status writes, many per minute, are not a reason to plan.
+func specChanged(old, cur any) bool {
+	ng, ok := cur.(*v1alpha1.NodeGroup)
+	if !ok {
+		return false
+	}
+	before, ok := old.(*v1alpha1.NodeGroup)
+	return !ok || before.Generation != ng.Generation
 }
 
 func key(o any) string {
