@@ -73,6 +73,7 @@ func (p *Provisioner) Register(ctx context.Context, mgr ctrl.Manager) error {
 				p.seen.mark(types.NamespacedName{Namespace: pod.Namespace, Name: pod.Name}, p.clock.Now())
 			}
 			p.batcher.Add(key(cur))
+			log.FromContext(ctx).V(2).Info("Batched", "object", key(cur))
 		}
 		if _, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{AddFunc: func(o any) { add(nil, o) },
 			UpdateFunc: add}); err != nil {
@@ -157,10 +158,13 @@ func (p *Provisioner) pass(ctx context.Context) {
 		logger.Error(err, "Observing the cluster failed")
 		return
 	}
+	planned := p.clock.Now()
 	res := plan.Plan(snap, PlanOptions(p.cfg))
 	failed := p.expireProbation(snap, res)
 	p.seen.retain(snap.Pending)
 	p.act(ctx, snap, res, failed)
+	logger.V(1).Info("Planned", "pending", len(snap.Pending), "nodes", len(snap.Nodes), "intents", len(res.Intents),
+		"observe", planned.Sub(snap.Now), "planAndAct", p.clock.Since(planned))
 }
 
 // PlanOptions maps the configured system reserve onto the planner's node templates (the

@@ -47,7 +47,9 @@ func (p *Provisioner) observe(ctx context.Context, cat contract.Catalogue) (plan
 	}
 	booting := bootingNodes(vns.Items)
 	for _, n := range nodes.Items {
-		if !booting[n.Name] {
+		// Once the scheduler has bound pods to a booting node, the node as it is (with those pods)
+		// is the truth; its empty template would offer room that is already taken.
+		if !booting[n.Name] || len(byNode[n.Name]) > 0 {
 			s.Nodes = append(s.Nodes, plan.ExistingNode{Node: n, Pods: byNode[n.Name]})
 		}
 	}
@@ -104,10 +106,11 @@ func offerings(cat contract.Catalogue) []plan.Offering {
 	return out
 }
 
-// bootingNodes names the Nodes of VPSieNodes that are not Ready yet. Such a Node has
-// registered but not been labelled and tainted: as it is, it would look like a node the
+// bootingNodes names the Nodes of VPSieNodes that are not Ready yet. Such a Node may have
+// registered before it was labelled and tainted: as it is, it would look like a node the
 // group's pods cannot use, and the same pods would cause a second scale-up. Left out,
-// the planner counts the VPSieNode's template instead, as for any node in flight.
+// the planner counts the VPSieNode's template instead, as for any node in flight (until
+// pods are bound to it, see observe).
 func bootingNodes(vns []v1alpha1.VPSieNode) map[string]bool {
 	out := map[string]bool{}
 	for _, vn := range vns {
