@@ -153,18 +153,58 @@ func TestRebalanceSurgeAndBlueGreenMoveToTheCheaperOffering(t *testing.T) {
 	}
 }
 
-// TestRebalancePauseHoldsResumeGoesOnRollbackRestores starts a rolling rebalance of two
-// nodes and pauses it with the annotation: nothing new is created while it is paused.
-// Resumed, it replaces the first node; the rollback annotation then brings the original
-// offering back: two std-8c-16g nodes, every replacement gone, no extra VPS.
-func TestRebalancePauseHoldsResumeGoesOnRollbackRestores(t *testing.T) {
-	ns := namespace(t, "e2e-rebalance-pause")
-	const name = "rb-pause"
-	create(t, rbGroup(ns, name, v1alpha1.RebalanceRolling))
+// TestRebalancePauseHoldsResumeFinishesRollbackRestores runs two rolling rebalances under
+// one autoscaler. Both are paused by annotation and must hold for 8 s; then one is resumed
+// and completes, the other is rolled back while paused and ends on its original nodes with
+// no extra VPS. (Rolling back a resumed run raced its last batch on a loaded machine.)
+func TestRebalancePauseHoldsResumeFinishesRollbackRestores(t *testing.T) {
+	// One namespace each: the workload's Deployment and budget are named "web".
+	nsResume, nsBack := namespace(t, "e2e-rebalance-pause"), namespace(t, "e2e-rebalance-back")
+	create(t, rbGroup(nsResume, "rb-pause", v1alpha1.RebalanceRolling), rbGroup(nsBack, "rb-back", v1alpha1.RebalanceRolling))
 	as := env.autoscaler(t, "rebalance-pause-1", rebalanceFlags...)
-	before := rbWorkload(t, ns, name)
-	w := watchGroup(ns, name, "web", 2)
+	t.Run("resume finishes", func(t *testing.T) {
+		t.Parallel()
+		name, ns := "rb-pause", nsResume
+		w := pauseAndHold(t, ns, name)
+		kubectl(t, "-n", ns, "annotate", "nodegroup", name, "--overwrite", v1alpha1.AnnotationRebalance+"="+v1alpha1.RebalanceResume)
+		st := rbWaitOutcome(t, ns, name, contract.RebalanceCompleted, 3*time.Minute)
+		gone, minPods := w.stop()
+		t.Logf("resumed and completed: status.rebalance %+v; at most %d nodes missing, at least %d pods running", *st, gone, minPods)
+		if gone > 1 || minPods < 1 {
+			t.Errorf("%d nodes missing at once, %d pods running at least", gone, minPods)
+		}
+		eventually(t, time.Minute, "only the cheaper offering", func() error { return rbOnly(t, ns, name, cheapOffering, 2) })
+	})
+	t.Run("rollback restores", func(t *testing.T) {
+		t.Parallel()
+		name, ns := "rb-back", nsBack
+		w := pauseAndHold(t, ns, name)
+		kubectl(t, "-n", ns, "annotate", "nodegroup", name, "--overwrite", v1alpha1.AnnotationRebalance+"="+v1alpha1.RebalanceRollback)
+		st := rbWaitOutcome(t, ns, name, contract.RebalanceRolledBack, 3*time.Minute)
+		gone, minPods := w.stop()
+		t.Logf("rolled back: status.rebalance %+v; at most %d nodes missing, at least %d pods running", *st, gone, minPods)
+		if st.Reason != contract.RebalanceReasonRollback || len(st.NewNodes) != 0 {
+			t.Errorf("status.rebalance %+v, want RollbackRequested and no replacement left", *st)
+		}
+		if gone > 1 || minPods < 1 {
+			t.Errorf("%d nodes missing at once, %d pods running at least", gone, minPods)
+		}
+		eventually(t, time.Minute, "the original offering back, nothing extra", func() error {
+			return rbOnly(t, ns, name, dearOffering, 2)
+		})
+		rbNoExtraVPS(t, name, 2)
+		if !strings.Contains(scrape(t, as), `vpsie_autoscaler_rebalance_rolled_back_total{namespace="`+ns+`",nodegroup="`+name+`",strategy="rolling"} 1`) {
+			t.Error("rebalance_rolled_back_total not counted")
+		}
+	})
+}
 
+// pauseAndHold starts a rebalance of the group, pauses it by annotation and checks that
+// nothing moves for 8 s; it returns the watch on the group's nodes and pods.
+func pauseAndHold(t *testing.T, ns, name string) *groupWatch {
+	t.Helper()
+	rbWorkload(t, ns, name)
+	w := watchGroup(ns, name, "web", 2)
 	rbAllowCheaperAndAnnotate(t, ns, name)
 	eventually(t, time.Minute, "the run started", func() error {
 		if st := rbStatus(t, ns, name); st == nil || st.StartedAt == nil || st.FinishedAt != nil {
@@ -179,46 +219,17 @@ func TestRebalancePauseHoldsResumeGoesOnRollbackRestores(t *testing.T) {
 		}
 		return nil
 	})
-	held := len(vpsieNodes(t, ns))
+	held := groupNodes(t, ns, name)
 	doneWhenPaused := rbStatus(t, ns, name).BatchesDone
 	time.Sleep(8 * time.Second)
-	if n, st := len(vpsieNodes(t, ns)), rbStatus(t, ns, name); n != held || st.BatchesDone != doneWhenPaused || !st.Paused {
-		t.Fatalf("while paused: %d VPSieNodes (were %d), status.rebalance %+v", n, held, *st)
+	if now, st := groupNodes(t, ns, name), rbStatus(t, ns, name); len(now) != len(held) || st.BatchesDone != doneWhenPaused || !st.Paused {
+		t.Fatalf("while paused: nodes %v (were %v), status.rebalance %+v", now, held, *st)
 	}
-	t.Logf("paused for 8 s with %d VPSieNodes and %d batches done; nothing moved", held, doneWhenPaused)
+	t.Logf("%s paused for 8 s with %d nodes and %d batches done; nothing moved", name, len(held), doneWhenPaused)
 	if v := rbAnnotation(t, ns, name); v != "" {
 		t.Errorf("the pause annotation is still %q", v)
 	}
-
-	kubectl(t, "-n", ns, "annotate", "nodegroup", name, "--overwrite", v1alpha1.AnnotationRebalance+"="+v1alpha1.RebalanceResume)
-	eventually(t, 2*time.Minute, "the first batch done after resume", func() error {
-		if st := rbStatus(t, ns, name); st == nil || st.Paused || st.BatchesDone < 1 {
-			return fmt.Errorf("status.rebalance %+v", st)
-		}
-		return nil
-	})
-	kubectl(t, "-n", ns, "annotate", "nodegroup", name, "--overwrite", v1alpha1.AnnotationRebalance+"="+v1alpha1.RebalanceRollback)
-	st := rbWaitOutcome(t, ns, name, contract.RebalanceRolledBack, 3*time.Minute)
-	gone, minPods := w.stop()
-	t.Logf("rolled back: status.rebalance %+v; at most %d nodes missing, at least %d pods running", *st, gone, minPods)
-	if st.Reason != contract.RebalanceReasonRollback || len(st.NewNodes) != 0 {
-		t.Errorf("status.rebalance %+v, want RollbackRequested and no replacement left", *st)
-	}
-	if gone > 1 || minPods < 1 {
-		t.Errorf("%d nodes missing at once, %d pods running at least", gone, minPods)
-	}
-	eventually(t, time.Minute, "the original offering back, nothing extra", func() error {
-		return rbOnly(t, ns, name, dearOffering, 2)
-	})
-	rbNoExtraVPS(t, name, 2)
-	for _, old := range before {
-		if !contains(strings.Join(groupNodes(t, ns, name), ","), old) {
-			t.Logf("old node %s was replaced by one of its own offering", old)
-		}
-	}
-	if !strings.Contains(scrape(t, as), `vpsie_autoscaler_rebalance_rolled_back_total{namespace="`+ns+`",nodegroup="`+name+`",strategy="rolling"} 1`) {
-		t.Error("rebalance_rolled_back_total not counted")
-	}
+	return w
 }
 
 // TestRebalanceBootFailureRollsBack makes the simulator fail the next boot: the surge run's
