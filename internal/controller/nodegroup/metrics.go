@@ -1,10 +1,9 @@
 package nodegroup
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/metrics"
 	"k8s.io/apimachinery/pkg/types"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
@@ -22,7 +21,7 @@ type Metrics struct {
 
 // NewMetrics registers the NodeGroup gauges on reg.
 func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
-	phases, err := register(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{
+	phases, err := metrics.Register(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "vpsie_autoscaler_vpsienode_phase",
 		Help: "VPSieNodes of a NodeGroup by phase.",
 	}, []string{"namespace", "nodegroup", "phase"}))
@@ -31,7 +30,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	}
 	m := &Metrics{sizes: map[string]*prometheus.GaugeVec{}, phases: phases}
 	for _, kind := range sizeKinds {
-		if m.sizes[kind], err = register(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		if m.sizes[kind], err = metrics.Register(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "vpsie_autoscaler_nodegroup_" + kind + "_nodes",
 			Help: "The NodeGroup's " + kind + " number of nodes.",
 		}, []string{"namespace", "nodegroup"})); err != nil {
@@ -39,20 +38,6 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		}
 	}
 	return m, nil
-}
-
-// register registers g, or returns the gauge a second operator in one process (tests)
-// registered first.
-func register(reg prometheus.Registerer, g *prometheus.GaugeVec) (*prometheus.GaugeVec, error) {
-	err := reg.Register(g)
-	var are prometheus.AlreadyRegisteredError
-	switch {
-	case errors.As(err, &are):
-		return are.ExistingCollector.(*prometheus.GaugeVec), nil
-	case err != nil:
-		return nil, fmt.Errorf("registering nodegroup metrics: %w", err)
-	}
-	return g, nil
 }
 
 func (m *Metrics) observe(ng *v1alpha1.NodeGroup) {

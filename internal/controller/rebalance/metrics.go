@@ -1,12 +1,12 @@
 package rebalance
 
 import (
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
 	dto "github.com/prometheus/client_model/go"
+	"github.com/vpsie/vpsie-autoscaler/internal/metrics"
 	"k8s.io/apimachinery/pkg/types"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
@@ -53,35 +53,21 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	}
 	for _, c := range []**prometheus.CounterVec{&m.startedTotal, &m.completedTotal, &m.failedTotal, &m.rolledBackTotal} {
 		var err error
-		if *c, err = reuse(reg, *c); err != nil {
+		if *c, err = metrics.Register(reg, *c); err != nil {
 			return nil, err
 		}
 	}
 	for _, g := range []**prometheus.GaugeVec{&m.savings, &m.cost, &m.potential} {
 		var err error
-		if *g, err = reuse(reg, *g); err != nil {
+		if *g, err = metrics.Register(reg, *g); err != nil {
 			return nil, err
 		}
 	}
 	var err error
-	if m.duration, err = reuse(reg, m.duration); err != nil {
+	if m.duration, err = metrics.Register(reg, m.duration); err != nil {
 		return nil, err
 	}
 	return m, nil
-}
-
-// reuse registers c, or returns the collector a second operator in one process (tests)
-// registered first.
-func reuse[T prometheus.Collector](reg prometheus.Registerer, c T) (T, error) {
-	err := reg.Register(c)
-	var are prometheus.AlreadyRegisteredError
-	switch {
-	case errors.As(err, &are):
-		return are.ExistingCollector.(T), nil
-	case err != nil:
-		return c, fmt.Errorf("registering rebalance metrics: %w", err)
-	}
-	return c, nil
 }
 
 func (m *Metrics) started(key types.NamespacedName, strategy string) {

@@ -1,10 +1,9 @@
 package scaledown
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/metrics"
 )
 
 // Metrics are the scale-down controller's; labels read the planner's and the workflow's
@@ -47,40 +46,26 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			append(group, "resource")),
 	}
 	var err error
-	if m.blocked, err = reuse(reg, m.blocked); err != nil {
+	if m.blocked, err = metrics.Register(reg, m.blocked); err != nil {
 		return nil, err
 	}
-	if m.safety, err = reuse(reg, m.safety); err != nil {
+	if m.safety, err = metrics.Register(reg, m.safety); err != nil {
 		return nil, err
 	}
-	if m.scaleDowns, err = reuse(reg, m.scaleDowns); err != nil {
+	if m.scaleDowns, err = metrics.Register(reg, m.scaleDowns); err != nil {
 		return nil, err
 	}
-	if m.drainTime, err = reuse(reg, m.drainTime); err != nil {
+	if m.drainTime, err = metrics.Register(reg, m.drainTime); err != nil {
 		return nil, err
 	}
-	if m.evicted, err = reuse(reg, m.evicted); err != nil {
+	if m.evicted, err = metrics.Register(reg, m.evicted); err != nil {
 		return nil, err
 	}
-	if m.termination, err = reuse(reg, m.termination); err != nil {
+	if m.termination, err = metrics.Register(reg, m.termination); err != nil {
 		return nil, err
 	}
-	if m.utilization, err = reuse(reg, m.utilization); err != nil {
+	if m.utilization, err = metrics.Register(reg, m.utilization); err != nil {
 		return nil, err
 	}
 	return m, nil
-}
-
-// reuse registers c, or returns the collector a second operator in one process (tests)
-// registered first.
-func reuse[T prometheus.Collector](reg prometheus.Registerer, c T) (T, error) {
-	err := reg.Register(c)
-	var are prometheus.AlreadyRegisteredError
-	switch {
-	case errors.As(err, &are):
-		return are.ExistingCollector.(T), nil
-	case err != nil:
-		return c, fmt.Errorf("registering scale-down metrics: %w", err)
-	}
-	return c, nil
 }

@@ -1,10 +1,9 @@
 package scaleup
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/metrics"
 )
 
 // Metrics are the provisioner's; labels read the planner's and workflow's typed reasons.
@@ -34,31 +33,17 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Buckets: prometheus.ExponentialBuckets(0.1, 2, 10)}),
 	}
 	var err error
-	if m.scaleUps, err = reuse(reg, m.scaleUps); err != nil {
+	if m.scaleUps, err = metrics.Register(reg, m.scaleUps); err != nil {
 		return nil, err
 	}
-	if m.unschedulable, err = reuse(reg, m.unschedulable); err != nil {
+	if m.unschedulable, err = metrics.Register(reg, m.unschedulable); err != nil {
 		return nil, err
 	}
-	if m.provisioning, err = reuse(reg, m.provisioning); err != nil {
+	if m.provisioning, err = metrics.Register(reg, m.provisioning); err != nil {
 		return nil, err
 	}
-	if m.decision, err = reuse(reg, m.decision); err != nil {
+	if m.decision, err = metrics.Register(reg, m.decision); err != nil {
 		return nil, err
 	}
 	return m, nil
-}
-
-// reuse registers c, or returns the collector a second operator in one process (tests)
-// registered first.
-func reuse[T prometheus.Collector](reg prometheus.Registerer, c T) (T, error) {
-	err := reg.Register(c)
-	var are prometheus.AlreadyRegisteredError
-	switch {
-	case errors.As(err, &are):
-		return are.ExistingCollector.(T), nil
-	case err != nil:
-		return c, fmt.Errorf("registering scale-up metrics: %w", err)
-	}
-	return c, nil
 }
