@@ -269,7 +269,7 @@ if $CHECK; then
 	wait_for "NodeGroup status from the controller" 60 nodegroup_observed
 	"${KUBECTL[@]}" -n kube-system get nodegroup general
 	metrics=$(curl -fsS "http://$METRICS_ADDR/metrics")
-	grep -q 'vpsie_autoscaler_nodegroup_nodes{kind="min",namespace="kube-system",nodegroup="general"} 1' <<<"$metrics"
+	grep -q 'vpsie_autoscaler_nodegroup_min_nodes{namespace="kube-system",nodegroup="general"} 1' <<<"$metrics"
 	curl -fsS "http://127.0.0.1:$UI_PORT/api/v1/namespaces" >/dev/null
 	wait_for "the example NodeGroup grown to minNodes by a ScaleUp workflow" 120 nodegroup_at_min
 	"${KUBECTL[@]}" apply -f deploy/examples/workload.yaml >/dev/null
