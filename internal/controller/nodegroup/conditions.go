@@ -68,9 +68,9 @@ func scalingCondition(vns []v1alpha1.VPSieNode) metav1.Condition {
 	var up, down int
 	for i := range vns {
 		switch {
-		case leaving(&vns[i]):
+		case vns[i].Leaving():
 			down++
-		case arriving(vns[i].Status.Phase):
+		case vns[i].InFlight():
 			up++
 		}
 	}
@@ -84,14 +84,6 @@ func scalingCondition(vns []v1alpha1.VPSieNode) metav1.Condition {
 	}
 	return metav1.Condition{Type: v1alpha1.ConditionScaling, Status: metav1.ConditionFalse,
 		Reason: ReasonStable, Message: "no nodes provisioning or terminating"}
-}
-
-func arriving(p v1alpha1.VPSieNodePhase) bool {
-	switch p {
-	case "", v1alpha1.PhasePending, v1alpha1.PhaseProvisioning, v1alpha1.PhaseProvisioned, v1alpha1.PhaseJoining:
-		return true
-	}
-	return false
 }
 
 func errorCondition(failed []string) metav1.Condition {

@@ -10,12 +10,13 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/membership"
 )
 
 // observation is everything the status is computed from, gathered before any
 // write so the computation stays a pure function that tests can table.
 // nodes are candidates only: a Node counts solely through the member it is
-// matched to (see nodeIndex), so extra Nodes do no harm.
+// matched to (see membership.Index.NodeOf), so extra Nodes do no harm.
 type observation struct {
 	group      *v1alpha1.NodeGroup
 	vpsieNodes []v1alpha1.VPSieNode
@@ -37,7 +38,7 @@ func computeStatus(o observation) v1alpha1.NodeGroupStatus {
 	st := *o.group.Status.DeepCopy()
 	st.ObservedGeneration = o.group.Generation
 
-	nodes := newNodeIndex(o.group.Name, o.vpsieNodes, o.nodes)
+	nodes := membership.New(membership.Pointers(o.vpsieNodes), membership.Pointers(o.nodes))
 	st.Nodes = members(o.vpsieNodes, nodes)
 	st.CurrentNodes = countCurrent(o.vpsieNodes)
 	st.ReadyNodes = countReady(o.vpsieNodes, nodes)
@@ -57,11 +58,11 @@ func computeStatus(o observation) v1alpha1.NodeGroupStatus {
 	return st
 }
 
-func members(vns []v1alpha1.VPSieNode, nodes nodeIndex) []v1alpha1.NodeGroupMember {
+func members(vns []v1alpha1.VPSieNode, nodes *membership.Index) []v1alpha1.NodeGroupMember {
 	out := make([]v1alpha1.NodeGroupMember, 0, len(vns))
 	for i := range vns {
 		vn := &vns[i]
-		n := nodes.of(vn)
+		n := nodes.NodeOf(vn)
 		out = append(out, v1alpha1.NodeGroupMember{
 			Name:     vn.Name,
 			NodeName: memberNodeName(vn, n),
@@ -90,36 +91,28 @@ func memberNodeName(vn *v1alpha1.VPSieNode, n *corev1.Node) string {
 // ReadyNodes can never exceed CurrentNodes through a leaving member's Node,
 // an orphaned Node or another group's Node. A Node claimed by two members
 // is one node and counts once.
-func countReady(vns []v1alpha1.VPSieNode, nodes nodeIndex) int32 {
+func countReady(vns []v1alpha1.VPSieNode, nodes *membership.Index) int32 {
 	seen := make(map[string]bool, len(vns))
 	for i := range vns {
-		if leaving(&vns[i]) {
+		if vns[i].Leaving() {
 			continue
 		}
-		if n := nodes.of(&vns[i]); nodeReady(n) {
+		if n := nodes.NodeOf(&vns[i]); nodeReady(n) {
 			seen[n.Name] = true
 		}
 	}
 	return int32(len(seen))
 }
 
-// countCurrent counts members that are not on their way out.
+// countCurrent counts the members (the one rule: v1alpha1.VPSieNode.IsMember).
 func countCurrent(vns []v1alpha1.VPSieNode) int32 {
 	var n int32
 	for i := range vns {
-		if !leaving(&vns[i]) {
+		if vns[i].IsMember() {
 			n++
 		}
 	}
 	return n
-}
-
-func leaving(vn *v1alpha1.VPSieNode) bool {
-	switch vn.Status.Phase {
-	case v1alpha1.PhaseTerminating, v1alpha1.PhaseDeleting:
-		return true
-	}
-	return vn.DeletionTimestamp != nil
 }
 
 func clamp(v, lo, hi int32) int32 {

@@ -22,7 +22,8 @@ func group(minNodes, maxNodes int32) *v1alpha1.NodeGroup {
 
 func vn(name string, phase v1alpha1.VPSieNodePhase) v1alpha1.VPSieNode {
 	return v1alpha1.VPSieNode{
-		ObjectMeta: metav1.ObjectMeta{Name: name, CreationTimestamp: t0},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "default", CreationTimestamp: t0},
+		Spec:       v1alpha1.VPSieNodeSpec{NodeGroup: "workers"},
 		Status:     v1alpha1.VPSieNodeStatus{Phase: phase, NodeName: name},
 	}
 }
