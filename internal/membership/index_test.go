@@ -77,13 +77,13 @@ func TestOwnerOfFollowsRecordedNameThenHostnameThenUnambiguousLabel(t *testing.T
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ix := New(tt.vns, []*corev1.Node{tt.node})
-			if got := name(ix.OwnerOf(tt.node)); got != tt.owner {
+			if got := name(ix.OwnerOf(tt.node.Name)); got != tt.owner {
 				t.Fatalf("OwnerOf(%s) = %q, want %q", tt.node.Name, got, tt.owner)
 			}
 			if tt.owner == "" {
 				return
 			}
-			if got := ix.NodeOf(ix.OwnerOf(tt.node)); got != tt.node {
+			if got := ix.NodeOf(ix.OwnerOf(tt.node.Name)); got != tt.node {
 				t.Fatalf("NodeOf(owner) = %v, want the Node it owns", got)
 			}
 		})

@@ -7,7 +7,8 @@ import (
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 )
 
-// OwnerOf is the VPSieNode behind the Node, or nil when none is. In order:
+// OwnerOf is the VPSieNode behind the named Node, or nil when none is. The Node need not
+// exist any more (a drained Node is deleted before its VPSieNode). In order:
 //  1. the VPSieNode that recorded the Node's name in its status: once recorded, a name is
 //     unambiguous and always wins;
 //  2. before any VPSieNode records it, the one whose spec.hostname is the Node's name
@@ -16,15 +17,16 @@ import (
 //  3. else the one the Node's vpsienode label names, when the Node's group label (if any)
 //     agrees and exactly one unrecorded VPSieNode in all namespaces fits: the labels hold no
 //     namespace, so an ambiguous label proves nothing.
-func (ix *Index) OwnerOf(n *corev1.Node) *v1alpha1.VPSieNode {
+func (ix *Index) OwnerOf(node string) *v1alpha1.VPSieNode {
+	if vn := ix.recorded[node]; vn != nil {
+		return vn
+	}
+	if vn := ix.hostname[node]; vn != nil {
+		return vn
+	}
+	n := ix.nodes[node]
 	if n == nil {
-		return nil
-	}
-	if vn := ix.recorded[n.Name]; vn != nil {
-		return vn
-	}
-	if vn := ix.hostname[n.Name]; vn != nil {
-		return vn
+		return nil // a Node the index does not hold has no labels to go by
 	}
 	k, ok := labelsOf(n)
 	if !ok {
@@ -79,11 +81,11 @@ func (ix *Index) NodeOf(vn *v1alpha1.VPSieNode) *corev1.Node {
 	if name := vn.Status.NodeName; name != "" {
 		return ix.nodes[name]
 	}
-	if n := ix.nodes[vn.Spec.Hostname]; n != nil && ix.OwnerOf(n) == vn {
+	if n := ix.nodes[vn.Spec.Hostname]; n != nil && ix.OwnerOf(n.Name) == vn {
 		return n
 	}
 	for _, k := range []labelKey{{vn.Name, vn.Spec.NodeGroup}, {vn.Name, ""}} {
-		if n := ix.labelled[k]; n != nil && ix.OwnerOf(n) == vn {
+		if n := ix.labelled[k]; n != nil && ix.OwnerOf(n.Name) == vn {
 			return n
 		}
 	}
@@ -91,8 +93,8 @@ func (ix *Index) NodeOf(vn *v1alpha1.VPSieNode) *corev1.Node {
 }
 
 // GroupOf is the NodeGroup of the Node's owner; ok is false when the Node has none.
-func (ix *Index) GroupOf(n *corev1.Node) (types.NamespacedName, bool) {
-	if vn := ix.OwnerOf(n); vn != nil {
+func (ix *Index) GroupOf(node string) (types.NamespacedName, bool) {
+	if vn := ix.OwnerOf(node); vn != nil {
 		return vn.GroupKey(), true
 	}
 	return types.NamespacedName{}, false

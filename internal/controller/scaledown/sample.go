@@ -1,9 +1,11 @@
 package scaledown
 
 import (
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/membership"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
 	"github.com/vpsie/vpsie-autoscaler/internal/utilization"
 )
@@ -14,27 +16,21 @@ type nodeGroup struct {
 	group types.NamespacedName
 }
 
-// nodeGroups lists the managed Nodes that have a VPSieNode, with its group: the VPSieNode
-// whose status names the Node, or else whose hostname is the Node's name.
+// nodeGroups lists the managed Nodes that have a VPSieNode, with its group, by the one
+// membership rule (membership.Index.OwnerOf).
 func nodeGroups(o observation) []nodeGroup {
-	byNode := map[string]*v1alpha1.VPSieNode{}
-	for i := range o.vns {
-		if vn := &o.vns[i]; vn.Status.NodeName != "" {
-			byNode[vn.Status.NodeName] = vn
-		}
+	nodes := make([]*corev1.Node, len(o.nodes))
+	for i := range o.nodes {
+		nodes[i] = &o.nodes[i].Node
 	}
-	for i := range o.vns {
-		if vn := &o.vns[i]; vn.Status.NodeName == "" && byNode[vn.Spec.Hostname] == nil {
-			byNode[vn.Spec.Hostname] = vn
-		}
-	}
+	members := membership.New(membership.Pointers(o.vns), nodes)
 	var out []nodeGroup
-	for _, en := range o.nodes {
-		vn := byNode[en.Node.Name]
-		if vn == nil || en.Node.Labels[v1alpha1.LabelManaged] != "true" {
+	for _, n := range nodes {
+		group, ok := members.GroupOf(n.Name)
+		if !ok || n.Labels[v1alpha1.LabelManaged] != "true" {
 			continue
 		}
-		out = append(out, nodeGroup{node: en.Node.Name, group: types.NamespacedName{Namespace: vn.Namespace, Name: vn.Spec.NodeGroup}})
+		out = append(out, nodeGroup{node: n.Name, group: group})
 	}
 	return out
 }

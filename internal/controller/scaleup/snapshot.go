@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/membership"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
@@ -56,10 +57,10 @@ func (p *Provisioner) observe(ctx context.Context, cat contract.Catalogue) (plan
 	for _, v := range p.probation.release(s.Nodes) {
 		p.backoff.succeeded(v.group)
 	}
+	members := membership.New(membership.Pointers(vns.Items), nil)
 	for i := range groups.Items {
 		g := &groups.Items[i]
-		key := types.NamespacedName{Namespace: g.Namespace, Name: g.Name}
-		s.Groups[key] = p.groupState(g, vns.Items, now)
+		s.Groups[g.Key()] = p.groupState(g, members.Size(g.Key()), now)
 	}
 	return s, nil
 }
@@ -77,17 +78,12 @@ func unschedulable(pod *corev1.Pod) bool {
 	return false
 }
 
-func (p *Provisioner) groupState(g *v1alpha1.NodeGroup, vns []v1alpha1.VPSieNode, now time.Time) plan.GroupState {
-	key := types.NamespacedName{Namespace: g.Namespace, Name: g.Name}
-	st := plan.GroupState{ScaleUpDisabled: !g.Spec.ScaleUpPolicy.IsEnabled()}
+func (p *Provisioner) groupState(g *v1alpha1.NodeGroup, members int32, now time.Time) plan.GroupState {
+	key := g.Key()
+	st := plan.GroupState{ScaleUpDisabled: !g.Spec.ScaleUpPolicy.IsEnabled(), Members: members}
 	st.BackingOffUntil, st.BackoffReason = p.backoff.until(key)
 	if cd := g.Spec.ScaleUpPolicy.CooldownSeconds; cd > 0 && g.Status.LastScaleUpTime != nil {
 		st.InCooldown = now.Before(g.Status.LastScaleUpTime.Add(time.Duration(cd) * time.Second))
-	}
-	for _, vn := range vns {
-		if vn.Namespace == g.Namespace && vn.Spec.NodeGroup == g.Name && vn.DeletionTimestamp == nil {
-			st.Members++
-		}
 	}
 	return st
 }
@@ -114,11 +110,7 @@ func offerings(cat contract.Catalogue) []plan.Offering {
 func bootingNodes(vns []v1alpha1.VPSieNode) map[string]bool {
 	out := map[string]bool{}
 	for _, vn := range vns {
-		switch vn.Status.Phase {
-		case v1alpha1.PhaseReady, v1alpha1.PhaseFailed, v1alpha1.PhaseTerminating, v1alpha1.PhaseDeleting:
-			continue
-		}
-		if vn.DeletionTimestamp == nil {
+		if vn.InFlight() {
 			out[vn.Spec.Hostname] = true
 			if vn.Status.NodeName != "" {
 				out[vn.Status.NodeName] = true

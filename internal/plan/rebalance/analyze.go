@@ -10,6 +10,7 @@ import (
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/maintenance"
+	"github.com/vpsie/vpsie-autoscaler/internal/membership"
 	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
 	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
 )
@@ -50,7 +51,7 @@ type analyzer struct {
 	offerings map[string]*scaleup.Offering
 	groups    []*group
 	byKey     map[types.NamespacedName]*group
-	owners    map[string]*v1alpha1.VPSieNode
+	members   *membership.Index
 	draining  map[string]bool
 }
 
@@ -67,7 +68,7 @@ type group struct {
 
 func newAnalyzer(s *Snapshot, o Options) *analyzer {
 	a := &analyzer{s: s, opts: o, offerings: map[string]*scaleup.Offering{}, byKey: map[types.NamespacedName]*group{},
-		owners: owners(s.VPSieNodes), draining: map[string]bool{}}
+		members: membership.New(membership.Pointers(s.VPSieNodes), nodePointers(s.Nodes)), draining: map[string]bool{}}
 	for i := range s.Offerings {
 		if _, dup := a.offerings[s.Offerings[i].ID]; !dup {
 			a.offerings[s.Offerings[i].ID] = &s.Offerings[i]
@@ -89,15 +90,15 @@ func newAnalyzer(s *Snapshot, o Options) *analyzer {
 	}
 	for i := range s.VPSieNodes {
 		vn := &s.VPSieNodes[i]
-		g := a.byKey[types.NamespacedName{Namespace: vn.Namespace, Name: vn.Spec.NodeGroup}]
-		if g == nil || !member(vn) {
+		g := a.byKey[vn.GroupKey()]
+		if g == nil || !vn.IsMember() {
 			continue
 		}
 		g.members++
 		if off := a.offerings[vn.Spec.OfferingID]; off != nil {
 			g.cost += off.MonthlyPrice
 		}
-		if en := nodes[nodeName(vn)]; en != nil && ready(&en.Node) {
+		if n := a.members.NodeOf(vn); n != nil && ready(n) {
 			g.ready++
 		}
 	}
@@ -115,8 +116,8 @@ func newAnalyzer(s *Snapshot, o Options) *analyzer {
 
 // groupOfNode is the group of the Node's VPSieNode, else the group its label names.
 func (a *analyzer) groupOfNode(n *corev1.Node) *group {
-	if vn := a.owners[n.Name]; vn != nil {
-		if g := a.byKey[types.NamespacedName{Namespace: vn.Namespace, Name: vn.Spec.NodeGroup}]; g != nil {
+	if vn := a.members.OwnerOf(n.Name); vn != nil {
+		if g := a.byKey[vn.GroupKey()]; g != nil {
 			return g
 		}
 	}

@@ -15,6 +15,7 @@ var analyzerImports = importfence.Allow(
 	"k8s.io/api/...",
 	"k8s.io/apimachinery/pkg/types",
 	"github.com/vpsie/vpsie-autoscaler/api/v1alpha1",
+	"github.com/vpsie/vpsie-autoscaler/internal/membership",
 	"github.com/vpsie/vpsie-autoscaler/internal/maintenance",
 	"github.com/vpsie/vpsie-autoscaler/internal/plan/...",
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract",

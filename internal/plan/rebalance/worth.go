@@ -17,11 +17,11 @@ import (
 // not.
 func (a *analyzer) worth(g *group, en *scaleup.ExistingNode) (candidate, Reason, string) {
 	n := &en.Node
-	vn := a.owners[n.Name]
+	vn := a.members.OwnerOf(n.Name)
 	switch {
 	case n.Labels[v1alpha1.LabelManaged] != "true" || vn == nil:
 		return candidate{}, ReasonNotManaged, "the node is not a managed node with a VPSieNode"
-	case a.draining[n.Name] || n.DeletionTimestamp != nil || !member(vn) ||
+	case a.draining[n.Name] || n.DeletionTimestamp != nil || vn.Leaving() ||
 		n.Annotations[v1alpha1.AnnotationDrainStatus] == v1alpha1.DrainStatusDraining:
 		return candidate{}, ReasonDrainInProgress, "the node is already being drained or deleted"
 	case !ready(n):
@@ -159,34 +159,6 @@ func (a *analyzer) fits(g *group, en *scaleup.ExistingNode, off *scaleup.Offerin
 	return true, ""
 }
 
-// owners maps a Node name to its VPSieNode (status.nodeName, else spec.hostname).
-func owners(vns []v1alpha1.VPSieNode) map[string]*v1alpha1.VPSieNode {
-	out := make(map[string]*v1alpha1.VPSieNode, len(vns))
-	for i := range vns {
-		if n := vns[i].Status.NodeName; n != "" {
-			out[n] = &vns[i]
-		}
-	}
-	for i := range vns {
-		if h := vns[i].Spec.Hostname; vns[i].Status.NodeName == "" && h != "" && out[h] == nil {
-			out[h] = &vns[i]
-		}
-	}
-	return out
-}
-
-func nodeName(vn *v1alpha1.VPSieNode) string {
-	if vn.Status.NodeName != "" {
-		return vn.Status.NodeName
-	}
-	return vn.Spec.Hostname
-}
-
-// member mirrors NodeGroup status.currentNodes: every VPSieNode not being deleted.
-func member(vn *v1alpha1.VPSieNode) bool {
-	return vn.DeletionTimestamp == nil && vn.Status.Phase != v1alpha1.PhaseTerminating && vn.Status.Phase != v1alpha1.PhaseDeleting
-}
-
 func ready(n *corev1.Node) bool {
 	for _, c := range n.Status.Conditions {
 		if c.Type == corev1.NodeReady {
@@ -199,3 +171,12 @@ func ready(n *corev1.Node) bool {
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func money(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+
+// nodePointers are the Nodes the membership index needs to match Nodes by their labels.
+func nodePointers(nodes []scaleup.ExistingNode) []*corev1.Node {
+	out := make([]*corev1.Node, len(nodes))
+	for i := range nodes {
+		out[i] = &nodes[i].Node
+	}
+	return out
+}

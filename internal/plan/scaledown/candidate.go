@@ -32,7 +32,7 @@ func (pl *planner) candidates() []*candidate {
 		if !managed(n) {
 			continue
 		}
-		vn := pl.owners[n.Name]
+		vn := pl.members.OwnerOf(n.Name)
 		g := pl.groupOf(vn)
 		switch {
 		case pl.draining[n.Name]:

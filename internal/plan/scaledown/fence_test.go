@@ -17,6 +17,7 @@ var plannerImports = importfence.Allow(
 	"k8s.io/apimachinery/pkg/labels",
 	"k8s.io/apimachinery/pkg/types",
 	"github.com/vpsie/vpsie-autoscaler/api/v1alpha1",
+	"github.com/vpsie/vpsie-autoscaler/internal/membership",
 	"github.com/vpsie/vpsie-autoscaler/internal/plan/...",
 )
 

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
 )
 
 // group is a NodeGroup as the planner sees it: its policy, its size and what holds it back.
@@ -64,27 +65,13 @@ func (g *group) limit(maxParallel int32) block {
 
 func itoa(v int32) string { return strconv.Itoa(int(v)) }
 
-// isMember mirrors NodeGroup status.currentNodes: every VPSieNode not being deleted.
-func isMember(vn *v1alpha1.VPSieNode) bool {
-	return vn.DeletionTimestamp == nil && vn.Status.Phase != v1alpha1.PhaseTerminating && vn.Status.Phase != v1alpha1.PhaseDeleting
-}
+func managed(n *corev1.Node) bool { return n.Labels[v1alpha1.LabelManaged] == "true" }
 
-// owners maps a Node name to its VPSieNode: the one whose status names the Node, or else
-// the one whose hostname is the Node's name. Hostnames are derived from the VPSieNode and
-// unique, so the fallback only serves a node that registered before its name was recorded.
-func owners(vns []v1alpha1.VPSieNode) map[string]*v1alpha1.VPSieNode {
-	out := make(map[string]*v1alpha1.VPSieNode, len(vns))
-	for i := range vns {
-		if n := vns[i].Status.NodeName; n != "" {
-			out[n] = &vns[i]
-		}
-	}
-	for i := range vns {
-		if h := vns[i].Spec.Hostname; vns[i].Status.NodeName == "" && h != "" && out[h] == nil {
-			out[h] = &vns[i]
-		}
+// nodePointers are the Nodes the membership index needs to match Nodes by their labels.
+func nodePointers(nodes []scaleup.ExistingNode) []*corev1.Node {
+	out := make([]*corev1.Node, len(nodes))
+	for i := range nodes {
+		out[i] = &nodes[i].Node
 	}
 	return out
 }
-
-func managed(n *corev1.Node) bool { return n.Labels[v1alpha1.LabelManaged] == "true" }

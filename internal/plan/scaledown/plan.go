@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/membership"
 	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
 )
 
@@ -38,7 +39,7 @@ type planner struct {
 	sim         *scaleup.Simulation
 	nodes       []*scaleup.ExistingNode // sorted by name
 	groups      map[types.NamespacedName]*group
-	owners      map[string]*v1alpha1.VPSieNode
+	members     *membership.Index
 	draining    map[string]bool
 	budgets     []*budget
 	localClaims map[types.NamespacedName]string
@@ -47,7 +48,7 @@ type planner struct {
 
 func newPlanner(s *Snapshot, o Options) *planner {
 	pl := &planner{s: s, opts: o, sim: scaleup.NewSimulation(s.Nodes, o.Simulation), groups: map[types.NamespacedName]*group{},
-		owners: owners(s.VPSieNodes), draining: map[string]bool{}, budgets: newBudgets(s.PDBs), localClaims: localClaims(s)}
+		members: membership.New(membership.Pointers(s.VPSieNodes), nodePointers(s.Nodes)), draining: map[string]bool{}, budgets: newBudgets(s.PDBs), localClaims: localClaims(s)}
 	for i := range s.Nodes {
 		pl.nodes = append(pl.nodes, &s.Nodes[i])
 	}
@@ -56,26 +57,23 @@ func newPlanner(s *Snapshot, o Options) *planner {
 		g := newGroup(&s.NodeGroups[i], s.Groups[types.NamespacedName{Namespace: s.NodeGroups[i].Namespace, Name: s.NodeGroups[i].Name}], s.Now)
 		pl.groups[g.key] = g
 	}
-	for i := range s.VPSieNodes {
-		vn := &s.VPSieNodes[i]
-		if g := pl.groups[types.NamespacedName{Namespace: vn.Namespace, Name: vn.Spec.NodeGroup}]; g != nil && isMember(vn) {
-			g.members++
-		}
+	for key, g := range pl.groups {
+		g.members = pl.members.Size(key)
 	}
 	for _, name := range s.Draining {
 		pl.draining[name] = true
 	}
 	for _, en := range pl.nodes {
 		n := &en.Node
-		vn := pl.owners[n.Name]
-		if n.Annotations[v1alpha1.AnnotationDrainStatus] == v1alpha1.DrainStatusDraining || n.DeletionTimestamp != nil || (vn != nil && !isMember(vn)) {
+		vn := pl.members.OwnerOf(n.Name)
+		if n.Annotations[v1alpha1.AnnotationDrainStatus] == v1alpha1.DrainStatusDraining || n.DeletionTimestamp != nil || (vn != nil && vn.Leaving()) {
 			pl.draining[n.Name] = true
 		}
 	}
 	// A drain under way still counts as a member until its VPSieNode goes, even once its Node
 	// is gone; it is subtracted so that minNodes and the drain limit see what will remain.
 	for name := range pl.draining {
-		if vn := pl.owners[name]; vn != nil && isMember(vn) {
+		if vn := pl.members.OwnerOf(name); vn != nil && vn.IsMember() {
 			if g := pl.groupOf(vn); g != nil {
 				g.draining++
 			}
@@ -88,7 +86,7 @@ func (pl *planner) groupOf(vn *v1alpha1.VPSieNode) *group {
 	if vn == nil {
 		return nil
 	}
-	return pl.groups[types.NamespacedName{Namespace: vn.Namespace, Name: vn.Spec.NodeGroup}]
+	return pl.groups[vn.GroupKey()]
 }
 
 // evacuateDraining takes the nodes being drained out of the simulation. Their pods will need

@@ -19,6 +19,7 @@ var plannerImports = importfence.Allow(
 	"k8s.io/apimachinery/pkg/types",
 	"k8s.io/apimachinery/pkg/util/sets",
 	"github.com/vpsie/vpsie-autoscaler/api/v1alpha1",
+	"github.com/vpsie/vpsie-autoscaler/internal/membership",
 	"github.com/vpsie/vpsie-autoscaler/internal/plan/...",
 )
 

@@ -62,22 +62,14 @@ func gateOf(ng *v1alpha1.NodeGroup, st GroupState, s *Snapshot) failure {
 	return failure{}
 }
 
-// count records the group's members. The controller's own number wins when it is larger: it
-// may know of a VPSieNode the snapshot's cache has not caught up with.
-func (g *group) count(vns []*v1alpha1.VPSieNode, reported int32) {
-	for _, vn := range vns {
-		if vn.Namespace != g.key.Namespace || vn.Spec.NodeGroup != g.key.Name || !isMember(vn) {
-			continue
-		}
+// count records the group's members (membership.Index.MembersOf). The controller's own number
+// wins when it is larger: it may know of a VPSieNode the snapshot's cache has not caught up with.
+func (g *group) count(members []*v1alpha1.VPSieNode, reported int32) {
+	for _, vn := range members {
 		g.members++
 		g.dcMembers[vn.Spec.DatacenterID]++
 	}
 	g.members = max(g.members, reported)
-}
-
-// isMember mirrors NodeGroup status.currentNodes: every VPSieNode not being deleted.
-func isMember(vn *v1alpha1.VPSieNode) bool {
-	return vn.DeletionTimestamp == nil && vn.Status.Phase != v1alpha1.PhaseTerminating && vn.Status.Phase != v1alpha1.PhaseDeleting
 }
 
 // usable reports whether the planner may add nodes to the group at all.

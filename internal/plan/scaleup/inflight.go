@@ -1,16 +1,18 @@
 package scaleup
 
 import (
+	corev1 "k8s.io/api/core/v1"
+
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/membership"
 )
 
 // addInFlight adds a node for every VPSieNode that is being created but has no Node yet: its
 // group's template, empty. Pending pods that fit there wait for the boot instead of causing a
 // second scale-up. Once the Node registers, the real Node stands for it instead.
-func (pl *planner) addInFlight(vns []*v1alpha1.VPSieNode, nodes []ExistingNode, cat catalogue, daemons []*podInfo) {
-	registered := registeredNodes(nodes)
+func (pl *planner) addInFlight(vns []*v1alpha1.VPSieNode, members *membership.Index, cat catalogue, daemons []*podInfo) {
 	for _, vn := range vns {
-		if !booting(vn) || registered[vn.Spec.Hostname] || registered[vn.Status.NodeName] || registered["vpsienode:"+vn.Name] {
+		if !vn.InFlight() || members.NodeOf(vn) != nil {
 			continue
 		}
 		g := pl.group(vn.Namespace, vn.Spec.NodeGroup)
@@ -24,24 +26,11 @@ func (pl *planner) addInFlight(vns []*v1alpha1.VPSieNode, nodes []ExistingNode, 
 	}
 }
 
-// booting reports a VPSieNode that will become a node but is not one yet.
-func booting(vn *v1alpha1.VPSieNode) bool {
-	switch vn.Status.Phase {
-	case v1alpha1.PhaseReady, v1alpha1.PhaseFailed, v1alpha1.PhaseTerminating, v1alpha1.PhaseDeleting:
-		return false
-	}
-	return vn.DeletionTimestamp == nil
-}
-
-// registeredNodes indexes Nodes by name and by the VPSieNode their label names.
-func registeredNodes(nodes []ExistingNode) map[string]bool {
-	out := make(map[string]bool, 2*len(nodes))
+// nodePointers are the Nodes the membership index matches VPSieNodes with.
+func nodePointers(nodes []ExistingNode) []*corev1.Node {
+	out := make([]*corev1.Node, len(nodes))
 	for i := range nodes {
-		n := &nodes[i].Node
-		out[n.Name] = true
-		if vn := n.Labels[v1alpha1.LabelVPSieNode]; vn != "" {
-			out["vpsienode:"+vn] = true
-		}
+		out[i] = &nodes[i].Node
 	}
 	return out
 }

@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/membership"
 )
 
 // planner holds one run of the simulation. Every slice in it is sorted, so no map order
@@ -36,10 +37,11 @@ func newPlanner(s *Snapshot, opts Options) *planner {
 	cat := newCatalogue(s)
 	daemons := daemonPods(s.DaemonSets)
 	vns := sorted(s.VPSieNodes, func(v *v1alpha1.VPSieNode) string { return v.Namespace + "/" + v.Name })
+	members := membership.New(vns, nodePointers(s.Nodes))
 	for _, ng := range sorted(s.NodeGroups, func(g *v1alpha1.NodeGroup) string { return g.Namespace + "/" + g.Name }) {
 		g := newGroup(ng, s)
 		cat.validate(g)
-		g.count(vns, s.Groups[g.key].Members)
+		g.count(members.MembersOf(g.key), s.Groups[g.key].Members)
 		pl.addTemplates(g, cat, daemons)
 		pl.groups = append(pl.groups, g)
 	}
@@ -48,7 +50,7 @@ func newPlanner(s *Snapshot, opts Options) *planner {
 			pl.cluster.addNode(newExistingNode(en, opts.maxPods()))
 		}
 	}
-	pl.addInFlight(vns, s.Nodes, cat, daemons)
+	pl.addInFlight(vns, members, cat, daemons)
 	pl.classes = classify(pendingPods(s.Pending), pl.largest())
 	pl.prepareClasses()
 	return pl
