@@ -10,7 +10,8 @@ import (
 // apimachinery's data helpers only.
 func TestMembershipImportsOnlyPureCode(t *testing.T) {
 	importfence.Check(t, ".", importfence.Allow(
-		"sort",
+		"sort", "time",
+		"k8s.io/apimachinery/pkg/apis/meta/v1",
 		"k8s.io/api/core/v1",
 		"k8s.io/apimachinery/pkg/types",
 		"github.com/vpsie/vpsie-autoscaler/api/v1alpha1",

@@ -1,0 +1,34 @@
+package scaleup
+
+import (
+	"testing"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/membership/membershiptest"
+)
+
+// TestPlannerCountsMembersByTheOneRule: the planner's group size and the in-flight nodes it
+// stands templates in for are the membership rule's answers on the shared fixture
+// (Terminating and deleted VPSieNodes are not members; a booting one without a Node is in flight).
+func TestPlannerCountsMembersByTheOneRule(t *testing.T) {
+	ng := nodeGroup(membershiptest.Group.Name, "std")
+	s := Snapshot{Now: now, NodeGroups: []v1alpha1.NodeGroup{ng}, Offerings: []Offering{offer("std", 2, 4, 10)},
+		VPSieNodes: membershiptest.VPSieNodes("dc1", "std")}
+	for _, n := range membershiptest.Nodes() {
+		s.Nodes = append(s.Nodes, ExistingNode{Node: n})
+	}
+	pl := newPlanner(&s, DefaultOptions())
+	if got := pl.groups[0].members; got != membershiptest.Members {
+		t.Errorf("members = %d, want %d", got, membershiptest.Members)
+	}
+	inFlight := 0
+	for _, n := range pl.cluster.nodes {
+		if n.kind == inFlightNode {
+			inFlight++
+		}
+	}
+	if inFlight != membershiptest.InFlightWithoutNode {
+		t.Errorf("in-flight templates = %d, want %d", inFlight, membershiptest.InFlightWithoutNode)
+	}
+}
