@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/kubeletflags"
 )
 
 // reservedLabelPrefixes may not be set through a NodeGroup: the autoscaler's
@@ -32,10 +33,17 @@ func validateLabels(p *field.Path, labels map[string]string) field.ErrorList {
 		for _, msg := range validation.IsValidLabelValue(labels[k]) {
 			errs = append(errs, field.Invalid(kp, labels[k], "value "+msg))
 		}
+		reserved := false
 		for _, prefix := range reservedLabelPrefixes {
 			if strings.HasPrefix(k, prefix) {
+				reserved = true
 				errs = append(errs, field.Forbidden(kp, fmt.Sprintf("the prefix %s is reserved", prefix)))
 			}
+		}
+		// The labels reach the Node through the kubelet's --node-labels: one it refuses
+		// means a VPS that boots, bills and never joins.
+		if err := kubeletflags.CheckNodeLabel(k); err != nil && !reserved {
+			errs = append(errs, field.Forbidden(kp, err.Error()))
 		}
 	}
 	return errs

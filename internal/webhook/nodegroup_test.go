@@ -50,6 +50,12 @@ func TestNodeGroupValidationOnCreate(t *testing.T) {
 		{name: "the autoscaler's label prefix is reserved", mutate: func(g *v1alpha1.NodeGroup) {
 			g.Spec.Labels = map[string]string{v1alpha1.LabelManaged: "true"}
 		}, want: []string{"spec.labels[autoscaler.vpsie.com/managed]: the prefix autoscaler.vpsie.com/ is reserved"}},
+		{name: "a label the kubelet may not set on its own Node is refused", mutate: func(g *v1alpha1.NodeGroup) {
+			g.Spec.Labels = map[string]string{"node-role.kubernetes.io/worker": ""}
+		}, want: []string{`spec.labels[node-role.kubernetes.io/worker]: a kubelet may not set "node-role.kubernetes.io/worker" on its own Node`}},
+		{name: "the topology and instance-type labels a kubelet may set are allowed", mutate: func(g *v1alpha1.NodeGroup) {
+			g.Spec.Labels = map[string]string{"topology.kubernetes.io/zone": "z", "node.kubernetes.io/instance-type": "t"}
+		}},
 		{name: "an invalid taint key is refused", mutate: func(g *v1alpha1.NodeGroup) {
 			g.Spec.Taints = []corev1.Taint{{Key: "-bad", Effect: corev1.TaintEffectNoSchedule}}
 		}, want: []string{"spec.taints[0].key: name part must consist of alphanumeric characters"}},
