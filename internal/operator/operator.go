@@ -207,6 +207,9 @@ func rebalanceOptions(cfg *config.Config) rebalance.Options {
 func scaleDownOptions(cfg *config.Config) plandown.Options {
 	o := plandown.DefaultOptions()
 	o.Simulation.MaxPodsPerNode = int32(cfg.ScaleUp.MaxPodsPerNode)
+	// A new node has the probation's grace to take the pods it was made for; draining it
+	// sooner would race the scheduler binding them (and scale-up would buy it again).
+	o.BootAllowance = cfg.ScaleUp.UnusedNodeGrace
 	return o
 }
 

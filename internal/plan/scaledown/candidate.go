@@ -15,6 +15,7 @@ type candidate struct {
 	node   *corev1.Node
 	g      *group
 	vn     string
+	dc     string        // the VPSieNode's datacenter
 	moving []*corev1.Pod // sorted by namespace/name
 	empty  bool
 	below  bool
@@ -39,8 +40,15 @@ func (pl *planner) candidates() []*candidate {
 			pl.keep(n.Name, g, block{reason: ReasonDrainInProgress, message: "the node is already being drained or deleted"})
 		case g == nil || (n.Labels[v1alpha1.LabelNodeGroup] != "" && n.Labels[v1alpha1.LabelNodeGroup] != g.key.Name):
 			pl.keep(n.Name, nil, block{reason: ReasonNotInNodeGroup, message: "no VPSieNode of a known NodeGroup owns the node"})
+		case vn.Status.Phase != v1alpha1.PhaseReady:
+			pl.keep(n.Name, g, block{reason: ReasonNotReadyYet, message: "VPSieNode " + vn.Name + " is " + phase(vn) + ", not Ready"})
+		case pl.s.Now.Before(n.CreationTimestamp.Add(pl.opts.BootAllowance)):
+			pl.keep(n.Name, g, block{reason: ReasonBooting, message: "the node is younger than its boot allowance (" +
+				pl.opts.BootAllowance.String() + ")"})
 		default:
-			out = append(out, pl.newCandidate(en, g, vn.Name))
+			c := pl.newCandidate(en, g, vn.Name)
+			c.dc = vn.Spec.DatacenterID
+			out = append(out, c)
 		}
 	}
 	slices.SortStableFunc(out, lessDisruptive)
@@ -97,4 +105,11 @@ func lessDisruptive(a, b *candidate) int {
 		return 1
 	}
 	return strings.Compare(a.node.Name, b.node.Name)
+}
+
+func phase(vn *v1alpha1.VPSieNode) string {
+	if vn.Status.Phase == "" {
+		return "new"
+	}
+	return string(vn.Status.Phase)
 }

@@ -20,12 +20,19 @@ type group struct {
 	// members counts its VPSieNodes not being deleted; draining those whose drain is under
 	// way; chosen the drains this plan adds.
 	members, draining, chosen int32
-	disabled                  bool
-	cooldown                  block // the scale-up or scale-down cooldown, if one runs
+	// byDC counts the same per datacenter; dcMin is each datacenter's own minNodes.
+	byDC     map[string]*dcCount
+	dcMin    map[string]int32
+	disabled bool
+	cooldown block // the scale-up or scale-down cooldown, if one runs
 }
 
 func newGroup(ng *v1alpha1.NodeGroup, st GroupState, now time.Time) *group {
-	g := &group{ng: ng, key: types.NamespacedName{Namespace: ng.Namespace, Name: ng.Name}, policy: PolicyOf(ng)}
+	g := &group{ng: ng, key: types.NamespacedName{Namespace: ng.Namespace, Name: ng.Name}, policy: PolicyOf(ng),
+		byDC: map[string]*dcCount{}, dcMin: map[string]int32{}}
+	for _, dc := range ng.Spec.Datacenters {
+		g.dcMin[dc.ID] = dc.MinNodes
+	}
 	g.disabled = !g.policy.Enabled || st.ScaleDownDisabled
 	up, down := later(ng.Status.LastScaleUpTime, st.LastScaleUp), later(ng.Status.LastScaleDownTime, st.LastScaleDown)
 	switch {
@@ -52,11 +59,31 @@ func (g *group) remaining() int32 { return g.members - g.draining - g.chosen }
 
 func (g *group) overMax() bool { return g.remaining() > g.ng.Spec.MaxNodes }
 
-// limit is the first of the group's limits a further drain would break.
-func (g *group) limit(maxParallel int32) block {
+// dcCount is a group's members, drains under way and drains chosen in one datacenter.
+type dcCount struct{ members, draining, chosen int32 }
+
+func (c *dcCount) remaining() int32 { return c.members - c.draining - c.chosen }
+
+// dc is the group's count in datacenter id, created on first use.
+func (g *group) dc(id string) *dcCount {
+	c := g.byDC[id]
+	if c == nil {
+		c = &dcCount{}
+		g.byDC[id] = c
+	}
+	return c
+}
+
+// limit is the first of the group's limits a further drain in datacenter dc would break.
+// A datacenter's own minNodes holds as the scale-up planner keeps it: draining below it
+// would only make scale-up buy the node again.
+func (g *group) limit(maxParallel int32, dc string) block {
 	switch {
 	case g.remaining() <= g.ng.Spec.MinNodes:
 		return block{reason: ReasonAtMinNodes, message: "the group would have " + itoa(g.remaining()-1) + " nodes, minNodes is " + itoa(g.ng.Spec.MinNodes)}
+	case g.dcMin[dc] > 0 && g.dc(dc).remaining() <= g.dcMin[dc]:
+		return block{reason: ReasonAtMinNodes, message: "datacenter " + dc + " would have " + itoa(g.dc(dc).remaining()-1) +
+			" nodes of the group, its minNodes is " + itoa(g.dcMin[dc])}
 	case g.draining+g.chosen >= maxParallel:
 		return block{reason: ReasonDrainLimit, message: itoa(g.draining+g.chosen) + " drains under way, at most " + itoa(maxParallel) + " at once"}
 	}

@@ -16,6 +16,10 @@ type Options struct {
 	// before it goes, instead of the stabilization window; the controller asks the store with
 	// it (Utilization.Empty).
 	EmptyNodeDelay time.Duration
+	// BootAllowance is how long a new node is left alone after it was created: its ScaleUp
+	// run waits that long for it to join and get Ready (the boot, join and ready timeouts),
+	// so draining it sooner would race the run. Zero means no allowance beyond Ready.
+	BootAllowance time.Duration
 	// Simulation is the scale-up planner's model of a node (max pods per node).
 	Simulation scaleup.Options
 }

@@ -58,7 +58,10 @@ func newPlanner(s *Snapshot, o Options) *planner {
 		pl.groups[g.key] = g
 	}
 	for key, g := range pl.groups {
-		g.members = pl.members.Size(key)
+		for _, vn := range pl.members.MembersOf(key) {
+			g.members++
+			g.dc(vn.Spec.DatacenterID).members++
+		}
 	}
 	for _, name := range s.Draining {
 		pl.draining[name] = true
@@ -76,6 +79,7 @@ func newPlanner(s *Snapshot, o Options) *planner {
 		if vn := pl.members.OwnerOf(name); vn != nil && vn.IsMember() {
 			if g := pl.groupOf(vn); g != nil {
 				g.draining++
+				g.dc(vn.Spec.DatacenterID).draining++
 			}
 		}
 	}
@@ -111,6 +115,7 @@ func (pl *planner) decide(c *candidate) {
 		return
 	}
 	c.g.chosen++
+	c.g.dc(c.dc).chosen++
 	pl.spend(c.moving)
 	d := Drain{Node: c.node.Name, NodeGroup: c.g.key, VPSieNode: c.vn, Reason: why, Message: pl.message(c, why), Moves: moves, Stranded: stranded}
 	for _, p := range c.moving {
@@ -141,7 +146,7 @@ func (pl *planner) why(c *candidate) Reason {
 	if why != ReasonAboveMaxNodes {
 		checks = append(checks, g.cooldown)
 	}
-	checks = append(checks, g.limit(pl.opts.maxParallel()), pl.pdbBlock(c.moving))
+	checks = append(checks, g.limit(pl.opts.maxParallel(), c.dc), pl.pdbBlock(c.moving))
 	for _, b := range checks {
 		if !b.ok() {
 			pl.keep(c.node.Name, g, b)

@@ -32,6 +32,10 @@ const (
 	ReasonNoController
 	// Why a candidate stays: a pod of it fits on no other node.
 	ReasonPodsDoNotFit
+	// Why a managed node is not a candidate: its VPSieNode is not Ready yet, or the node is
+	// younger than its group's boot allowance (its ScaleUp run may still be working on it).
+	ReasonNotReadyYet
+	ReasonBooting
 	reasonCount
 )
 
@@ -40,7 +44,7 @@ var reasonNames = [reasonCount]string{
 	"NotInNodeGroup", "DrainInProgress", "ScaleDownDisabled", "NotUnderutilized",
 	"ScaleUpCooldown", "ScaleDownCooldown", "AtMinNodes", "DrainLimit",
 	"ProtectedNode", "DoNotDisrupt", "PodDisruptionBudget", "LocalStorage", "KubeSystemPod", "NoController",
-	"PodsDoNotFit",
+	"PodsDoNotFit", "NotReadyYet", "Booting",
 }
 
 // checkTypes are the `check_type` labels of the safety reasons.
