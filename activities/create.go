@@ -12,10 +12,6 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
-// ErrNotListedYet is the retryable error type of a create the API accepted without
-// naming the VPS, which the listing did not show within the listing lag.
-const ErrNotListedYet = "NotListedYet"
-
 // CreateOwnedVPS makes the owner's VPS exist exactly once. The API has no idempotency
 // key, so the deterministic hostname is the key: an owned VPS with it is adopted. The
 // POST is sent at most once per attempt. After an ambiguous failure the POST may have
@@ -57,7 +53,7 @@ func (v *VPSie) CreateOwnedVPS(ctx context.Context, in contract.CreateOwnedVPSIn
 		return contract.CreateOwnedVPSResult{}, err
 	case !found:
 		return contract.CreateOwnedVPSResult{}, temporal.NewApplicationError(
-			fmt.Sprintf("create of %s accepted, but not listed within %s", in.Hostname, v.ListingLag), ErrNotListedYet)
+			fmt.Sprintf("create of %s accepted, but not listed within %s", in.Hostname, v.ListingLag), contract.ErrNotListedYet)
 	}
 	return contract.CreateOwnedVPSResult{VPSState: j.VPSState}, nil
 }

@@ -10,31 +10,49 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
-// Application error types workflows can match on.
-const (
-	// ErrInvalidInput: the activity was called with input it can never act on.
-	ErrInvalidInput = "InvalidInput"
-)
+// vpsieErrorType is the contract error type an activity fails with for one VPSie
+// error kind, and whether Temporal may retry it.
+type vpsieErrorType struct {
+	typ          string
+	nonRetryable bool
+}
 
-// vpsieError is the one place that maps a VPSie client error to Temporal's retry
-// decision. Requests the API rejects as invalid and exhausted capacity fail the same
-// way on every retry, so they are non-retryable (the workflow decides what to do
-// instead). Everything else is retried by the activity's retry policy, including
-// rejected credentials (the client re-reads the Secret at every login, so once an
-// operator rotates it the waiting retries go through) and a bad endpoint (a wrong
-// base URL or API shape: the run stays visibly retrying, and its VPSieNode records
-// the error, until an operator fixes the configuration). A Retry-After from the API
-// becomes the next retry delay, so Temporal waits exactly as long as the API asked.
+// vpsieErrorTypes is the one mapping from VPSie error kinds to contract error types and
+// to Temporal's retry decision. VPSie calls retry without limit (workflows' vpsieCall),
+// so a kind that fails the same way on every retry is non-retryable: a request the API
+// rejects as invalid, and exhausted capacity (ScaleUp tries the next placement). Every
+// other kind is retried, including rejected credentials (the client re-reads the Secret
+// at every login, so once an operator rotates it the waiting retries go through) and a
+// bad endpoint (a wrong base URL or API shape: the run stays visibly retrying, and its
+// VPSieNode records the error, until an operator fixes the configuration).
+var vpsieErrorTypes = map[vpsie.Kind]vpsieErrorType{
+	vpsie.KindUnknown:           {typ: contract.ErrVPSieUnknown},
+	vpsie.KindNotFound:          {typ: contract.ErrVPSieNotFound},
+	vpsie.KindUnauthorized:      {typ: contract.ErrVPSieUnauthorized},
+	vpsie.KindRateLimited:       {typ: contract.ErrVPSieRateLimited},
+	vpsie.KindCapacityExhausted: {typ: contract.ErrVPSieCapacityExhausted, nonRetryable: true},
+	vpsie.KindInvalidRequest:    {typ: contract.ErrVPSieInvalidRequest, nonRetryable: true},
+	vpsie.KindTransient:         {typ: contract.ErrVPSieTransient},
+	vpsie.KindCircuitOpen:       {typ: contract.ErrVPSieCircuitOpen},
+	vpsie.KindBadEndpoint:       {typ: contract.ErrVPSieBadEndpoint},
+}
+
+// vpsieError turns a VPSie client error into the activity's failure, typed and
+// classified by vpsieErrorTypes. A Retry-After from the API becomes the next retry
+// delay, so Temporal waits exactly as long as the API asked.
 func vpsieError(what string, err error) error {
-	kind := vpsie.KindOf(err)
-	msg := fmt.Sprintf("%s: %v", what, err)
-	switch kind {
-	case vpsie.KindInvalidRequest, vpsie.KindCapacityExhausted:
-		return temporal.NewNonRetryableApplicationError(msg, kind.String(), err)
+	t, ok := vpsieErrorTypes[vpsie.KindOf(err)]
+	if !ok {
+		t = vpsieErrorTypes[vpsie.KindUnknown]
 	}
-	return temporal.NewApplicationErrorWithOptions(msg, kind.String(),
+	msg := fmt.Sprintf("%s: %v", what, err)
+	if t.nonRetryable {
+		return temporal.NewNonRetryableApplicationError(msg, t.typ, err)
+	}
+	return temporal.NewApplicationErrorWithOptions(msg, t.typ,
 		temporal.ApplicationErrorOptions{Cause: err, NextRetryDelay: vpsie.RetryAfter(err)})
 }
 
@@ -64,6 +82,7 @@ func evictionBlocker(pod string, err error) string {
 	return fmt.Sprintf("pod %s: eviction failed: %v", pod, err)
 }
 
+// nonRetryable fails an activity called with input it can never act on.
 func nonRetryable(msg string) error {
-	return temporal.NewNonRetryableApplicationError(msg, ErrInvalidInput, nil)
+	return temporal.NewNonRetryableApplicationError(msg, contract.ErrInvalidInput, nil)
 }

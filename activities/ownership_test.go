@@ -112,8 +112,8 @@ func TestDeleteOwnedVPSRefusesInputsThatDoNotProveOwnership(t *testing.T) {
 			}
 			_, err := run[struct{}](t, &activities.VPSie{API: a.api}, contract.DeleteOwnedVPSActivity, in)
 			var appErr *temporal.ApplicationError
-			if !errors.As(err, &appErr) || !appErr.NonRetryable() || appErr.Type() != activities.ErrInvalidInput {
-				t.Fatalf("error = %v, want a non-retryable %s", err, activities.ErrInvalidInput)
+			if !errors.As(err, &appErr) || !appErr.NonRetryable() || appErr.Type() != contract.ErrInvalidInput {
+				t.Fatalf("error = %v, want a non-retryable %s", err, contract.ErrInvalidInput)
 			}
 			if n := a.sim.Snapshot().CallCount(vpsiesim.OpDeleteVM); n != 0 {
 				t.Fatalf("%d delete calls reached the api, want none", n)

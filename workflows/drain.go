@@ -24,7 +24,7 @@ import (
 func DrainAndDelete(ctx workflow.Context, in contract.DrainAndDeleteInput) (contract.DrainAndDeleteResult, error) {
 	var res contract.DrainAndDeleteResult
 	if in.NodeName == "" || in.VPSieNode.Namespace == "" || in.VPSieNode.Name == "" {
-		return res, temporal.NewNonRetryableApplicationError("a drain needs a node and its vpsienode", errInvalidInput, nil)
+		return res, temporal.NewNonRetryableApplicationError("a drain needs a node and its vpsienode", contract.ErrInvalidInput, nil)
 	}
 	p := in.Policy.WithDefaults()
 	var cordon contract.CordonNodeResult
@@ -59,9 +59,6 @@ func DrainAndDelete(ctx workflow.Context, in contract.DrainAndDeleteInput) (cont
 	}
 	return waitDeleted(ctx, in, p, res)
 }
-
-// errInvalidInput is the error type of an input the workflow can never act on.
-const errInvalidInput = "InvalidInput"
 
 // drain marks the node draining and evicts its pods. It reports whether the node may
 // be deleted: every evictable pod is gone, or the policy forces it.

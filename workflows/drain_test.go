@@ -46,7 +46,7 @@ func (f *drainFakes) register(env *testsuite.TestWorkflowEnvironment) {
 	on(contract.CordonNodeActivity, func(_ context.Context, in contract.NodeRef) (contract.CordonNodeResult, error) {
 		f.call("cordon:" + in.NodeName)
 		if f.cordonFails {
-			return contract.CordonNodeResult{}, temporal.NewNonRetryableApplicationError("forbidden", "Forbidden", nil)
+			return contract.CordonNodeResult{}, temporal.NewNonRetryableApplicationError("forbidden", contract.ErrInvalidInput, nil)
 		}
 		return contract.CordonNodeResult{Found: !f.nodeGone, Cordoned: !f.nodeGone && !f.cordonedBefore}, nil
 	})
@@ -198,7 +198,7 @@ func TestDrainAndDelete(t *testing.T) {
 // A step that keeps failing before the VPSieNode is deleted is compensated too, and the
 // run fails visibly.
 func TestDrainAndDeleteCompensatesAFailedStep(t *testing.T) {
-	forbidden := temporal.NewNonRetryableApplicationError("forbidden", "Forbidden", nil)
+	forbidden := temporal.NewNonRetryableApplicationError("forbidden", contract.ErrInvalidInput, nil)
 	tests := []struct {
 		name      string
 		fakes     *drainFakes
@@ -218,7 +218,7 @@ func TestDrainAndDeleteCompensatesAFailedStep(t *testing.T) {
 			in := contract.DrainAndDeleteInput{NodeName: "n-1", Namespace: "ns", NodeGroup: "g",
 				VPSieNode: contract.VPSieNodeRef{Namespace: "ns", Name: "vn-1"}}
 			env.ExecuteWorkflow(contract.DrainAndDeleteWorkflow, in)
-			if err := env.GetWorkflowError(); !hasApplicationError(err, "Forbidden") {
+			if err := env.GetWorkflowError(); !hasApplicationError(err, contract.ErrInvalidInput) {
 				t.Fatalf("workflow error = %v, want the failed step's", err)
 			}
 			if !slices.Equal(tt.fakes.calls, tt.wantCalls) {
@@ -235,7 +235,7 @@ func TestDrainAndDeleteRefusesAnInputWithoutItsVPSieNode(t *testing.T) {
 	f := &drainFakes{}
 	f.register(env)
 	env.ExecuteWorkflow(contract.DrainAndDeleteWorkflow, contract.DrainAndDeleteInput{NodeName: "n-1"})
-	if err := env.GetWorkflowError(); !hasApplicationError(err, "InvalidInput") {
+	if err := env.GetWorkflowError(); !hasApplicationError(err, contract.ErrInvalidInput) {
 		t.Fatalf("workflow error = %v, want InvalidInput", err)
 	}
 	if len(f.calls) != 0 {

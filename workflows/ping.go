@@ -10,9 +10,6 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
-// ErrEmptyMessage is the application error type returned for a Ping without a message.
-const ErrEmptyMessage = "EmptyMessage"
-
 // pingActivityOptions are short on purpose: Ping is a liveness probe, and a probe that
 // waits minutes for a missing worker hides the problem it exists to reveal.
 var pingActivityOptions = workflow.ActivityOptions{
@@ -30,7 +27,7 @@ var pingActivityOptions = workflow.ActivityOptions{
 func Ping(ctx workflow.Context, in contract.PingInput) (contract.PingResult, error) {
 	if in.Message == "" {
 		return contract.PingResult{}, temporal.NewNonRetryableApplicationError(
-			"ping needs a message", ErrEmptyMessage, nil)
+			"ping needs a message", contract.ErrEmptyMessage, nil)
 	}
 	ctx = workflow.WithActivityOptions(ctx, pingActivityOptions)
 

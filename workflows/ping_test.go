@@ -47,14 +47,14 @@ func TestTemporalPingWorkflow(t *testing.T) {
 			name:      "rejects an empty message without calling the activity",
 			input:     contract.PingInput{},
 			activity:  pingFake(99, errors.New("must not be called")),
-			wantError: workflows.ErrEmptyMessage,
+			wantError: contract.ErrEmptyMessage,
 		},
 		{
 			name:  "fails when the activity fails permanently",
 			input: contract.PingInput{Message: "doomed"},
 			activity: pingFake(99, temporal.NewNonRetryableApplicationError(
-				"no route", "Unreachable", nil)),
-			wantError: "Unreachable",
+				"no route", contract.ErrInvalidInput, nil)),
+			wantError: contract.ErrInvalidInput,
 		},
 	}
 	for _, tt := range tests {

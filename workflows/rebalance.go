@@ -29,7 +29,7 @@ import (
 func Rebalance(ctx workflow.Context, in contract.RebalanceInput) (contract.RebalanceResult, error) {
 	if in.Namespace == "" || in.NodeGroup == "" || len(in.Batches) == 0 {
 		return contract.RebalanceResult{}, temporal.NewNonRetryableApplicationError(
-			"a rebalance needs a NodeGroup and at least one batch", errInvalidInput, nil)
+			"a rebalance needs a NodeGroup and at least one batch", contract.ErrInvalidInput, nil)
 	}
 	r := newRebalancer(in, contract.RebalanceTag(in.PlanID, workflow.GetInfo(ctx).WorkflowExecution.RunID))
 	if err := r.listen(ctx); err != nil {

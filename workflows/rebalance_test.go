@@ -412,7 +412,7 @@ func TestRebalanceRefusesAnEmptyPlan(t *testing.T) {
 	env := s.NewTestWorkflowEnvironment()
 	workflows.Register(env)
 	env.ExecuteWorkflow(contract.RebalanceWorkflow, contract.RebalanceInput{Namespace: "ns", NodeGroup: "g"})
-	if err := env.GetWorkflowError(); !hasApplicationError(err, "InvalidInput") {
+	if err := env.GetWorkflowError(); !hasApplicationError(err, contract.ErrInvalidInput) {
 		t.Fatalf("workflow error = %v, want InvalidInput", err)
 	}
 }

@@ -11,9 +11,6 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
-// errCapacity is the VPSie error type of a create refused for lack of capacity.
-const errCapacity = "capacity_exhausted"
-
 // ScaleUp provisions a batch of nodes for one NodeGroup, every node on its own: create
 // the VPSieNode, create its VPS (exactly once per hostname), wait until it runs, until
 // its Node registers, label and taint the Node, wait until it is Ready. A node that
@@ -41,7 +38,7 @@ func provision(ctx workflow.Context, in contract.ScaleUpInput, n contract.NodeRe
 		out.Name, out.Placement = placementName(n.Name, k), p
 		err := provisionAt(ctx, in, &out)
 		var appErr *temporal.ApplicationError
-		if errors.As(err, &appErr) && appErr.Type() == errCapacity && k+1 < len(n.Placements) {
+		if errors.As(err, &appErr) && appErr.Type() == contract.ErrVPSieCapacityExhausted && k+1 < len(n.Placements) {
 			workflow.GetLogger(ctx).Info("No capacity; trying the next placement", "vpsienode", out.Name,
 				"offering", p.OfferingID, "datacenter", p.DatacenterID)
 			compensate(ctx, in, out.Name, "no capacity: "+err.Error())
@@ -70,7 +67,7 @@ func placementName(name string, k int) string {
 }
 
 func failureReason(appErr *temporal.ApplicationError) string {
-	if appErr != nil && appErr.Type() == errCapacity {
+	if appErr != nil && appErr.Type() == contract.ErrVPSieCapacityExhausted {
 		return contract.FailureCapacity
 	}
 	return contract.FailureCreate

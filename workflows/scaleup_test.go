@@ -44,10 +44,10 @@ func (f *scaleUpFakes) register(env *testsuite.TestWorkflowEnvironment) {
 	on(contract.CreateOwnedVPSActivity, func(_ context.Context, in contract.CreateOwnedVPSInput) (contract.CreateOwnedVPSResult, error) {
 		f.call("vps:" + in.Hostname)
 		if in.Owner.UID != "uid-"+in.Hostname || in.Join == nil {
-			return contract.CreateOwnedVPSResult{}, temporal.NewNonRetryableApplicationError("bad input", "InvalidInput", nil)
+			return contract.CreateOwnedVPSResult{}, temporal.NewNonRetryableApplicationError("bad input", contract.ErrInvalidInput, nil)
 		}
 		if slices.Contains(f.noCapacity, in.OfferingID) {
-			return contract.CreateOwnedVPSResult{}, temporal.NewNonRetryableApplicationError("409", "capacity_exhausted", nil)
+			return contract.CreateOwnedVPSResult{}, temporal.NewNonRetryableApplicationError("409", contract.ErrVPSieCapacityExhausted, nil)
 		}
 		return contract.CreateOwnedVPSResult{VPSState: contract.VPSState{VPSID: "vps-" + in.Hostname, Status: "creating", Found: true}}, nil
 	})

@@ -138,7 +138,7 @@ func TestTerminateVPSieNode(t *testing.T) {
 			name: "a failing delete is retried alone: the judged steps are not repeated",
 			in:   recorded,
 			fakes: &terminateFakes{recorded: contract.VerdictOwned, deleteFailures: 3,
-				deleteErr: temporal.NewApplicationError("vpsie 503", "transient")},
+				deleteErr: temporal.NewApplicationError("vpsie 503", contract.ErrVPSieTransient)},
 			wantCalls: []string{"phase:Deleting", "inspect:vps-1", "find:h-1", "delete:vps-1", "delete:vps-1",
 				"delete:vps-1", "delete:vps-1", "state:vps-1", "node:node-1(vps-1)", "release:vn-1"},
 		},
@@ -146,9 +146,9 @@ func TestTerminateVPSieNode(t *testing.T) {
 			name: "never releases the finalizer when the vps cannot be deleted",
 			in:   recorded,
 			fakes: &terminateFakes{recorded: contract.VerdictOwned, deleteFailures: 99,
-				deleteErr: temporal.NewNonRetryableApplicationError("bad id", "invalid_request", nil)},
+				deleteErr: temporal.NewNonRetryableApplicationError("bad id", contract.ErrVPSieInvalidRequest, nil)},
 			wantCalls: []string{"phase:Deleting", "inspect:vps-1", "find:h-1", "delete:vps-1"},
-			wantError: "invalid_request",
+			wantError: contract.ErrVPSieInvalidRequest,
 		},
 	}
 	for _, tt := range tests {

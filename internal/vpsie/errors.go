@@ -22,9 +22,21 @@ const (
 	// KindBadEndpoint: a 404 that is not the API's own answer (no VPSie error body, or on the login): the base URL
 	// or the API shape is wrong. Not retryable: the same request goes to the same wrong place.
 	KindBadEndpoint
+
+	numKinds // not a kind: the count, so Kinds can list every one
 )
 
-var kindNames = [...]string{"unknown", "not_found", "unauthorized", "rate_limited", "capacity_exhausted",
+// Kinds lists every Kind, so a mapping from kinds (activities' error types) can be
+// tested for completeness: a new kind without a mapping fails that test.
+func Kinds() []Kind {
+	ks := make([]Kind, numKinds)
+	for i := range ks {
+		ks[i] = Kind(i)
+	}
+	return ks
+}
+
+var kindNames = [numKinds]string{"unknown", "not_found", "unauthorized", "rate_limited", "capacity_exhausted",
 	"invalid_request", "transient", "circuit_open", "bad_endpoint"}
 
 // String is also the value of the errors_total "kind" label.

@@ -82,3 +82,19 @@ func faultAll(op string, f vpsiesim.EndpointFaults) func(*vpsiesim.Config) {
 		c.Faults.Endpoints = map[string]vpsiesim.EndpointFaults{op: f}
 	}
 }
+
+// Kinds lists every kind once, each with a name of its own (the metric label): a new
+// kind without a name fails here.
+func TestEveryKindHasItsOwnName(t *testing.T) {
+	seen := map[string]vpsie.Kind{}
+	for i, k := range vpsie.Kinds() {
+		if int(k) != i {
+			t.Fatalf("Kinds()[%d] = %d", i, k)
+		}
+		name := k.String()
+		if other, dup := seen[name]; name == "" || dup {
+			t.Errorf("kind %d is named %q (kind %d too?)", k, name, other)
+		}
+		seen[name] = k
+	}
+}

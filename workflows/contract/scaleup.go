@@ -78,9 +78,6 @@ type NodeOutcome struct {
 	Reason string `json:"reason,omitempty"`
 }
 
-// ErrWaitTimedOut is the error type of a wait that ran out of its own timeout.
-const ErrWaitTimedOut = "WaitTimedOut"
-
 // Typed failure reasons of a scale-up node.
 const (
 	FailureCapacity    = "CapacityExhausted"
