@@ -162,12 +162,12 @@ func controllers(mgr ctrl.Manager, cfg *config.Config, d Deps) ([]controller, er
 		return nil, err
 	}
 	rec := mgr.GetEventRecorder(eventSource)
+	// Each planner reports per NodeGroup into a store the NodeGroup controller reads.
 	verdicts := scaleup.NewVerdicts()
-	ngc := nodegroup.NewController(mgr.GetClient(), d.Clock, m, verdicts)
+	sources := []nodegroup.Source{nodegroup.FromScaleUp(verdicts)}
 	prov := scaleup.NewProvisioner(mgr.GetClient(), d.Starter, rec, tickingClock(d.Clock), cfg.Controller.ClusterName,
 		cfg.ScaleUp, sm, verdicts)
 	cs := []controller{
-		ngc,
 		vpsienode.NewController(mgr.GetClient(), d.Starter, cfg.Controller.ClusterName, rec),
 		prov,
 	}
@@ -177,7 +177,7 @@ func controllers(mgr ctrl.Manager, cfg *config.Config, d Deps) ([]controller, er
 			return nil, err
 		}
 		reports := scaledown.NewReports()
-		ngc.WithScaleDown(reports)
+		sources = append(sources, nodegroup.FromScaleDown(reports))
 		cs = append(cs, scaledown.NewController(mgr.GetClient(), d.Starter, rec, tickingClock(d.Clock), cfg.ScaleDown,
 			scaleDownOptions(cfg), dm, reports).SampleNodesOlderThan(cfg.ScaleUp.UnusedNodeGrace))
 	}
@@ -187,11 +187,12 @@ func controllers(mgr ctrl.Manager, cfg *config.Config, d Deps) ([]controller, er
 			return nil, err
 		}
 		reports := rebalance.NewReports()
-		ngc.WithRebalance(reports)
+		sources = append(sources, nodegroup.FromRebalance(reports))
 		cs = append(cs, rebalance.NewController(mgr.GetClient(), d.Starter, d.Temporal, prov.Catalogue(), rec,
 			tickingClock(d.Clock), cfg.Rebalance, rebalanceOptions(cfg), rm, reports))
 	}
-	return cs, nil
+	ngc := nodegroup.NewController(mgr.GetClient(), d.Clock, m, sources...)
+	return append([]controller{ngc}, cs...), nil
 }
 
 // rebalanceOptions gives the rebalance analyzer scale-up's node model and its ScaleUp

@@ -53,7 +53,7 @@ func startManager(t *testing.T) {
 	if err != nil {
 		t.Fatalf("creating manager: %v", err)
 	}
-	if err := nodegroup.NewController(mgr.GetClient(), clock.RealClock{}, nil, nil).Register(context.Background(), mgr); err != nil {
+	if err := nodegroup.NewController(mgr.GetClient(), clock.RealClock{}, nil).Register(context.Background(), mgr); err != nil {
 		t.Fatalf("registering controller: %v", err)
 	}
 	runUntilCleanup(t, "manager", mgr.Start)

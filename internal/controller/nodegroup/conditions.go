@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
-	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 )
@@ -111,12 +109,8 @@ type Verdict struct {
 	Message string
 }
 
-// ScaleUpVerdicts is what the provisioner knows of each group. Its Changes channel
-// names the groups whose verdict changed, so their status is recomputed.
-type ScaleUpVerdicts interface {
-	Verdict(key types.NamespacedName) (Verdict, bool)
-	Changes() <-chan event.TypedGenericEvent[*v1alpha1.NodeGroup]
-}
+// Equal says whether two verdicts are the same, so an unchanged one is not announced.
+func (v Verdict) Equal(o Verdict) bool { return v == o }
 
 func scaleUpCondition(v *Verdict) metav1.Condition {
 	if v == nil {

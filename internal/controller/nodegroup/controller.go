@@ -57,19 +57,17 @@ const resyncAfter = 5 * time.Minute
 
 // Controller keeps NodeGroup status current.
 type Controller struct {
-	client   client.Client
-	clock    clock.Clock
-	metrics  *Metrics
-	verdicts ScaleUpVerdicts
-	// scaleDown is set by WithScaleDown.
-	scaleDown ScaleDownReports
-	// rebalance is set by WithRebalance.
-	rebalance RebalanceReports
+	client  client.Client
+	clock   clock.Clock
+	metrics *Metrics
+	// sources are the other controllers' reports folded into status.
+	sources []Source
 }
 
-// NewController returns a NodeGroup status controller; metrics and verdicts may be nil.
-func NewController(c client.Client, clk clock.Clock, m *Metrics, v ScaleUpVerdicts) *Controller {
-	return &Controller{client: c, clock: clk, metrics: m, verdicts: v}
+// NewController returns a NodeGroup status controller that folds the sources' reports
+// into status (see FromScaleUp, FromScaleDown, FromRebalance); metrics may be nil.
+func NewController(c client.Client, clk clock.Clock, m *Metrics, sources ...Source) *Controller {
+	return &Controller{client: c, clock: clk, metrics: m, sources: sources}
 }
 
 // Name is the controller's name in logs and metrics.
@@ -87,14 +85,8 @@ func (c *Controller) Register(ctx context.Context, mgr ctrl.Manager) error {
 		For(&v1alpha1.NodeGroup{}).
 		Watches(&v1alpha1.VPSieNode{}, handler.EnqueueRequestsFromMapFunc(vpsieNodeToGroup)).
 		Watches(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(c.nodeToGroups))
-	if c.verdicts != nil {
-		b = b.WatchesRawSource(source.Channel(c.verdicts.Changes(), &handler.TypedEnqueueRequestForObject[*v1alpha1.NodeGroup]{}))
-	}
-	if c.scaleDown != nil {
-		b = b.WatchesRawSource(source.Channel(c.scaleDown.Changes(), &handler.TypedEnqueueRequestForObject[*v1alpha1.NodeGroup]{}))
-	}
-	if c.rebalance != nil {
-		b = b.WatchesRawSource(source.Channel(c.rebalance.Changes(), &handler.TypedEnqueueRequestForObject[*v1alpha1.NodeGroup]{}))
+	for _, s := range c.sources {
+		b = b.WatchesRawSource(source.Channel(s.changes, &handler.TypedEnqueueRequestForObject[*v1alpha1.NodeGroup]{}))
 	}
 	return b.Complete(c)
 }
@@ -141,21 +133,8 @@ func (c *Controller) observe(ctx context.Context, ng *v1alpha1.NodeGroup) (obser
 		return observation{}, err
 	}
 	obs := observation{group: ng, vpsieNodes: vns.Items, nodes: nodes, now: metav1.NewTime(c.clock.Now())}
-	if c.verdicts != nil {
-		if v, ok := c.verdicts.Verdict(client.ObjectKeyFromObject(ng)); ok {
-			obs.blocked = &v
-		}
-	}
-	if c.scaleDown != nil {
-		obs.tracked = true
-		if r, ok := c.scaleDown.ScaleDown(client.ObjectKeyFromObject(ng)); ok {
-			obs.scaleDown = &r
-		}
-	}
-	if c.rebalance != nil {
-		if r, ok := c.rebalance.Rebalance(client.ObjectKeyFromObject(ng)); ok {
-			obs.rebalance = &r
-		}
+	for _, s := range c.sources {
+		s.fold(client.ObjectKeyFromObject(ng), &obs)
 	}
 	return obs, nil
 }

@@ -82,7 +82,7 @@ func TestReconcileCountsOnlyTheGroupsOwnMembersNodes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.ns, func(t *testing.T) {
 			c := twoNamespaces(t)
-			ctrl := NewController(c, clocktesting.NewFakeClock(t0.Time), nil, nil)
+			ctrl := NewController(c, clocktesting.NewFakeClock(t0.Time), nil)
 			key := types.NamespacedName{Namespace: tt.ns, Name: "workers"}
 			if _, err := ctrl.Reconcile(context.Background(), reconcile.Request{NamespacedName: key}); err != nil {
 				t.Fatalf("reconcile: %v", err)
@@ -103,7 +103,7 @@ func TestReconcileCountsOnlyTheGroupsOwnMembersNodes(t *testing.T) {
 
 func TestNodeEventsReconcileTheGroupsOfTheMembersMatchedToTheNode(t *testing.T) {
 	c := twoNamespaces(t)
-	ctrl := NewController(c, clocktesting.NewFakeClock(t0.Time), nil, nil)
+	ctrl := NewController(c, clocktesting.NewFakeClock(t0.Time), nil)
 	tests := []struct {
 		node string
 		want []string // namespaces of the workers groups to reconcile

@@ -1,11 +1,10 @@
 package nodegroup
 
 import (
+	"reflect"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
-	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 )
@@ -18,18 +17,8 @@ type RebalanceReport struct {
 	LastRebalance time.Time
 }
 
-// RebalanceReports is what the rebalance controller knows of each group. Its Changes
-// channel names the groups whose report changed, so their status is recomputed.
-type RebalanceReports interface {
-	Rebalance(key types.NamespacedName) (RebalanceReport, bool)
-	Changes() <-chan event.TypedGenericEvent[*v1alpha1.NodeGroup]
-}
-
-// WithRebalance makes the controller write status.rebalance and status.lastRebalanceTime.
-func (c *Controller) WithRebalance(r RebalanceReports) *Controller {
-	c.rebalance = r
-	return c
-}
+// Equal says whether two reports are the same, so an unchanged one is not announced.
+func (r RebalanceReport) Equal(o RebalanceReport) bool { return reflect.DeepEqual(r, o) }
 
 // applyRebalance folds the report into st. Without a report (a restarted controller that
 // has not seen a run of the group) status.rebalance keeps the last outcome it recorded.

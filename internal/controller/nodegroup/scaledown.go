@@ -1,11 +1,10 @@
 package nodegroup
 
 import (
+	"reflect"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
-	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 )
@@ -18,19 +17,8 @@ type ScaleDownReport struct {
 	LastScaleDown time.Time
 }
 
-// ScaleDownReports is what the scale-down controller knows of each group. Its Changes
-// channel names the groups whose report changed, so their status is recomputed.
-type ScaleDownReports interface {
-	ScaleDown(key types.NamespacedName) (ScaleDownReport, bool)
-	Changes() <-chan event.TypedGenericEvent[*v1alpha1.NodeGroup]
-}
-
-// WithScaleDown makes the controller write status.scaleDown and fold the drains' start
-// times into status.lastScaleDownTime.
-func (c *Controller) WithScaleDown(r ScaleDownReports) *Controller {
-	c.scaleDown = r
-	return c
-}
+// Equal says whether two reports are the same, so an unchanged one is not announced.
+func (r ScaleDownReport) Equal(o ScaleDownReport) bool { return reflect.DeepEqual(r, o) }
 
 // scaleDownStatus is status.scaleDown: the first MaxBlockedNodes blocked nodes and how
 // many there are; nil when nothing is blocked.

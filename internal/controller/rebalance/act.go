@@ -35,7 +35,7 @@ func (c *Controller) act(ctx context.Context, o observation, res plan.Result, ma
 		}
 	}
 	c.runs.retain(present)
-	c.reports.forget(present)
+	c.reports.Retain(present)
 }
 
 // start starts the plan's run (or attaches to it), clears rebalance=now and follows it.

@@ -1,18 +1,16 @@
 package rebalance
 
 import (
-	"reflect"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/nodegroup"
+	"github.com/vpsie/vpsie-autoscaler/internal/groupreport"
 )
 
 // PhaseStarting is status.rebalance.phase of a run started whose progress was not read yet.
@@ -85,61 +83,14 @@ func reportOf(r run) nodegroup.RebalanceReport {
 // Reports holds, per NodeGroup, the report of its latest rebalance this process followed.
 // The NodeGroup controller (the only writer of NodeGroup status) reads it into
 // status.rebalance and status.lastRebalanceTime.
-type Reports struct {
-	mu      sync.Mutex
-	current map[types.NamespacedName]nodegroup.RebalanceReport
-	changes chan event.TypedGenericEvent[*v1alpha1.NodeGroup]
-}
+type Reports = groupreport.Store[nodegroup.RebalanceReport]
 
 // NewReports returns an empty store.
-func NewReports() *Reports {
-	return &Reports{current: map[types.NamespacedName]nodegroup.RebalanceReport{},
-		changes: make(chan event.TypedGenericEvent[*v1alpha1.NodeGroup], 1024)}
-}
-
-// Rebalance is the group's report, if this process followed a run of it.
-func (r *Reports) Rebalance(key types.NamespacedName) (nodegroup.RebalanceReport, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	got, ok := r.current[key]
-	return got, ok
-}
-
-// Changes names the groups whose report changed.
-func (r *Reports) Changes() <-chan event.TypedGenericEvent[*v1alpha1.NodeGroup] { return r.changes }
-
-// set replaces the group's report and announces it when it changed.
-func (r *Reports) set(key types.NamespacedName, rep nodegroup.RebalanceReport) {
-	r.mu.Lock()
-	old, ok := r.current[key]
-	r.current[key] = rep
-	r.mu.Unlock()
-	if ok && reflect.DeepEqual(old, rep) {
-		return
-	}
-	ng := &v1alpha1.NodeGroup{ObjectMeta: metav1.ObjectMeta{Namespace: key.Namespace, Name: key.Name}}
-	select {
-	case r.changes <- event.TypedGenericEvent[*v1alpha1.NodeGroup]{Object: ng}:
-	default: // the NodeGroup controller's periodic resync catches up
-	}
-}
-
-// forget drops the reports of groups that are gone.
-func (r *Reports) forget(present map[types.NamespacedName]bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for k := range r.current {
-		if !present[k] {
-			delete(r.current, k)
-		}
-	}
-}
+func NewReports() *Reports { return groupreport.New(nodegroup.RebalanceReport.Equal) }
 
 // publish hands the group's latest run to the NodeGroup controller.
 func (c *Controller) publish(key types.NamespacedName) {
 	if r, ok := c.runs.get(key); ok {
-		c.reports.set(key, reportOf(r))
+		c.reports.Set(key, reportOf(r))
 	}
 }
-
-var _ nodegroup.RebalanceReports = (*Reports)(nil)

@@ -71,7 +71,7 @@ func TestABlockedNodeCarriesItsReasonUntilItIsFree(t *testing.T) {
 		for len(rec.Events) > 0 {
 			<-rec.Events
 		}
-		rep, _ := c.reports.ScaleDown(group)
+		rep, _ := c.reports.Get(group)
 		if len(rep.Blocked) != step.wantBlocked {
 			t.Errorf("%s: the group's report lists %d blocked nodes, want %d", step.name, len(rep.Blocked), step.wantBlocked)
 		}

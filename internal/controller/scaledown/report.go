@@ -10,7 +10,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
-	"github.com/vpsie/vpsie-autoscaler/internal/controller/nodegroup"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
 )
 
@@ -108,7 +107,7 @@ func (c *Controller) report(ctx context.Context, o observation, res plan.Result)
 			c.annotate(ctx, n, "")
 		}
 	}
-	c.reports.set(o.groups, perGroup, c.drains.lastStarts())
+	c.reports.Replace(reportsOf(o.groups, perGroup, c.drains.lastStarts()))
 }
 
 // annotate sets the node's scale-down-blocked annotation to value, or removes it when value
@@ -132,5 +131,3 @@ func (c *Controller) annotate(ctx context.Context, n *corev1.Node, value string)
 		log.FromContext(ctx).Error(err, "Annotating a node scale-down keeps failed", "node", n.Name)
 	}
 }
-
-var _ nodegroup.ScaleDownReports = (*Reports)(nil)

@@ -96,16 +96,16 @@ func TestReportsAnnounceOnlyGroupsWhoseReportChanged(t *testing.T) {
 		{"a drain of g2 starts", groups, blocked, map[types.NamespacedName]time.Time{{Namespace: "a", Name: "g2"}: at}, []string{"g2"}},
 		{"g1 unblocked, g2 deleted", groups[:1], nil, nil, []string{"g1", "g2"}},
 	} {
-		r.set(step.groups, step.blocked, step.started)
+		r.Replace(reportsOf(step.groups, step.blocked, step.started))
 		var got []string
-		for len(r.changes) > 0 {
-			got = append(got, (<-r.changes).Object.Name)
+		for len(r.Changes()) > 0 {
+			got = append(got, (<-r.Changes()).Object.Name)
 		}
 		if strings.Join(sorted(got), ",") != strings.Join(step.want, ",") {
 			t.Errorf("%s: announced %v, want %v", step.name, got, step.want)
 		}
 	}
-	if rep, ok := r.ScaleDown(g1); !ok || len(rep.Blocked) != 0 {
+	if rep, ok := r.Get(g1); !ok || len(rep.Blocked) != 0 {
 		t.Errorf("g1's report = %+v, %v; want present with no blocked node", rep, ok)
 	}
 }

@@ -52,7 +52,7 @@ func (p *Provisioner) report(snap plan.Snapshot, res plan.Result) {
 			p.events.Eventf(pod, nil, corev1.EventTypeWarning, "NotTriggerScaleUp", "ScaleUp", "%s", msg)
 		}
 	}
-	p.verdicts.set(res.Groups)
+	p.verdicts.Replace(verdictsOf(res.Groups))
 	for _, v := range res.Groups {
 		ng := &v1alpha1.NodeGroup{ObjectMeta: metav1.ObjectMeta{Namespace: v.NodeGroup.Namespace, Name: v.NodeGroup.Name}}
 		for i := range snap.NodeGroups {
