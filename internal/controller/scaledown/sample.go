@@ -57,7 +57,7 @@ func (c *Controller) sample(o observation) {
 		if !managed || o.now.Sub(en.Node.CreationTimestamp.Time) < c.newNodeGrace {
 			continue
 		}
-		s := utilization.NodeSample(&en.Node, en.Pods, o.now)
+		s := utilization.NodeSample(en.Node, en.Pods, o.now)
 		if u, ok := o.usage[en.Node.Name]; ok {
 			s = s.WithUsage(u.cpuMilli, u.memoryBytes)
 		}

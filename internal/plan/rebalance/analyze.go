@@ -11,7 +11,7 @@ import (
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/maintenance"
 	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // Analyze finds, for every NodeGroup, the nodes worth replacing and plans their replacement.
@@ -47,7 +47,7 @@ func Analyze(s Snapshot, o Options) Result {
 type analyzer struct {
 	s         *Snapshot
 	opts      Options
-	offerings map[string]*scaleup.Offering
+	offerings map[string]*schedsim.Offering
 	groups    []*group
 	byKey     map[types.NamespacedName]*group
 	owners    map[string]*v1alpha1.VPSieNode
@@ -59,14 +59,14 @@ type group struct {
 	ng      *v1alpha1.NodeGroup
 	key     types.NamespacedName
 	policy  policy
-	nodes   []*scaleup.ExistingNode
+	nodes   []*schedsim.ExistingNode
 	members int // VPSieNodes not being deleted
 	ready   int // members whose Node is Ready
 	cost    float64
 }
 
 func newAnalyzer(s *Snapshot, o Options) *analyzer {
-	a := &analyzer{s: s, opts: o, offerings: map[string]*scaleup.Offering{}, byKey: map[types.NamespacedName]*group{},
+	a := &analyzer{s: s, opts: o, offerings: map[string]*schedsim.Offering{}, byKey: map[types.NamespacedName]*group{},
 		owners: owners(s.VPSieNodes), draining: map[string]bool{}}
 	for i := range s.Offerings {
 		if _, dup := a.offerings[s.Offerings[i].ID]; !dup {
@@ -83,7 +83,7 @@ func newAnalyzer(s *Snapshot, o Options) *analyzer {
 	for _, n := range s.Draining {
 		a.draining[n] = true
 	}
-	nodes := map[string]*scaleup.ExistingNode{}
+	nodes := map[string]*schedsim.ExistingNode{}
 	for i := range s.Nodes {
 		nodes[s.Nodes[i].Node.Name] = &s.Nodes[i]
 	}
@@ -97,18 +97,18 @@ func newAnalyzer(s *Snapshot, o Options) *analyzer {
 		if off := a.offerings[vn.Spec.OfferingID]; off != nil {
 			g.cost += off.MonthlyPrice
 		}
-		if en := nodes[nodeName(vn)]; en != nil && ready(&en.Node) {
+		if en := nodes[nodeName(vn)]; en != nil && ready(en.Node) {
 			g.ready++
 		}
 	}
 	for i := range s.Nodes {
 		en := &s.Nodes[i]
-		if g := a.groupOfNode(&en.Node); g != nil {
+		if g := a.groupOfNode(en.Node); g != nil {
 			g.nodes = append(g.nodes, en)
 		}
 	}
 	for _, g := range a.groups {
-		slices.SortFunc(g.nodes, func(x, y *scaleup.ExistingNode) int { return strings.Compare(x.Node.Name, y.Node.Name) })
+		slices.SortFunc(g.nodes, func(x, y *schedsim.ExistingNode) int { return strings.Compare(x.Node.Name, y.Node.Name) })
 	}
 	return a
 }

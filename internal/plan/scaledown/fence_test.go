@@ -18,6 +18,7 @@ var plannerImports = importfence.Allow(
 	"k8s.io/apimachinery/pkg/types",
 	"github.com/vpsie/vpsie-autoscaler/api/v1alpha1",
 	"github.com/vpsie/vpsie-autoscaler/internal/plan/...",
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim",
 )
 
 func TestPlannerImportsOnlyPureCode(t *testing.T) {

@@ -2,12 +2,14 @@ package scaleup
 
 import (
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // addInFlight adds a node for every VPSieNode that is being created but has no Node yet: its
 // group's template, empty. Pending pods that fit there wait for the boot instead of causing a
 // second scale-up. Once the Node registers, the real Node stands for it instead.
-func (pl *planner) addInFlight(vns []*v1alpha1.VPSieNode, nodes []ExistingNode, cat catalogue, daemons []*podInfo) {
+func (pl *planner) addInFlight(vns []*v1alpha1.VPSieNode, nodes []ExistingNode, cat catalogue, daemons []*schedsim.PodInfo) {
 	registered := registeredNodes(nodes)
 	for _, vn := range vns {
 		if !booting(vn) || registered[vn.Spec.Hostname] || registered[vn.Status.NodeName] || registered["vpsienode:"+vn.Name] {
@@ -18,9 +20,10 @@ func (pl *planner) addInFlight(vns []*v1alpha1.VPSieNode, nodes []ExistingNode, 
 		if g == nil || off == nil { // nothing says what the node will look like
 			continue
 		}
-		n := newTemplate(g, off, vn.Spec.DatacenterID, pl.opts, daemons).node(vn.Spec.Hostname)
-		n.kind = inFlightNode
-		pl.cluster.addNode(n)
+		t := newTemplate(g, off, vn.Spec.DatacenterID, pl.opts, daemons)
+		n := t.node(vn.Spec.Hostname)
+		n.Kind = schedsim.KindInFlight
+		pl.commitNode(&tmplNode{Node: n, tmpl: t})
 	}
 }
 
@@ -37,7 +40,7 @@ func booting(vn *v1alpha1.VPSieNode) bool {
 func registeredNodes(nodes []ExistingNode) map[string]bool {
 	out := make(map[string]bool, 2*len(nodes))
 	for i := range nodes {
-		n := &nodes[i].Node
+		n := nodes[i].Node
 		out[n.Name] = true
 		if vn := n.Labels[v1alpha1.LabelVPSieNode]; vn != "" {
 			out["vpsienode:"+vn] = true
