@@ -14,6 +14,10 @@ const (
 )
 
 // Node is a node in the simulation: a real Node, a booting VPSieNode or a planned node.
+//
+// An existing Node's Labels and Taints are the informer cache's own map and slice: they are
+// only read; a node that needs its own (a cordoned one's extra taint, a planned node's
+// hostname) gets a copy first.
 type Node struct {
 	Name   string
 	Labels map[string]string

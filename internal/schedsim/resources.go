@@ -54,7 +54,7 @@ func (r Resources) combine(o Resources, f func(a, b int64) int64) Resources {
 	return out
 }
 
-// Plus, Minus, Max and Times work dimension by dimension, extended Resources included.
+// Plus, Minus, Max and Times work dimension by dimension, extended resources included.
 func (r Resources) Plus(o Resources) Resources {
 	return r.combine(o, func(a, b int64) int64 { return a + b })
 }
@@ -92,7 +92,7 @@ func (r Resources) CopiesIn(free Resources) int64 {
 	return n
 }
 
-// ExtendedNames are r's extended Resources in a stable order, for messages and keys.
+// ExtendedNames are r's extended resources in a stable order, for messages and keys.
 func (r Resources) ExtendedNames() []corev1.ResourceName {
 	names := make([]corev1.ResourceName, 0, len(r.Extended))
 	for name := range r.Extended {

@@ -8,9 +8,9 @@ import (
 )
 
 // Simulation is the cluster as the scheduler would see it while nodes are taken away; the
-// scale-down planner asks it whether a node's pods would fit on the others. The predicates
-// are the planner's own (Resources, node selector and affinity, taints, required pod
-// anti-affinity, hard topology spread). Every removal is tried on a copy and committed only
+// scale-down planner and the rebalance analyzer ask it whether a node's pods would fit on the
+// others. The predicates are those scale-up plans with (resources, node selector and
+// affinity, taints, required pod anti-affinity, hard topology spread). Every removal is tried on a copy and committed only
 // when every pod found a node, so the pods of an earlier removal take room from a later one
 // and no free room is counted twice.
 type Simulation struct {
