@@ -97,7 +97,6 @@ func ptrs(pods []corev1.Pod) []*corev1.Pod {
 	return out
 }
 
-
 // vpsieNode is a VPSieNode of group g in phase, for offering in dc1.
 func vpsieNode(name, g, offering string, phase v1alpha1.VPSieNodePhase) v1alpha1.VPSieNode {
 	return v1alpha1.VPSieNode{
