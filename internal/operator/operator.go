@@ -201,7 +201,7 @@ func rebalanceOptions(cfg *config.Config) rebalance.Options {
 	u := cfg.ScaleUp
 	return rebalance.Options{Cluster: cfg.Controller.ClusterName,
 		Timeouts: contract.ScaleUpTimeouts{Boot: u.BootTimeout, Join: u.JoinTimeout, Ready: u.ReadyTimeout},
-		Analyzer: planrebalance.Options{Simulation: scaleup.PlanOptions(u)}}
+		Analyzer: planrebalance.Options{Simulation: scaleup.PlanOptions(u).Options}}
 }
 
 // scaleDownOptions gives the scale-down simulation the node model scale-up plans with.

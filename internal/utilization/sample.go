@@ -5,7 +5,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // Sample is one reading of a node. Requested against allocatable is the default measure, as in
@@ -21,28 +21,27 @@ type Sample struct {
 	CPUUsage, MemoryUsage int64
 	HasUsage              bool
 	// Pods counts the pods draining the node would have to move elsewhere (see
-	// scaleup.NeedsNewHome): zero means the node is empty but for DaemonSet and mirror pods.
+	// schedsim.NeedsNewHome): zero means the node is empty but for DaemonSet and mirror pods.
 	Pods int32
 }
 
 // NodeSample reads node at time at: the requests of the pods bound to it that have not
-// finished (computed as the scheduler does, by scaleup.PodRequests) against its allocatable,
+// finished (computed as the scheduler does, by schedsim.PodRequests) against its allocatable,
 // or its capacity when it reports no allocatable. Usage is left for WithUsage.
-func NodeSample(node *corev1.Node, pods []corev1.Pod, at time.Time) Sample {
+func NodeSample(node *corev1.Node, pods []*corev1.Pod, at time.Time) Sample {
 	alloc := node.Status.Allocatable
 	if len(alloc) == 0 {
 		alloc = node.Status.Capacity
 	}
 	s := Sample{At: at, CPUAllocatable: alloc.Cpu().MilliValue(), MemoryAllocatable: alloc.Memory().Value()}
-	for i := range pods {
-		p := &pods[i]
+	for _, p := range pods {
 		if p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
 			continue
 		}
-		cpu, mem := scaleup.PodRequests(&p.Spec)
+		cpu, mem := schedsim.PodRequests(&p.Spec)
 		s.CPURequested += cpu
 		s.MemoryRequested += mem
-		if scaleup.NeedsNewHome(p) {
+		if schedsim.NeedsNewHome(p) {
 			s.Pods++
 		}
 	}

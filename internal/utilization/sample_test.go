@@ -23,7 +23,8 @@ func TestNodeSampleSumsUnfinishedPodRequestsAgainstAllocatable(t *testing.T) {
 	withInit := pod("250m", "1Gi")
 	withInit.Spec.InitContainers = []corev1.Container{{Name: "i", Resources: corev1.ResourceRequirements{
 		Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("1")}}}}
-	s := NodeSample(node, []corev1.Pod{daemon, mirror, done, withInit, pod("250m", "512Mi")}, t0)
+	last := pod("250m", "512Mi")
+	s := NodeSample(node, []*corev1.Pod{&daemon, &mirror, &done, &withInit, &last}, t0)
 	want := Sample{At: t0, CPURequested: 500 + 100 + 1000 + 250, CPUAllocatable: 3800,
 		MemoryRequested: (256 + 1024 + 512) << 20, MemoryAllocatable: 7 << 30, Pods: 2}
 	if s != want {

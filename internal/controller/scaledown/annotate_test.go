@@ -16,7 +16,7 @@ import (
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 	"github.com/vpsie/vpsie-autoscaler/internal/testenv"
 )
 
@@ -85,15 +85,15 @@ func TestABlockedNodeCarriesItsReasonUntilItIsFree(t *testing.T) {
 	}
 }
 
-func nodesOf(t *testing.T, kube client.Client) []scaleup.ExistingNode {
+func nodesOf(t *testing.T, kube client.Client) []schedsim.ExistingNode {
 	t.Helper()
 	var nodes corev1.NodeList
 	if err := kube.List(context.Background(), &nodes); err != nil {
 		t.Fatal(err)
 	}
-	out := make([]scaleup.ExistingNode, 0, len(nodes.Items))
-	for _, n := range nodes.Items {
-		out = append(out, scaleup.ExistingNode{Node: n})
+	out := make([]schedsim.ExistingNode, 0, len(nodes.Items))
+	for i := range nodes.Items {
+		out = append(out, schedsim.ExistingNode{Node: &nodes.Items[i]})
 	}
 	return out
 }

@@ -12,13 +12,13 @@ import (
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // observation is one read of the caches.
 type observation struct {
 	now    time.Time
-	nodes  []scaleup.ExistingNode
+	nodes  []schedsim.ExistingNode
 	groups []v1alpha1.NodeGroup
 	vns    []v1alpha1.VPSieNode
 	pdbs   []policyv1.PodDisruptionBudget
@@ -45,9 +45,9 @@ func (c *Controller) observe(ctx context.Context) (observation, error) {
 			return observation{}, fmt.Errorf("listing %T: %w", l, err)
 		}
 	}
-	byNode := map[string][]corev1.Pod{}
-	for _, p := range pods.Items {
-		if p.Spec.NodeName != "" {
+	byNode := map[string][]*corev1.Pod{}
+	for i := range pods.Items {
+		if p := &pods.Items[i]; p.Spec.NodeName != "" {
 			byNode[p.Spec.NodeName] = append(byNode[p.Spec.NodeName], p)
 		}
 	}
@@ -55,8 +55,9 @@ func (c *Controller) observe(ctx context.Context) (observation, error) {
 	if c.cfg.UseMetrics {
 		o.usage = c.usage.read(ctx, o.now)
 	}
-	for _, n := range nodes.Items {
-		o.nodes = append(o.nodes, scaleup.ExistingNode{Node: n, Pods: byNode[n.Name]})
+	for i := range nodes.Items {
+		n := &nodes.Items[i]
+		o.nodes = append(o.nodes, schedsim.ExistingNode{Node: n, Pods: byNode[n.Name]})
 	}
 	return o, nil
 }

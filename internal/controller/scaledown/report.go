@@ -74,7 +74,7 @@ func (b *blockedNodes) retain(blocked map[string]bool) {
 func (c *Controller) report(ctx context.Context, o observation, res plan.Result) {
 	nodes := map[string]*corev1.Node{}
 	for i := range o.nodes {
-		nodes[o.nodes[i].Node.Name] = &o.nodes[i].Node
+		nodes[o.nodes[i].Node.Name] = o.nodes[i].Node
 	}
 	perGroup := map[types.NamespacedName][]v1alpha1.BlockedNode{}
 	blocked := map[string]bool{}

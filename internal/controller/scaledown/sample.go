@@ -1,12 +1,12 @@
 package scaledown
 
 import (
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/membership"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 	"github.com/vpsie/vpsie-autoscaler/internal/utilization"
 )
 
@@ -19,10 +19,7 @@ type nodeGroup struct {
 // nodeGroups lists the managed Nodes that have a VPSieNode, with its group, by the one
 // membership rule (membership.Index.OwnerOf).
 func nodeGroups(o observation) []nodeGroup {
-	nodes := make([]*corev1.Node, len(o.nodes))
-	for i := range o.nodes {
-		nodes[i] = &o.nodes[i].Node
-	}
+	nodes := schedsim.Nodes(o.nodes)
 	members := membership.New(membership.Pointers(o.vns), nodes)
 	var out []nodeGroup
 	for _, n := range nodes {
@@ -53,7 +50,7 @@ func (c *Controller) sample(o observation) {
 		if !managed || o.now.Sub(en.Node.CreationTimestamp.Time) < c.newNodeGrace {
 			continue
 		}
-		s := utilization.NodeSample(&en.Node, en.Pods, o.now)
+		s := utilization.NodeSample(en.Node, en.Pods, o.now)
 		if u, ok := o.usage[en.Node.Name]; ok {
 			s = s.WithUsage(u.cpuMilli, u.memoryBytes)
 		}

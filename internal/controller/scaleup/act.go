@@ -245,7 +245,7 @@ func (p *Provisioner) stabilizing(g *v1alpha1.NodeGroup, in plan.Intent, since m
 }
 
 // unschedulableSince is when each pending pod was found unschedulable.
-func unschedulableSince(pods []corev1.Pod) map[types.NamespacedName]time.Time {
+func unschedulableSince(pods []*corev1.Pod) map[types.NamespacedName]time.Time {
 	out := make(map[types.NamespacedName]time.Time, len(pods))
 	for _, pod := range pods {
 		for _, c := range pod.Status.Conditions {

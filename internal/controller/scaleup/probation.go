@@ -115,7 +115,7 @@ func (p *probation) expire(now time.Time, res plan.Result) []verdict {
 }
 
 // runsWorkload: the node runs a pod that is not a DaemonSet's (those land on every node).
-func runsWorkload(pods []corev1.Pod) bool {
+func runsWorkload(pods []*corev1.Pod) bool {
 	for _, pod := range pods {
 		if pod.DeletionTimestamp != nil || pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed {
 			continue
@@ -127,7 +127,7 @@ func runsWorkload(pods []corev1.Pod) bool {
 	return false
 }
 
-func controllerKind(pod corev1.Pod) string {
+func controllerKind(pod *corev1.Pod) string {
 	for _, ref := range pod.OwnerReferences {
 		if ref.Controller != nil && *ref.Controller {
 			return ref.Kind

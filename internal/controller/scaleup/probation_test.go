@@ -24,7 +24,7 @@ func TestProbationDecidesWhetherANewReadyNodeCountsAsFailed(t *testing.T) {
 	}
 	cases := []struct {
 		name       string
-		pods       []corev1.Pod
+		pods       []*corev1.Pod
 		gone       bool
 		at         time.Duration
 		res        plan.Result
@@ -32,10 +32,10 @@ func TestProbationDecidesWhetherANewReadyNodeCountsAsFailed(t *testing.T) {
 		wantPassed bool
 		wantFailed bool
 	}{
-		{name: "a node that runs a pod passes at once", pods: []corev1.Pod{workload}, at: time.Second, wantPassed: true},
-		{name: "an empty node inside its grace holds the group", pods: []corev1.Pod{daemon}, at: time.Minute,
+		{name: "a node that runs a pod passes at once", pods: []*corev1.Pod{&workload}, at: time.Second, wantPassed: true},
+		{name: "an empty node inside its grace holds the group", pods: []*corev1.Pod{&daemon}, at: time.Minute,
 			res: pendingFor(g), wantHeld: true},
-		{name: "an empty node past its grace fails while pods still wait for its group", pods: []corev1.Pod{daemon},
+		{name: "an empty node past its grace fails while pods still wait for its group", pods: []*corev1.Pod{&daemon},
 			at: 3 * time.Minute, res: pendingFor(g), wantFailed: true},
 		{name: "a node made while no pods wait (minNodes) passes when its grace ends",
 			at: 3 * time.Minute, res: plan.Result{}, wantPassed: true},
@@ -53,7 +53,7 @@ func TestProbationDecidesWhetherANewReadyNodeCountsAsFailed(t *testing.T) {
 			now := t0.Add(tc.at)
 			var nodes []plan.ExistingNode
 			if !tc.gone {
-				nodes = append(nodes, plan.ExistingNode{Node: corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n1"}}, Pods: tc.pods})
+				nodes = append(nodes, plan.ExistingNode{Node: &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n1"}}, Pods: tc.pods})
 			}
 			verdicts := p.release(nodes)
 			hold, why := p.holdUntil(g)

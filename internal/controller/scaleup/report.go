@@ -37,7 +37,7 @@ func (r *reported) changed(key, msg string) bool {
 func (p *Provisioner) report(snap plan.Snapshot, res plan.Result) {
 	pods := map[types.NamespacedName]*corev1.Pod{}
 	for i := range snap.Pending {
-		pod := &snap.Pending[i]
+		pod := snap.Pending[i]
 		pods[types.NamespacedName{Namespace: pod.Namespace, Name: pod.Name}] = pod
 	}
 	p.metrics.unschedulable.Reset()

@@ -41,7 +41,7 @@ func (s *seenPods) earliest(pods []types.NamespacedName) (time.Time, bool) {
 }
 
 // retain forgets pods that are no longer pending (scheduled, deleted, or planned for).
-func (s *seenPods) retain(pending []corev1.Pod) {
+func (s *seenPods) retain(pending []*corev1.Pod) {
 	keep := make(map[types.NamespacedName]bool, len(pending))
 	for _, p := range pending {
 		keep[types.NamespacedName{Namespace: p.Namespace, Name: p.Name}] = true

@@ -19,7 +19,7 @@ func TestDecisionLatencyStartsAtTheFirstSightingOfTheBatchsEarliestPod(t *testin
 	if got, ok := s.earliest([]types.NamespacedName{a, b}); !ok || !got.Equal(t0) {
 		t.Errorf("earliest = %v %v, want %v", got, ok, t0)
 	}
-	s.retain([]corev1.Pod{{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "a"}}})
+	s.retain([]*corev1.Pod{{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "a"}}})
 	if _, ok := s.earliest([]types.NamespacedName{b}); ok {
 		t.Error("a pod no longer pending is still remembered")
 	}

@@ -37,17 +37,19 @@ func (p *Provisioner) observe(ctx context.Context, cat contract.Catalogue) (plan
 	s := plan.Snapshot{Now: now, NodeGroups: groups.Items, VPSieNodes: vns.Items, DaemonSets: daemons.Items,
 		Datacenters: cat.Datacenters, Offerings: offerings(cat), Groups: map[types.NamespacedName]plan.GroupState{},
 		Quota: accountQuota(p.cfg, vns.Items, cat)}
-	byNode := map[string][]corev1.Pod{}
-	for _, pod := range pods.Items {
+	byNode := map[string][]*corev1.Pod{}
+	for i := range pods.Items {
+		pod := &pods.Items[i]
 		switch {
 		case pod.Spec.NodeName != "":
 			byNode[pod.Spec.NodeName] = append(byNode[pod.Spec.NodeName], pod)
-		case unschedulable(&pod):
+		case unschedulable(pod):
 			s.Pending = append(s.Pending, pod)
 		}
 	}
 	booting := bootingNodes(vns.Items)
-	for _, n := range nodes.Items {
+	for i := range nodes.Items {
+		n := &nodes.Items[i]
 		// Once the scheduler has bound pods to a booting node, the node as it is (with those pods)
 		// is the truth; its empty template would offer room that is already taken.
 		if !booting[n.Name] || len(byNode[n.Name]) > 0 {

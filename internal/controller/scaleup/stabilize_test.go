@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	clocktesting "k8s.io/utils/clock/testing"
+	"k8s.io/utils/ptr"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
@@ -20,7 +21,7 @@ func TestStabilizationWindowHoldsFreshlyUnschedulablePods(t *testing.T) {
 			Conditions: []corev1.PodCondition{{Type: corev1.PodScheduled, Status: corev1.ConditionFalse,
 				Reason: corev1.PodReasonUnschedulable, LastTransitionTime: metav1.NewTime(now.Add(-age))}}}}
 	}
-	since := unschedulableSince([]corev1.Pod{pod("fresh", 10*time.Second), pod("old", 2*time.Minute)})
+	since := unschedulableSince([]*corev1.Pod{ptr.To(pod("fresh", 10*time.Second)), ptr.To(pod("old", 2*time.Minute))})
 	tests := []struct {
 		name   string
 		window int32

@@ -11,7 +11,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 const (
@@ -26,7 +27,7 @@ const (
 var start = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 // offering is the group's only plan: 4 CPU, 8 GiB.
-var offering = scaleup.Offering{ID: "s4", CPUMilli: 4000, MemoryBytes: 8 << 30, DiskBytes: 80 << 30, MonthlyPrice: 20}
+var offering = schedsim.Offering{ID: "s4", CPUMilli: 4000, MemoryBytes: 8 << 30, DiskBytes: 80 << 30, MonthlyPrice: 20}
 
 // member is one VPSieNode of the group and, once it registered, its Node.
 type member struct {
@@ -125,7 +126,7 @@ func (c *cluster) drain(node string) {
 	m.node.Spec.Unschedulable = true
 	m.node.Annotations = map[string]string{v1alpha1.AnnotationDrainStatus: v1alpha1.DrainStatusDraining}
 	m.goneAt = c.now.Add(drainTime)
-	c.pods = slices.DeleteFunc(c.pods, func(p *corev1.Pod) bool { return p.Spec.NodeName == node && scaleup.NeedsNewHome(p) })
+	c.pods = slices.DeleteFunc(c.pods, func(p *corev1.Pod) bool { return p.Spec.NodeName == node && schedsim.NeedsNewHome(p) })
 	c.group.Status.LastScaleDownTime = &metav1.Time{Time: c.now}
 }
 
@@ -247,10 +248,10 @@ func (c *cluster) fits(n *corev1.Node, p *corev1.Pod) bool {
 			return false
 		}
 	}
-	cpu, mem := scaleup.PodRequests(&p.Spec)
+	cpu, mem := schedsim.PodRequests(&p.Spec)
 	on := c.podsOn(n.Name)
 	for _, q := range on {
-		qc, qm := scaleup.PodRequests(&q.Spec)
+		qc, qm := schedsim.PodRequests(&q.Spec)
 		cpu, mem = cpu+qc, mem+qm
 	}
 	a := n.Status.Allocatable
@@ -272,7 +273,7 @@ func (c *cluster) podsOn(node string) []*corev1.Pod {
 func leastAllocated(n *corev1.Node, pods []*corev1.Pod) float64 {
 	var cpu, mem int64
 	for _, p := range pods {
-		c, m := scaleup.PodRequests(&p.Spec)
+		c, m := schedsim.PodRequests(&p.Spec)
 		cpu, mem = cpu+c, mem+m
 	}
 	a := n.Status.Allocatable

@@ -14,6 +14,8 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
 	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
 	"github.com/vpsie/vpsie-autoscaler/internal/utilization"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 var groupKey = types.NamespacedName{Namespace: "default", Name: groupName}
@@ -35,7 +37,7 @@ func scaleUpOptions() scaleup.Options {
 // an intent back.
 func (c *cluster) scaleUp() {
 	s := scaleup.Snapshot{Now: c.now, NodeGroups: []v1alpha1.NodeGroup{c.group}, VPSieNodes: c.vpsieNodes(),
-		DaemonSets: []appsv1.DaemonSet{agent}, Offerings: []scaleup.Offering{offering}, Datacenters: []string{datacenter},
+		DaemonSets: []appsv1.DaemonSet{agent}, Offerings: []schedsim.Offering{offering}, Datacenters: []string{datacenter},
 		Groups: map[types.NamespacedName]scaleup.GroupState{groupKey: {Members: int32(len(c.members)),
 			ScaleUpDisabled: !c.group.Spec.ScaleUpPolicy.IsEnabled()}}}
 	for _, m := range c.sortedMembers() {
@@ -45,7 +47,7 @@ func (c *cluster) scaleUp() {
 	}
 	for _, p := range c.pods {
 		if p.Spec.NodeName == "" && len(p.Status.Conditions) > 0 {
-			s.Pending = append(s.Pending, *p)
+			s.Pending = append(s.Pending, p)
 		}
 	}
 	for _, in := range scaleup.Plan(s, scaleUpOptions()).Intents {
@@ -90,9 +92,9 @@ func (sd *scaleDown) pass(c *cluster) {
 
 // sample adds a reading of every registered node older than the grace to the store, forgets
 // the nodes that left, and returns the Nodes with their pods.
-func (sd *scaleDown) sample(c *cluster) []scaleup.ExistingNode {
+func (sd *scaleDown) sample(c *cluster) []schedsim.ExistingNode {
 	present := map[string]bool{}
-	var nodes []scaleup.ExistingNode
+	var nodes []schedsim.ExistingNode
 	for _, m := range c.sortedMembers() {
 		if m.node == nil {
 			continue
@@ -101,7 +103,7 @@ func (sd *scaleDown) sample(c *cluster) []scaleup.ExistingNode {
 		nodes = append(nodes, en)
 		present[m.node.Name] = true
 		if c.now.Sub(m.node.CreationTimestamp.Time) >= sd.grace {
-			sd.store.Add(m.node.Name, utilization.NodeSample(&en.Node, en.Pods, c.now))
+			sd.store.Add(m.node.Name, utilization.NodeSample(en.Node, en.Pods, c.now))
 		}
 	}
 	sd.store.Retain(func(n string) bool { return present[n] })
@@ -115,7 +117,7 @@ func (sd *scaleDown) sample(c *cluster) []scaleup.ExistingNode {
 
 // snapshot is the planner's input: the store's verdicts with the group's policy, the drains
 // under way and when the last one started.
-func (sd *scaleDown) snapshot(c *cluster, nodes []scaleup.ExistingNode) scaledown.Snapshot {
+func (sd *scaleDown) snapshot(c *cluster, nodes []schedsim.ExistingNode) scaledown.Snapshot {
 	p := scaledown.PolicyOf(&c.group)
 	th := utilization.Thresholds{CPUPercent: p.CPUPercent, MemoryPercent: p.MemoryPercent, Window: p.Window}
 	s := scaledown.Snapshot{Now: c.now, Nodes: nodes, NodeGroups: []v1alpha1.NodeGroup{c.group}, VPSieNodes: c.vpsieNodes(),
@@ -154,10 +156,10 @@ func (c *cluster) vpsieNodes() []v1alpha1.VPSieNode {
 }
 
 // existing is a Node with copies of the pods bound to it, as a cache list hands them out.
-func (c *cluster) existing(n *corev1.Node) scaleup.ExistingNode {
-	en := scaleup.ExistingNode{Node: *n.DeepCopy()}
+func (c *cluster) existing(n *corev1.Node) schedsim.ExistingNode {
+	en := schedsim.ExistingNode{Node: n.DeepCopy()}
 	for _, p := range c.podsOn(n.Name) {
-		en.Pods = append(en.Pods, *p.DeepCopy())
+		en.Pods = append(en.Pods, p.DeepCopy())
 	}
 	return en
 }

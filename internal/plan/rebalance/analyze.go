@@ -12,7 +12,7 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/maintenance"
 	"github.com/vpsie/vpsie-autoscaler/internal/membership"
 	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // Analyze finds, for every NodeGroup, the nodes worth replacing and plans their replacement.
@@ -48,7 +48,7 @@ func Analyze(s Snapshot, o Options) Result {
 type analyzer struct {
 	s         *Snapshot
 	opts      Options
-	offerings map[string]*scaleup.Offering
+	offerings map[string]*schedsim.Offering
 	groups    []*group
 	byKey     map[types.NamespacedName]*group
 	members   *membership.Index
@@ -60,15 +60,15 @@ type group struct {
 	ng      *v1alpha1.NodeGroup
 	key     types.NamespacedName
 	policy  policy
-	nodes   []*scaleup.ExistingNode
+	nodes   []*schedsim.ExistingNode
 	members int // VPSieNodes not being deleted
 	ready   int // members whose Node is Ready
 	cost    float64
 }
 
 func newAnalyzer(s *Snapshot, o Options) *analyzer {
-	a := &analyzer{s: s, opts: o, offerings: map[string]*scaleup.Offering{}, byKey: map[types.NamespacedName]*group{},
-		members: membership.New(membership.Pointers(s.VPSieNodes), nodePointers(s.Nodes)), draining: map[string]bool{}}
+	a := &analyzer{s: s, opts: o, offerings: map[string]*schedsim.Offering{}, byKey: map[types.NamespacedName]*group{},
+		members: membership.New(membership.Pointers(s.VPSieNodes), schedsim.Nodes(s.Nodes)), draining: map[string]bool{}}
 	for i := range s.Offerings {
 		if _, dup := a.offerings[s.Offerings[i].ID]; !dup {
 			a.offerings[s.Offerings[i].ID] = &s.Offerings[i]
@@ -84,7 +84,7 @@ func newAnalyzer(s *Snapshot, o Options) *analyzer {
 	for _, n := range s.Draining {
 		a.draining[n] = true
 	}
-	nodes := map[string]*scaleup.ExistingNode{}
+	nodes := map[string]*schedsim.ExistingNode{}
 	for i := range s.Nodes {
 		nodes[s.Nodes[i].Node.Name] = &s.Nodes[i]
 	}
@@ -104,12 +104,12 @@ func newAnalyzer(s *Snapshot, o Options) *analyzer {
 	}
 	for i := range s.Nodes {
 		en := &s.Nodes[i]
-		if g := a.groupOfNode(&en.Node); g != nil {
+		if g := a.groupOfNode(en.Node); g != nil {
 			g.nodes = append(g.nodes, en)
 		}
 	}
 	for _, g := range a.groups {
-		slices.SortFunc(g.nodes, func(x, y *scaleup.ExistingNode) int { return strings.Compare(x.Node.Name, y.Node.Name) })
+		slices.SortFunc(g.nodes, func(x, y *schedsim.ExistingNode) int { return strings.Compare(x.Node.Name, y.Node.Name) })
 	}
 	return a
 }

@@ -10,7 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 var now = time.Date(2026, 6, 10, 2, 30, 0, 0, time.UTC) // a Wednesday
@@ -22,7 +22,7 @@ var groupKey = types.NamespacedName{Namespace: "ns", Name: "g"}
 const gib = 1 << 30
 
 // The catalogue: big $40, mid $30, small $20 and tiny $10 are allowed; cheap $5 is not.
-var catalogue = []scaleup.Offering{
+var catalogue = []schedsim.Offering{
 	{ID: "big", CPUMilli: 4000, MemoryBytes: 8 * gib, DiskBytes: 80 * gib, MonthlyPrice: 40},
 	{ID: "mid", CPUMilli: 2000, MemoryBytes: 4 * gib, DiskBytes: 80 * gib, MonthlyPrice: 30},
 	{ID: "small", CPUMilli: 2000, MemoryBytes: 4 * gib, DiskBytes: 40 * gib, MonthlyPrice: 20},
@@ -43,7 +43,7 @@ func nodeGroup() v1alpha1.NodeGroup {
 
 // testMember is a Ready managed node of group g on offering, with its VPSieNode, running pods.
 type testMember struct {
-	node scaleup.ExistingNode
+	node schedsim.ExistingNode
 	vn   v1alpha1.VPSieNode
 }
 
@@ -54,7 +54,7 @@ func newMember(name, offering string, pods ...corev1.Pod) testMember {
 	var alloc corev1.ResourceList
 	for _, o := range catalogue {
 		if o.ID == offering {
-			alloc = scaleup.DefaultOptions().Allocatable(o)
+			alloc = schedsim.DefaultOptions().Allocatable(o)
 		}
 	}
 	if alloc == nil {
@@ -74,7 +74,7 @@ func newMember(name, offering string, pods ...corev1.Pod) testMember {
 			Hostname: name},
 		Status: v1alpha1.VPSieNodeStatus{Phase: v1alpha1.PhaseReady, NodeName: name},
 	}
-	return testMember{node: scaleup.ExistingNode{Node: n, Pods: pods}, vn: vn}
+	return testMember{node: schedsim.ExistingNode{Node: &n, Pods: ptrs(pods)}, vn: vn}
 }
 
 // pod is a ReplicaSet's running pod in namespace default requesting cpu and mem.
@@ -112,4 +112,13 @@ func snapshot(ng v1alpha1.NodeGroup, ms ...testMember) Snapshot {
 		s.VPSieNodes = append(s.VPSieNodes, m.vn)
 	}
 	return s
+}
+
+// ptrs points at each of pods, as observe hands informer-cache objects to the planners.
+func ptrs(pods []corev1.Pod) []*corev1.Pod {
+	out := make([]*corev1.Pod, len(pods))
+	for i := range pods {
+		out[i] = &pods[i]
+	}
+	return out
 }

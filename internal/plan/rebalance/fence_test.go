@@ -18,6 +18,7 @@ var analyzerImports = importfence.Allow(
 	"github.com/vpsie/vpsie-autoscaler/internal/membership",
 	"github.com/vpsie/vpsie-autoscaler/internal/maintenance",
 	"github.com/vpsie/vpsie-autoscaler/internal/plan/...",
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim",
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract",
 )
 

@@ -5,7 +5,7 @@ import (
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/membership/membershiptest"
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // TestAnalyzerCountsMembersByTheOneRule: the group size and Ready count the analyzer gates
@@ -15,7 +15,7 @@ func TestAnalyzerCountsMembersByTheOneRule(t *testing.T) {
 	ng.Namespace, ng.Name = membershiptest.Group.Namespace, membershiptest.Group.Name
 	s := Snapshot{NodeGroups: []v1alpha1.NodeGroup{ng}, VPSieNodes: membershiptest.VPSieNodes("dc1", "std")}
 	for _, n := range membershiptest.Nodes() {
-		s.Nodes = append(s.Nodes, scaleup.ExistingNode{Node: n})
+		s.Nodes = append(s.Nodes, schedsim.ExistingNode{Node: &n})
 	}
 	g := newAnalyzer(&s, DefaultOptions()).byKey[membershiptest.Group]
 	if g.members != membershiptest.Members || g.ready != membershiptest.ReadyMembers {

@@ -8,7 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // Snapshot is everything the analyzer reads; the same Snapshot always yields the same Result.
@@ -17,11 +17,11 @@ type Snapshot struct {
 	Now        time.Time
 	NodeGroups []v1alpha1.NodeGroup
 	// Nodes are the cluster's Nodes with the pods bound to them.
-	Nodes []scaleup.ExistingNode
+	Nodes []schedsim.ExistingNode
 	// VPSieNodes tie a Node to its group, offering, datacenter and image.
 	VPSieNodes []v1alpha1.VPSieNode
 	// Offerings is the VPSie catalogue, with monthly prices.
-	Offerings []scaleup.Offering
+	Offerings []schedsim.Offering
 	// PDBs, PersistentVolumeClaims and PersistentVolumes feed the scale-down safety checks.
 	PDBs                   []policyv1.PodDisruptionBudget
 	PersistentVolumeClaims []corev1.PersistentVolumeClaim
@@ -46,13 +46,13 @@ type GroupState struct {
 
 // Options tune the analyzer.
 type Options struct {
-	// Simulation is the scale-up planner's node model (reserves, pods per node), used to
+	// Simulation is the scheduling simulation's node model (reserves, pods per node), used to
 	// build the replacement node a node's pods must fit on.
-	Simulation scaleup.Options
+	Simulation schedsim.Options
 }
 
-// DefaultOptions uses the scale-up planner's defaults.
-func DefaultOptions() Options { return Options{Simulation: scaleup.DefaultOptions()} }
+// DefaultOptions uses the simulation's defaults.
+func DefaultOptions() Options { return Options{Simulation: schedsim.DefaultOptions()} }
 
 // Defaults of the policy fields, for objects the API server did not default.
 const (

@@ -10,13 +10,13 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // worth decides whether a node of g is worth replacing and with what; otherwise it says why
 // not.
-func (a *analyzer) worth(g *group, en *scaleup.ExistingNode) (candidate, Reason, string) {
-	n := &en.Node
+func (a *analyzer) worth(g *group, en *schedsim.ExistingNode) (candidate, Reason, string) {
+	n := en.Node
 	vn := a.members.OwnerOf(n.Name)
 	switch {
 	case n.Labels[v1alpha1.LabelManaged] != "true" || vn == nil:
@@ -76,8 +76,8 @@ func tried1(tried []string) string {
 }
 
 // allowed are the group's offerings that the catalogue sells in dc, cheapest first.
-func (a *analyzer) allowed(g *group, dc string) []*scaleup.Offering {
-	var out []*scaleup.Offering
+func (a *analyzer) allowed(g *group, dc string) []*schedsim.Offering {
+	var out []*schedsim.Offering
 	for _, id := range g.ng.Spec.OfferingIDs {
 		off := a.offerings[id]
 		if off == nil || slices.Contains(out, off) || (len(off.Datacenters) > 0 && !slices.Contains(off.Datacenters, dc)) {
@@ -85,7 +85,7 @@ func (a *analyzer) allowed(g *group, dc string) []*scaleup.Offering {
 		}
 		out = append(out, off)
 	}
-	slices.SortFunc(out, func(x, y *scaleup.Offering) int {
+	slices.SortFunc(out, func(x, y *schedsim.Offering) int {
 		switch {
 		case x.MonthlyPrice < y.MonthlyPrice:
 			return -1
@@ -134,7 +134,7 @@ func version(v string) string {
 // allocatable, the old node's DaemonSet and mirror pods already on it). Placing the pods on a
 // node in the same datacenter keeps every spread and anti-affinity relation to other nodes as
 // it is.
-func (a *analyzer) fits(g *group, en *scaleup.ExistingNode, off *scaleup.Offering) (bool, string) {
+func (a *analyzer) fits(g *group, en *schedsim.ExistingNode, off *schedsim.Offering) (bool, string) {
 	name := en.Node.Name + "~replacement"
 	labels := make(map[string]string, len(en.Node.Labels))
 	for k, v := range en.Node.Labels {
@@ -144,15 +144,16 @@ func (a *analyzer) fits(g *group, en *scaleup.ExistingNode, off *scaleup.Offerin
 	repl := corev1.Node{}
 	repl.Name, repl.Labels, repl.Spec.Taints = name, labels, g.ng.Spec.Taints
 	repl.Status.Allocatable = a.opts.Simulation.Allocatable(*off)
-	var stay []corev1.Pod
+	var stay []*corev1.Pod
 	for _, p := range en.Pods {
-		if !scaleup.NeedsNewHome(&p) && p.DeletionTimestamp == nil && p.Status.Phase != corev1.PodSucceeded &&
+		if !schedsim.NeedsNewHome(p) && p.DeletionTimestamp == nil && p.Status.Phase != corev1.PodSucceeded &&
 			p.Status.Phase != corev1.PodFailed {
-			p.Spec.NodeName = name
-			stay = append(stay, p)
+			cp := *p // a shallow copy: p may be the informer cache's own object
+			cp.Spec.NodeName = name
+			stay = append(stay, &cp)
 		}
 	}
-	sim := scaleup.NewSimulation([]scaleup.ExistingNode{*en, {Node: repl, Pods: stay}}, a.opts.Simulation)
+	sim := schedsim.NewSimulation([]schedsim.ExistingNode{*en, {Node: &repl, Pods: stay}}, a.opts.Simulation)
 	if _, r, ok := sim.TryRemove(en.Node.Name); !ok {
 		return false, "pod " + r.Pod.String() + " does not fit (" + r.Message + ")"
 	}
@@ -172,11 +173,3 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func money(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
 
-// nodePointers are the Nodes the membership index needs to match Nodes by their labels.
-func nodePointers(nodes []scaleup.ExistingNode) []*corev1.Node {
-	out := make([]*corev1.Node, len(nodes))
-	for i := range nodes {
-		out[i] = &nodes[i].Node
-	}
-	return out
-}

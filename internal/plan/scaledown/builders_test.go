@@ -11,7 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -31,7 +31,7 @@ func key(name string) types.NamespacedName {
 }
 
 // node is a managed Node of group with cpu and mem allocatable, created age ago, running pods.
-func node(name, group, cpu, mem string, pods ...corev1.Pod) scaleup.ExistingNode {
+func node(name, group, cpu, mem string, pods ...corev1.Pod) schedsim.ExistingNode {
 	n := unmanaged(name, cpu, mem, pods...)
 	n.Node.Labels[v1alpha1.LabelManaged] = "true"
 	n.Node.Labels[v1alpha1.LabelNodeGroup] = group
@@ -39,12 +39,12 @@ func node(name, group, cpu, mem string, pods ...corev1.Pod) scaleup.ExistingNode
 	return n
 }
 
-func unmanaged(name, cpu, mem string, pods ...corev1.Pod) scaleup.ExistingNode {
+func unmanaged(name, cpu, mem string, pods ...corev1.Pod) schedsim.ExistingNode {
 	for i := range pods {
 		pods[i].Spec.NodeName = name
 	}
-	return scaleup.ExistingNode{
-		Node: corev1.Node{
+	return schedsim.ExistingNode{
+		Node: &corev1.Node{
 			ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{corev1.LabelHostname: name},
 				CreationTimestamp: metav1.NewTime(now.Add(-time.Hour))},
 			Status: corev1.NodeStatus{Allocatable: corev1.ResourceList{
@@ -52,7 +52,7 @@ func unmanaged(name, cpu, mem string, pods ...corev1.Pod) scaleup.ExistingNode {
 				corev1.ResourcePods: resource.MustParse("110"),
 			}},
 		},
-		Pods: pods,
+		Pods: ptrs(pods),
 	}
 }
 
@@ -103,10 +103,10 @@ func appIs(app string) *metav1.LabelSelector {
 
 // snapshot ties every managed node to a Ready VPSieNode of its group and finds every managed
 // node below its thresholds; tests change what they need from there.
-func snapshot(groups []v1alpha1.NodeGroup, nodes ...scaleup.ExistingNode) Snapshot {
+func snapshot(groups []v1alpha1.NodeGroup, nodes ...schedsim.ExistingNode) Snapshot {
 	s := Snapshot{Now: now, Nodes: nodes, NodeGroups: groups, Utilization: map[string]Utilization{}}
 	for _, n := range nodes {
-		if !managed(&n.Node) {
+		if !managed(n.Node) {
 			continue
 		}
 		s.VPSieNodes = append(s.VPSieNodes, v1alpha1.VPSieNode{
@@ -135,4 +135,13 @@ func verdictOf(r Result, node string) (Verdict, bool) {
 		}
 	}
 	return Verdict{}, false
+}
+
+// ptrs points at each of pods, as observe hands informer-cache objects to the planners.
+func ptrs(pods []corev1.Pod) []*corev1.Pod {
+	out := make([]*corev1.Pod, len(pods))
+	for i := range pods {
+		out[i] = &pods[i]
+	}
+	return out
 }

@@ -7,7 +7,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // candidate is a managed node of a group that may go, with what its drain would move.
@@ -29,7 +29,7 @@ type candidate struct {
 func (pl *planner) candidates() []*candidate {
 	var out []*candidate
 	for _, en := range pl.nodes {
-		n := &en.Node
+		n := en.Node
 		if !managed(n) {
 			continue
 		}
@@ -55,10 +55,10 @@ func (pl *planner) candidates() []*candidate {
 	return out
 }
 
-func (pl *planner) newCandidate(en *scaleup.ExistingNode, g *group, vn string) *candidate {
-	c := &candidate{node: &en.Node, g: g, vn: vn}
+func (pl *planner) newCandidate(en *schedsim.ExistingNode, g *group, vn string) *candidate {
+	c := &candidate{node: en.Node, g: g, vn: vn}
 	for i := range en.Pods {
-		if p := &en.Pods[i]; scaleup.NeedsNewHome(p) {
+		if p := en.Pods[i]; schedsim.NeedsNewHome(p) {
 			c.moving = append(c.moving, p)
 			c.prio = max(c.prio, priority(p))
 		}

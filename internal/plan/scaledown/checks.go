@@ -6,7 +6,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // SafetyChecks runs this planner's safety checks (protected node, do-not-disrupt, kube-system,
@@ -25,9 +25,9 @@ func NewSafetyChecks(s Snapshot) *SafetyChecks {
 		nodes: map[string]*corev1.Node{}, moving: map[string][]*corev1.Pod{}}
 	for i := range s.Nodes {
 		en := &s.Nodes[i]
-		c.nodes[en.Node.Name] = &en.Node
+		c.nodes[en.Node.Name] = en.Node
 		for j := range en.Pods {
-			if p := &en.Pods[j]; scaleup.NeedsNewHome(p) {
+			if p := en.Pods[j]; schedsim.NeedsNewHome(p) {
 				c.moving[en.Node.Name] = append(c.moving[en.Node.Name], p)
 			}
 		}

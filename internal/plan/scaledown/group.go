@@ -9,7 +9,6 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
 )
 
 // group is a NodeGroup as the planner sees it: its policy, its size and what holds it back.
@@ -94,11 +93,3 @@ func itoa(v int32) string { return strconv.Itoa(int(v)) }
 
 func managed(n *corev1.Node) bool { return n.Labels[v1alpha1.LabelManaged] == "true" }
 
-// nodePointers are the Nodes the membership index needs to match Nodes by their labels.
-func nodePointers(nodes []scaleup.ExistingNode) []*corev1.Node {
-	out := make([]*corev1.Node, len(nodes))
-	for i := range nodes {
-		out[i] = &nodes[i].Node
-	}
-	return out
-}

@@ -5,7 +5,7 @@ import (
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/membership/membershiptest"
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // TestPlannerCountsMembersByTheOneRule: the group size minNodes is held against is the
@@ -15,7 +15,7 @@ func TestPlannerCountsMembersByTheOneRule(t *testing.T) {
 	ng.Namespace, ng.Name = membershiptest.Group.Namespace, membershiptest.Group.Name
 	s := Snapshot{NodeGroups: []v1alpha1.NodeGroup{ng}, VPSieNodes: membershiptest.VPSieNodes("dc1", "std")}
 	for _, n := range membershiptest.Nodes() {
-		s.Nodes = append(s.Nodes, scaleup.ExistingNode{Node: n})
+		s.Nodes = append(s.Nodes, schedsim.ExistingNode{Node: &n})
 	}
 	pl := newPlanner(&s, DefaultOptions())
 	g := pl.groups[membershiptest.Group]

@@ -3,7 +3,7 @@ package scaledown
 import (
 	"time"
 
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // Options tune the planner. The zero value drains one node per group at a time and treats a
@@ -20,13 +20,13 @@ type Options struct {
 	// run waits that long for it to join and get Ready (the boot, join and ready timeouts),
 	// so draining it sooner would race the run. Zero means no allowance beyond Ready.
 	BootAllowance time.Duration
-	// Simulation is the scale-up planner's model of a node (max pods per node).
-	Simulation scaleup.Options
+	// Simulation is the model of a node the simulation uses (max pods per node).
+	Simulation schedsim.Options
 }
 
 // DefaultOptions drains one node per group at a time and empty nodes after two minutes.
 func DefaultOptions() Options {
-	return Options{MaxParallelDrains: 1, EmptyNodeDelay: 2 * time.Minute, Simulation: scaleup.DefaultOptions()}
+	return Options{MaxParallelDrains: 1, EmptyNodeDelay: 2 * time.Minute, Simulation: schedsim.DefaultOptions()}
 }
 
 func (o Options) maxParallel() int32 { return max(o.MaxParallelDrains, 1) }

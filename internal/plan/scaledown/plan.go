@@ -9,7 +9,7 @@ import (
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/membership"
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // Plan chooses the nodes to drain. In order:
@@ -36,8 +36,8 @@ func Plan(s Snapshot, o Options) Result {
 type planner struct {
 	s           *Snapshot
 	opts        Options
-	sim         *scaleup.Simulation
-	nodes       []*scaleup.ExistingNode // sorted by name
+	sim         *schedsim.Simulation
+	nodes       []*schedsim.ExistingNode // sorted by name
 	groups      map[types.NamespacedName]*group
 	members     *membership.Index
 	draining    map[string]bool
@@ -47,12 +47,12 @@ type planner struct {
 }
 
 func newPlanner(s *Snapshot, o Options) *planner {
-	pl := &planner{s: s, opts: o, sim: scaleup.NewSimulation(s.Nodes, o.Simulation), groups: map[types.NamespacedName]*group{},
-		members: membership.New(membership.Pointers(s.VPSieNodes), nodePointers(s.Nodes)), draining: map[string]bool{}, budgets: newBudgets(s.PDBs), localClaims: localClaims(s)}
+	pl := &planner{s: s, opts: o, sim: schedsim.NewSimulation(s.Nodes, o.Simulation), groups: map[types.NamespacedName]*group{},
+		members: membership.New(membership.Pointers(s.VPSieNodes), schedsim.Nodes(s.Nodes)), draining: map[string]bool{}, budgets: newBudgets(s.PDBs), localClaims: localClaims(s)}
 	for i := range s.Nodes {
 		pl.nodes = append(pl.nodes, &s.Nodes[i])
 	}
-	slices.SortFunc(pl.nodes, func(a, b *scaleup.ExistingNode) int { return strings.Compare(a.Node.Name, b.Node.Name) })
+	slices.SortFunc(pl.nodes, func(a, b *schedsim.ExistingNode) int { return strings.Compare(a.Node.Name, b.Node.Name) })
 	for i := range s.NodeGroups {
 		g := newGroup(&s.NodeGroups[i], s.Groups[types.NamespacedName{Namespace: s.NodeGroups[i].Namespace, Name: s.NodeGroups[i].Name}], s.Now)
 		pl.groups[g.key] = g
@@ -67,7 +67,7 @@ func newPlanner(s *Snapshot, o Options) *planner {
 		pl.draining[name] = true
 	}
 	for _, en := range pl.nodes {
-		n := &en.Node
+		n := en.Node
 		vn := pl.members.OwnerOf(n.Name)
 		if n.Annotations[v1alpha1.AnnotationDrainStatus] == v1alpha1.DrainStatusDraining || n.DeletionTimestamp != nil || (vn != nil && vn.Leaving()) {
 			pl.draining[n.Name] = true
@@ -159,7 +159,7 @@ func (pl *planner) why(c *candidate) Reason {
 // simulate removes c from the simulation. Its pods must all fit on the nodes that stay,
 // except in a drain down to maxNodes: the operator asked for fewer nodes, so pods that fit
 // nowhere wait as Pending, and the drain's message names them.
-func (pl *planner) simulate(c *candidate, why Reason) ([]scaleup.Placement, []types.NamespacedName, block) {
+func (pl *planner) simulate(c *candidate, why Reason) ([]schedsim.Placement, []types.NamespacedName, block) {
 	if why == ReasonAboveMaxNodes {
 		moves, refused := pl.sim.Evacuate(c.node.Name)
 		stranded := make([]types.NamespacedName, 0, len(refused))
@@ -171,7 +171,7 @@ func (pl *planner) simulate(c *candidate, why Reason) ([]scaleup.Placement, []ty
 	moves, r, ok := pl.sim.TryRemove(c.node.Name)
 	if !ok {
 		msg := "pod " + r.Pod.String() + " fits on no other node"
-		if r.Reason != scaleup.ReasonNone {
+		if r.Reason != schedsim.ReasonNone {
 			msg += " (" + r.Reason.String() + "): " + r.Message
 		}
 		return nil, nil, block{reason: ReasonPodsDoNotFit, message: msg, pod: r.Pod}

@@ -10,7 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 func groups(gs ...v1alpha1.NodeGroup) []v1alpha1.NodeGroup { return gs }
@@ -281,7 +281,7 @@ func TestADrainSaysWhatItMovesAndWhere(t *testing.T) {
 		Node: "n1", NodeGroup: key("g"), VPSieNode: "vn-n1", Reason: ReasonUnderutilized,
 		Message: "below 50% CPU and 50% memory for 10m0s",
 		Pods:    []types.NamespacedName{key("a"), key("b")},
-		Moves:   []scaleup.Placement{{Pod: key("a"), Node: "n2"}, {Pod: key("b"), Node: "spare"}},
+		Moves:   []schedsim.Placement{{Pod: key("a"), Node: "n2"}, {Pod: key("b"), Node: "spare"}},
 	}}
 	if !reflect.DeepEqual(r.Drains, want) {
 		t.Errorf("drains\n%+v\nwant\n%+v", r.Drains, want)

@@ -12,7 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 const propertyRuns = 200
@@ -60,9 +60,9 @@ func checkMoves(t *testing.T, seed int64, s Snapshot, r Result) {
 	pods := map[types.NamespacedName]*corev1.Pod{}
 	for i := range s.Nodes {
 		en := &s.Nodes[i]
-		nodes[en.Node.Name] = &en.Node
+		nodes[en.Node.Name] = en.Node
 		for j := range en.Pods {
-			p := &en.Pods[j]
+			p := en.Pods[j]
 			name := types.NamespacedName{Namespace: p.Namespace, Name: p.Name}
 			where[name], pods[name] = en.Node.Name, p
 		}
@@ -88,12 +88,12 @@ func checkMoves(t *testing.T, seed int64, s Snapshot, r Result) {
 	for name, node := range where {
 		p := pods[name]
 		if gone[node] {
-			if scaleup.NeedsNewHome(p) {
+			if schedsim.NeedsNewHome(p) {
 				t.Fatalf("seed %d: pod %s stays on drained node %s", seed, name, node)
 			}
 			continue
 		}
-		cpu, mem := scaleup.PodRequests(&p.Spec)
+		cpu, mem := schedsim.PodRequests(&p.Spec)
 		u := used[node]
 		used[node] = use{u.cpu + cpu, u.mem + mem, u.pods + 1}
 		if p.Spec.NodeName == node {
@@ -136,7 +136,7 @@ func checkMoves(t *testing.T, seed int64, s Snapshot, r Result) {
 // keeping apart from their own app by hostname; some budgets; most nodes below thresholds.
 func genSnapshot(r *rand.Rand) (Snapshot, Options) {
 	var gs []v1alpha1.NodeGroup
-	var nodes []scaleup.ExistingNode
+	var nodes []schedsim.ExistingNode
 	seq := 0
 	newPods := func(alloc int64) []corev1.Pod {
 		var out []corev1.Pod
@@ -168,7 +168,7 @@ func genSnapshot(r *rand.Rand) (Snapshot, Options) {
 		}
 		return out
 	}
-	addNode := func(en scaleup.ExistingNode) {
+	addNode := func(en schedsim.ExistingNode) {
 		tier := []string{"a", "b"}[r.Intn(2)]
 		en.Node.Labels["tier"] = tier
 		en.Node.Spec.Unschedulable = r.Intn(10) == 0
@@ -193,7 +193,7 @@ func genSnapshot(r *rand.Rand) (Snapshot, Options) {
 	}
 	s := snapshot(gs, nodes...)
 	for _, n := range nodes { // in order, so a seed always gives the same snapshot
-		if managed(&n.Node) {
+		if managed(n.Node) {
 			s.Utilization[n.Node.Name] = Utilization{Below: r.Intn(10) < 7, Empty: r.Intn(3) == 0, Detail: "busy"}
 		}
 	}

@@ -3,7 +3,7 @@ package scaledown
 import (
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // Result is the plan: nodes to drain and delete, and why every other managed node stays.
@@ -26,7 +26,7 @@ type Drain struct {
 	// Pods are the pods the drain evicts, sorted; DaemonSet and mirror pods stay.
 	Pods []types.NamespacedName
 	// Moves are where the simulation placed them, sorted by pod.
-	Moves []scaleup.Placement
+	Moves []schedsim.Placement
 	// Stranded are pods no node left can take: only a drain down to maxNodes, which the
 	// operator asked for, goes ahead with them; they wait as Pending.
 	Stranded []types.NamespacedName

@@ -8,7 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
-	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // Snapshot is everything the planner reads. The controller fills it from its caches and the
@@ -18,7 +18,7 @@ type Snapshot struct {
 	Now time.Time
 	// Nodes are the cluster's Nodes, each with the pods bound to it. Unmanaged Nodes are
 	// never chosen, but their free room takes pods in the simulation.
-	Nodes []scaleup.ExistingNode
+	Nodes []schedsim.ExistingNode
 	// NodeGroups and VPSieNodes tie a Node to its group: a VPSieNode's status.nodeName, or
 	// else its spec.hostname, names its Node.
 	NodeGroups []v1alpha1.NodeGroup

@@ -8,6 +8,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // catalogue50 is 50 offerings from 1 to 64 cores at 1, 2, 4 or 8 GiB per core, priced about
@@ -46,7 +48,7 @@ func benchSnapshot(pods int, shapes [][2]int64) Snapshot {
 	g := nodeGroup("general", ids...)
 	g.Spec.MaxNodes = 1000
 	g.Spec.DatacenterID, g.Spec.Datacenters = "", []v1alpha1.DatacenterPlacement{{ID: "dc1"}, {ID: "dc2"}}
-	return Snapshot{Now: now, NodeGroups: []v1alpha1.NodeGroup{g}, Offerings: offs, Pending: workload(r, pods, shapes)}
+	return Snapshot{Now: now, NodeGroups: []v1alpha1.NodeGroup{g}, Offerings: offs, Pending: ptrs(workload(r, pods, shapes))}
 }
 
 var mixes = []struct {
@@ -65,7 +67,8 @@ func BenchmarkPlan(b *testing.B) {
 	r := rand.New(rand.NewSource(7))
 	for i := range 10000 {
 		cpu, mem := 50+r.Intn(1950), 64+r.Intn(4000)
-		distinct.Pending = append(distinct.Pending, pod("d"+itoa(int64(i)), itoa(int64(cpu))+"m", itoa(int64(mem))+"Mi"))
+		p := pod("d"+itoa(int64(i)), itoa(int64(cpu))+"m", itoa(int64(mem))+"Mi")
+		distinct.Pending = append(distinct.Pending, &p)
 	}
 	for _, bc := range []struct {
 		name string
@@ -104,37 +107,37 @@ func BenchmarkPackingQuality(b *testing.B) {
 	}
 }
 
-func totalDemand(s Snapshot) resources {
-	var demand resources
+func totalDemand(s Snapshot) schedsim.Resources {
+	var demand schedsim.Resources
 	for i := range s.Pending {
-		demand = demand.plus(podRequests(&s.Pending[i].Spec))
+		demand = demand.Plus(schedsim.NewPodInfo(s.Pending[i]).Req)
 	}
 	return demand
 }
 
-func nodesLowerBound(pl *planner, demand resources) float64 {
-	var alloc resources
+func nodesLowerBound(pl *planner, demand schedsim.Resources) float64 {
+	var alloc schedsim.Resources
 	var n float64
-	for _, node := range pl.cluster.nodes {
-		if node.kind == plannedNode {
-			alloc, n = alloc.plus(node.alloc), n+1
+	for _, node := range pl.cluster.Nodes {
+		if node.Kind == schedsim.KindPlanned {
+			alloc, n = alloc.Plus(node.Alloc), n+1
 		}
 	}
-	share := max(float64(demand.cpu)/float64(alloc.cpu), float64(demand.memory)/float64(alloc.memory), float64(demand.pods)/float64(alloc.pods))
+	share := max(float64(demand.CPU)/float64(alloc.CPU), float64(demand.Memory)/float64(alloc.Memory), float64(demand.Pods)/float64(alloc.Pods))
 	return math.Ceil(share * n)
 }
 
 // priceLowerBound solves the linear relaxation of buying nodes for CPU and memory (pod slots
 // left out, which only loosens the bound): an optimum uses at most two offerings, so every
 // single offering and pair is tried.
-func priceLowerBound(s Snapshot, demand resources, o Options) float64 {
+func priceLowerBound(s Snapshot, demand schedsim.Resources, o Options) float64 {
 	type vec struct{ cpu, mem, price float64 }
 	var vs []vec
 	for i := range s.Offerings {
-		a := o.allocatable(&s.Offerings[i])
-		vs = append(vs, vec{float64(a.cpu), float64(a.memory), s.Offerings[i].MonthlyPrice})
+		a := o.NodeResources(&s.Offerings[i])
+		vs = append(vs, vec{float64(a.CPU), float64(a.Memory), s.Offerings[i].MonthlyPrice})
 	}
-	d := vec{cpu: float64(demand.cpu), mem: float64(demand.memory)}
+	d := vec{cpu: float64(demand.CPU), mem: float64(demand.Memory)}
 	best := math.Inf(1)
 	for _, a := range vs {
 		x := max(d.cpu/a.cpu, d.mem/a.mem)

@@ -10,7 +10,7 @@ func (pl *planner) budget(active []*podClass) budget {
 	b := budget{}
 	for _, c := range active {
 		for _, g := range c.groups {
-			b[g] += c.worth * float64(len(c.remaining()))
+			b[g] += c.worth * float64(len(c.Remaining()))
 		}
 	}
 	for g, worth := range b {
@@ -29,7 +29,7 @@ func (pl *planner) groupsOf(c *podClass) []*group {
 	var out []*group
 	for _, t := range pl.templates {
 		g := t.group
-		if c.tmplFit[t.index].ok() && g.usable() && (len(out) == 0 || out[len(out)-1] != g) {
+		if c.tmplFit[t.index].OK() && g.usable() && (len(out) == 0 || out[len(out)-1] != g) {
 			out = append(out, g)
 		}
 	}

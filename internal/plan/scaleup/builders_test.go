@@ -83,12 +83,19 @@ func node(name, cpu, mem string, labels map[string]string, pods ...corev1.Pod) E
 		pods[i].Spec.NodeName = name
 	}
 	return ExistingNode{
-		Node: corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: l}, Status: corev1.NodeStatus{Allocatable: alloc}},
-		Pods: pods,
+		Node: &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: l}, Status: corev1.NodeStatus{Allocatable: alloc}},
+		Pods: ptrs(pods),
 	}
 }
 
-var metav1Now = metav1.NewTime(now)
+// ptrs points at each of pods, as the controllers hand the planner informer-cache objects.
+func ptrs(pods []corev1.Pod) []*corev1.Pod {
+	out := make([]*corev1.Pod, len(pods))
+	for i := range pods {
+		out[i] = &pods[i]
+	}
+	return out
+}
 
 // vpsieNode is a VPSieNode of group g in phase, for offering in dc1.
 func vpsieNode(name, g, offering string, phase v1alpha1.VPSieNodePhase) v1alpha1.VPSieNode {

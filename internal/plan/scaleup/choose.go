@@ -62,7 +62,7 @@ func (c candidate) waste() float64 {
 		}
 		return 1 - float64(free)/float64(alloc)
 	}
-	used := max(share(c.node.free.cpu, c.tmpl.alloc.cpu), share(c.node.free.memory, c.tmpl.alloc.memory))
+	used := max(share(c.node.Free.CPU, c.tmpl.alloc.CPU), share(c.node.Free.Memory, c.tmpl.alloc.Memory))
 	return c.tmpl.price() * (1 - used)
 }
 

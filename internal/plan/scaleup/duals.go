@@ -1,6 +1,10 @@
 package scaleup
 
-import "sort"
+import (
+	"sort"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
+)
 
 // unitPrices value resources as the cheapest fractional purchase of the waiting demand
 // would: the dual prices of the linear relaxation "cover the CPU and memory demand with
@@ -11,14 +15,14 @@ type unitPrices struct {
 	cpu, memory float64 // per millicore, per byte
 }
 
-func (u unitPrices) of(r resources) float64 {
-	return u.cpu*float64(r.cpu) + u.memory*float64(r.memory)
+func (u unitPrices) of(r schedsim.Resources) float64 {
+	return u.cpu*float64(r.CPU) + u.memory*float64(r.Memory)
 }
 
 // dualPrices solves the dual, max demand·y subject to alloc·y ≤ price for every template,
 // by trying every vertex: one template's constraint tight with the other price zero, or two
 // templates' constraints tight at once. Templates are few, so this costs microseconds.
-func dualPrices(ts []*template, demand resources) unitPrices {
+func dualPrices(ts []*template, demand schedsim.Resources) unitPrices {
 	var best unitPrices
 	bestWorth := -1.0
 	consider := func(y unitPrices) {
@@ -30,7 +34,7 @@ func dualPrices(ts []*template, demand resources) unitPrices {
 		}
 	}
 	for i, a := range ts {
-		ac, am := float64(a.alloc.cpu), float64(a.alloc.memory)
+		ac, am := float64(a.alloc.CPU), float64(a.alloc.Memory)
 		if ac > 0 {
 			consider(unitPrices{cpu: a.price() / ac})
 		}
@@ -38,7 +42,7 @@ func dualPrices(ts []*template, demand resources) unitPrices {
 			consider(unitPrices{memory: a.price() / am})
 		}
 		for _, b := range ts[i+1:] {
-			bc, bm := float64(b.alloc.cpu), float64(b.alloc.memory)
+			bc, bm := float64(b.alloc.CPU), float64(b.alloc.Memory)
 			if det := ac*bm - bc*am; det != 0 {
 				consider(unitPrices{cpu: (a.price()*bm - b.price()*am) / det, memory: (ac*b.price() - bc*a.price()) / det})
 			}
@@ -62,10 +66,10 @@ func affordable(ts []*template, y unitPrices) bool {
 // A pod that requests nothing still gets a sliver of its weight, so nodes of such pods rank
 // by price; the bound allows for the slivers of a full node.
 func (pl *planner) setWorth(active []*podClass) {
-	var demand resources
+	var demand schedsim.Resources
 	var heaviest float64
 	for _, c := range active {
-		demand = demand.plus(c.rep.req.times(int64(len(c.remaining()))))
+		demand = demand.Plus(c.Rep.Req.Times(int64(len(c.Remaining()))))
 		heaviest = max(heaviest, c.weight)
 	}
 	pl.byBound = pl.byBound[:0]
@@ -76,10 +80,10 @@ func (pl *planner) setWorth(active []*podClass) {
 	}
 	y := dualPrices(pl.byBound, demand)
 	for _, c := range active {
-		c.worth = y.of(c.rep.req) + sliver*c.weight
+		c.worth = y.of(c.Rep.Req) + sliver*c.weight
 	}
 	for _, t := range pl.byBound {
-		if full := y.of(t.alloc) + sliver*heaviest*float64(t.alloc.pods); full > 0 {
+		if full := y.of(t.alloc) + sliver*heaviest*float64(t.alloc.Pods); full > 0 {
 			t.bound = t.price() / full
 		}
 	}

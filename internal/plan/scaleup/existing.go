@@ -1,5 +1,7 @@
 package scaleup
 
+import "github.com/vpsie/vpsie-autoscaler/internal/schedsim"
+
 // placeOnExisting puts pending pods on capacity that exists or is already coming, first fit
 // decreasing: Nodes first (a pod there runs soonest), then booting VPSieNodes, then the nodes
 // planned to reach minNodes, which are bought anyway.
@@ -16,31 +18,31 @@ func (pl *planner) firstFitAll(which func(*podClass) bool) {
 			continue
 		}
 		from := 0
-		for len(c.remaining()) > 0 {
-			p := c.remaining()[0]
+		for len(c.Remaining()) > 0 {
+			p := c.Remaining()[0]
 			i := pl.firstFit(c, p, from)
 			if i < 0 {
 				break // the next pod of the class is identical and would fail the same way
 			}
-			n := pl.cluster.nodes[i]
-			pl.cluster.place(p, n)
-			c.next++
-			if n.kind != plannedNode {
-				pl.existing = append(pl.existing, Placement{Pod: p.name, Node: n.name, InFlight: n.kind == inFlightNode})
+			n := pl.cluster.Nodes[i]
+			pl.cluster.Place(p, n)
+			c.Next++
+			if n.Kind != schedsim.KindPlanned {
+				pl.existing = append(pl.existing, Placement{Pod: p.Name, Node: n.Name, InFlight: n.Kind == schedsim.KindInFlight})
 			}
 			// Nodes before i rejected this pod and only fill up, so they reject its twins
 			// too; spread is the exception, as a count elsewhere can change the skew.
-			if len(c.rep.spread) == 0 {
+			if len(c.Rep.Spread) == 0 {
 				from = i
 			}
 		}
 	}
 }
 
-func (pl *planner) firstFit(c *podClass, p *podInfo, from int) int {
-	for i := from; i < len(pl.cluster.nodes); i++ {
-		n := pl.cluster.nodes[i]
-		if c.fitsStatically(n) && pl.cluster.dynamicFit(p, n).ok() {
+func (pl *planner) firstFit(c *podClass, p *schedsim.PodInfo, from int) int {
+	for i := from; i < len(pl.cluster.Nodes); i++ {
+		n := pl.cluster.Nodes[i]
+		if c.FitsStatically(n) && pl.cluster.DynamicFit(p, n).OK() {
 			return i
 		}
 	}
@@ -48,11 +50,16 @@ func (pl *planner) firstFit(c *podClass, p *podInfo, from int) int {
 }
 
 // addPlanned commits a new node of t to the cluster and books it against the limits.
-func (pl *planner) addPlanned(t *template, why Reason) *simNode {
+func (pl *planner) addPlanned(t *template, why Reason) *schedsim.Node {
 	pl.seq++
 	n := t.node(plannedName(pl.seq))
-	n.reason = why
 	pl.take(t)
-	pl.cluster.addNode(n)
+	pl.commitNode(&tmplNode{Node: n, tmpl: t, reason: why})
 	return n
+}
+
+// commitNode adds a node made from a template to the cluster, remembering its template.
+func (pl *planner) commitNode(n *tmplNode) {
+	pl.planned = append(pl.planned, n)
+	pl.cluster.AddNode(n.Node)
 }

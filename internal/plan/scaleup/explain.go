@@ -1,9 +1,11 @@
 package scaleup
 
+import "github.com/vpsie/vpsie-autoscaler/internal/schedsim"
+
 // explain gives, for a pod that fits nowhere, one verdict per NodeGroup. Pods of a class are
 // identical and the simulation is over, so the class's first pod speaks for all of them.
-func (pl *planner) explain(p *podInfo) []Verdict {
-	c := p.class
+func (pl *planner) explain(p *schedsim.PodInfo) []Verdict {
+	c := pl.classOf[p.Class]
 	if c.verdicts == nil {
 		c.verdicts = make([]Verdict, 0, len(pl.groups))
 		for _, g := range pl.groups {
@@ -17,7 +19,7 @@ func (pl *planner) explain(p *podInfo) []Verdict {
 // explainGroup checks what the pod asks of the group's nodes before what stops the group
 // growing: "selector mismatch" is the answer even while the group cools down, because
 // waiting will not fix it. After that come the limits, then what a fresh node would refuse.
-func (pl *planner) explainGroup(p *podInfo, g *group) failure {
+func (pl *planner) explainGroup(p *schedsim.PodInfo, g *group) failure {
 	if !g.issue.ok() {
 		return g.issue
 	}
@@ -32,7 +34,7 @@ func (pl *planner) explainGroup(p *podInfo, g *group) failure {
 	for _, t := range fitting {
 		f := pl.room(t)
 		if f.ok() {
-			f = pl.cluster.dynamicFit(p, t.node(triedName))
+			f = fromSim(pl.cluster.DynamicFit(p, t.node(triedName)))
 		}
 		if f.ok() { // cannot happen: packing stops only when every such node refuses
 			return fail(ReasonNoOfferingAvailable, "no node could be planned for it")
@@ -50,21 +52,22 @@ func (pl *planner) explainGroup(p *podInfo, g *group) failure {
 // staticTemplates splits the group's templates: those that could hold the pod alone, and
 // otherwise the failure that got furthest, with resource shortfalls worded against the
 // templates whose labels and taints suit the pod.
-func (pl *planner) staticTemplates(p *podInfo, g *group) (fitting []*template, closest failure) {
+func (pl *planner) staticTemplates(p *schedsim.PodInfo, g *group) (fitting []*template, closest failure) {
 	var sized []*template
+	var furthest schedsim.Failure
 	for _, t := range g.templates {
-		f := p.class.tmplFit[t.index]
+		f := pl.classOf[p.Class].tmplFit[t.index]
 		switch {
-		case f.ok():
+		case f.OK():
 			fitting = append(fitting, t)
-		case f.stage() == stageResources:
+		case f.Stage() == schedsim.StageResources:
 			sized = append(sized, t)
-		case closest.ok() || f.stage() > closest.stage():
-			closest = f
+		case furthest.OK() || f.Stage() > furthest.Stage():
+			furthest = f
 		}
 	}
 	if len(fitting) == 0 && len(sized) > 0 {
-		return nil, insufficient(p.req, sized, pl.opts)
+		return nil, insufficient(p.Req, sized, pl.opts)
 	}
-	return fitting, closest
+	return fitting, fromSim(furthest)
 }

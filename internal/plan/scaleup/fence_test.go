@@ -21,6 +21,7 @@ var plannerImports = importfence.Allow(
 	"github.com/vpsie/vpsie-autoscaler/api/v1alpha1",
 	"github.com/vpsie/vpsie-autoscaler/internal/membership",
 	"github.com/vpsie/vpsie-autoscaler/internal/plan/...",
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim",
 )
 
 func TestPlannerImportsOnlyPureCode(t *testing.T) {

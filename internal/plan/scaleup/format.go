@@ -3,30 +3,9 @@ package scaleup
 import (
 	"sort"
 	"strconv"
-	"strings"
 )
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
-
-// formatCPU renders millicores as cores: 40000 → "40", 1500 → "1.5", 250 → "0.25".
-func formatCPU(milli int64) string {
-	return strconv.FormatFloat(float64(milli)/1000, 'f', -1, 64)
-}
-
-// formatBytes renders bytes in the largest binary unit that keeps one decimal readable.
-func formatBytes(b int64) string {
-	units := []struct {
-		name string
-		size int64
-	}{{"Ti", 1 << 40}, {"Gi", 1 << 30}, {"Mi", 1 << 20}, {"Ki", 1 << 10}}
-	for _, u := range units {
-		if b >= u.size || -b >= u.size {
-			s := strconv.FormatFloat(float64(b)/float64(u.size), 'f', 1, 64)
-			return strings.TrimSuffix(s, ".0") + u.name
-		}
-	}
-	return itoa(b)
-}
 
 // sortBy sorts items by a string key, stably, so equal keys keep the planner's order.
 func sortBy[T any](items []T, key func(T) string) {

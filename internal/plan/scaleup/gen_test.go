@@ -43,7 +43,8 @@ func (g gen) snapshot(pods int) Snapshot {
 			Spec: appsv1.DaemonSetSpec{Template: corev1.PodTemplateSpec{ObjectMeta: ds.ObjectMeta, Spec: ds.Spec}}}}
 	}
 	for i := range pods {
-		s.Pending = append(s.Pending, g.pod("p"+itoa(int64(i))))
+		p := g.pod("p" + itoa(int64(i)))
+		s.Pending = append(s.Pending, &p)
 	}
 	return s
 }

@@ -1,16 +1,15 @@
 package scaleup
 
 import (
-	corev1 "k8s.io/api/core/v1"
-
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/membership"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // addInFlight adds a node for every VPSieNode that is being created but has no Node yet: its
 // group's template, empty. Pending pods that fit there wait for the boot instead of causing a
 // second scale-up. Once the Node registers, the real Node stands for it instead.
-func (pl *planner) addInFlight(vns []*v1alpha1.VPSieNode, members *membership.Index, cat catalogue, daemons []*podInfo) {
+func (pl *planner) addInFlight(vns []*v1alpha1.VPSieNode, members *membership.Index, cat catalogue, daemons []*schedsim.PodInfo) {
 	for _, vn := range vns {
 		if !vn.InFlight() || members.NodeOf(vn) != nil {
 			continue
@@ -20,19 +19,11 @@ func (pl *planner) addInFlight(vns []*v1alpha1.VPSieNode, members *membership.In
 		if g == nil || off == nil { // nothing says what the node will look like
 			continue
 		}
-		n := newTemplate(g, off, vn.Spec.DatacenterID, pl.opts, daemons).node(vn.Spec.Hostname)
-		n.kind = inFlightNode
-		pl.cluster.addNode(n)
+		t := newTemplate(g, off, vn.Spec.DatacenterID, pl.opts, daemons)
+		n := t.node(vn.Spec.Hostname)
+		n.Kind = schedsim.KindInFlight
+		pl.commitNode(&tmplNode{Node: n, tmpl: t})
 	}
-}
-
-// nodePointers are the Nodes the membership index matches VPSieNodes with.
-func nodePointers(nodes []ExistingNode) []*corev1.Node {
-	out := make([]*corev1.Node, len(nodes))
-	for i := range nodes {
-		out[i] = &nodes[i].Node
-	}
-	return out
 }
 
 func (pl *planner) group(namespace, name string) *group {

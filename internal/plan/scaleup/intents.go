@@ -4,6 +4,8 @@ import (
 	"sort"
 
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // intents folds the planned nodes into one intent per group, offering, datacenter and reason.
@@ -16,8 +18,8 @@ func (pl *planner) intents() []Intent {
 	}
 	byKey := map[key]*Intent{}
 	var order []key
-	for _, n := range pl.cluster.nodes {
-		if n.kind != plannedNode {
+	for _, n := range pl.planned {
+		if n.Kind != schedsim.KindPlanned {
 			continue
 		}
 		k := key{n.tmpl.group.key, n.tmpl.offering.ID, n.tmpl.dc, n.reason}
@@ -29,8 +31,8 @@ func (pl *planner) intents() []Intent {
 		}
 		in.Count++
 		in.MonthlyPrice += n.tmpl.price()
-		for _, p := range n.placed {
-			in.Pods = append(in.Pods, p.name)
+		for _, p := range n.Placed {
+			in.Pods = append(in.Pods, p.Name)
 		}
 	}
 	out := make([]Intent, 0, len(order))

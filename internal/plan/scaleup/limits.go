@@ -14,9 +14,9 @@ func (pl *planner) room(t *template) failure {
 		}
 	}
 	for _, key := range quotaKeys(t.dc) {
-		if q, limited := pl.quota[key]; limited && (q.VMs < 1 || q.VCPUs < t.offering.vcpus()) {
+		if q, limited := pl.quota[key]; limited && (q.VMs < 1 || q.VCPUs < vcpus(t.offering)) {
 			return fail(ReasonQuotaExhausted, "VPSie quota "+quotaScope(key)+" has "+itoa(int64(q.VMs))+" VMs and "+
-				itoa(int64(q.VCPUs))+" vCPUs left, "+t.offering.ID+" needs 1 and "+itoa(int64(t.offering.vcpus())))
+				itoa(int64(q.VCPUs))+" vCPUs left, "+t.offering.ID+" needs 1 and "+itoa(int64(vcpus(t.offering))))
 		}
 	}
 	return failure{}
@@ -26,12 +26,12 @@ func (pl *planner) room(t *template) failure {
 func (pl *planner) take(t *template) {
 	t.group.planned++
 	t.group.dcPlanned[t.dc]++
-	pl.spend(t.dc, 1, t.offering.vcpus())
+	pl.spend(t.dc, 1, vcpus(t.offering))
 }
 
 // swap books replacing a planned node of from by one of to (same group and datacenter).
 func (pl *planner) swap(from, to *template) {
-	pl.spend(to.dc, 0, to.offering.vcpus()-from.offering.vcpus())
+	pl.spend(to.dc, 0, vcpus(to.offering)-vcpus(from.offering))
 }
 
 func (pl *planner) spend(dc string, vms, vcpus int32) {
@@ -46,7 +46,7 @@ func (pl *planner) spend(dc string, vms, vcpus int32) {
 // another; a smaller node only gives vCPUs back.
 func (pl *planner) quotaAllowsSwap(from, to *template) bool {
 	for _, key := range quotaKeys(to.dc) {
-		if q, limited := pl.quota[key]; limited && q.VCPUs < to.offering.vcpus()-from.offering.vcpus() {
+		if q, limited := pl.quota[key]; limited && q.VCPUs < vcpus(to.offering)-vcpus(from.offering) {
 			return false
 		}
 	}

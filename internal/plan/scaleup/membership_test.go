@@ -6,6 +6,7 @@ import (
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 
 	"github.com/vpsie/vpsie-autoscaler/internal/membership/membershiptest"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // TestPlannerCountsMembersByTheOneRule: the planner's group size and the in-flight nodes it
@@ -16,15 +17,15 @@ func TestPlannerCountsMembersByTheOneRule(t *testing.T) {
 	s := Snapshot{Now: now, NodeGroups: []v1alpha1.NodeGroup{ng}, Offerings: []Offering{offer("std", 2, 4, 10)},
 		VPSieNodes: membershiptest.VPSieNodes("dc1", "std")}
 	for _, n := range membershiptest.Nodes() {
-		s.Nodes = append(s.Nodes, ExistingNode{Node: n})
+		s.Nodes = append(s.Nodes, ExistingNode{Node: &n})
 	}
 	pl := newPlanner(&s, DefaultOptions())
 	if got := pl.groups[0].members; got != membershiptest.Members {
 		t.Errorf("members = %d, want %d", got, membershiptest.Members)
 	}
 	inFlight := 0
-	for _, n := range pl.cluster.nodes {
-		if n.kind == inFlightNode {
+	for _, n := range pl.cluster.Nodes {
+		if n.Kind == schedsim.KindInFlight {
 			inFlight++
 		}
 	}

@@ -1,44 +1,21 @@
 package scaleup
 
-// Options tune the simulation. The zero value reserves nothing and allows 110 pods per node.
+import "github.com/vpsie/vpsie-autoscaler/internal/schedsim"
+
+// Options tune the planner: the simulation's node model, and how it chooses offerings. The
+// zero value reserves nothing, allows 110 pods per node and never prefers a dearer offering.
 type Options struct {
-	// KubeReserved and SystemReserved are set aside on every new node, as the kubelet does.
-	KubeReserved, SystemReserved Reserve
-	// EvictionThreshold is the kubelet's hard eviction threshold (memory.available,
-	// nodefs.available) as absolute amounts; its CPU is ignored.
-	EvictionThreshold Reserve
-	// MaxPodsPerNode is the kubelet's maxPods; zero means 110.
-	MaxPodsPerNode int32
+	schedsim.Options
 	// PreferredTolerance is how much dearer, as a fraction, a NodeGroup's preferredInstanceType
 	// may be than the cheapest choice and still be picked: 0.1 accepts up to 10% more.
 	PreferredTolerance float64
 }
 
 // Reserve is an amount of node resources kept from pods.
-type Reserve struct {
-	CPUMilli, Memory, EphemeralStorage int64
-}
+type Reserve = schedsim.Reserve
 
 // DefaultOptions mirrors a kubelet with default flags (hard eviction at 100Mi of memory,
 // 110 pods) and picks the preferred offering when it costs at most 10% more.
 func DefaultOptions() Options {
-	return Options{EvictionThreshold: Reserve{Memory: 100 << 20}, MaxPodsPerNode: 110, PreferredTolerance: 0.1}
-}
-
-func (o Options) maxPods() int64 {
-	if o.MaxPodsPerNode <= 0 {
-		return 110
-	}
-	return int64(o.MaxPodsPerNode)
-}
-
-// allocatable is what an offering leaves for pods before daemonsets, as the kubelet computes
-// it: capacity minus kube-reserved, system-reserved and the eviction threshold.
-func (o Options) allocatable(off *Offering) resources {
-	return resources{
-		cpu:     off.CPUMilli - o.KubeReserved.CPUMilli - o.SystemReserved.CPUMilli,
-		memory:  off.MemoryBytes - o.KubeReserved.Memory - o.SystemReserved.Memory - o.EvictionThreshold.Memory,
-		storage: off.DiskBytes - o.KubeReserved.EphemeralStorage - o.SystemReserved.EphemeralStorage - o.EvictionThreshold.EphemeralStorage,
-		pods:    o.maxPods(),
-	}
+	return Options{Options: schedsim.DefaultOptions(), PreferredTolerance: 0.1}
 }

@@ -1,12 +1,16 @@
 package scaleup
 
-import "math"
+import (
+	"math"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
+)
 
 // candidate is one way to buy the next node: a template filled, first fit decreasing, with the
 // pods still waiting.
 type candidate struct {
 	tmpl  *template
-	node  *simNode // tentative: it holds the pods but is not in the cluster
+	node  *schedsim.Node // tentative: it holds the pods but is not in the cluster
 	takes []take
 	// value is what the pods taken are worth at the unit prices; alone is what they would
 	// cost on nodes of their own (the sum of their classes' weights).
@@ -43,7 +47,7 @@ func (pl *planner) packNewNodes() {
 // even a node it filled perfectly (worth its whole allocatable) could not beat the best fill
 // choose would take so far. Preferred offerings are always filled: the tolerance may favour
 // them.
-func (pl *planner) candidates(active []*podClass, floor []resources, b budget) []candidate {
+func (pl *planner) candidates(active []*podClass, floor []schedsim.Resources, b budget) []candidate {
 	var cands []candidate
 	best := math.Inf(1)
 	for _, t := range pl.byBound {
@@ -66,7 +70,7 @@ func (pl *planner) candidates(active []*podClass, floor []resources, b budget) [
 func (pl *planner) waiting() []*podClass {
 	var out []*podClass
 	for _, c := range pl.classes {
-		if len(c.remaining()) > 0 && c.placeable {
+		if len(c.Remaining()) > 0 && c.placeable {
 			out = append(out, c)
 		}
 	}
@@ -78,9 +82,9 @@ func (pl *planner) waiting() []*podClass {
 func (pl *planner) commit(cand candidate) {
 	n := pl.addPlanned(cand.tmpl, ReasonPendingPods)
 	for _, tk := range cand.takes {
-		for _, p := range tk.class.remaining()[:tk.n] {
-			pl.cluster.place(p, n)
+		for _, p := range tk.class.Remaining()[:tk.n] {
+			pl.cluster.Place(p, n)
 		}
-		tk.class.next += tk.n
+		tk.class.Next += tk.n
 	}
 }

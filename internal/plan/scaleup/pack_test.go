@@ -6,6 +6,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // bought summarises intents as offering → node count.
@@ -95,7 +97,7 @@ func TestPackingBuysTheCheapestNodeSet(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			o := DefaultOptions()
 			o.PreferredTolerance = tt.tolerance
-			r := Plan(Snapshot{Now: now, NodeGroups: []v1alpha1.NodeGroup{tt.group}, Offerings: tt.offerings, Pending: tt.pods}, o)
+			r := Plan(Snapshot{Now: now, NodeGroups: []v1alpha1.NodeGroup{tt.group}, Offerings: tt.offerings, Pending: ptrs(tt.pods)}, o)
 			if got := bought(r); !equalCounts(got, tt.want) || r.MonthlyPrice() != tt.wantPrice {
 				t.Fatalf("bought %v for %v, want %v for %v", got, r.MonthlyPrice(), tt.want, tt.wantPrice)
 			}
@@ -123,13 +125,16 @@ func TestRightSizingMovesANodeToTheCheapestOfferingThatHoldsItsPods(t *testing.T
 		Offerings: []Offering{offer("small", 2, 4, 10), offer("large", 8, 16, 35)}}
 	pl := newPlanner(&s, DefaultOptions())
 	large := pl.groups[0].templates[1]
-	p := pending(pod("p", "1", "1Gi"))
-	p.class.tmplFit = []failure{{}, {}}
-	n := pl.addPlanned(large, ReasonPendingPods)
-	pl.cluster.place(p, n)
+	pp := pod("p", "1", "1Gi")
+	p := schedsim.NewPodInfo(&pp)
+	pl.classify([]*schedsim.PodInfo{p})
+	pl.classOf[p.Class].tmplFit = []schedsim.Failure{{}, {}}
+	pl.addPlanned(large, ReasonPendingPods)
+	n := pl.planned[len(pl.planned)-1]
+	pl.cluster.Place(p, n.Node)
 	pl.rightSize()
-	if n.tmpl.offering.ID != "small" || n.labels[labelInstanceType] != "small" || n.free.cpu != n.alloc.cpu-1000 {
+	if n.tmpl.offering.ID != "small" || n.Labels[labelInstanceType] != "small" || n.Free.CPU != n.Alloc.CPU-1000 {
 		t.Fatalf("node is %s (label %s, free cpu %d of %d), want small with the pod's CPU used",
-			n.tmpl.offering.ID, n.labels[labelInstanceType], n.free.cpu, n.alloc.cpu)
+			n.tmpl.offering.ID, n.Labels[labelInstanceType], n.Free.CPU, n.Alloc.CPU)
 	}
 }

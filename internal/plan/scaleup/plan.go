@@ -41,8 +41,8 @@ func (pl *planner) sortedExisting() []Placement {
 func (pl *planner) unschedulable() []Unschedulable {
 	var out []Unschedulable
 	for _, c := range pl.classes {
-		for _, p := range c.remaining() {
-			out = append(out, Unschedulable{Pod: p.name, Verdicts: pl.explain(p)})
+		for _, p := range c.Remaining() {
+			out = append(out, Unschedulable{Pod: p.Name, Verdicts: pl.explain(p)})
 		}
 	}
 	sortBy(out, func(u Unschedulable) string { return u.Pod.String() })

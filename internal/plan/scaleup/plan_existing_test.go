@@ -19,12 +19,12 @@ func TestCapacityThatExistsOrIsComingIsUsedFirst(t *testing.T) {
 	}{
 		{
 			name:         "a pod that fits an existing node needs no new node",
-			snap:         Snapshot{Nodes: []ExistingNode{node("n1", "4", "8Gi", nil)}, Pending: []corev1.Pod{pod("p", "1", "1Gi")}},
+			snap:         Snapshot{Nodes: []ExistingNode{node("n1", "4", "8Gi", nil)}, Pending: ptrs([]corev1.Pod{pod("p", "1", "1Gi")})},
 			wantExisting: []Placement{{Pod: key("p"), Node: "n1"}},
 		},
 		{
 			name:    "what bound pods request is not free",
-			snap:    Snapshot{Nodes: []ExistingNode{node("n1", "4", "8Gi", nil, pod("running", "3500m", "1Gi"))}, Pending: []corev1.Pod{pod("p", "1", "1Gi")}},
+			snap:    Snapshot{Nodes: []ExistingNode{node("n1", "4", "8Gi", nil, pod("running", "3500m", "1Gi"))}, Pending: ptrs([]corev1.Pod{pod("p", "1", "1Gi")})},
 			wantNew: 1,
 		},
 		{
@@ -32,7 +32,7 @@ func TestCapacityThatExistsOrIsComingIsUsedFirst(t *testing.T) {
 			snap: func() Snapshot {
 				n := node("n1", "4", "8Gi", nil)
 				n.Node.Spec.Unschedulable = true
-				return Snapshot{Nodes: []ExistingNode{n}, Pending: []corev1.Pod{pod("p", "1", "1Gi")}}
+				return Snapshot{Nodes: []ExistingNode{n}, Pending: ptrs([]corev1.Pod{pod("p", "1", "1Gi")})}
 			}(),
 			wantNew: 1,
 		},
@@ -40,7 +40,7 @@ func TestCapacityThatExistsOrIsComingIsUsedFirst(t *testing.T) {
 			name: "a booting VPSieNode holds pods, so a slow boot causes no second scale-up",
 			snap: Snapshot{
 				VPSieNodes: []v1alpha1.VPSieNode{vpsieNode("a-1", "a", "small", v1alpha1.PhaseProvisioning)},
-				Pending:    []corev1.Pod{pod("p", "1", "1Gi")},
+				Pending:    ptrs([]corev1.Pod{pod("p", "1", "1Gi")}),
 			},
 			wantExisting: []Placement{{Pod: key("p"), Node: "a-1", InFlight: true}},
 		},
@@ -48,7 +48,7 @@ func TestCapacityThatExistsOrIsComingIsUsedFirst(t *testing.T) {
 			name: "a booting VPSieNode is full once its template is",
 			snap: Snapshot{
 				VPSieNodes: []v1alpha1.VPSieNode{vpsieNode("a-1", "a", "small", v1alpha1.PhaseJoining)},
-				Pending:    []corev1.Pod{pod("p1", "1", "1Gi"), pod("p2", "1", "1Gi"), pod("p3", "1", "1Gi")},
+				Pending:    ptrs([]corev1.Pod{pod("p1", "1", "1Gi"), pod("p2", "1", "1Gi"), pod("p3", "1", "1Gi")}),
 			},
 			wantExisting: []Placement{{Pod: key("p1"), Node: "a-1", InFlight: true}, {Pod: key("p2"), Node: "a-1", InFlight: true}},
 			wantNew:      1,
@@ -58,7 +58,7 @@ func TestCapacityThatExistsOrIsComingIsUsedFirst(t *testing.T) {
 			snap: Snapshot{
 				Nodes:      []ExistingNode{node("a-1", "2", "4Gi", nil, pod("running", "2", "1Gi"))},
 				VPSieNodes: []v1alpha1.VPSieNode{vpsieNode("a-1", "a", "small", v1alpha1.PhaseJoining)},
-				Pending:    []corev1.Pod{pod("p", "1", "1Gi")},
+				Pending:    ptrs([]corev1.Pod{pod("p", "1", "1Gi")}),
 			},
 			wantNew: 1,
 		},
@@ -66,7 +66,7 @@ func TestCapacityThatExistsOrIsComingIsUsedFirst(t *testing.T) {
 			name: "failed and terminating VPSieNodes hold nothing",
 			snap: Snapshot{
 				VPSieNodes: []v1alpha1.VPSieNode{vpsieNode("a-1", "a", "small", v1alpha1.PhaseFailed), vpsieNode("a-2", "a", "small", v1alpha1.PhaseTerminating)},
-				Pending:    []corev1.Pod{pod("p", "1", "1Gi")},
+				Pending:    ptrs([]corev1.Pod{pod("p", "1", "1Gi")}),
 			},
 			wantNew: 1,
 		},

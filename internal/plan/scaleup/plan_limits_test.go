@@ -34,7 +34,7 @@ func TestPlanKeepsGroupsWithinTheirBounds(t *testing.T) {
 			name: "pending pods fill the minimum nodes before anything else is bought",
 			snap: Snapshot{
 				NodeGroups: []v1alpha1.NodeGroup{withGroup("g", func(s *v1alpha1.NodeGroupSpec) { s.MinNodes = 1 }, "small")},
-				Pending:    replicas("web", 3, "1", "1Gi"),
+				Pending:    ptrs(replicas("web", 3, "1", "1Gi")),
 			},
 			want: []placement{{"g", "small", "dc1", 1, ReasonPendingPods, 1}, {"g", "small", "dc1", 1, ReasonBelowMinNodes, 2}},
 		},
@@ -51,7 +51,7 @@ func TestPlanKeepsGroupsWithinTheirBounds(t *testing.T) {
 			snap: Snapshot{
 				NodeGroups: []v1alpha1.NodeGroup{withGroup("g", func(s *v1alpha1.NodeGroupSpec) { s.MaxNodes = 3 }, "small")},
 				VPSieNodes: []v1alpha1.VPSieNode{vpsieNode("m1", "g", "small", v1alpha1.PhaseReady)},
-				Pending:    replicas("web", 6, "1500m", "1Gi"),
+				Pending:    ptrs(replicas("web", 6, "1500m", "1Gi")),
 			},
 			want: []placement{{"g", "small", "dc1", 2, ReasonPendingPods, 2}}, unschedulable: 4,
 		},
@@ -60,7 +60,7 @@ func TestPlanKeepsGroupsWithinTheirBounds(t *testing.T) {
 			snap: Snapshot{
 				NodeGroups: []v1alpha1.NodeGroup{withGroup("g", func(s *v1alpha1.NodeGroupSpec) { s.MaxNodes = 3 }, "small")},
 				Groups:     map[types.NamespacedName]GroupState{key("g"): {Members: 3}},
-				Pending:    replicas("web", 1, "1", "1Gi"),
+				Pending:    ptrs(replicas("web", 1, "1", "1Gi")),
 			},
 			unschedulable: 1,
 		},
@@ -68,7 +68,7 @@ func TestPlanKeepsGroupsWithinTheirBounds(t *testing.T) {
 			name: "the quota's vCPUs steer to an offering it can pay for",
 			snap: Snapshot{
 				NodeGroups: []v1alpha1.NodeGroup{nodeGroup("g", "small", "large")},
-				Quota:      map[string]Quota{"dc1": {VMs: 10, VCPUs: 4}}, Pending: replicas("web", 8, "1", "1Gi"),
+				Quota:      map[string]Quota{"dc1": {VMs: 10, VCPUs: 4}}, Pending: ptrs(replicas("web", 8, "1", "1Gi")),
 			},
 			want: []placement{{"g", "small", "dc1", 2, ReasonPendingPods, 4}}, unschedulable: 4,
 		},
@@ -80,7 +80,7 @@ func TestPlanKeepsGroupsWithinTheirBounds(t *testing.T) {
 					s.Datacenters = []v1alpha1.DatacenterPlacement{{ID: "dc1", MaxNodes: 1}, {ID: "dc2", Priority: 1}}
 				}, "small")},
 				Datacenters: []string{"dc1", "dc2"},
-				Quota:       map[string]Quota{AccountQuota: {VMs: 2, VCPUs: 100}}, Pending: replicas("web", 8, "1", "1Gi"),
+				Quota:       map[string]Quota{AccountQuota: {VMs: 2, VCPUs: 100}}, Pending: ptrs(replicas("web", 8, "1", "1Gi")),
 			},
 			want:          []placement{{"g", "small", "dc1", 1, ReasonPendingPods, 2}, {"g", "small", "dc2", 1, ReasonPendingPods, 2}},
 			unschedulable: 4,

@@ -119,7 +119,7 @@ func TestEveryGroupSaysWhyItCannotTakeAPod(t *testing.T) {
 			soldInDC1.Datacenters = []string{"dc1"}
 			s := Snapshot{
 				Now: now, NodeGroups: []v1alpha1.NodeGroup{tt.group}, Offerings: []Offering{soldInDC1, offer("other", 1, 1, 1)},
-				Datacenters: []string{"dc1", "dc2"}, Quota: tt.quota, Pending: []corev1.Pod{tt.pod},
+				Datacenters: []string{"dc1", "dc2"}, Quota: tt.quota, Pending: ptrs([]corev1.Pod{tt.pod}),
 				Groups: map[types.NamespacedName]GroupState{key("g"): tt.state},
 			}
 			for i := range tt.members {

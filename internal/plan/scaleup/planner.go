@@ -11,17 +11,20 @@ import (
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/membership"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // planner holds one run of the simulation. Every slice in it is sorted, so no map order
 // can leak into the result.
 type planner struct {
 	opts      Options
-	cluster   cluster
+	cluster   schedsim.Cluster
+	planned   []*tmplNode // in-flight and planned nodes, in the order they were added
 	groups    []*group
 	templates []*template
 	byBound   []*template // usable templates, most promising first (see setWorth)
 	classes   []*podClass
+	classOf   map[*schedsim.Class]*podClass
 	quota     map[string]Quota
 	seq       int // planned nodes so far, for placeholder hostnames
 	existing  []Placement
@@ -30,14 +33,14 @@ type planner struct {
 
 func newPlanner(s *Snapshot, opts Options) *planner {
 	pl := &planner{opts: opts, quota: maps.Clone(s.Quota)}
-	pl.cluster.potential = pl.potentialDomains
+	pl.cluster.Potential = pl.potentialDomains
 	if pl.quota == nil {
 		pl.quota = map[string]Quota{}
 	}
 	cat := newCatalogue(s)
 	daemons := daemonPods(s.DaemonSets)
 	vns := sorted(s.VPSieNodes, func(v *v1alpha1.VPSieNode) string { return v.Namespace + "/" + v.Name })
-	members := membership.New(vns, nodePointers(s.Nodes))
+	members := membership.New(vns, schedsim.Nodes(s.Nodes))
 	for _, ng := range sorted(s.NodeGroups, func(g *v1alpha1.NodeGroup) string { return g.Namespace + "/" + g.Name }) {
 		g := newGroup(ng, s)
 		cat.validate(g)
@@ -47,24 +50,24 @@ func newPlanner(s *Snapshot, opts Options) *planner {
 	}
 	for _, en := range sorted(s.Nodes, func(n *ExistingNode) string { return n.Node.Name }) {
 		if en.Node.DeletionTimestamp == nil {
-			pl.cluster.addNode(newExistingNode(en, opts.maxPods()))
+			pl.cluster.AddNode(schedsim.NewExistingNode(en, opts.MaxPods()))
 		}
 	}
 	pl.addInFlight(vns, members, cat, daemons)
-	pl.classes = classify(pendingPods(s.Pending), pl.largest())
+	pl.classify(pendingPods(s.Pending))
 	pl.prepareClasses()
 	return pl
 }
 
 // addTemplates creates the group's templates, one per datacenter and offering sold there.
-func (pl *planner) addTemplates(g *group, cat catalogue, daemons []*podInfo) {
+func (pl *planner) addTemplates(g *group, cat catalogue, daemons []*schedsim.PodInfo) {
 	if !g.issue.ok() {
 		return
 	}
 	for _, dc := range g.dcs {
 		var here []*template
 		for _, id := range g.ng.Spec.OfferingIDs {
-			if off := cat.byID[id]; off.soldIn(dc.ID) {
+			if off := cat.byID[id]; soldIn(off, dc.ID) {
 				here = append(here, newTemplate(g, off, dc.ID, pl.opts, daemons))
 			}
 		}
@@ -97,33 +100,48 @@ func cheaper(a, b *template) bool {
 }
 
 // largest is the biggest allocatable on offer in each dimension, the yardstick of pod size.
-func (pl *planner) largest() resources {
-	var ref resources
+func (pl *planner) largest() schedsim.Resources {
+	var ref schedsim.Resources
 	for _, t := range pl.templates {
-		ref = resources{cpu: max(ref.cpu, t.alloc.cpu), memory: max(ref.memory, t.alloc.memory), storage: max(ref.storage, t.alloc.storage)}
+		ref = schedsim.Resources{CPU: max(ref.CPU, t.alloc.CPU), Memory: max(ref.Memory, t.alloc.Memory), Storage: max(ref.Storage, t.alloc.Storage)}
 	}
 	return ref
 }
 
-func pendingPods(pods []corev1.Pod) []*podInfo {
-	var out []*podInfo
-	for _, p := range sorted(pods, func(p *corev1.Pod) string { return p.Namespace + "/" + p.Name }) {
-		if !skipPending(p) {
-			out = append(out, newPodInfo(p))
+func pendingPods(pods []*corev1.Pod) []*schedsim.PodInfo {
+	var out []*schedsim.PodInfo
+	for _, p := range sorted(pods, func(p **corev1.Pod) string { return (*p).Namespace + "/" + (*p).Name }) {
+		if !skipPending(*p) {
+			out = append(out, schedsim.NewPodInfo(*p))
 		}
 	}
 	return out
 }
 
+// skipPending reports pending pods a new node cannot help: DaemonSet pods go only to the node
+// they were made for, and bound, finished or deleted pods are not waiting for a node.
+func skipPending(p *corev1.Pod) bool {
+	if p.Spec.NodeName != "" || p.DeletionTimestamp != nil ||
+		p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
+		return true
+	}
+	for _, ref := range p.OwnerReferences {
+		if ref.Controller != nil && *ref.Controller && ref.Kind == "DaemonSet" {
+			return true
+		}
+	}
+	return false
+}
+
 // daemonPods are the pods the daemonsets would start on a new node.
-func daemonPods(dss []appsv1.DaemonSet) []*podInfo {
-	var out []*podInfo
+func daemonPods(dss []appsv1.DaemonSet) []*schedsim.PodInfo {
+	var out []*schedsim.PodInfo
 	for _, ds := range sorted(dss, func(d *appsv1.DaemonSet) string { return d.Namespace + "/" + d.Name }) {
 		pod := &corev1.Pod{
 			ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: ds.Name, Labels: ds.Spec.Template.Labels},
 			Spec:       ds.Spec.Template.Spec,
 		}
-		out = append(out, newPodInfo(pod))
+		out = append(out, schedsim.NewPodInfo(pod))
 	}
 	return out
 }

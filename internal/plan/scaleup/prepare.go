@@ -1,70 +1,59 @@
 package scaleup
 
+import "github.com/vpsie/vpsie-autoscaler/internal/schedsim"
+
 // prepareClasses computes, once per class, what stays true for the whole run: which templates
 // can hold one of its pods, what that costs at the cheapest, and whether its pods interact.
 func (pl *planner) prepareClasses() {
 	terms := pl.antiTerms()
 	for _, c := range pl.classes {
-		c.tmplFit = make([]failure, len(pl.templates))
+		c.tmplFit = make([]schedsim.Failure, len(pl.templates))
 		for _, t := range pl.templates {
-			f := staticFit(c.rep, t.proto)
-			if f.ok() {
-				f = resourcesFit(c.rep.req, t.alloc)
+			f := schedsim.StaticFit(c.Rep, t.proto)
+			if f.OK() {
+				f = schedsim.ResourcesFit(c.Rep.Req, t.alloc)
 			}
 			c.tmplFit[t.index] = f
-			if f.ok() && t.group.usable() && (!c.placeable || t.price() < c.weight) {
+			if f.OK() && t.group.usable() && (!c.placeable || t.price() < c.weight) {
 				c.weight, c.placeable = t.price(), true
 			}
 		}
-		c.interacts = len(c.rep.anti) > 0 || len(c.rep.spread) > 0 || targeted(terms, c.rep)
+		c.interacts = len(c.Rep.Anti) > 0 || len(c.Rep.Spread) > 0 || targeted(terms, c.Rep)
 		c.groups = pl.groupsOf(c)
 	}
 }
 
 // antiTerms collects every anti-affinity term in play: of bound pods and of each class.
-func (pl *planner) antiTerms() []antiTerm {
-	var terms []antiTerm
-	for _, n := range pl.cluster.nodes {
-		for _, p := range n.pods {
-			terms = append(terms, p.anti...)
+func (pl *planner) antiTerms() []schedsim.AntiTerm {
+	var terms []schedsim.AntiTerm
+	for _, n := range pl.cluster.Nodes {
+		for _, p := range n.Pods {
+			terms = append(terms, p.Anti...)
 		}
 	}
 	for _, c := range pl.classes {
-		terms = append(terms, c.rep.anti...)
+		terms = append(terms, c.Rep.Anti...)
 	}
 	return terms
 }
 
-func targeted(terms []antiTerm, p *podInfo) bool {
+func targeted(terms []schedsim.AntiTerm, p *schedsim.PodInfo) bool {
 	for _, t := range terms {
-		if t.matches(p) {
+		if t.Matches(p) {
 			return true
 		}
 	}
 	return false
 }
 
-// fitsStatically is the class's cached static verdict on committed node n.
-func (c *podClass) fitsStatically(n *simNode) bool {
-	for len(c.nodeFit) <= n.index {
-		c.nodeFit = append(c.nodeFit, 0)
-	}
-	if c.nodeFit[n.index] == 0 {
-		c.nodeFit[n.index] = 2
-		if staticFit(c.rep, n).ok() {
-			c.nodeFit[n.index] = 1
-		}
-	}
-	return c.nodeFit[n.index] == 1
-}
-
 // potentialDomains are the values of key on the templates that could take a pod of c now.
-func (pl *planner) potentialDomains(c *podClass, key string) []string {
+func (pl *planner) potentialDomains(sc *schedsim.Class, key string) []string {
+	c := pl.classOf[sc]
 	var out []string
 	seen := map[string]bool{}
 	for _, t := range pl.templates {
 		value, has := t.labels[key]
-		if has && !seen[value] && c.tmplFit[t.index].ok() && t.group.usable() && pl.room(t).ok() {
+		if has && !seen[value] && c.tmplFit[t.index].OK() && t.group.usable() && pl.room(t).ok() {
 			seen[value] = true
 			out = append(out, value)
 		}

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 const propertyRuns = 60
@@ -41,11 +43,11 @@ func TestPropertyNeverDearerThanOnePodPerNode(t *testing.T) {
 		o.PreferredTolerance = 0
 		pl, r := plan(g.snapshot(10+g.r.Intn(150)), o)
 		var packed, alone float64
-		for _, n := range pl.cluster.nodes {
-			if n.kind == plannedNode && n.reason == ReasonPendingPods {
+		for _, n := range pl.planned {
+			if n.Kind == schedsim.KindPlanned && n.reason == ReasonPendingPods {
 				packed += n.tmpl.price()
-				for _, p := range n.placed {
-					alone += p.class.weight
+				for _, p := range n.Placed {
+					alone += pl.classOf[p.Class].weight
 				}
 			}
 		}

@@ -3,6 +3,8 @@ package scaleup
 import (
 	"testing"
 	"unicode"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // Reason strings are metric labels and event reasons: they must stay stable, CamelCase and
@@ -36,5 +38,15 @@ func TestReasonStringsAreStableCamelCaseAndDistinct(t *testing.T) {
 	}
 	if s := Reason(200).String(); s != "Reason(200)" {
 		t.Errorf("an unknown reason renders as %q", s)
+	}
+}
+
+// Every reason a predicate of the simulation returns reaches Results under the same name.
+func TestSimulationReasonsKeepTheirNames(t *testing.T) {
+	for _, r := range append(schedsim.Reasons(), schedsim.ReasonNone) {
+		got, ok := simReasons[r]
+		if !ok || got.String() != r.String() {
+			t.Errorf("simulation reason %v maps to %v (known %v)", r, got, ok)
+		}
 	}
 }

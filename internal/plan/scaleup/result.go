@@ -28,13 +28,6 @@ type Intent struct {
 	Reason       Reason
 }
 
-// Placement is a pending pod that fits on capacity that exists or is booting.
-type Placement struct {
-	Pod      types.NamespacedName
-	Node     string
-	InFlight bool // Node is the hostname of a VPSieNode that has not registered yet
-}
-
 // Unschedulable is a pod that fits nowhere, with one verdict per NodeGroup.
 type Unschedulable struct {
 	Pod      types.NamespacedName

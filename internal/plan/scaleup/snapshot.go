@@ -18,8 +18,9 @@ type Snapshot struct {
 	// Nodes are the cluster's Nodes, each with the pods bound to it.
 	Nodes []ExistingNode
 	// Pending are the pods the scheduler could not place. Pods owned by a DaemonSet, bound,
-	// terminal or being deleted are skipped: a new node cannot help them.
-	Pending []corev1.Pod
+	// terminal or being deleted are skipped: a new node cannot help them. Like the Nodes'
+	// pods they may point into the informer cache, so the planner only reads them.
+	Pending []*corev1.Pod
 	// NodeGroups are every NodeGroup; the planner only adds nodes to these.
 	NodeGroups []v1alpha1.NodeGroup
 	// VPSieNodes are every VPSieNode. Those not Ready whose Node has not registered yet count
@@ -40,25 +41,6 @@ type Snapshot struct {
 
 // AccountQuota is the Quota key of a limit that holds for every datacenter together.
 const AccountQuota = "*"
-
-// ExistingNode is a Node and the pods bound to it.
-type ExistingNode struct {
-	Node corev1.Node
-	Pods []corev1.Pod
-}
-
-// Offering is one VPSie plan as the planner needs it.
-type Offering struct {
-	ID           string
-	CPUMilli     int64
-	MemoryBytes  int64
-	DiskBytes    int64
-	MonthlyPrice float64
-	// Datacenters are where the offering is sold; empty means every datacenter.
-	Datacenters []string
-	// Spot offerings may be reclaimed; at equal price the planner picks the other one.
-	Spot bool
-}
 
 // GroupState is the controller's knowledge of a NodeGroup that its spec does not hold.
 type GroupState struct {
@@ -82,7 +64,7 @@ type Quota struct {
 	VCPUs int32
 }
 
-func (o *Offering) soldIn(dc string) bool {
+func soldIn(o *Offering, dc string) bool {
 	if len(o.Datacenters) == 0 {
 		return true
 	}
@@ -95,4 +77,4 @@ func (o *Offering) soldIn(dc string) bool {
 }
 
 // vcpus is what the offering takes from a vCPU quota: whole CPUs, rounded up.
-func (o *Offering) vcpus() int32 { return int32((o.CPUMilli + 999) / 1000) }
+func vcpus(o *Offering) int32 { return int32((o.CPUMilli + 999) / 1000) }

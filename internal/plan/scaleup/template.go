@@ -4,6 +4,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // template is what a new node of one NodeGroup, offering and datacenter looks like before it
@@ -15,16 +17,16 @@ type template struct {
 	dc       string
 	labels   map[string]string
 	taints   []corev1.Taint
-	alloc    resources // allocatable after reserves and daemonset pods
-	proto    *simNode  // an empty node of the template, for predicates and explanations
-	bound    float64   // the lowest score a node of it could reach (see setWorth)
+	alloc    schedsim.Resources // allocatable after reserves and daemonset pods
+	proto    *schedsim.Node     // an empty node of the template, for predicates and explanations
+	bound    float64            // the lowest score a node of it could reach (see setWorth)
 }
 
-func newTemplate(g *group, off *Offering, dc string, opts Options, daemons []*podInfo) *template {
+func newTemplate(g *group, off *Offering, dc string, opts Options, daemons []*schedsim.PodInfo) *template {
 	t := &template{index: -1, group: g, offering: off, dc: dc, labels: templateLabels(g, off, dc), taints: g.ng.Spec.Taints}
-	t.proto = &simNode{name: triedName, labels: t.labels, taints: t.taints, kind: plannedNode, tmpl: t, index: -1}
-	t.alloc = opts.allocatable(off).minus(daemonOverhead(t.proto, daemons))
-	t.proto.alloc, t.proto.free = t.alloc, t.alloc
+	t.proto = &schedsim.Node{Name: triedName, Labels: t.labels, Taints: t.taints, Kind: schedsim.KindPlanned, Index: -1}
+	t.alloc = opts.NodeResources(off).Minus(daemonOverhead(t.proto, daemons))
+	t.proto.Alloc, t.proto.Free = t.alloc, t.alloc
 	return t
 }
 
@@ -47,11 +49,11 @@ func templateLabels(g *group, off *Offering, dc string) map[string]string {
 }
 
 // daemonOverhead is what the daemonsets whose pods would land on such a node request.
-func daemonOverhead(proto *simNode, daemons []*podInfo) resources {
-	var sum resources
+func daemonOverhead(proto *schedsim.Node, daemons []*schedsim.PodInfo) schedsim.Resources {
+	var sum schedsim.Resources
 	for _, d := range daemons {
-		if staticFit(d, proto).ok() {
-			sum = sum.plus(d.req)
+		if schedsim.StaticFit(d, proto).OK() {
+			sum = sum.Plus(d.Req)
 		}
 	}
 	return sum
@@ -59,11 +61,11 @@ func daemonOverhead(proto *simNode, daemons []*podInfo) resources {
 
 // node returns a fresh node of the template. A node being tried shares the template's labels,
 // which nothing writes; a committed one gets its own copy with its own hostname.
-func (t *template) node(name string) *simNode {
-	n := &simNode{name: t.proto.name, labels: t.labels, taints: t.taints, alloc: t.alloc, free: t.alloc, kind: plannedNode, tmpl: t, index: -1}
+func (t *template) node(name string) *schedsim.Node {
+	n := &schedsim.Node{Name: t.proto.Name, Labels: t.labels, Taints: t.taints, Alloc: t.alloc, Free: t.alloc, Kind: schedsim.KindPlanned, Index: -1}
 	if name != triedName {
-		n.name, n.labels = name, cloneLabels(t.labels)
-		n.labels[labelHostname] = name
+		n.Name, n.Labels = name, cloneLabels(t.labels)
+		n.Labels[labelHostname] = name
 	}
 	return n
 }

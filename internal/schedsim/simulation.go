@@ -1,4 +1,4 @@
-package scaleup
+package schedsim
 
 import (
 	"slices"
@@ -8,14 +8,14 @@ import (
 )
 
 // Simulation is the cluster as the scheduler would see it while nodes are taken away; the
-// scale-down planner asks it whether a node's pods would fit on the others. The predicates
-// are the planner's own (resources, node selector and affinity, taints, required pod
-// anti-affinity, hard topology spread). Every removal is tried on a copy and committed only
+// scale-down planner and the rebalance analyzer ask it whether a node's pods would fit on the
+// others. The predicates are those scale-up plans with (resources, node selector and
+// affinity, taints, required pod anti-affinity, hard topology spread). Every removal is tried on a copy and committed only
 // when every pod found a node, so the pods of an earlier removal take room from a later one
 // and no free room is counted twice.
 type Simulation struct {
 	maxPods int64
-	nodes   []*simNode // sorted by name; removed nodes are gone
+	nodes   []*Node // sorted by name; removed nodes are gone
 }
 
 // Refusal is a pod that fits on no node left, and the verdict of the node that came closest.
@@ -28,10 +28,10 @@ type Refusal struct {
 // NewSimulation models nodes with the pods bound to them, as the scale-up planner does; Nodes
 // being deleted are left out, and cordoned ones take no pod.
 func NewSimulation(nodes []ExistingNode, opts Options) *Simulation {
-	s := &Simulation{maxPods: opts.maxPods()}
+	s := &Simulation{maxPods: opts.MaxPods()}
 	for _, en := range sorted(nodes, func(n *ExistingNode) string { return n.Node.Name }) {
 		if en.Node.DeletionTimestamp == nil {
-			s.nodes = append(s.nodes, newExistingNode(en, s.maxPods))
+			s.nodes = append(s.nodes, NewExistingNode(en, s.maxPods))
 		}
 	}
 	return s
@@ -59,17 +59,17 @@ func (s *Simulation) Evacuate(node string) ([]Placement, []Refusal) {
 // what earlier removals placed there; ok is false for a node the simulation does not hold.
 func (s *Simulation) Free(node string) (cpuMilli, memoryBytes int64, ok bool) {
 	if i := s.index(node); i >= 0 {
-		return s.nodes[i].free.cpu, s.nodes[i].free.memory, true
+		return s.nodes[i].Free.CPU, s.nodes[i].Free.Memory, true
 	}
 	return 0, 0, false
 }
 
 func (s *Simulation) index(node string) int {
-	i, found := slices.BinarySearchFunc(s.nodes, node, func(n *simNode, name string) int {
+	i, found := slices.BinarySearchFunc(s.nodes, node, func(n *Node, name string) int {
 		switch {
-		case n.name < name:
+		case n.Name < name:
 			return -1
-		case n.name > name:
+		case n.Name > name:
 			return 1
 		}
 		return 0
@@ -87,30 +87,30 @@ func (s *Simulation) remove(node string, partial bool) ([]Placement, []Refusal) 
 	if gone < 0 {
 		return nil, nil
 	}
-	var c cluster
-	trial := make([]*simNode, 0, len(s.nodes)-1)
-	var ref resources
+	var c Cluster
+	trial := make([]*Node, 0, len(s.nodes)-1)
+	var ref Resources
 	for i, n := range s.nodes {
 		if i == gone {
 			continue
 		}
-		cp := &simNode{name: n.name, labels: n.labels, taints: n.taints, alloc: n.alloc, free: n.free,
-			pods: slices.Clone(n.pods), kind: existingNode}
-		c.addNode(cp)
+		cp := &Node{Name: n.Name, Labels: n.Labels, Taints: n.Taints, Alloc: n.Alloc, Free: n.Free,
+			Pods: slices.Clone(n.Pods), Kind: KindExisting}
+		c.AddNode(cp)
 		trial = append(trial, cp)
-		ref = resources{cpu: max(ref.cpu, n.alloc.cpu), memory: max(ref.memory, n.alloc.memory), storage: max(ref.storage, n.alloc.storage)}
+		ref = Resources{CPU: max(ref.CPU, n.Alloc.CPU), Memory: max(ref.Memory, n.Alloc.Memory), Storage: max(ref.Storage, n.Alloc.Storage)}
 	}
-	var moving []*podInfo
-	for _, p := range s.nodes[gone].pods {
-		if NeedsNewHome(p.pod) {
-			moving = append(moving, newPodInfo(p.pod)) // a fresh info: the class is per run
+	var moving []*PodInfo
+	for _, p := range s.nodes[gone].Pods {
+		if NeedsNewHome(p.Pod) {
+			moving = append(moving, NewPodInfo(p.Pod)) // a fresh info: the class is per run
 		}
 	}
-	sortBy(moving, func(p *podInfo) string { return p.name.String() }) // twins go in name order
+	sortBy(moving, func(p *PodInfo) string { return p.Name.String() }) // twins go in name order
 	var moves []Placement
 	var refused []Refusal
-	for _, cl := range classify(moving, ref) {
-		for _, p := range cl.pods {
+	for _, cl := range Classify(moving, ref) {
+		for _, p := range cl.Pods {
 			n := c.firstFit(cl, p)
 			if n == nil {
 				refused = append(refused, c.refusal(p))
@@ -119,8 +119,8 @@ func (s *Simulation) remove(node string, partial bool) ([]Placement, []Refusal) 
 				}
 				continue
 			}
-			c.place(p, n)
-			moves = append(moves, Placement{Pod: p.name, Node: n.name})
+			c.Place(p, n)
+			moves = append(moves, Placement{Pod: p.Name, Node: n.Name})
 		}
 	}
 	s.nodes = trial
@@ -128,9 +128,9 @@ func (s *Simulation) remove(node string, partial bool) ([]Placement, []Refusal) 
 	return moves, refused
 }
 
-func (c *cluster) firstFit(cl *podClass, p *podInfo) *simNode {
-	for _, n := range c.nodes {
-		if cl.fitsStatically(n) && c.dynamicFit(p, n).ok() {
+func (c *Cluster) firstFit(cl *Class, p *PodInfo) *Node {
+	for _, n := range c.Nodes {
+		if cl.FitsStatically(n) && c.DynamicFit(p, n).OK() {
 			return n
 		}
 	}
@@ -138,36 +138,36 @@ func (c *cluster) firstFit(cl *podClass, p *podInfo) *simNode {
 }
 
 // refusal explains a pod no node takes by the node that got furthest through the predicates.
-func (c *cluster) refusal(p *podInfo) Refusal {
-	r := Refusal{Pod: p.name, Message: "no other node is left"}
+func (c *Cluster) refusal(p *PodInfo) Refusal {
+	r := Refusal{Pod: p.Name, Message: "no other node is left"}
 	best := -1
-	for _, n := range c.nodes {
-		f := staticFit(p, n)
-		if f.ok() {
-			f = c.dynamicFit(p, n)
+	for _, n := range c.Nodes {
+		f := StaticFit(p, n)
+		if f.OK() {
+			f = c.DynamicFit(p, n)
 		}
-		if f.ok() || f.stage() <= best {
+		if f.OK() || f.Stage() <= best {
 			continue
 		}
-		best = f.stage()
-		msg := f.message
+		best = f.Stage()
+		msg := f.Message
 		if msg == "" {
-			msg = shortOf(f.reason, p.req, n.free)
+			msg = shortOf(f.Reason, p.Req, n.Free)
 		}
-		r.Reason, r.Message = f.reason, "no other node can take it; closest, "+n.name+": "+msg
+		r.Reason, r.Message = f.Reason, "no other node can take it; closest, "+n.Name+": "+msg
 	}
 	return r
 }
 
 // shortOf words a resource shortfall against one node's free room.
-func shortOf(r Reason, req, free resources) string {
+func shortOf(r Reason, req, free Resources) string {
 	switch r {
 	case ReasonInsufficientCPU:
-		return "requests " + formatCPU(req.cpu) + " CPU, " + formatCPU(max(free.cpu, 0)) + " free"
+		return "requests " + FormatCPU(req.CPU) + " CPU, " + FormatCPU(max(free.CPU, 0)) + " free"
 	case ReasonInsufficientMemory:
-		return "requests " + formatBytes(req.memory) + " memory, " + formatBytes(max(free.memory, 0)) + " free"
+		return "requests " + FormatBytes(req.Memory) + " memory, " + FormatBytes(max(free.Memory, 0)) + " free"
 	case ReasonInsufficientEphemeralStorage:
-		return "requests " + formatBytes(req.storage) + " ephemeral storage, " + formatBytes(max(free.storage, 0)) + " free"
+		return "requests " + FormatBytes(req.Storage) + " ephemeral storage, " + FormatBytes(max(free.Storage, 0)) + " free"
 	case ReasonTooManyPods:
 		return "no pod slot free"
 	}

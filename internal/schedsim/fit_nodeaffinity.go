@@ -1,4 +1,4 @@
-package scaleup
+package schedsim
 
 import (
 	"slices"
@@ -9,19 +9,19 @@ import (
 )
 
 // fieldNodeName is the only field a node selector term may match on.
-const fieldNodeName = "metadata.name"
+const fieldNodeName = "metadata.Name"
 
 // requiredAffinityMatches is the required half of the scheduler's NodeAffinity filter: the
 // terms are ORed, the requirements inside a term ANDed, and a term with no requirement
 // matches nothing.
-func requiredAffinityMatches(a *corev1.Affinity, nodeName string, nodeLabels map[string]string) failure {
+func requiredAffinityMatches(a *corev1.Affinity, nodeName string, nodeLabels map[string]string) Failure {
 	if a == nil || a.NodeAffinity == nil || a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution == nil {
-		return failure{}
+		return Failure{}
 	}
 	terms := a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms
 	for i := range terms {
 		if termMatches(&terms[i], nodeName, nodeLabels) {
-			return failure{}
+			return Failure{}
 		}
 	}
 	msg := "required node affinity not matched"

@@ -1,4 +1,4 @@
-package scaleup
+package schedsim
 
 import (
 	"testing"
@@ -12,8 +12,8 @@ func TestAntiAffinityAllows(t *testing.T) {
 	webAvoidingWeb := func(name, key string) corev1.Pod { return avoiding(web(name), "web", key) }
 	tests := []struct {
 		name   string
-		others []*simNode // committed nodes
-		node   *simNode   // where the pod goes; committed if listed in others
+		others []*Node // committed nodes
+		node   *Node   // where the pod goes; committed if listed in others
 		pod    corev1.Pod
 		want   bool
 	}{
@@ -44,17 +44,17 @@ func TestAntiAffinityAllows(t *testing.T) {
 		},
 		{
 			name:   "a zone term reaches pods on other nodes of the zone",
-			others: []*simNode{simNodeWith("n0", zone("a"), bound(web("w0")))},
+			others: []*Node{simNodeWith("n0", zone("a"), bound(web("w0")))},
 			node:   tried(zone("a")), pod: webAvoidingWeb("w1", labelZone),
 		},
 		{
 			name:   "a zone term ignores other zones",
-			others: []*simNode{simNodeWith("n0", zone("b"), bound(web("w0")))},
+			others: []*Node{simNodeWith("n0", zone("b"), bound(web("w0")))},
 			node:   tried(zone("a")), pod: webAvoidingWeb("w1", labelZone), want: true,
 		},
 		{
 			name:   "a running pod's zone term reaches the whole zone",
-			others: []*simNode{simNodeWith("n0", zone("a"), bound(avoiding(withApp(pod("db", "1", "1Gi"), "db"), "web", labelZone)))},
+			others: []*Node{simNodeWith("n0", zone("a"), bound(avoiding(withApp(pod("db", "1", "1Gi"), "db"), "web", labelZone)))},
 			node:   tried(zone("a")), pod: web("w1"),
 		},
 		{
@@ -69,8 +69,8 @@ func TestAntiAffinityAllows(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := simulated(tt.others...)
-			if got := c.antiAffinityAllows(pending(tt.pod), tt.node); got.ok() != tt.want {
-				t.Fatalf("allowed = %v (%q), want %v", got.ok(), got.message, tt.want)
+			if got := c.antiAffinityAllows(pending(tt.pod), tt.node); got.OK() != tt.want {
+				t.Fatalf("allowed = %v (%q), want %v", got.OK(), got.Message, tt.want)
 			}
 		})
 	}
@@ -79,9 +79,9 @@ func TestAntiAffinityAllows(t *testing.T) {
 func TestAntiAffinityCountsPodsPlacedInThisPlan(t *testing.T) {
 	n := simNodeWith("n1", nil)
 	c := simulated(n)
-	c.place(pending(withApp(pod("w0", "1", "1Gi"), "web")), n)
+	c.Place(pending(withApp(pod("w0", "1", "1Gi"), "web")), n)
 	got := c.antiAffinityAllows(pending(avoiding(withApp(pod("w1", "1", "1Gi"), "web"), "web", labelHostname)), n)
-	if got.reason != ReasonAntiAffinity || got.message != "anti-affinity with pod default/w0 on kubernetes.io/hostname" {
-		t.Fatalf("got %v %q", got.reason, got.message)
+	if got.Reason != ReasonAntiAffinity || got.Message != "anti-affinity with pod default/w0 on kubernetes.io/hostname" {
+		t.Fatalf("got %v %q", got.Reason, got.Message)
 	}
 }

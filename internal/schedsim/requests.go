@@ -1,4 +1,4 @@
-package scaleup
+package schedsim
 
 import corev1 "k8s.io/api/core/v1"
 
@@ -7,31 +7,31 @@ import corev1 "k8s.io/api/core/v1"
 //     together, so their requests add up;
 //   - each other init container runs alone, next to the sidecars started before it, so only
 //     the largest such moment counts: max(sum of containers, max over init containers);
-//   - pod-level requests (spec.resources) replace the container total for CPU and memory;
+//   - pod-level requests (spec.Resources) replace the container total for CPU and memory;
 //   - the RuntimeClass overhead comes on top.
-func podRequests(spec *corev1.PodSpec) resources {
-	var reqs, sidecars, initPeak resources
+func podRequests(spec *corev1.PodSpec) Resources {
+	var reqs, sidecars, initPeak Resources
 	for i := range spec.Containers {
-		reqs = reqs.plus(fromList(spec.Containers[i].Resources.Requests))
+		reqs = reqs.Plus(fromList(spec.Containers[i].Resources.Requests))
 	}
 	for i := range spec.InitContainers {
 		c := &spec.InitContainers[i]
 		r := fromList(c.Resources.Requests)
 		if isSidecar(c) {
-			reqs = reqs.plus(r)
-			sidecars = sidecars.plus(r)
+			reqs = reqs.Plus(r)
+			sidecars = sidecars.Plus(r)
 			r = sidecars
 		} else {
-			r = r.plus(sidecars)
+			r = r.Plus(sidecars)
 		}
-		initPeak = initPeak.max(r)
+		initPeak = initPeak.Max(r)
 	}
-	reqs = reqs.max(initPeak)
+	reqs = reqs.Max(initPeak)
 	if spec.Resources != nil {
 		reqs = podLevel(reqs, spec.Resources.Requests)
 	}
-	reqs = reqs.plus(fromList(spec.Overhead))
-	reqs.pods = 1
+	reqs = reqs.Plus(fromList(spec.Overhead))
+	reqs.Pods = 1
 	return reqs
 }
 
@@ -40,12 +40,12 @@ func isSidecar(c *corev1.Container) bool {
 }
 
 // podLevel applies pod-level requests, which the scheduler honours for CPU and memory only.
-func podLevel(reqs resources, podReqs corev1.ResourceList) resources {
+func podLevel(reqs Resources, podReqs corev1.ResourceList) Resources {
 	if q, ok := podReqs[corev1.ResourceCPU]; ok {
-		reqs.cpu = q.MilliValue()
+		reqs.CPU = q.MilliValue()
 	}
 	if q, ok := podReqs[corev1.ResourceMemory]; ok {
-		reqs.memory = q.Value()
+		reqs.Memory = q.Value()
 	}
 	return reqs
 }
@@ -54,5 +54,5 @@ func podLevel(reqs resources, podReqs corev1.ResourceList) resources {
 // with this spec; see podRequests for how init containers, sidecars and overhead count.
 func PodRequests(spec *corev1.PodSpec) (cpuMilli, memoryBytes int64) {
 	r := podRequests(spec)
-	return r.cpu, r.memory
+	return r.CPU, r.Memory
 }

@@ -1,4 +1,4 @@
-package scaleup
+package schedsim
 
 import "testing"
 
@@ -21,8 +21,8 @@ func TestNodeSelectorMatches(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := nodeSelectorMatches(tt.selector, nodeLabels)
-			if got.reason != tt.want || tt.wantMessage != "" && got.message != tt.wantMessage {
-				t.Fatalf("got %v %q, want %v %q", got.reason, got.message, tt.want, tt.wantMessage)
+			if got.Reason != tt.want || tt.wantMessage != "" && got.Message != tt.wantMessage {
+				t.Fatalf("got %v %q, want %v %q", got.Reason, got.Message, tt.want, tt.wantMessage)
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package scaleup
+package schedsim
 
 import (
 	"testing"
@@ -51,8 +51,8 @@ func TestPodRequests(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := podRequests(&tt.spec)
-			if got.cpu != tt.cpu || got.memory != tt.memoryMi<<20 || got.pods != 1 || got.storage != tt.wantStorage {
-				t.Fatalf("got cpu=%d memory=%dMi pods=%d, want cpu=%d memory=%dMi pods=1", got.cpu, got.memory>>20, got.pods, tt.cpu, tt.memoryMi)
+			if got.CPU != tt.cpu || got.Memory != tt.memoryMi<<20 || got.Pods != 1 || got.Storage != tt.wantStorage {
+				t.Fatalf("got cpu=%d memory=%dMi pods=%d, want cpu=%d memory=%dMi pods=1", got.CPU, got.Memory>>20, got.Pods, tt.cpu, tt.memoryMi)
 			}
 		})
 	}

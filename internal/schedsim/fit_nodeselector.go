@@ -1,16 +1,16 @@
-package scaleup
+package schedsim
 
 import "sort"
 
 // nodeSelectorMatches is the nodeSelector half of the scheduler's NodeAffinity filter: every
 // key must be on the node with exactly that value.
-func nodeSelectorMatches(selector, nodeLabels map[string]string) failure {
+func nodeSelectorMatches(selector, nodeLabels map[string]string) Failure {
 	for key, want := range selector {
 		if got, ok := nodeLabels[key]; !ok || got != want {
 			return fail(ReasonNodeSelectorMismatch, "nodeSelector "+firstMismatch(selector, nodeLabels)+" not matched")
 		}
 	}
-	return failure{}
+	return Failure{}
 }
 
 // firstMismatch names the alphabetically first unmatched pair, so the message is stable

@@ -1,4 +1,4 @@
-package scaleup
+package schedsim
 
 import (
 	corev1 "k8s.io/api/core/v1"
@@ -6,9 +6,9 @@ import (
 	"k8s.io/apimachinery/pkg/selection"
 )
 
-// spreadRule is one topology spread constraint with whenUnsatisfiable DoNotSchedule; the
+// SpreadRule is one topology spread constraint with whenUnsatisfiable DoNotSchedule; the
 // ScheduleAnyway kind only steers scoring, so it never blocks a placement.
-type spreadRule struct {
+type SpreadRule struct {
 	key        string
 	maxSkew    int
 	minDomains int
@@ -19,13 +19,13 @@ type spreadRule struct {
 	selfMatch                  int // 1 when the pod counts towards its own constraint
 }
 
-func spreadRules(p *corev1.Pod) []spreadRule {
-	var rules []spreadRule
+func spreadRules(p *corev1.Pod) []SpreadRule {
+	var rules []SpreadRule
 	for _, c := range p.Spec.TopologySpreadConstraints {
 		if c.WhenUnsatisfiable != corev1.DoNotSchedule {
 			continue
 		}
-		r := spreadRule{
+		r := SpreadRule{
 			key:           c.TopologyKey,
 			maxSkew:       int(c.MaxSkew),
 			selector:      withMatchLabelKeys(selectorOf(c.LabelSelector), c.MatchLabelKeys, p.Labels),
@@ -58,5 +58,5 @@ func withMatchLabelKeys(s labels.Selector, keys []string, podLabels map[string]s
 	return s
 }
 
-// mentions reports whether the rule's domains depend on key.
-func (r *spreadRule) mentions(key string) bool { return r.key == key }
+// Mentions reports whether the rule's domains depend on key.
+func (r *SpreadRule) Mentions(key string) bool { return r.key == key }

@@ -1,4 +1,4 @@
-package scaleup
+package schedsim
 
 import (
 	"testing"
@@ -8,44 +8,44 @@ import (
 )
 
 func TestSpreadAllows(t *testing.T) {
-	web := func(name string) *podInfo { return bound(withApp(pod(name, "100m", "10Mi"), "web")) }
+	web := func(name string) *PodInfo { return bound(withApp(pod(name, "100m", "10Mi"), "web")) }
 	zoneSpread := spreading(withApp(pod("new", "100m", "10Mi"), "web"), labelZone, 1)
 	hostSpread := spreading(withApp(pod("new", "100m", "10Mi"), "web"), labelHostname, 1)
 	tests := []struct {
 		name  string
-		nodes []*simNode // committed; the pod goes to the one named target, else to a tried node
-		tried *simNode
+		nodes []*Node // committed; the pod goes to the one named target, else to a tried node
+		tried *Node
 		pod   corev1.Pod
 		want  bool
 	}{
 		{
 			name:  "zone: the fuller zone is refused past maxSkew",
-			nodes: []*simNode{simNodeWith("target", zone("a"), web("w0"), web("w1")), simNodeWith("b1", zone("b"), web("w2"))},
+			nodes: []*Node{simNodeWith("target", zone("a"), web("w0"), web("w1")), simNodeWith("b1", zone("b"), web("w2"))},
 			pod:   zoneSpread,
 		},
 		{
 			name:  "zone: the emptier zone is allowed",
-			nodes: []*simNode{simNodeWith("a1", zone("a"), web("w0"), web("w1")), simNodeWith("target", zone("b"), web("w2"))},
+			nodes: []*Node{simNodeWith("a1", zone("a"), web("w0"), web("w1")), simNodeWith("target", zone("b"), web("w2"))},
 			pod:   zoneSpread, want: true,
 		},
 		{
 			name:  "zone: a new node in a zone with no nodes yet is a new, empty domain",
-			nodes: []*simNode{simNodeWith("a1", zone("a"), web("w0")), simNodeWith("b1", zone("b"), web("w1"))},
+			nodes: []*Node{simNodeWith("a1", zone("a"), web("w0")), simNodeWith("b1", zone("b"), web("w1"))},
 			tried: tried(zone("c")), pod: zoneSpread, want: true,
 		},
 		{
 			name:  "zone: a new node in the fuller zone is refused",
-			nodes: []*simNode{simNodeWith("a1", zone("a"), web("w0"), web("w1")), simNodeWith("b1", zone("b"))},
+			nodes: []*Node{simNodeWith("a1", zone("a"), web("w0"), web("w1")), simNodeWith("b1", zone("b"))},
 			tried: tried(zone("a")), pod: zoneSpread,
 		},
 		{
 			name:  "zone: pods of other namespaces and apps, and terminating pods, do not count",
-			nodes: []*simNode{simNodeWith("target", zone("a"), bound(inNamespace(withApp(pod("x", "1", "1"), "web"), "other")), bound(withApp(pod("y", "1", "1"), "db")), terminating(web("w9"))), simNodeWith("b1", zone("b"))},
+			nodes: []*Node{simNodeWith("target", zone("a"), bound(inNamespace(withApp(pod("x", "1", "1"), "web"), "other")), bound(withApp(pod("y", "1", "1"), "db")), terminating(web("w9"))), simNodeWith("b1", zone("b"))},
 			pod:   zoneSpread, want: true,
 		},
 		{
 			name:  "zone: domains the pod's node affinity excludes do not count",
-			nodes: []*simNode{simNodeWith("target", zone("a"), web("w0")), simNodeWith("c1", zone("c"))},
+			nodes: []*Node{simNodeWith("target", zone("a"), web("w0")), simNodeWith("c1", zone("c"))},
 			pod: func() corev1.Pod {
 				p := zoneSpread
 				p.Spec.Affinity = required(expr(labelZone, corev1.NodeSelectorOpIn, "a", "b"))
@@ -55,7 +55,7 @@ func TestSpreadAllows(t *testing.T) {
 		},
 		{
 			name:  "zone: fewer domains than minDomains make the minimum zero",
-			nodes: []*simNode{simNodeWith("target", zone("a"), web("w0")), simNodeWith("b1", zone("b"), web("w1"))},
+			nodes: []*Node{simNodeWith("target", zone("a"), web("w0")), simNodeWith("b1", zone("b"), web("w1"))},
 			pod: func() corev1.Pod {
 				p := spreading(withApp(pod("new", "100m", "10Mi"), "web"), labelZone, 1)
 				p.Spec.TopologySpreadConstraints[0].MinDomains = ptr.To[int32](3)
@@ -64,27 +64,27 @@ func TestSpreadAllows(t *testing.T) {
 		},
 		{
 			name:  "hostname: a node with a matching pod is refused while another has none",
-			nodes: []*simNode{simNodeWith("target", nil, web("w0")), simNodeWith("n2", nil)},
+			nodes: []*Node{simNodeWith("target", nil, web("w0")), simNodeWith("n2", nil)},
 			pod:   hostSpread,
 		},
 		{
 			name:  "hostname: a fresh node is always an empty domain",
-			nodes: []*simNode{simNodeWith("n1", nil, web("w0")), simNodeWith("n2", nil, web("w1"))},
+			nodes: []*Node{simNodeWith("n1", nil, web("w0")), simNodeWith("n2", nil, web("w1"))},
 			tried: tried(nil), pod: hostSpread, want: true,
 		},
 		{
 			name:  "hostname: a fresh node holding one matching pod is refused",
-			nodes: []*simNode{simNodeWith("n1", nil)},
+			nodes: []*Node{simNodeWith("n1", nil)},
 			tried: tried(nil, web("w0")), pod: hostSpread,
 		},
 		{
 			name:  "a node without the topology key cannot take the pod",
-			nodes: []*simNode{simNodeWith("target", nil)},
+			nodes: []*Node{simNodeWith("target", nil)},
 			pod:   zoneSpread,
 		},
 		{
 			name:  "ScheduleAnyway never blocks",
-			nodes: []*simNode{simNodeWith("target", zone("a"), web("w0"), web("w1")), simNodeWith("b1", zone("b"))},
+			nodes: []*Node{simNodeWith("target", zone("a"), web("w0"), web("w1")), simNodeWith("b1", zone("b"))},
 			pod: func() corev1.Pod {
 				p := spreading(withApp(pod("new", "100m", "10Mi"), "web"), labelZone, 1)
 				p.Spec.TopologySpreadConstraints[0].WhenUnsatisfiable = corev1.ScheduleAnyway
@@ -98,12 +98,12 @@ func TestSpreadAllows(t *testing.T) {
 			c := simulated(tt.nodes...)
 			target := tt.tried
 			for _, n := range tt.nodes {
-				if n.name == "target" {
+				if n.Name == "target" {
 					target = n
 				}
 			}
-			if got := c.spreadAllows(pending(tt.pod), target); got.ok() != tt.want {
-				t.Fatalf("allowed = %v (%q), want %v", got.ok(), got.message, tt.want)
+			if got := c.spreadAllows(pending(tt.pod), target); got.OK() != tt.want {
+				t.Fatalf("allowed = %v (%q), want %v", got.OK(), got.Message, tt.want)
 			}
 		})
 	}
@@ -113,21 +113,21 @@ func TestSpreadTrackerFollowsPlacements(t *testing.T) {
 	a, b := simNodeWith("a1", zone("a")), simNodeWith("b1", zone("b"))
 	c := simulated(a, b)
 	first := pending(spreading(withApp(pod("w0", "100m", "10Mi"), "web"), labelZone, 1))
-	if !c.spreadAllows(first, a).ok() {
+	if !c.spreadAllows(first, a).OK() {
 		t.Fatal("an empty cluster refused the first pod")
 	}
-	c.place(first, a)
-	second := first.class.pods[0] // the same class: the tracker is shared and must have seen w0
-	if got := c.spreadAllows(second, a); got.ok() || got.message != "topology.kubernetes.io/zone spread would reach skew 2, maxSkew 1" {
-		t.Fatalf("after one pod in zone a, a second there: %v %q", got.ok(), got.message)
+	c.Place(first, a)
+	second := first.Class.Pods[0] // the same class: the tracker is shared and must have seen w0
+	if got := c.spreadAllows(second, a); got.OK() || got.Message != "topology.kubernetes.io/zone spread would reach skew 2, maxSkew 1" {
+		t.Fatalf("after one pod in zone a, a second there: %v %q", got.OK(), got.Message)
 	}
-	if !c.spreadAllows(second, b).ok() {
+	if !c.spreadAllows(second, b).OK() {
 		t.Fatal("zone b refused the second pod")
 	}
 }
 
-func terminating(p *podInfo) *podInfo {
-	cp := *p.pod
+func terminating(p *PodInfo) *PodInfo {
+	cp := *p.Pod
 	cp.DeletionTimestamp = ptr.To(metav1Now)
-	return newPodInfo(&cp)
+	return NewPodInfo(&cp)
 }

@@ -1,10 +1,10 @@
-package scaleup
+package schedsim
 
 import corev1 "k8s.io/api/core/v1"
 
 // taintsTolerated is the scheduler's TaintToleration filter: every NoSchedule and NoExecute
 // taint must be tolerated; PreferNoSchedule only steers scoring, so it never blocks.
-func taintsTolerated(tolerations []corev1.Toleration, taints []corev1.Taint) failure {
+func taintsTolerated(tolerations []corev1.Toleration, taints []corev1.Taint) Failure {
 	for i := range taints {
 		taint := &taints[i]
 		if taint.Effect == corev1.TaintEffectPreferNoSchedule || toleratedBy(tolerations, taint) {
@@ -12,7 +12,7 @@ func taintsTolerated(tolerations []corev1.Toleration, taints []corev1.Taint) fai
 		}
 		return fail(ReasonTaintNotTolerated, "taint "+taintString(taint)+" not tolerated")
 	}
-	return failure{}
+	return Failure{}
 }
 
 func toleratedBy(tolerations []corev1.Toleration, taint *corev1.Taint) bool {

@@ -1,4 +1,4 @@
-package scaleup
+package schedsim
 
 // spreadTracker keeps, for one constraint of one pod class, how many matching pods each
 // topology domain holds. It is built on first use and then updated on every placement, so a
@@ -9,24 +9,24 @@ package scaleup
 // counts as an empty domain, so a plan spreads over the group's datacenters instead of
 // piling into the one that happens to have nodes already.
 type spreadTracker struct {
-	owner    *podInfo
-	rule     *spreadRule
+	owner    *PodInfo
+	rule     *SpreadRule
 	counts   map[string]int // domain → matching pods on eligible nodes
 	perCount map[int]int    // matching-pod count → domains with that count
 	lowest   int            // the smallest count of any domain
-	eligible map[*simNode]bool
+	eligible map[*Node]bool
 }
 
-func newSpreadTracker(c *cluster, owner *podInfo, rule *spreadRule) *spreadTracker {
-	t := &spreadTracker{owner: owner, rule: rule, counts: map[string]int{}, perCount: map[int]int{}, eligible: map[*simNode]bool{}}
-	for _, n := range c.nodes {
+func newSpreadTracker(c *Cluster, owner *PodInfo, rule *SpreadRule) *spreadTracker {
+	t := &spreadTracker{owner: owner, rule: rule, counts: map[string]int{}, perCount: map[int]int{}, eligible: map[*Node]bool{}}
+	for _, n := range c.Nodes {
 		t.addNode(n)
-		for _, q := range n.pods {
+		for _, q := range n.Pods {
 			t.observe(n, q)
 		}
 	}
-	if c.potential != nil && rule.key != labelHostname {
-		for _, domain := range c.potential(owner.class, rule.key) {
+	if c.Potential != nil && rule.key != labelHostname {
+		for _, domain := range c.Potential(owner.Class, rule.key) {
 			t.ensure(domain)
 		}
 	}
@@ -35,23 +35,23 @@ func newSpreadTracker(c *cluster, owner *podInfo, rule *spreadRule) *spreadTrack
 
 // isEligible decides whether a node is one of the constraint's domains: it must carry the
 // key and, per the constraint's inclusion policies, accept the pod's affinity and taints.
-func (t *spreadTracker) isEligible(n *simNode) bool {
-	if _, ok := n.labels[t.rule.key]; !ok {
+func (t *spreadTracker) isEligible(n *Node) bool {
+	if _, ok := n.Labels[t.rule.key]; !ok {
 		return false
 	}
-	spec := &t.owner.pod.Spec
-	if t.rule.honorAffinity && (!nodeSelectorMatches(spec.NodeSelector, n.labels).ok() ||
-		!requiredAffinityMatches(spec.Affinity, n.name, n.labels).ok()) {
+	spec := &t.owner.Pod.Spec
+	if t.rule.honorAffinity && (!nodeSelectorMatches(spec.NodeSelector, n.Labels).OK() ||
+		!requiredAffinityMatches(spec.Affinity, n.Name, n.Labels).OK()) {
 		return false
 	}
-	return !t.rule.honorTaints || taintsTolerated(spec.Tolerations, n.taints).ok()
+	return !t.rule.honorTaints || taintsTolerated(spec.Tolerations, n.Taints).OK()
 }
 
-func (t *spreadTracker) addNode(n *simNode) {
+func (t *spreadTracker) addNode(n *Node) {
 	ok := t.isEligible(n)
 	t.eligible[n] = ok
 	if ok {
-		t.ensure(n.labels[t.rule.key])
+		t.ensure(n.Labels[t.rule.key])
 	}
 }
 
@@ -64,11 +64,11 @@ func (t *spreadTracker) ensure(domain string) {
 }
 
 // observe counts q if it lands in one of the tracker's domains and matches the selector.
-func (t *spreadTracker) observe(n *simNode, q *podInfo) {
+func (t *spreadTracker) observe(n *Node, q *PodInfo) {
 	if !t.eligible[n] || !t.matches(q) {
 		return
 	}
-	domain := n.labels[t.rule.key]
+	domain := n.Labels[t.rule.key]
 	c := t.counts[domain]
 	t.counts[domain] = c + 1
 	t.perCount[c]--
@@ -78,6 +78,6 @@ func (t *spreadTracker) observe(n *simNode, q *podInfo) {
 	}
 }
 
-func (t *spreadTracker) matches(q *podInfo) bool {
-	return q.name.Namespace == t.owner.name.Namespace && !q.terminating() && t.rule.selector.Matches(q.labels)
+func (t *spreadTracker) matches(q *PodInfo) bool {
+	return q.Name.Namespace == t.owner.Name.Namespace && !q.terminating() && t.rule.selector.Matches(q.Labels)
 }

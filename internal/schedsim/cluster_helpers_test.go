@@ -1,47 +1,47 @@
-package scaleup
+package schedsim
 
 import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// pending turns a pod into a pending podInfo with a class of its own, as Plan would.
-func pending(p corev1.Pod) *podInfo {
-	info := newPodInfo(&p)
-	classify([]*podInfo{info}, resources{cpu: 1, memory: 1})
+// pending turns a pod into a pending PodInfo with a class of its own, as Plan would.
+func pending(p corev1.Pod) *PodInfo {
+	info := NewPodInfo(&p)
+	Classify([]*PodInfo{info}, Resources{CPU: 1, Memory: 1})
 	return info
 }
 
 // bound is a pod already running somewhere.
-func bound(p corev1.Pod) *podInfo { return newPodInfo(&p) }
+func bound(p corev1.Pod) *PodInfo { return NewPodInfo(&p) }
 
 // simulated builds a cluster of committed nodes named by their labels' hostname.
-func simulated(nodes ...*simNode) *cluster {
-	c := &cluster{}
+func simulated(nodes ...*Node) *Cluster {
+	c := &Cluster{}
 	for _, n := range nodes {
-		c.addNode(n)
+		c.AddNode(n)
 	}
 	return c
 }
 
-func simNodeWith(name string, labels map[string]string, pods ...*podInfo) *simNode {
+func simNodeWith(name string, labels map[string]string, pods ...*PodInfo) *Node {
 	l := map[string]string{labelHostname: name}
 	for k, v := range labels {
 		l[k] = v
 	}
-	n := &simNode{name: name, labels: l, alloc: roomy, free: roomy, index: -1}
+	n := &Node{Name: name, Labels: l, Alloc: roomy, Free: roomy, Index: -1}
 	for _, p := range pods {
-		n.add(p)
+		n.Add(p)
 	}
 	return n
 }
 
 // tried is a node being tried: not in the cluster.
-func tried(labels map[string]string, pods ...*podInfo) *simNode {
+func tried(labels map[string]string, pods ...*PodInfo) *Node {
 	return simNodeWith(triedName, labels, pods...)
 }
 
-var roomy = resources{cpu: 64000, memory: 256 * gi, storage: 1000 * gi, pods: 110}
+var roomy = Resources{CPU: 64000, Memory: 256 * gi, Storage: 1000 * gi, Pods: 110}
 
 func zone(z string) map[string]string { return map[string]string{labelZone: z} }
 

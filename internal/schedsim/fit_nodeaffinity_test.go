@@ -1,4 +1,4 @@
-package scaleup
+package schedsim
 
 import (
 	"testing"
@@ -56,11 +56,11 @@ func TestRequiredAffinityMatches(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := requiredAffinityMatches(tt.affinity, "node-1", nodeLabels)
-			if got.ok() != tt.match {
-				t.Fatalf("match = %v (%v %q), want %v", got.ok(), got.reason, got.message, tt.match)
+			if got.OK() != tt.match {
+				t.Fatalf("match = %v (%v %q), want %v", got.OK(), got.Reason, got.Message, tt.match)
 			}
-			if !got.ok() && got.reason != ReasonNodeAffinityMismatch {
-				t.Fatalf("reason = %v, want NodeAffinityMismatch", got.reason)
+			if !got.OK() && got.Reason != ReasonNodeAffinityMismatch {
+				t.Fatalf("reason = %v, want NodeAffinityMismatch", got.Reason)
 			}
 		})
 	}
@@ -68,7 +68,7 @@ func TestRequiredAffinityMatches(t *testing.T) {
 
 func TestAffinityMismatchNamesTheRequirement(t *testing.T) {
 	got := requiredAffinityMatches(required(expr(labelZone, corev1.NodeSelectorOpIn, "fra1", "ams1")), "n", map[string]string{labelZone: "dc1"})
-	if want := "required node affinity not matched: topology.kubernetes.io/zone In [fra1,ams1]"; got.message != want {
-		t.Fatalf("message = %q, want %q", got.message, want)
+	if want := "required node affinity not matched: topology.kubernetes.io/zone In [fra1,ams1]"; got.Message != want {
+		t.Fatalf("message = %q, want %q", got.Message, want)
 	}
 }

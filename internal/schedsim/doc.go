@@ -1,0 +1,7 @@
+// Package schedsim is the one model of how kube-scheduler places pods, shared by scale-up,
+// scale-down, rebalance and the CLI dry run: pod requests as the scheduler counts them, the
+// filters (resources, node selector, required node affinity, taints, required pod
+// anti-affinity, hard topology spread), and a simulated cluster that places pods first fit
+// and can take nodes away (Simulation). It is pure: no clock, no I/O, and it only reads the
+// Nodes and Pods it is given, which may be the informer cache's own objects.
+package schedsim
