@@ -26,6 +26,7 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/scaledown"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/scaleup"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/vpsienode"
+	"github.com/vpsie/vpsie-autoscaler/internal/nodetemplate"
 	planrebalance "github.com/vpsie/vpsie-autoscaler/internal/plan/rebalance"
 	plandown "github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalworker"
@@ -201,13 +202,13 @@ func rebalanceOptions(cfg *config.Config) rebalance.Options {
 	u := cfg.ScaleUp
 	return rebalance.Options{Cluster: cfg.Controller.ClusterName,
 		Timeouts: contract.ScaleUpTimeouts{Boot: u.BootTimeout, Join: u.JoinTimeout, Ready: u.ReadyTimeout},
-		Analyzer: planrebalance.Options{Simulation: scaleup.PlanOptions(u).Options}}
+		Analyzer: planrebalance.Options{Simulation: nodetemplate.Model(u)}}
 }
 
 // scaleDownOptions gives the scale-down simulation the node model scale-up plans with.
 func scaleDownOptions(cfg *config.Config) plandown.Options {
 	o := plandown.DefaultOptions()
-	o.Simulation.MaxPodsPerNode = int32(cfg.ScaleUp.MaxPodsPerNode)
+	o.Simulation = nodetemplate.Model(cfg.ScaleUp)
 	// A new node has the probation's grace to take the pods it was made for; draining it
 	// sooner would race the scheduler binding them (and scale-up would buy it again).
 	o.BootAllowance = cfg.ScaleUp.UnusedNodeGrace

@@ -10,7 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
-	"github.com/vpsie/vpsie-autoscaler/internal/controller/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/nodetemplate"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/rebalance"
 	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
@@ -50,7 +50,7 @@ func (c *Controller) start(ctx context.Context, g *v1alpha1.NodeGroup, p plan.Pl
 	}
 	in := contract.RebalanceInput{PlanID: p.ID, Namespace: g.Namespace, NodeGroup: g.Name, Cluster: c.opts.Cluster,
 		Strategy: string(p.Strategy), MaxSurge: p.MaxSurge, MaxUnavailable: p.MaxUnavailable, Batches: p.ContractBatches(),
-		Template: scaleup.Template(g), Timeouts: c.opts.Timeouts, Drain: contract.DrainPolicy{Timeout: c.cfg.DrainTimeout},
+		Template: nodetemplate.For(g), Timeouts: c.opts.Timeouts, Drain: contract.DrainPolicy{Timeout: c.cfg.DrainTimeout},
 		Windows: windows, VerifyTimeout: c.cfg.VerifyTimeout}
 	sum := summary(p)
 	wr, err := c.starter.StartOrAttach(ctx, workflowstart.Spec{ID: id, Workflow: contract.RebalanceWorkflow, Input: in,

@@ -9,8 +9,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
+	"github.com/vpsie/vpsie-autoscaler/internal/catalogue"
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
-	"github.com/vpsie/vpsie-autoscaler/internal/controller/scaleup"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/rebalance"
 	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
@@ -32,7 +32,7 @@ type Controller struct {
 	client    client.Client
 	starter   *workflowstart.Starter
 	temporal  Temporal
-	catalogue *scaleup.Catalogue
+	catalogue *catalogue.Cache
 	events    events.EventRecorder
 	clock     clock.WithTicker
 	cfg       config.RebalanceConfig
@@ -44,7 +44,7 @@ type Controller struct {
 }
 
 // NewController returns the rebalance controller; Register adds it to a manager.
-func NewController(c client.Client, s *workflowstart.Starter, t Temporal, cat *scaleup.Catalogue, rec events.EventRecorder,
+func NewController(c client.Client, s *workflowstart.Starter, t Temporal, cat *catalogue.Cache, rec events.EventRecorder,
 	clk clock.WithTicker, cfg config.RebalanceConfig, o Options, m *Metrics, r *Reports) *Controller {
 	return &Controller{client: c, starter: s, temporal: t, catalogue: cat, events: rec, clock: clk, cfg: cfg, opts: o,
 		runs: newRuns(), held: newHeldGroups(), metrics: m, reports: r}

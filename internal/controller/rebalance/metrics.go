@@ -6,8 +6,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/vpsie/vpsie-autoscaler/internal/metrics"
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/metrics"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/rebalance"

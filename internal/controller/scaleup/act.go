@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/nodetemplate"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
 	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
@@ -103,26 +104,13 @@ func (p *Provisioner) startRun(ctx context.Context, g *v1alpha1.NodeGroup, in pl
 // input is the workflow's input: names, placements with fallbacks, the node template.
 func (p *Provisioner) input(g *v1alpha1.NodeGroup, in plan.Intent, batch string, res plan.Result) contract.ScaleUpInput {
 	out := contract.ScaleUpInput{Namespace: g.Namespace, NodeGroup: g.Name, Cluster: p.cluster, Batch: batch,
-		Template: Template(g), Timeouts: contract.ScaleUpTimeouts{Boot: p.cfg.BootTimeout, Join: p.cfg.JoinTimeout,
+		Template: nodetemplate.For(g), Timeouts: contract.ScaleUpTimeouts{Boot: p.cfg.BootTimeout, Join: p.cfg.JoinTimeout,
 			Ready: p.cfg.ReadyTimeout}}
 	places := placements(g, in, p.catalogue.Offerings())
 	for i := range int(in.Count) {
 		out.Nodes = append(out.Nodes, contract.NodeRequest{Name: nodeName(p.cluster, g.Name, batch, i), Placements: places})
 	}
 	return out
-}
-
-// Template is the node template of the group's new nodes (also the rebalance's replacements).
-func Template(g *v1alpha1.NodeGroup) contract.NodeTemplate {
-	t := contract.NodeTemplate{NodeGroup: g.Name, ImageID: g.Spec.OSImageID, KubernetesVersion: g.Spec.KubernetesVersion,
-		Labels: g.Spec.Labels, Tags: g.Spec.Tags}
-	if g.Spec.UserDataTemplate != "" {
-		t.UserDataTemplate = g.Namespace + "/" + g.Spec.UserDataTemplate
-	}
-	for _, taint := range g.Spec.Taints {
-		t.Taints = append(t.Taints, contract.Taint{Key: taint.Key, Value: taint.Value, Effect: string(taint.Effect)})
-	}
-	return t
 }
 
 func summary(in plan.Intent) string {

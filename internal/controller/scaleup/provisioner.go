@@ -15,7 +15,9 @@ import (
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/batcher"
+	"github.com/vpsie/vpsie-autoscaler/internal/catalogue"
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
+	"github.com/vpsie/vpsie-autoscaler/internal/nodetemplate"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
 	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
 )
@@ -29,7 +31,7 @@ type Provisioner struct {
 	cfg       config.ScaleUpConfig
 	cluster   string
 	batcher   *batcher.Batcher[string]
-	catalogue *Catalogue
+	catalogue *catalogue.Cache
 	backoff   *backoff
 	probation *probation
 	seen      *seenPods
@@ -45,7 +47,7 @@ func NewProvisioner(c client.Client, s *workflowstart.Starter, rec events.EventR
 	cluster string, cfg config.ScaleUpConfig, m *Metrics, v *Verdicts) *Provisioner {
 	return &Provisioner{client: c, starter: s, events: rec, clock: clk, cfg: cfg, cluster: cluster, verdicts: v,
 		batcher:   batcher.New[string](cfg.BatchIdle, cfg.BatchMax, clk),
-		catalogue: NewCatalogue(s, cluster, clk, cfg.CatalogueRefresh),
+		catalogue: catalogue.NewCache(s, cluster, clk, cfg.CatalogueRefresh),
 		backoff:   newBackoff(clk, cfg.MaxBackoff), probation: newProbation(cfg.UnusedNodeGrace), seen: newSeenPods(), launched: newLaunched(), metrics: m, reported: newReported()}
 }
 
@@ -53,7 +55,7 @@ func NewProvisioner(c client.Client, s *workflowstart.Starter, rec events.EventR
 func (p *Provisioner) Name() string { return "scaleup.provisioner" }
 
 // Catalogue is the provisioner's cached VPSie catalogue, for other controllers to share.
-func (p *Provisioner) Catalogue() *Catalogue { return p.catalogue }
+func (p *Provisioner) Catalogue() *catalogue.Cache { return p.catalogue }
 
 // Register watches pods and NodeGroups (they trigger a batch) and adds the loop.
 func (p *Provisioner) Register(ctx context.Context, mgr ctrl.Manager) error {
@@ -159,7 +161,7 @@ func (p *Provisioner) pass(ctx context.Context) {
 		return
 	}
 	planned := p.clock.Now()
-	res := plan.Plan(snap, PlanOptions(p.cfg))
+	res := plan.Plan(snap, planOptions(p.cfg))
 	failed := p.expireProbation(snap, res)
 	p.seen.retain(snap.Pending)
 	p.act(ctx, snap, res, failed)
@@ -167,12 +169,10 @@ func (p *Provisioner) pass(ctx context.Context) {
 		"observe", planned.Sub(snap.Now), "planAndAct", p.clock.Since(planned))
 }
 
-// PlanOptions maps the configured system reserve onto the planner's node templates (the
-// rebalance analyzer builds its replacement nodes with the same).
-func PlanOptions(cfg config.ScaleUpConfig) plan.Options {
+// planOptions plans with the one node model (nodetemplate.Model), as the rebalance analyzer
+// and scale-down's simulation do.
+func planOptions(cfg config.ScaleUpConfig) plan.Options {
 	o := plan.DefaultOptions()
-	o.KubeReserved = plan.Reserve{CPUMilli: int64(cfg.ReservedCPUMillis), Memory: int64(cfg.ReservedMemoryMiB) << 20}
-	o.EvictionThreshold = plan.Reserve{Memory: int64(cfg.EvictionMemoryMiB) << 20}
-	o.MaxPodsPerNode = int32(cfg.MaxPodsPerNode)
+	o.Options = nodetemplate.Model(cfg)
 	return o
 }

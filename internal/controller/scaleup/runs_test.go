@@ -15,6 +15,7 @@ import (
 	clocktesting "k8s.io/utils/clock/testing"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/catalogue"
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
 	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
@@ -69,7 +70,7 @@ func TestARepeatedIntentStartsItsNextRunOnlyAfterTheLastOneBackedOff(t *testing.
 		t.Run(tc.name, func(t *testing.T) {
 			fake := &finishedRuns{closed: tc.closed}
 			p := &Provisioner{starter: workflowstart.New(fake, "q"), clock: clocktesting.NewFakeClock(now),
-				launched: newLaunched(), cfg: config.ScaleUpConfig{MaxBackoff: 10 * time.Minute}, catalogue: &Catalogue{}}
+				launched: newLaunched(), cfg: config.ScaleUpConfig{MaxBackoff: 10 * time.Minute}, catalogue: &catalogue.Cache{}}
 			_, err := p.startRun(context.Background(), g, in, plan.Result{}, 0)
 			if tc.waitErr != errors.Is(err, errRanRecently) || (!tc.waitErr && err != nil) {
 				t.Fatalf("err = %v, want waiting %v", err, tc.waitErr)

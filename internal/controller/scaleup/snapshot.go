@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/catalogue"
 	"github.com/vpsie/vpsie-autoscaler/internal/membership"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
@@ -35,7 +36,7 @@ func (p *Provisioner) observe(ctx context.Context, cat contract.Catalogue) (plan
 	vns.Items = append(vns.Items, p.launched.missing(vns.Items)...)
 	now := p.clock.Now()
 	s := plan.Snapshot{Now: now, NodeGroups: groups.Items, VPSieNodes: vns.Items, DaemonSets: daemons.Items,
-		Datacenters: cat.Datacenters, Offerings: offerings(cat), Groups: map[types.NamespacedName]plan.GroupState{},
+		Datacenters: cat.Datacenters, Offerings: catalogue.Offerings(cat), Groups: map[types.NamespacedName]plan.GroupState{},
 		Quota: accountQuota(p.cfg, vns.Items, cat)}
 	byNode := map[string][]*corev1.Pod{}
 	for i := range pods.Items {
@@ -88,20 +89,6 @@ func (p *Provisioner) groupState(g *v1alpha1.NodeGroup, members int32, now time.
 		st.InCooldown = now.Before(g.Status.LastScaleUpTime.Add(time.Duration(cd) * time.Second))
 	}
 	return st
-}
-
-// offerings converts the catalogue into the planner's units.
-func offerings(cat contract.Catalogue) []plan.Offering {
-	out := make([]plan.Offering, 0, len(cat.Offerings))
-	for _, o := range cat.Offerings {
-		po := plan.Offering{ID: o.ID, CPUMilli: int64(o.CPU) * 1000, MemoryBytes: int64(o.RAMMB) << 20,
-			DiskBytes: int64(o.DiskGB) << 30, MonthlyPrice: o.MonthlyPrice, Spot: o.Spot}
-		if o.DatacenterID != "" {
-			po.Datacenters = []string{o.DatacenterID}
-		}
-		out = append(out, po)
-	}
-	return out
 }
 
 // bootingNodes names the Nodes of VPSieNodes that are not Ready yet. Such a Node may have

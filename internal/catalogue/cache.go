@@ -1,4 +1,4 @@
-package scaleup
+package catalogue
 
 import (
 	"context"
@@ -8,17 +8,17 @@ import (
 
 	"k8s.io/utils/clock"
 
-	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
-// Catalogue caches the VPSie catalogue, read through the Catalogue workflow. When a
+// Cache caches the VPSie catalogue, read through the Catalogue workflow. When a
 // refresh fails (a VPSie outage), the last good catalogue is kept; without one,
-// planning waits and no pod is lost (pending pods are planned at the next pass). The
-// provisioner's is shared with the rebalance controller (Provisioner.Catalogue), so the
-// leader reads the catalogue once per refresh.
-type Catalogue struct {
+// planning waits and no pod is lost (pending pods are planned at the next pass). One
+// cache is shared by the scale-up and rebalance controllers, so the leader reads the
+// catalogue once per refresh.
+type Cache struct {
 	mu      sync.Mutex
 	starter *workflowstart.Starter
 	cluster string
@@ -28,13 +28,13 @@ type Catalogue struct {
 	at      time.Time
 }
 
-// NewCatalogue returns an empty cache that reads the catalogue at most once per ttl.
-func NewCatalogue(s *workflowstart.Starter, cluster string, clk clock.Clock, ttl time.Duration) *Catalogue {
-	return &Catalogue{starter: s, cluster: cluster, clock: clk, ttl: ttl}
+// NewCache returns an empty cache that reads the catalogue at most once per ttl.
+func NewCache(s *workflowstart.Starter, cluster string, clk clock.Clock, ttl time.Duration) *Cache {
+	return &Cache{starter: s, cluster: cluster, clock: clk, ttl: ttl}
 }
 
 // Get returns the catalogue, read again once the cached one is older than its ttl.
-func (c *Catalogue) Get(ctx context.Context) (contract.Catalogue, error) {
+func (c *Cache) Get(ctx context.Context) (contract.Catalogue, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.at.IsZero() && c.clock.Since(c.at) < c.ttl {
@@ -58,9 +58,9 @@ func (c *Catalogue) Get(ctx context.Context) (contract.Catalogue, error) {
 	return contract.Catalogue{}, fmt.Errorf("reading the vpsie catalogue: %w", err)
 }
 
-// Offerings is the cached catalogue in the planner's units.
-func (c *Catalogue) Offerings() []plan.Offering {
+// Offerings is the cached catalogue in the planners' units.
+func (c *Cache) Offerings() []schedsim.Offering {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return offerings(c.cached)
+	return Offerings(c.cached)
 }
