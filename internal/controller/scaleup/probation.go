@@ -2,6 +2,7 @@ package scaleup
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
 // probation is the runaway guard's second half: a node that became Ready but takes none
@@ -114,24 +116,9 @@ func (p *probation) expire(now time.Time, res plan.Result) []verdict {
 	return out
 }
 
-// runsWorkload: the node runs a pod that is not a DaemonSet's (those land on every node).
+// runsWorkload: the node runs a pod that draining it would have to move, the one rule
+// (schedsim.NeedsNewHome): not a DaemonSet's (those land on every node), not a static
+// pod's mirror (those come with the node), not finished or going.
 func runsWorkload(pods []*corev1.Pod) bool {
-	for _, pod := range pods {
-		if pod.DeletionTimestamp != nil || pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed {
-			continue
-		}
-		if owner := controllerKind(pod); owner != "DaemonSet" {
-			return true
-		}
-	}
-	return false
-}
-
-func controllerKind(pod *corev1.Pod) string {
-	for _, ref := range pod.OwnerReferences {
-		if ref.Controller != nil && *ref.Controller {
-			return ref.Kind
-		}
-	}
-	return ""
+	return slices.ContainsFunc(pods, schedsim.NeedsNewHome)
 }

@@ -19,6 +19,8 @@ func TestProbationDecidesWhetherANewReadyNodeCountsAsFailed(t *testing.T) {
 	workload := corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "web"}}
 	daemon := corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "cni", OwnerReferences: []metav1.OwnerReference{
 		{Kind: "DaemonSet", Name: "cni", Controller: ptr.To(true)}}}}
+	mirror := corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "etcd-n1", Annotations: map[string]string{
+		corev1.MirrorPodAnnotationKey: "hash"}}}
 	pendingFor := func(k types.NamespacedName) plan.Result {
 		return plan.Result{Intents: []plan.Intent{{NodeGroup: k, Count: 1, Reason: plan.ReasonPendingPods}}}
 	}
@@ -36,6 +38,8 @@ func TestProbationDecidesWhetherANewReadyNodeCountsAsFailed(t *testing.T) {
 		{name: "an empty node inside its grace holds the group", pods: []*corev1.Pod{&daemon}, at: time.Minute,
 			res: pendingFor(g), wantHeld: true},
 		{name: "an empty node past its grace fails while pods still wait for its group", pods: []*corev1.Pod{&daemon},
+			at: 3 * time.Minute, res: pendingFor(g), wantFailed: true},
+		{name: "a static (mirror) pod is no workload: the node fails past its grace", pods: []*corev1.Pod{&daemon, &mirror},
 			at: 3 * time.Minute, res: pendingFor(g), wantFailed: true},
 		{name: "a node made while no pods wait (minNodes) passes when its grace ends",
 			at: 3 * time.Minute, res: plan.Result{}, wantPassed: true},
