@@ -78,6 +78,9 @@ func classKey(p *PodInfo) string {
 	for _, name := range p.Req.ExtendedNames() {
 		b.WriteString("|" + string(name) + "=" + itoa(p.Req.Extended[name]))
 	}
+	for _, hp := range p.Ports {
+		b.WriteString("|port=" + hp.String())
+	}
 	own := p.Name.String()
 	if spec.Affinity != nil {
 		writeProto(&b, spec.Affinity.Marshal, own)

@@ -20,6 +20,7 @@ type PodInfo struct {
 	Req    Resources
 	Anti   []AntiTerm
 	Spread []SpreadRule
+	Ports  []HostPort
 	Class  *Class // nil for pods already bound to a node
 }
 
@@ -39,6 +40,7 @@ func NewPodInfo(p *corev1.Pod) *PodInfo {
 		Labels: labels.Set(p.Labels),
 		Req:    podRequests(&p.Spec),
 		Spread: spreadRules(p),
+		Ports:  hostPorts(&p.Spec),
 	}
 	if a := p.Spec.Affinity; a != nil && a.PodAntiAffinity != nil {
 		for _, term := range a.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution {

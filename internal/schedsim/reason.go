@@ -20,13 +20,14 @@ const (
 	ReasonTaintNotTolerated
 	ReasonAntiAffinity
 	ReasonTopologySpread
+	ReasonHostPortConflict
 	reasonCount
 )
 
 var reasonNames = [reasonCount]string{
 	"None", "InsufficientCPU", "InsufficientMemory", "InsufficientEphemeralStorage", "InsufficientExtendedResource",
 	"TooManyPods", "NodeSelectorMismatch", "NodeAffinityMismatch", "TaintNotTolerated", "AntiAffinity",
-	"TopologySpread",
+	"TopologySpread", "HostPortConflict",
 }
 
 func (r Reason) String() string {

@@ -27,6 +27,7 @@ var simReasons = map[schedsim.Reason]Reason{
 	schedsim.ReasonTaintNotTolerated:            ReasonTaintNotTolerated,
 	schedsim.ReasonAntiAffinity:                 ReasonAntiAffinity,
 	schedsim.ReasonTopologySpread:               ReasonTopologySpread,
+	schedsim.ReasonHostPortConflict:             ReasonHostPortConflict,
 }
 
 // fromSim converts a predicate's verdict into the planner's.

@@ -31,6 +31,9 @@ const (
 	ReasonUnknownOffering
 	ReasonUnknownDatacenter
 	ReasonNoOfferingAvailable
+	// Why a new node of the group cannot hold the pod (added after the first release of the
+	// list: appended, never renumbered).
+	ReasonHostPortConflict
 	reasonCount
 )
 
@@ -39,7 +42,7 @@ var reasonNames = [reasonCount]string{
 	"InsufficientCPU", "InsufficientMemory", "InsufficientEphemeralStorage", "InsufficientExtendedResource",
 	"TooManyPods", "NodeSelectorMismatch", "NodeAffinityMismatch", "TaintNotTolerated", "AntiAffinity",
 	"TopologySpread", "MaxNodesReached", "ScaleUpDisabled", "BackingOff", "InCooldown", "QuotaExhausted",
-	"UnknownOffering", "UnknownDatacenter", "NoOfferingAvailable",
+	"UnknownOffering", "UnknownDatacenter", "NoOfferingAvailable", "HostPortConflict",
 }
 
 func (r Reason) String() string {
