@@ -53,12 +53,16 @@ func StaticFit(p *PodInfo, n *Node) Failure {
 }
 
 // DynamicFit runs the predicates that depend on what the node already holds: resources,
-// host ports, required pod anti-affinity both ways and hard topology spread.
+// host ports, required pod affinity, required pod anti-affinity both ways and hard topology
+// spread.
 func (c *Cluster) DynamicFit(p *PodInfo, n *Node) Failure {
 	if f := ResourcesFit(p.Req, n.Free); !f.OK() {
 		return f
 	}
 	if f := hostPortsFree(p, n); !f.OK() {
+		return f
+	}
+	if f := c.podAffinityAllows(p, n); !f.OK() {
 		return f
 	}
 	if f := c.antiAffinityAllows(p, n); !f.OK() {

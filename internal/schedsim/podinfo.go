@@ -19,9 +19,11 @@ type PodInfo struct {
 	Labels labels.Set
 	Req    Resources
 	Anti   []AntiTerm
-	Spread []SpreadRule
-	Ports  []HostPort
-	Class  *Class // nil for pods already bound to a node
+	// Affinity are the required pod affinity terms; an AntiTerm's matching works for both.
+	Affinity []AntiTerm
+	Spread   []SpreadRule
+	Ports    []HostPort
+	Class    *Class // nil for pods already bound to a node
 }
 
 // AntiTerm is one required pod anti-affinity term.
@@ -41,6 +43,11 @@ func NewPodInfo(p *corev1.Pod) *PodInfo {
 		Req:    podRequests(&p.Spec),
 		Spread: spreadRules(p),
 		Ports:  hostPorts(&p.Spec),
+	}
+	if a := p.Spec.Affinity; a != nil && a.PodAffinity != nil {
+		for _, term := range a.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution {
+			info.Affinity = append(info.Affinity, newAntiTerm(p.Namespace, term))
+		}
 	}
 	if a := p.Spec.Affinity; a != nil && a.PodAntiAffinity != nil {
 		for _, term := range a.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution {

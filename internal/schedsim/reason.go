@@ -21,13 +21,14 @@ const (
 	ReasonAntiAffinity
 	ReasonTopologySpread
 	ReasonHostPortConflict
+	ReasonPodAffinity
 	reasonCount
 )
 
 var reasonNames = [reasonCount]string{
 	"None", "InsufficientCPU", "InsufficientMemory", "InsufficientEphemeralStorage", "InsufficientExtendedResource",
 	"TooManyPods", "NodeSelectorMismatch", "NodeAffinityMismatch", "TaintNotTolerated", "AntiAffinity",
-	"TopologySpread", "HostPortConflict",
+	"TopologySpread", "HostPortConflict", "PodAffinity",
 }
 
 func (r Reason) String() string {

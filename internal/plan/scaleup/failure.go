@@ -28,6 +28,7 @@ var simReasons = map[schedsim.Reason]Reason{
 	schedsim.ReasonAntiAffinity:                 ReasonAntiAffinity,
 	schedsim.ReasonTopologySpread:               ReasonTopologySpread,
 	schedsim.ReasonHostPortConflict:             ReasonHostPortConflict,
+	schedsim.ReasonPodAffinity:                  ReasonPodAffinity,
 }
 
 // fromSim converts a predicate's verdict into the planner's.

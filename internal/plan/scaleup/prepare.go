@@ -18,7 +18,7 @@ func (pl *planner) prepareClasses() {
 				c.weight, c.placeable = t.price(), true
 			}
 		}
-		c.interacts = len(c.Rep.Anti) > 0 || len(c.Rep.Spread) > 0 || len(c.Rep.Ports) > 0 || targeted(terms, c.Rep)
+		c.interacts = len(c.Rep.Anti) > 0 || len(c.Rep.Spread) > 0 || len(c.Rep.Ports) > 0 || len(c.Rep.Affinity) > 0 || targeted(terms, c.Rep)
 		c.groups = pl.groupsOf(c)
 	}
 }

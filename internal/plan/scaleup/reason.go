@@ -34,6 +34,7 @@ const (
 	// Why a new node of the group cannot hold the pod (added after the first release of the
 	// list: appended, never renumbered).
 	ReasonHostPortConflict
+	ReasonPodAffinity
 	reasonCount
 )
 
@@ -42,7 +43,7 @@ var reasonNames = [reasonCount]string{
 	"InsufficientCPU", "InsufficientMemory", "InsufficientEphemeralStorage", "InsufficientExtendedResource",
 	"TooManyPods", "NodeSelectorMismatch", "NodeAffinityMismatch", "TaintNotTolerated", "AntiAffinity",
 	"TopologySpread", "MaxNodesReached", "ScaleUpDisabled", "BackingOff", "InCooldown", "QuotaExhausted",
-	"UnknownOffering", "UnknownDatacenter", "NoOfferingAvailable", "HostPortConflict",
+	"UnknownOffering", "UnknownDatacenter", "NoOfferingAvailable", "HostPortConflict", "PodAffinity",
 }
 
 func (r Reason) String() string {

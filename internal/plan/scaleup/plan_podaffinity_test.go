@@ -1,0 +1,50 @@
+package scaleup
+
+import (
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+)
+
+// attracted gives p a required pod affinity term for pods labelled app on key.
+func attracted(p corev1.Pod, app, key string) corev1.Pod {
+	if p.Spec.Affinity == nil {
+		p.Spec.Affinity = &corev1.Affinity{}
+	}
+	p.Spec.Affinity.PodAffinity = &corev1.PodAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
+		LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": app}},
+		TopologyKey:   key,
+	}}}
+	return p
+}
+
+// A pod that must run beside a pod on a full node can use no new node: buying one for it
+// left it pending on the new node forever (the scheduler would never put it there).
+func TestAPodThatMustRunBesideAnotherBuysNoNodeWhereItCannotGo(t *testing.T) {
+	full := node("full", "2", "4Gi", nil, withApp(pod("cache", "2", "4Gi"), "cache"))
+	web := attracted(withApp(pod("web", "500m", "512Mi"), "web"), "cache", labelHostname)
+	r := Plan(Snapshot{Now: now, NodeGroups: []v1alpha1.NodeGroup{nodeGroup("g", "small")}, Nodes: []ExistingNode{full},
+		Offerings: []Offering{offer("small", 2, 4, 10)}, Pending: ptrs([]corev1.Pod{web})}, DefaultOptions())
+	if len(r.Intents) != 0 {
+		t.Fatalf("intents %+v, want none: no new node can hold the pod", placements(r))
+	}
+	if len(r.Unschedulable) != 1 || r.Unschedulable[0].Verdicts[0].Reason != ReasonPodAffinity {
+		t.Fatalf("unschedulable %+v, want the pod refused for PodAffinity", r.Unschedulable)
+	}
+}
+
+// Replicas that attract each other on the zone all go to the first one's zone.
+func TestAGroupThatAttractsItselfStaysInOneZone(t *testing.T) {
+	pods := replicas("db", 3, "1500m", "1Gi")
+	for i := range pods {
+		pods[i] = attracted(pods[i], "db", labelZone)
+	}
+	runPlanCases(t, []planCase{{
+		name: "three replicas, two datacenters: one datacenter",
+		snap: Snapshot{NodeGroups: []v1alpha1.NodeGroup{withGroup("g", twoDCs, "small")}, Pending: ptrs(pods)},
+		want: []placement{{"g", "small", "dc1", 3, ReasonPendingPods, 3}},
+	}})
+}
