@@ -20,15 +20,29 @@ type reported struct {
 
 func newReported() *reported { return &reported{last: map[string]string{}} }
 
-// changed records msg for key and says whether it differs from the last one.
+// changed records msg for key and says whether it differs from the last one. The key is
+// kept until the next retain that does not name it.
 func (r *reported) changed(key, msg string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.last[key] == msg {
+	if m, ok := r.last[key]; ok && m == msg {
 		return false
 	}
 	r.last[key] = msg
 	return true
+}
+
+// retain forgets every key but those of this pass: a pod that was scheduled or deleted, or a
+// group no longer held back, leaves the map, which would otherwise grow with every pod that
+// ever waited. One that comes back is reported again, as a new episode.
+func (r *reported) retain(keys map[string]bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k := range r.last {
+		if !keys[k] {
+			delete(r.last, k)
+		}
+	}
 }
 
 // report sends the plan's refusals: one event per pod that fits nowhere, naming each
@@ -41,6 +55,8 @@ func (p *Provisioner) report(snap plan.Snapshot, res plan.Result) {
 		pods[types.NamespacedName{Namespace: pod.Namespace, Name: pod.Name}] = pod
 	}
 	p.metrics.unschedulable.Reset()
+	keys := make(map[string]bool, len(res.Unschedulable)+len(res.Groups))
+	defer p.reported.retain(keys)
 	for _, u := range res.Unschedulable {
 		reason := "NoNodeGroup"
 		if len(u.Verdicts) > 0 {
@@ -48,6 +64,7 @@ func (p *Provisioner) report(snap plan.Snapshot, res plan.Result) {
 		}
 		p.metrics.unschedulable.WithLabelValues(reason).Inc()
 		msg := plan.EventMessage(u)
+		keys["pod/"+u.Pod.String()] = true
 		if pod := pods[u.Pod]; pod != nil && p.reported.changed("pod/"+u.Pod.String(), msg) {
 			p.events.Eventf(pod, nil, corev1.EventTypeWarning, "NotTriggerScaleUp", "ScaleUp", "%s", msg)
 		}
@@ -60,6 +77,7 @@ func (p *Provisioner) report(snap plan.Snapshot, res plan.Result) {
 				ng = g
 			}
 		}
+		keys["nodegroup/"+v.NodeGroup.String()] = true
 		if p.reported.changed("nodegroup/"+v.NodeGroup.String(), v.Reason.String()+v.Message) {
 			p.events.Eventf(ng, nil, corev1.EventTypeWarning, v.Reason.String(), "ScaleUp", "%s", v.Message)
 		}
