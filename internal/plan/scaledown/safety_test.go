@@ -105,7 +105,11 @@ func TestEverySafetyCheckKeepsItsNodeAndNamesThePod(t *testing.T) {
 		{name: "a budget with a null selector covers nothing", pods: []corev1.Pod{web},
 			pdbs: []*policyv1.PodDisruptionBudget{pdb("null", nil, 0)}, reason: ReasonUnderutilized},
 		{name: "a budget in another namespace does not count", pods: []corev1.Pod{web},
-			pdbs:   []*policyv1.PodDisruptionBudget{func() *policyv1.PodDisruptionBudget { b := pdb("web", appIs("web"), 0); b.Namespace = "other"; return b }()},
+			pdbs: []*policyv1.PodDisruptionBudget{func() *policyv1.PodDisruptionBudget {
+				b := pdb("web", appIs("web"), 0)
+				b.Namespace = "other"
+				return b
+			}()},
 			reason: ReasonUnderutilized},
 		{name: "a budget whose status is older than its spec allows nothing", pods: []corev1.Pod{web},
 			pdbs: []*policyv1.PodDisruptionBudget{stale}, reason: ReasonPodDisruptionBudget, pod: "web"},
