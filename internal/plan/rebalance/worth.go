@@ -172,4 +172,3 @@ func ready(n *corev1.Node) bool {
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func money(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
-

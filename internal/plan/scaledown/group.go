@@ -92,4 +92,3 @@ func (g *group) limit(maxParallel int32, dc string) block {
 func itoa(v int32) string { return strconv.Itoa(int(v)) }
 
 func managed(n *corev1.Node) bool { return n.Labels[v1alpha1.LabelManaged] == "true" }
-
