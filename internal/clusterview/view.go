@@ -66,6 +66,11 @@ func (v *View) NodeGroup(key types.NamespacedName) *v1alpha1.NodeGroup {
 	return find(v.NodeGroups, func(g *v1alpha1.NodeGroup) int { return compareKey(g.Namespace, g.Name, key) })
 }
 
+// VPSieNode is the VPSieNode under key (its own namespace and name), or nil.
+func (v *View) VPSieNode(key types.NamespacedName) *v1alpha1.VPSieNode {
+	return find(v.VPSieNodes, func(vn *v1alpha1.VPSieNode) int { return compareKey(vn.Namespace, vn.Name, key) })
+}
+
 // VPSieNodesOf are all the VPSieNodes in the group's namespace whose spec.nodeGroup names
 // it, sorted by name; nil when none. This is grouping, not membership: failed, leaving
 // and deleted ones are here too, and the group itself need not exist.
@@ -121,7 +126,7 @@ func (v *View) indexPods(items []corev1.Pod) {
 		switch {
 		case p.Spec.NodeName != "":
 			v.bound = append(v.bound, p)
-		case unschedulable(p):
+		case Unschedulable(p):
 			v.Pending = append(v.Pending, p)
 		}
 	}
@@ -151,9 +156,11 @@ func (v *View) groupVPSieNodes() {
 	})
 }
 
-// unschedulable: the scheduler tried and found no node (PodScheduled=False, Unschedulable).
-// Terminal pods and pods being deleted never are: a new node cannot help them.
-func unschedulable(pod *corev1.Pod) bool {
+// Unschedulable: the scheduler tried and found no node (PodScheduled=False, Unschedulable).
+// Terminal pods and pods being deleted never are: a new node cannot help them. View.Pending
+// is the unbound pods for which this holds; scale-up's watch uses the same rule to open a
+// batch, so what triggers a pass and what the pass plans for cannot disagree.
+func Unschedulable(pod *corev1.Pod) bool {
 	if pod.DeletionTimestamp != nil || pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed {
 		return false
 	}

@@ -286,6 +286,7 @@ func TestVPSieNodesAreGroupedByNamespaceAndNodeGroup(t *testing.T) {
 func TestLookupsFindKnownKeysAndReturnNilForUnknownOnes(t *testing.T) {
 	r, _ := fakeReader(t, node("n1"),
 		&v1alpha1.NodeGroup{ObjectMeta: metav1.ObjectMeta{Namespace: "a", Name: "g"}},
+		&v1alpha1.VPSieNode{ObjectMeta: metav1.ObjectMeta{Namespace: "a", Name: "vn"}, Spec: v1alpha1.VPSieNodeSpec{NodeGroup: "g"}},
 		&corev1.PersistentVolumeClaim{ObjectMeta: metav1.ObjectMeta{Namespace: "a", Name: "c"}},
 		&corev1.PersistentVolume{ObjectMeta: metav1.ObjectMeta{Name: "pv"}},
 	)
@@ -306,6 +307,10 @@ func TestLookupsFindKnownKeysAndReturnNilForUnknownOnes(t *testing.T) {
 		{"NodeGroup unknown name", false, v.NodeGroup(a("h")) != nil},
 		{"NodeGroup other namespace", false, v.NodeGroup(types.NamespacedName{Namespace: "b", Name: "g"}) != nil},
 		{"VPSieNodesOf unknown group", false, v.VPSieNodesOf(a("h")) != nil},
+		{"VPSieNode known", true, v.VPSieNode(a("vn")) != nil},
+		{"VPSieNode unknown", false, v.VPSieNode(a("g")) != nil},
+		{"VPSieNode other namespace", false, v.VPSieNode(types.NamespacedName{Namespace: "b", Name: "vn"}) != nil},
+		{"WithVPSieNodes finds an extra", true, v.WithVPSieNodes(&v1alpha1.VPSieNode{ObjectMeta: metav1.ObjectMeta{Namespace: "a", Name: "x"}}).VPSieNode(a("x")) != nil},
 		{"PVC known", true, v.PVC(a("c")) != nil},
 		{"PVC unknown", false, v.PVC(a("d")) != nil},
 		{"PVC other namespace", false, v.PVC(types.NamespacedName{Namespace: "b", Name: "c"}) != nil},

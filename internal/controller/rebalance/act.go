@@ -18,19 +18,17 @@ import (
 
 // act starts a run per plan and settles the rebalance=now annotations the analyzer held.
 func (c *Controller) act(ctx context.Context, o observation, res plan.Result, manual map[types.NamespacedName]bool) {
-	groups := map[types.NamespacedName]*v1alpha1.NodeGroup{}
 	present := map[types.NamespacedName]bool{}
-	for i := range o.groups {
-		groups[keyOf(&o.groups[i])] = &o.groups[i]
-		present[keyOf(&o.groups[i])] = true
+	for _, g := range o.view.NodeGroups {
+		present[keyOf(g)] = true
 	}
 	for _, p := range res.Plans {
-		if g := groups[p.NodeGroup]; g != nil {
+		if g := o.view.NodeGroup(p.NodeGroup); g != nil {
 			c.start(ctx, g, p, o, manual[p.NodeGroup])
 		}
 	}
 	for _, v := range res.Groups {
-		if g := groups[v.NodeGroup]; g != nil && manual[v.NodeGroup] && v.Reason != plan.ReasonNone {
+		if g := o.view.NodeGroup(v.NodeGroup); g != nil && manual[v.NodeGroup] && v.Reason != plan.ReasonNone {
 			c.manualHeld(ctx, g, v, res.Excluded)
 		}
 	}
@@ -43,7 +41,7 @@ func (c *Controller) start(ctx context.Context, g *v1alpha1.NodeGroup, p plan.Pl
 	key := keyOf(g)
 	id := contract.RebalanceWorkflowID(g.Namespace, g.Name)
 	logger := log.FromContext(ctx).WithValues("nodegroup", key.String(), "workflow", id, "plan", p.ID)
-	windows, err := plan.Windows(g, o.now)
+	windows, err := plan.Windows(g, o.view.Now)
 	if err != nil {
 		logger.Error(err, "Reading the maintenance windows failed")
 		return

@@ -68,8 +68,7 @@ func manualSettled(reason plan.Reason) bool {
 // acted on or means nothing, and returns the groups asking for a run now.
 func (c *Controller) annotations(ctx context.Context, o observation, states map[types.NamespacedName]groupState) map[types.NamespacedName]bool {
 	manual := map[types.NamespacedName]bool{}
-	for i := range o.groups {
-		g := &o.groups[i]
+	for _, g := range o.view.NodeGroups {
 		key, value := keyOf(g), g.Annotations[v1alpha1.AnnotationRebalance]
 		st := states[key]
 		if value == "" || st.unknown {
@@ -101,12 +100,13 @@ func (c *Controller) annotations(ctx context.Context, o observation, states map[
 
 // clearAnnotation removes the rebalance annotation if it still has value, so a value set
 // meanwhile is never lost. The controller writes the NodeGroup's metadata only, never its
-// status (the NodeGroup controller's).
+// status (the NodeGroup controller's). g may be the cache's own object: the Patch goes
+// through a copy, since Patch writes the server's answer into the object it is given.
 func (c *Controller) clearAnnotation(ctx context.Context, g *v1alpha1.NodeGroup, value string) {
 	path := "/metadata/annotations/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(v1alpha1.AnnotationRebalance)
 	quoted, _ := json.Marshal(value)
 	patch := `[{"op":"test","path":"` + path + `","value":` + string(quoted) + `},{"op":"remove","path":"` + path + `"}]`
-	if err := c.client.Patch(ctx, g, client.RawPatch(types.JSONPatchType, []byte(patch))); client.IgnoreNotFound(err) != nil {
+	if err := c.client.Patch(ctx, g.DeepCopy(), client.RawPatch(types.JSONPatchType, []byte(patch))); client.IgnoreNotFound(err) != nil {
 		log.FromContext(ctx).V(1).Info("Clearing the rebalance annotation failed; the next pass tries again",
 			"nodegroup", keyOf(g).String(), "error", err.Error())
 	}

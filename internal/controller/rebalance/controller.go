@@ -97,6 +97,6 @@ func (c *Controller) pass(ctx context.Context) {
 		return
 	}
 	res := plan.Analyze(c.snapshot(obs, states, manual), c.opts.Analyzer)
-	c.metrics.groups(obs.groups, res.Groups)
+	c.metrics.groups(obs.view.NodeGroups, res.Groups)
 	c.act(ctx, obs, res, manual)
 }

@@ -98,10 +98,10 @@ func (m *Metrics) ended(key types.NamespacedName, r run, took time.Duration) {
 }
 
 // groups exports every group's cost and potential savings, and forgets groups that are gone.
-func (m *Metrics) groups(all []v1alpha1.NodeGroup, verdicts []plan.GroupVerdict) {
+func (m *Metrics) groups(all []*v1alpha1.NodeGroup, verdicts []plan.GroupVerdict) {
 	present := map[types.NamespacedName]bool{}
-	for i := range all {
-		present[keyOf(&all[i])] = true
+	for _, g := range all {
+		present[keyOf(g)] = true
 	}
 	for _, v := range verdicts {
 		m.cost.WithLabelValues(v.NodeGroup.Name, v.NodeGroup.Namespace).Set(v.MonthlyCost)

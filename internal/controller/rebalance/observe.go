@@ -2,56 +2,36 @@ package rebalance
 
 import (
 	"context"
-	"fmt"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
-	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/clusterview"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/rebalance"
 	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
-// observation is one read of the caches.
+// observation is one read of the cluster: the View and its Nodes each with the pods bound
+// to it (the analyzer's shape). Everything after observe reads it and never writes through
+// it: the View holds the cache's own objects, so a NodeGroup is deep-copied before a Patch
+// or before it outlives the pass.
 type observation struct {
-	now    time.Time
-	nodes  []schedsim.ExistingNode
-	groups []v1alpha1.NodeGroup
-	vns    []v1alpha1.VPSieNode
-	pdbs   []policyv1.PodDisruptionBudget
-	pvcs   []corev1.PersistentVolumeClaim
-	pvs    []corev1.PersistentVolume
+	view  *clusterview.View
+	nodes []schedsim.ExistingNode
 }
 
-// observe lists from the caches. Nodes are listed before pods on purpose, as in scale-up
-// and scale-down: a pod bound to a Node created in between is missing (a node looks
-// emptier only if it is brand new), never counted twice.
+// observe reads the cluster once (clusterview.Read: Nodes before Pods, so a pod bound to a
+// Node created in between is missing, never counted twice; a node looks emptier only if it
+// is brand new). It copies no object: every pod was deep-copied each pass before.
 func (c *Controller) observe(ctx context.Context) (observation, error) {
-	var nodes corev1.NodeList
-	var pods corev1.PodList
-	var groups v1alpha1.NodeGroupList
-	var vns v1alpha1.VPSieNodeList
-	var pdbs policyv1.PodDisruptionBudgetList
-	var pvcs corev1.PersistentVolumeClaimList
-	var pvs corev1.PersistentVolumeList
-	for _, l := range []client.ObjectList{&nodes, &pods, &groups, &vns, &pdbs, &pvcs, &pvs} {
-		if err := c.client.List(ctx, l); err != nil {
-			return observation{}, fmt.Errorf("listing %T: %w", l, err)
-		}
+	v, err := clusterview.Read(ctx, c.client, clusterview.Options{Clock: c.clock, PDBs: true, Volumes: true})
+	if err != nil {
+		return observation{}, err
 	}
-	byNode := map[string][]*corev1.Pod{}
-	for i := range pods.Items {
-		if p := &pods.Items[i]; p.Spec.NodeName != "" {
-			byNode[p.Spec.NodeName] = append(byNode[p.Spec.NodeName], p)
-		}
-	}
-	o := observation{now: c.clock.Now(), groups: groups.Items, vns: vns.Items, pdbs: pdbs.Items, pvcs: pvcs.Items, pvs: pvs.Items}
-	for i := range nodes.Items {
-		n := &nodes.Items[i]
-		o.nodes = append(o.nodes, schedsim.ExistingNode{Node: n, Pods: byNode[n.Name]})
+	o := observation{view: v, nodes: make([]schedsim.ExistingNode, 0, len(v.Nodes))}
+	for _, n := range v.Nodes {
+		o.nodes = append(o.nodes, schedsim.ExistingNode{Node: n, Pods: v.PodsOn(n.Name)})
 	}
 	return o, nil
 }
@@ -60,10 +40,11 @@ func (c *Controller) observe(ctx context.Context) (observation, error) {
 // knows of each group's runs.
 func (c *Controller) snapshot(o observation, states map[types.NamespacedName]groupState,
 	manual map[types.NamespacedName]bool) plan.Snapshot {
-	s := plan.Snapshot{Now: o.now, NodeGroups: o.groups, Nodes: o.nodes, VPSieNodes: o.vns, Offerings: c.catalogue.Offerings(),
-		PDBs: o.pdbs, PersistentVolumeClaims: o.pvcs, PersistentVolumes: o.pvs, Groups: map[types.NamespacedName]plan.GroupState{}}
-	for i := range o.groups {
-		g := &o.groups[i]
+	v := o.view
+	s := plan.Snapshot{Now: v.Now, NodeGroups: v.NodeGroups, Nodes: o.nodes, VPSieNodes: v.VPSieNodes,
+		Offerings: c.catalogue.Offerings(), PDBs: v.PDBs, PersistentVolumeClaims: v.PVCs, PersistentVolumes: v.PVs,
+		Groups: map[types.NamespacedName]plan.GroupState{}}
+	for _, g := range v.NodeGroups {
 		key := keyOf(g)
 		st := states[key]
 		s.Groups[key] = plan.GroupState{LastRebalance: lastRebalance(g, st), Manual: manual[key], Running: st.running}

@@ -42,9 +42,8 @@ const describeTimeout = 10 * time.Second
 // groupStates describes every group's rebalance run. A run this process does not follow
 // yet (started by a previous leader) is attached to and followed from here on.
 func (c *Controller) groupStates(ctx context.Context, o observation) map[types.NamespacedName]groupState {
-	out := make(map[types.NamespacedName]groupState, len(o.groups))
-	for i := range o.groups {
-		g := &o.groups[i]
+	out := make(map[types.NamespacedName]groupState, len(o.view.NodeGroups))
+	for _, g := range o.view.NodeGroups {
 		key := keyOf(g)
 		id := contract.RebalanceWorkflowID(g.Namespace, g.Name)
 		dctx, cancel := context.WithTimeout(ctx, describeTimeout)

@@ -17,21 +17,15 @@ import (
 // act starts one DrainAndDelete workflow per drain of the plan, except for a node whose
 // drain was undone recently (its pods could not be evicted; the planner cannot see why).
 func (c *Controller) act(ctx context.Context, o observation, res plan.Result) {
-	vns := map[types.NamespacedName]*v1alpha1.VPSieNode{}
-	for i := range o.vns {
-		vn := &o.vns[i]
-		vns[types.NamespacedName{Namespace: vn.Namespace, Name: vn.Name}] = vn
+	v := o.view
+	for _, vn := range v.VPSieNodes {
 		if vn.DeletionTimestamp != nil {
 			c.drains.terminating(nodeOf(vn), vn.DeletionTimestamp.Time)
 		}
 	}
-	groups := map[types.NamespacedName]*v1alpha1.NodeGroup{}
-	for i := range o.groups {
-		groups[types.NamespacedName{Namespace: o.groups[i].Namespace, Name: o.groups[i].Name}] = &o.groups[i]
-	}
 	for _, d := range res.Drains {
-		vn, g := vns[types.NamespacedName{Namespace: d.NodeGroup.Namespace, Name: d.VPSieNode}], groups[d.NodeGroup]
-		if vn == nil || g == nil || c.drains.undoneRecently(d.Node, o.now, c.retryAfterCompensation()) {
+		vn, g := v.VPSieNode(types.NamespacedName{Namespace: d.NodeGroup.Namespace, Name: d.VPSieNode}), v.NodeGroup(d.NodeGroup)
+		if vn == nil || g == nil || c.drains.undoneRecently(d.Node, v.Now, c.retryAfterCompensation()) {
 			continue
 		}
 		c.start(ctx, g, vn, d)

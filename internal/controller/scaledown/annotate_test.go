@@ -11,13 +11,10 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
-	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
-	"github.com/vpsie/vpsie-autoscaler/internal/testenv"
 )
 
 // TestABlockedNodeCarriesItsReasonUntilItIsFree runs report over passes of one plan and
@@ -31,16 +28,15 @@ func TestABlockedNodeCarriesItsReasonUntilItIsFree(t *testing.T) {
 		Message: "pod ns/pinned-1 would exceed PodDisruptionBudget web: 1 pods of the node need it, 0 disruptions allowed"}
 	busy := plan.Verdict{Node: "n1", NodeGroup: group, Reason: plan.ReasonNotUnderutilized, Message: "CPU at 70%"}
 
-	kube := fake.NewClientBuilder().WithScheme(testenv.NewScheme()).WithObjects(
-		&corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n1"}},
-		&corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "unmanaged"}}).Build()
+	kube := fakeClient(&corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n1"}},
+		&corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "unmanaged"}},
+		&v1alpha1.NodeGroup{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "g"}})
 	rec := events.NewFakeRecorder(16)
 	m, err := NewMetrics(prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := NewController(kube, nil, rec, nil, config.Default().ScaleDown, plan.DefaultOptions(), m, NewReports())
-	groups := []v1alpha1.NodeGroup{{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "g"}}}
 	for _, step := range []struct {
 		name           string
 		kept           []plan.Verdict
@@ -55,7 +51,7 @@ func TestABlockedNodeCarriesItsReasonUntilItIsFree(t *testing.T) {
 		{"blocked again", []plan.Verdict{pinned}, "DoNotDisrupt: " + pinned.Message, 1, 1},
 		{"drained", nil, "", 0, 0},
 	} {
-		obs := observation{now: time.Unix(1000, 0), groups: groups, nodes: nodesOf(t, kube)}
+		obs := observationOf(t, kube, time.Unix(1000, 0))
 		c.report(context.Background(), obs, plan.Result{Kept: step.kept})
 		var n corev1.Node
 		if err := kube.Get(context.Background(), client.ObjectKey{Name: "n1"}, &n); err != nil {
@@ -83,17 +79,4 @@ func TestABlockedNodeCarriesItsReasonUntilItIsFree(t *testing.T) {
 	if len(other.Annotations) != 0 {
 		t.Errorf("a node the plan never named got annotations %v", other.Annotations)
 	}
-}
-
-func nodesOf(t *testing.T, kube client.Client) []schedsim.ExistingNode {
-	t.Helper()
-	var nodes corev1.NodeList
-	if err := kube.List(context.Background(), &nodes); err != nil {
-		t.Fatal(err)
-	}
-	out := make([]schedsim.ExistingNode, 0, len(nodes.Items))
-	for i := range nodes.Items {
-		out = append(out, schedsim.ExistingNode{Node: &nodes.Items[i]})
-	}
-	return out
 }

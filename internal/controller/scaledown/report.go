@@ -72,10 +72,6 @@ func (b *blockedNodes) retain(blocked map[string]bool) {
 // report shows why blocked nodes stay: an event and an annotation on the Node, metrics, and
 // the per-group list the NodeGroup controller writes into status.scaleDown.
 func (c *Controller) report(ctx context.Context, o observation, res plan.Result) {
-	nodes := map[string]*corev1.Node{}
-	for i := range o.nodes {
-		nodes[o.nodes[i].Node.Name] = o.nodes[i].Node
-	}
 	perGroup := map[types.NamespacedName][]v1alpha1.BlockedNode{}
 	blocked := map[string]bool{}
 	for _, v := range res.Kept {
@@ -88,7 +84,7 @@ func (c *Controller) report(ctx context.Context, o observation, res plan.Result)
 			bn.Pod = v.Pod.String()
 		}
 		perGroup[v.NodeGroup] = append(perGroup[v.NodeGroup], bn)
-		n := nodes[v.Node]
+		n := o.view.Node(v.Node)
 		if n == nil {
 			continue
 		}
@@ -102,12 +98,12 @@ func (c *Controller) report(ctx context.Context, o observation, res plan.Result)
 		c.annotate(ctx, n, annotation(v))
 	}
 	c.blocked.retain(blocked)
-	for name, n := range nodes {
-		if !blocked[name] {
+	for _, n := range o.view.Nodes {
+		if !blocked[n.Name] {
 			c.annotate(ctx, n, "")
 		}
 	}
-	c.reports.Replace(reportsOf(o.groups, perGroup, c.drains.lastStarts()))
+	c.reports.Replace(reportsOf(o.view.NodeGroups, perGroup, c.drains.lastStarts()))
 }
 
 // annotate sets the node's scale-down-blocked annotation to value, or removes it when value

@@ -79,14 +79,14 @@ func TestTheAnnotationNamesTheReasonAndIsBounded(t *testing.T) {
 
 func TestReportsAnnounceOnlyGroupsWhoseReportChanged(t *testing.T) {
 	r := NewReports()
-	groups := []v1alpha1.NodeGroup{{ObjectMeta: metav1.ObjectMeta{Namespace: "a", Name: "g1"}},
+	groups := []*v1alpha1.NodeGroup{{ObjectMeta: metav1.ObjectMeta{Namespace: "a", Name: "g1"}},
 		{ObjectMeta: metav1.ObjectMeta{Namespace: "a", Name: "g2"}}}
 	g1 := types.NamespacedName{Namespace: "a", Name: "g1"}
 	blocked := map[types.NamespacedName][]v1alpha1.BlockedNode{g1: {{Node: "n1", Reason: "DoNotDisrupt"}}}
 	at := time.Unix(1000, 0)
 	for _, step := range []struct {
 		name    string
-		groups  []v1alpha1.NodeGroup
+		groups  []*v1alpha1.NodeGroup
 		blocked map[types.NamespacedName][]v1alpha1.BlockedNode
 		started map[types.NamespacedName]time.Time
 		want    []string

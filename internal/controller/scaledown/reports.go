@@ -20,7 +20,7 @@ func NewReports() *Reports { return groupreport.New(nodegroup.ScaleDownReport.Eq
 
 // reportsOf is a report for every group of groups, so that one with nothing blocked any
 // more is reported as such and a group that is gone is dropped.
-func reportsOf(groups []v1alpha1.NodeGroup, blocked map[types.NamespacedName][]v1alpha1.BlockedNode,
+func reportsOf(groups []*v1alpha1.NodeGroup, blocked map[types.NamespacedName][]v1alpha1.BlockedNode,
 	started map[types.NamespacedName]time.Time) map[types.NamespacedName]nodegroup.ScaleDownReport {
 	out := make(map[types.NamespacedName]nodegroup.ScaleDownReport, len(groups))
 	for i := range groups {

@@ -6,7 +6,6 @@ import (
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/membership"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
-	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 	"github.com/vpsie/vpsie-autoscaler/internal/utilization"
 )
 
@@ -19,10 +18,9 @@ type nodeGroup struct {
 // nodeGroups lists the managed Nodes that have a VPSieNode, with its group, by the one
 // membership rule (membership.Index.OwnerOf).
 func nodeGroups(o observation) []nodeGroup {
-	nodes := schedsim.Nodes(o.nodes)
-	members := membership.New(membership.Pointers(o.vns), nodes)
+	members := membership.New(o.view.VPSieNodes, o.view.Nodes)
 	var out []nodeGroup
-	for _, n := range nodes {
+	for _, n := range o.view.Nodes {
 		group, ok := members.GroupOf(n.Name)
 		if !ok || n.Labels[v1alpha1.LabelManaged] != "true" {
 			continue
@@ -47,10 +45,10 @@ func (c *Controller) sample(o observation) {
 		en := &o.nodes[i]
 		present[en.Node.Name] = true
 		key, managed := byNode[en.Node.Name]
-		if !managed || o.now.Sub(en.Node.CreationTimestamp.Time) < c.newNodeGrace {
+		if !managed || o.view.Now.Sub(en.Node.CreationTimestamp.Time) < c.newNodeGrace {
 			continue
 		}
-		s := utilization.NodeSample(en.Node, en.Pods, o.now)
+		s := utilization.NodeSample(en.Node, en.Pods, o.view.Now)
 		if u, ok := o.usage[en.Node.Name]; ok {
 			s = s.WithUsage(u.cpuMilli, u.memoryBytes)
 		}

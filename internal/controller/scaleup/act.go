@@ -22,7 +22,7 @@ import (
 func (p *Provisioner) act(ctx context.Context, snap plan.Snapshot, res plan.Result, failed map[types.NamespacedName]bool) {
 	groups := map[types.NamespacedName]*v1alpha1.NodeGroup{}
 	for i := range snap.NodeGroups {
-		g := &snap.NodeGroups[i]
+		g := snap.NodeGroups[i]
 		groups[types.NamespacedName{Namespace: g.Namespace, Name: g.Name}] = g
 	}
 	since := unschedulableSince(snap.Pending)
@@ -168,7 +168,7 @@ func (p *Provisioner) expireProbation(snap plan.Snapshot, res plan.Result) map[t
 		p.metrics.scaleUps.WithLabelValues(v.group.Namespace, v.group.Name, contract.FailureNodeUnused).Inc()
 		g := &v1alpha1.NodeGroup{}
 		for i := range snap.NodeGroups {
-			if ng := &snap.NodeGroups[i]; ng.Namespace == v.group.Namespace && ng.Name == v.group.Name {
+			if ng := snap.NodeGroups[i]; ng.Namespace == v.group.Namespace && ng.Name == v.group.Name {
 				g = ng
 			}
 		}

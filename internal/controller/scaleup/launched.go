@@ -16,20 +16,20 @@ import (
 // objects appear or the run ends.
 type launched struct {
 	mu    sync.Mutex
-	byRun map[string][]v1alpha1.VPSieNode
+	byRun map[string][]*v1alpha1.VPSieNode
 }
 
-func newLaunched() *launched { return &launched{byRun: map[string][]v1alpha1.VPSieNode{}} }
+func newLaunched() *launched { return &launched{byRun: map[string][]*v1alpha1.VPSieNode{}} }
 
 // add records a run's requested nodes.
 func (l *launched) add(runID string, in contract.ScaleUpInput) {
-	vns := make([]v1alpha1.VPSieNode, 0, len(in.Nodes))
+	vns := make([]*v1alpha1.VPSieNode, 0, len(in.Nodes))
 	for _, n := range in.Nodes {
 		if len(n.Placements) == 0 {
 			continue
 		}
 		first := n.Placements[0]
-		vns = append(vns, v1alpha1.VPSieNode{
+		vns = append(vns, &v1alpha1.VPSieNode{
 			ObjectMeta: metav1.ObjectMeta{Namespace: in.Namespace, Name: n.Name, Labels: map[string]string{
 				v1alpha1.LabelManaged: "true", v1alpha1.LabelNodeGroup: in.NodeGroup}},
 			Spec: v1alpha1.VPSieNodeSpec{NodeGroup: in.NodeGroup, OfferingID: first.OfferingID,
@@ -48,15 +48,17 @@ func (l *launched) done(runID string) {
 	delete(l.byRun, runID)
 }
 
-// missing returns the launched nodes that existing does not hold yet.
-func (l *launched) missing(existing []v1alpha1.VPSieNode) []v1alpha1.VPSieNode {
+// missing returns the launched nodes that existing does not hold yet. They are shared, not
+// copied: a launched VPSieNode is never changed after add, so it may join a View (see
+// clusterview.View.WithVPSieNodes).
+func (l *launched) missing(existing []*v1alpha1.VPSieNode) []*v1alpha1.VPSieNode {
 	have := make(map[string]bool, len(existing))
 	for _, vn := range existing {
 		have[vn.Namespace+"/"+vn.Name] = true
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var out []v1alpha1.VPSieNode
+	var out []*v1alpha1.VPSieNode
 	for _, vns := range l.byRun {
 		for _, vn := range vns {
 			if !have[vn.Namespace+"/"+vn.Name] {

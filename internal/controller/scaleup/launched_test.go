@@ -15,8 +15,8 @@ func TestNodesOfAStartedRunCountAsInFlightUntilTheirVPSieNodesExist(t *testing.T
 	l.add("scaleup/ns/g/b1", contract.ScaleUpInput{Namespace: "ns", NodeGroup: "g",
 		Template: contract.NodeTemplate{ImageID: "ubuntu"},
 		Nodes:    []contract.NodeRequest{{Name: "c-g-b1-0", Placements: place}, {Name: "c-g-b1-1", Placements: place}}})
-	created := v1alpha1.VPSieNode{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "c-g-b1-0"}}
-	got := l.missing([]v1alpha1.VPSieNode{created})
+	created := &v1alpha1.VPSieNode{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "c-g-b1-0"}}
+	got := l.missing([]*v1alpha1.VPSieNode{created})
 	if len(got) != 1 || got[0].Name != "c-g-b1-1" || got[0].Spec.OfferingID != "std-2c-4g" ||
 		got[0].Spec.NodeGroup != "g" || got[0].Spec.Hostname != "c-g-b1-1" || got[0].Status.Phase != "" {
 		t.Fatalf("missing = %+v, want only the node not created yet, in flight", got)

@@ -16,6 +16,7 @@ import (
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/batcher"
 	"github.com/vpsie/vpsie-autoscaler/internal/catalogue"
+	"github.com/vpsie/vpsie-autoscaler/internal/clusterview"
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
 	"github.com/vpsie/vpsie-autoscaler/internal/nodetemplate"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
@@ -91,11 +92,11 @@ func (p *Provisioner) Register(ctx context.Context, mgr ctrl.Manager) error {
 // batch's idle window, so a busy cluster would always wait for the maximum window.
 func newlyUnschedulable(old, cur any) bool {
 	pod, ok := cur.(*corev1.Pod)
-	if !ok || !unschedulable(pod) {
+	if !ok || !clusterview.Unschedulable(pod) {
 		return false
 	}
 	before, ok := old.(*corev1.Pod)
-	return !ok || !unschedulable(before)
+	return !ok || !clusterview.Unschedulable(before)
 }
 
 // specChanged: a NodeGroup created or edited (minNodes raised, maxNodes raised); its

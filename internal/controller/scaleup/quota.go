@@ -13,7 +13,7 @@ import (
 // the limits less the VPSieNodes it has (every one not yet released holds its VPS). VPSie
 // publishes no account limits, so the operator states them; without them the map is empty
 // and a create refused for capacity falls back to other offerings and datacenters.
-func accountQuota(cfg config.ScaleUpConfig, vns []v1alpha1.VPSieNode, cat contract.Catalogue) map[string]plan.Quota {
+func accountQuota(cfg config.ScaleUpConfig, vns []*v1alpha1.VPSieNode, cat contract.Catalogue) map[string]plan.Quota {
 	if cfg.QuotaVMs == 0 && cfg.QuotaVCPUs == 0 {
 		return nil
 	}

@@ -11,7 +11,7 @@ import (
 
 func TestAccountQuotaIsTheConfiguredLimitLessTheClustersVPSieNodes(t *testing.T) {
 	cat := contract.Catalogue{Offerings: []contract.Offering{{ID: "small", CPU: 2}, {ID: "big", CPU: 8}}}
-	vns := []v1alpha1.VPSieNode{{Spec: v1alpha1.VPSieNodeSpec{OfferingID: "small"}}, {Spec: v1alpha1.VPSieNodeSpec{OfferingID: "big"}}}
+	vns := []*v1alpha1.VPSieNode{{Spec: v1alpha1.VPSieNodeSpec{OfferingID: "small"}}, {Spec: v1alpha1.VPSieNodeSpec{OfferingID: "big"}}}
 	cases := []struct {
 		name      string
 		vms, cpus int

@@ -73,7 +73,7 @@ func (p *Provisioner) report(snap plan.Snapshot, res plan.Result) {
 	for _, v := range res.Groups {
 		ng := &v1alpha1.NodeGroup{ObjectMeta: metav1.ObjectMeta{Namespace: v.NodeGroup.Namespace, Name: v.NodeGroup.Name}}
 		for i := range snap.NodeGroups {
-			if g := &snap.NodeGroups[i]; g.Namespace == ng.Namespace && g.Name == ng.Name {
+			if g := snap.NodeGroups[i]; g.Namespace == ng.Namespace && g.Name == ng.Name {
 				ng = g
 			}
 		}

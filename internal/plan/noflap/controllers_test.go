@@ -36,8 +36,8 @@ func scaleUpOptions() scaleup.Options {
 // default policy has no cooldown or stabilization window, and no node fails, so nothing holds
 // an intent back.
 func (c *cluster) scaleUp() {
-	s := scaleup.Snapshot{Now: c.now, NodeGroups: []v1alpha1.NodeGroup{c.group}, VPSieNodes: c.vpsieNodes(),
-		DaemonSets: []appsv1.DaemonSet{agent}, Offerings: []schedsim.Offering{offering}, Datacenters: []string{datacenter},
+	s := scaleup.Snapshot{Now: c.now, NodeGroups: []*v1alpha1.NodeGroup{c.groupCopy()}, VPSieNodes: c.vpsieNodes(),
+		DaemonSets: []*appsv1.DaemonSet{&agent}, Offerings: []schedsim.Offering{offering}, Datacenters: []string{datacenter},
 		Groups: map[types.NamespacedName]scaleup.GroupState{groupKey: {Members: int32(len(c.members)),
 			ScaleUpDisabled: !c.group.Spec.ScaleUpPolicy.IsEnabled()}}}
 	for _, m := range c.sortedMembers() {
@@ -120,7 +120,7 @@ func (sd *scaleDown) sample(c *cluster) []schedsim.ExistingNode {
 func (sd *scaleDown) snapshot(c *cluster, nodes []schedsim.ExistingNode) scaledown.Snapshot {
 	p := scaledown.PolicyOf(&c.group)
 	th := utilization.Thresholds{CPUPercent: p.CPUPercent, MemoryPercent: p.MemoryPercent, Window: p.Window}
-	s := scaledown.Snapshot{Now: c.now, Nodes: nodes, NodeGroups: []v1alpha1.NodeGroup{c.group}, VPSieNodes: c.vpsieNodes(),
+	s := scaledown.Snapshot{Now: c.now, Nodes: nodes, NodeGroups: []*v1alpha1.NodeGroup{c.groupCopy()}, VPSieNodes: c.vpsieNodes(),
 		Utilization: map[string]scaledown.Utilization{}, Groups: map[types.NamespacedName]scaledown.GroupState{groupKey: {LastScaleDown: sd.lastStart}}}
 	for _, en := range nodes {
 		below, why := sd.store.Below(en.Node.Name, th, c.now)
@@ -147,12 +147,20 @@ func (c *cluster) sortedMembers() []*member {
 	return out
 }
 
-func (c *cluster) vpsieNodes() []v1alpha1.VPSieNode {
-	var out []v1alpha1.VPSieNode
+// vpsieNodes are copies of the members' VPSieNodes, as a snapshot of the moment.
+func (c *cluster) vpsieNodes() []*v1alpha1.VPSieNode {
+	var out []*v1alpha1.VPSieNode
 	for _, m := range c.sortedMembers() {
-		out = append(out, m.vn)
+		vn := m.vn
+		out = append(out, &vn)
 	}
 	return out
+}
+
+// groupCopy is a copy of the group, as a snapshot of the moment.
+func (c *cluster) groupCopy() *v1alpha1.NodeGroup {
+	g := c.group
+	return &g
 }
 
 // existing is a Node with copies of the pods bound to it, as a cache list hands them out.

@@ -68,14 +68,14 @@ type group struct {
 
 func newAnalyzer(s *Snapshot, o Options) *analyzer {
 	a := &analyzer{s: s, opts: o, offerings: map[string]*schedsim.Offering{}, byKey: map[types.NamespacedName]*group{},
-		members: membership.New(membership.Pointers(s.VPSieNodes), schedsim.Nodes(s.Nodes)), draining: map[string]bool{}}
+		members: membership.New(s.VPSieNodes, schedsim.Nodes(s.Nodes)), draining: map[string]bool{}}
 	for i := range s.Offerings {
 		if _, dup := a.offerings[s.Offerings[i].ID]; !dup {
 			a.offerings[s.Offerings[i].ID] = &s.Offerings[i]
 		}
 	}
 	for i := range s.NodeGroups {
-		ng := &s.NodeGroups[i]
+		ng := s.NodeGroups[i]
 		g := &group{ng: ng, key: types.NamespacedName{Namespace: ng.Namespace, Name: ng.Name}, policy: policyOf(ng)}
 		a.groups = append(a.groups, g)
 		a.byKey[g.key] = g
@@ -89,7 +89,7 @@ func newAnalyzer(s *Snapshot, o Options) *analyzer {
 		nodes[s.Nodes[i].Node.Name] = &s.Nodes[i]
 	}
 	for i := range s.VPSieNodes {
-		vn := &s.VPSieNodes[i]
+		vn := s.VPSieNodes[i]
 		g := a.byKey[vn.GroupKey()]
 		if g == nil || !vn.IsMember() {
 			continue

@@ -124,7 +124,7 @@ func TestAnalyze(t *testing.T) {
 				ok := newMember("n-4", "big", web("d"))
 				s := snapshot(nodeGroup(), unmanaged, draining, notReady, ok)
 				s.Draining = []string{"n-2"}
-				ng := &s.NodeGroups[0]
+				ng := s.NodeGroups[0]
 				ng.Spec.RebalancePolicy.MinHealthyPercent = i32(0)
 				return s
 			},
@@ -348,7 +348,7 @@ func TestCostsAndWorkflowInput(t *testing.T) {
 		rep.MonthlySavings != 20 || rep.Reason != "CheaperOffering" {
 		t.Fatalf("workflow replacement %+v", rep)
 	}
-	ws, err := Windows(&s.NodeGroups[0], now)
+	ws, err := Windows(s.NodeGroups[0], now)
 	if err != nil || len(ws) != 31 || !ws[0].Start.Equal(now.Add(-30*time.Minute)) {
 		t.Fatalf("windows %v (%d), %v", ws[:1], len(ws), err)
 	}

@@ -31,8 +31,8 @@ var catalogue = []schedsim.Offering{
 	{ID: "legacy", CPUMilli: 4000, MemoryBytes: 8 * gib, DiskBytes: 80 * gib, MonthlyPrice: 50},
 }
 
-func nodeGroup() v1alpha1.NodeGroup {
-	return v1alpha1.NodeGroup{
+func nodeGroup() *v1alpha1.NodeGroup {
+	return &v1alpha1.NodeGroup{
 		ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "g"},
 		Spec: v1alpha1.NodeGroupSpec{MinNodes: 1, MaxNodes: 10, DatacenterID: "ams1",
 			OfferingIDs: []string{"big", "mid", "small", "tiny", "ghost"}, OSImageID: "img-2", KubernetesVersion: "v1.36.3",
@@ -44,7 +44,7 @@ func nodeGroup() v1alpha1.NodeGroup {
 // testMember is a Ready managed node of group g on offering, with its VPSieNode, running pods.
 type testMember struct {
 	node schedsim.ExistingNode
-	vn   v1alpha1.VPSieNode
+	vn   *v1alpha1.VPSieNode
 }
 
 func newMember(name, offering string, pods ...corev1.Pod) testMember {
@@ -68,7 +68,7 @@ func newMember(name, offering string, pods ...corev1.Pod) testMember {
 		Status: corev1.NodeStatus{Allocatable: alloc, NodeInfo: corev1.NodeSystemInfo{KubeletVersion: "v1.36.3"},
 			Conditions: []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionTrue}}},
 	}
-	vn := v1alpha1.VPSieNode{
+	vn := &v1alpha1.VPSieNode{
 		ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "vn-" + name},
 		Spec: v1alpha1.VPSieNodeSpec{NodeGroup: "g", OfferingID: offering, DatacenterID: "ams1", ImageID: "img-2",
 			Hostname: name},
@@ -96,16 +96,16 @@ func daemonPod(name, cpu string) corev1.Pod {
 	return p
 }
 
-func pdb(name string, allowed int32) policyv1.PodDisruptionBudget {
-	return policyv1.PodDisruptionBudget{
+func pdb(name string, allowed int32) *policyv1.PodDisruptionBudget {
+	return &policyv1.PodDisruptionBudget{
 		ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: name},
 		Spec:       policyv1.PodDisruptionBudgetSpec{Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}}},
 		Status:     policyv1.PodDisruptionBudgetStatus{DisruptionsAllowed: allowed},
 	}
 }
 
-func snapshot(ng v1alpha1.NodeGroup, ms ...testMember) Snapshot {
-	s := Snapshot{Now: now, NodeGroups: []v1alpha1.NodeGroup{ng}, Offerings: catalogue,
+func snapshot(ng *v1alpha1.NodeGroup, ms ...testMember) Snapshot {
+	s := Snapshot{Now: now, NodeGroups: []*v1alpha1.NodeGroup{ng}, Offerings: catalogue,
 		Groups: map[types.NamespacedName]GroupState{}}
 	for _, m := range ms {
 		s.Nodes = append(s.Nodes, m.node)

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/membership"
 	"github.com/vpsie/vpsie-autoscaler/internal/membership/membershiptest"
 	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
@@ -13,7 +14,7 @@ import (
 func TestAnalyzerCountsMembersByTheOneRule(t *testing.T) {
 	ng := v1alpha1.NodeGroup{}
 	ng.Namespace, ng.Name = membershiptest.Group.Namespace, membershiptest.Group.Name
-	s := Snapshot{NodeGroups: []v1alpha1.NodeGroup{ng}, VPSieNodes: membershiptest.VPSieNodes("dc1", "std")}
+	s := Snapshot{NodeGroups: []*v1alpha1.NodeGroup{&ng}, VPSieNodes: membership.Pointers(membershiptest.VPSieNodes("dc1", "std"))}
 	for _, n := range membershiptest.Nodes() {
 		s.Nodes = append(s.Nodes, schedsim.ExistingNode{Node: &n})
 	}

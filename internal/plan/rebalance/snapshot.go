@@ -15,17 +15,17 @@ import (
 type Snapshot struct {
 	// Now is the controller's clock reading: cooldowns and maintenance windows use it.
 	Now        time.Time
-	NodeGroups []v1alpha1.NodeGroup
+	NodeGroups []*v1alpha1.NodeGroup
 	// Nodes are the cluster's Nodes with the pods bound to them.
 	Nodes []schedsim.ExistingNode
 	// VPSieNodes tie a Node to its group, offering, datacenter and image.
-	VPSieNodes []v1alpha1.VPSieNode
+	VPSieNodes []*v1alpha1.VPSieNode
 	// Offerings is the VPSie catalogue, with monthly prices.
 	Offerings []schedsim.Offering
 	// PDBs, PersistentVolumeClaims and PersistentVolumes feed the scale-down safety checks.
-	PDBs                   []policyv1.PodDisruptionBudget
-	PersistentVolumeClaims []corev1.PersistentVolumeClaim
-	PersistentVolumes      []corev1.PersistentVolume
+	PDBs                   []*policyv1.PodDisruptionBudget
+	PersistentVolumeClaims []*corev1.PersistentVolumeClaim
+	PersistentVolumes      []*corev1.PersistentVolume
 	// Draining names Nodes whose drain is under way (their drain/<node> workflow runs).
 	Draining []string
 	// Groups is what the controller knows of each NodeGroup beyond its spec.

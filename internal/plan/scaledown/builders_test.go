@@ -19,8 +19,8 @@ var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 var yes = true
 
 // nodeGroup is a NodeGroup in namespace default of minNodes to maxNodes nodes.
-func nodeGroup(name string, minNodes, maxNodes int32) v1alpha1.NodeGroup {
-	return v1alpha1.NodeGroup{
+func nodeGroup(name string, minNodes, maxNodes int32) *v1alpha1.NodeGroup {
+	return &v1alpha1.NodeGroup{
 		ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: name},
 		Spec:       v1alpha1.NodeGroupSpec{MinNodes: minNodes, MaxNodes: maxNodes, DatacenterID: "dc1", OfferingIDs: []string{"o"}},
 	}
@@ -88,9 +88,9 @@ func withVolume(p corev1.Pod, v corev1.Volume) corev1.Pod {
 }
 
 // pdb covers the pods of namespace default matching selector, allowing allowed disruptions.
-func pdb(name string, selector *metav1.LabelSelector, allowed int32) policyv1.PodDisruptionBudget {
+func pdb(name string, selector *metav1.LabelSelector, allowed int32) *policyv1.PodDisruptionBudget {
 	one := intstr.FromInt32(1)
-	return policyv1.PodDisruptionBudget{
+	return &policyv1.PodDisruptionBudget{
 		ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: name, Generation: 1},
 		Spec:       policyv1.PodDisruptionBudgetSpec{Selector: selector, MinAvailable: &one},
 		Status:     policyv1.PodDisruptionBudgetStatus{ObservedGeneration: 1, DisruptionsAllowed: allowed},
@@ -103,13 +103,13 @@ func appIs(app string) *metav1.LabelSelector {
 
 // snapshot ties every managed node to a Ready VPSieNode of its group and finds every managed
 // node below its thresholds; tests change what they need from there.
-func snapshot(groups []v1alpha1.NodeGroup, nodes ...schedsim.ExistingNode) Snapshot {
+func snapshot(groups []*v1alpha1.NodeGroup, nodes ...schedsim.ExistingNode) Snapshot {
 	s := Snapshot{Now: now, Nodes: nodes, NodeGroups: groups, Utilization: map[string]Utilization{}}
 	for _, n := range nodes {
 		if !managed(n.Node) {
 			continue
 		}
-		s.VPSieNodes = append(s.VPSieNodes, v1alpha1.VPSieNode{
+		s.VPSieNodes = append(s.VPSieNodes, &v1alpha1.VPSieNode{
 			ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "vn-" + n.Node.Name},
 			Spec:       v1alpha1.VPSieNodeSpec{NodeGroup: n.Node.Labels[v1alpha1.LabelNodeGroup], Hostname: n.Node.Name},
 			Status:     v1alpha1.VPSieNodeStatus{Phase: v1alpha1.PhaseReady, NodeName: n.Node.Name},

@@ -24,10 +24,10 @@ type budget struct {
 // spec allows nothing, a null selector matches no pod and an empty one every pod of the
 // namespace. A selector that does not parse (the API server rejects them) matches every pod
 // of the namespace, so a broken budget holds pods back rather than letting them go.
-func newBudgets(pdbs []policyv1.PodDisruptionBudget) []*budget {
+func newBudgets(pdbs []*policyv1.PodDisruptionBudget) []*budget {
 	out := make([]*budget, 0, len(pdbs))
 	for i := range pdbs {
-		pdb := &pdbs[i]
+		pdb := pdbs[i]
 		b := &budget{name: types.NamespacedName{Namespace: pdb.Namespace, Name: pdb.Name}, left: pdb.Status.DisruptionsAllowed}
 		if pdb.Status.ObservedGeneration < pdb.Generation {
 			b.left = 0

@@ -48,13 +48,13 @@ type planner struct {
 
 func newPlanner(s *Snapshot, o Options) *planner {
 	pl := &planner{s: s, opts: o, sim: schedsim.NewSimulation(s.Nodes, o.Simulation), groups: map[types.NamespacedName]*group{},
-		members: membership.New(membership.Pointers(s.VPSieNodes), schedsim.Nodes(s.Nodes)), draining: map[string]bool{}, budgets: newBudgets(s.PDBs), localClaims: localClaims(s)}
+		members: membership.New(s.VPSieNodes, schedsim.Nodes(s.Nodes)), draining: map[string]bool{}, budgets: newBudgets(s.PDBs), localClaims: localClaims(s)}
 	for i := range s.Nodes {
 		pl.nodes = append(pl.nodes, &s.Nodes[i])
 	}
 	slices.SortFunc(pl.nodes, func(a, b *schedsim.ExistingNode) int { return strings.Compare(a.Node.Name, b.Node.Name) })
 	for i := range s.NodeGroups {
-		g := newGroup(&s.NodeGroups[i], s.Groups[types.NamespacedName{Namespace: s.NodeGroups[i].Namespace, Name: s.NodeGroups[i].Name}], s.Now)
+		g := newGroup(s.NodeGroups[i], s.Groups[types.NamespacedName{Namespace: s.NodeGroups[i].Namespace, Name: s.NodeGroups[i].Name}], s.Now)
 		pl.groups[g.key] = g
 	}
 	for key, g := range pl.groups {

@@ -13,7 +13,7 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
-func groups(gs ...v1alpha1.NodeGroup) []v1alpha1.NodeGroup { return gs }
+func groups(gs ...*v1alpha1.NodeGroup) []*v1alpha1.NodeGroup { return gs }
 
 func TestCandidateSelection(t *testing.T) {
 	busy := func(s *Snapshot, names ...string) {
@@ -358,13 +358,13 @@ func TestEveryReasonHasAStableName(t *testing.T) {
 
 func TestPolicyDefaults(t *testing.T) {
 	g := nodeGroup("g", 0, 1)
-	if got, want := PolicyOf(&g), (Policy{Enabled: true, CPUPercent: 50, MemoryPercent: 50, Window: 10 * time.Minute}); got != want {
+	if got, want := PolicyOf(g), (Policy{Enabled: true, CPUPercent: 50, MemoryPercent: 50, Window: 10 * time.Minute}); got != want {
 		t.Errorf("defaults %+v, want %+v", got, want)
 	}
 	g.Spec.ScaleDownPolicy = v1alpha1.ScalingPolicy{CPUThresholdPercent: 30, MemoryThresholdPercent: 40, StabilizationWindowSeconds: 60, CooldownSeconds: 120}
 	g.Spec.ScaleUpPolicy.CooldownSeconds = 30
 	want := Policy{Enabled: true, CPUPercent: 30, MemoryPercent: 40, Window: time.Minute, Cooldown: 2 * time.Minute, AfterScaleUp: 30 * time.Second}
-	if got := PolicyOf(&g); got != want {
+	if got := PolicyOf(g); got != want {
 		t.Errorf("policy %+v, want %+v", got, want)
 	}
 }

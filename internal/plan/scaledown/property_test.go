@@ -135,7 +135,7 @@ func checkMoves(t *testing.T, seed int64, s Snapshot, r Result) {
 // cordoned, labelled tier a or b; pods of random size, some selecting their node's tier, some
 // keeping apart from their own app by hostname; some budgets; most nodes below thresholds.
 func genSnapshot(r *rand.Rand) (Snapshot, Options) {
-	var gs []v1alpha1.NodeGroup
+	var gs []*v1alpha1.NodeGroup
 	var nodes []schedsim.ExistingNode
 	seq := 0
 	newPods := func(alloc int64) []corev1.Pod {

@@ -97,14 +97,14 @@ func (pl *planner) localStorage(p *corev1.Pod) string {
 func localClaims(s *Snapshot) map[types.NamespacedName]string {
 	local := map[string]bool{}
 	for i := range s.PersistentVolumes {
-		pv := &s.PersistentVolumes[i]
+		pv := s.PersistentVolumes[i]
 		if pv.Spec.Local != nil || pv.Spec.HostPath != nil {
 			local[pv.Name] = true
 		}
 	}
 	out := map[types.NamespacedName]string{}
 	for i := range s.PersistentVolumeClaims {
-		c := &s.PersistentVolumeClaims[i]
+		c := s.PersistentVolumeClaims[i]
 		if local[c.Spec.VolumeName] {
 			out[types.NamespacedName{Namespace: c.Namespace, Name: c.Name}] = c.Spec.VolumeName
 		}

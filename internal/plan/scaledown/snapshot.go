@@ -21,15 +21,15 @@ type Snapshot struct {
 	Nodes []schedsim.ExistingNode
 	// NodeGroups and VPSieNodes tie a Node to its group: a VPSieNode's status.nodeName, or
 	// else its spec.hostname, names its Node.
-	NodeGroups []v1alpha1.NodeGroup
-	VPSieNodes []v1alpha1.VPSieNode
+	NodeGroups []*v1alpha1.NodeGroup
+	VPSieNodes []*v1alpha1.VPSieNode
 	// PDBs are every PodDisruptionBudget; status.disruptionsAllowed is what may still go.
-	PDBs []policyv1.PodDisruptionBudget
+	PDBs []*policyv1.PodDisruptionBudget
 	// PersistentVolumeClaims and PersistentVolumes find pods on local storage: a claim bound
 	// to a PersistentVolume with spec.local or spec.hostPath ties its pod to the node. With
 	// none given, no claim counts as local.
-	PersistentVolumeClaims []corev1.PersistentVolumeClaim
-	PersistentVolumes      []corev1.PersistentVolume
+	PersistentVolumeClaims []*corev1.PersistentVolumeClaim
+	PersistentVolumes      []*corev1.PersistentVolume
 	// Utilization is the sample store's verdict per Node name; a Node missing from it is
 	// neither below nor empty.
 	Utilization map[string]Utilization

@@ -48,7 +48,7 @@ func benchSnapshot(pods int, shapes [][2]int64) Snapshot {
 	g := nodeGroup("general", ids...)
 	g.Spec.MaxNodes = 1000
 	g.Spec.DatacenterID, g.Spec.Datacenters = "", []v1alpha1.DatacenterPlacement{{ID: "dc1"}, {ID: "dc2"}}
-	return Snapshot{Now: now, NodeGroups: []v1alpha1.NodeGroup{g}, Offerings: offs, Pending: ptrs(workload(r, pods, shapes))}
+	return Snapshot{Now: now, NodeGroups: []*v1alpha1.NodeGroup{g}, Offerings: offs, Pending: ptrs(workload(r, pods, shapes))}
 }
 
 var mixes = []struct {

@@ -21,8 +21,8 @@ func offer(id string, cpu, memGi int64, price float64) Offering {
 }
 
 // nodeGroup is a NodeGroup in namespace default and datacenter dc1 allowed the given offerings.
-func nodeGroup(name string, offerings ...string) v1alpha1.NodeGroup {
-	return v1alpha1.NodeGroup{
+func nodeGroup(name string, offerings ...string) *v1alpha1.NodeGroup {
+	return &v1alpha1.NodeGroup{
 		ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: name},
 		Spec: v1alpha1.NodeGroupSpec{
 			MinNodes: 0, MaxNodes: 100, DatacenterID: "dc1", OfferingIDs: offerings,
@@ -98,8 +98,8 @@ func ptrs(pods []corev1.Pod) []*corev1.Pod {
 }
 
 // vpsieNode is a VPSieNode of group g in phase, for offering in dc1.
-func vpsieNode(name, g, offering string, phase v1alpha1.VPSieNodePhase) v1alpha1.VPSieNode {
-	return v1alpha1.VPSieNode{
+func vpsieNode(name, g, offering string, phase v1alpha1.VPSieNodePhase) *v1alpha1.VPSieNode {
+	return &v1alpha1.VPSieNode{
 		ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: name},
 		Spec:       v1alpha1.VPSieNodeSpec{NodeGroup: g, OfferingID: offering, DatacenterID: "dc1", ImageID: "img", Hostname: name},
 		Status:     v1alpha1.VPSieNodeStatus{Phase: phase},

@@ -39,7 +39,7 @@ func (g gen) snapshot(pods int) Snapshot {
 	}
 	if g.chance(0.5) {
 		ds := pod("agent", "100m", "128Mi")
-		s.DaemonSets = []appsv1.DaemonSet{{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "agent"},
+		s.DaemonSets = []*appsv1.DaemonSet{{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "agent"},
 			Spec: appsv1.DaemonSetSpec{Template: corev1.PodTemplateSpec{ObjectMeta: ds.ObjectMeta, Spec: ds.Spec}}}}
 	}
 	for i := range pods {
@@ -62,7 +62,7 @@ func (g gen) offerings(n int) []Offering {
 	return out
 }
 
-func (g gen) group(name string, offerings []Offering) v1alpha1.NodeGroup {
+func (g gen) group(name string, offerings []Offering) *v1alpha1.NodeGroup {
 	var ids []string
 	for _, o := range offerings {
 		if g.chance(0.6) {

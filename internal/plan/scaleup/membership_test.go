@@ -5,6 +5,7 @@ import (
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 
+	"github.com/vpsie/vpsie-autoscaler/internal/membership"
 	"github.com/vpsie/vpsie-autoscaler/internal/membership/membershiptest"
 	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
@@ -14,8 +15,8 @@ import (
 // (Terminating and deleted VPSieNodes are not members; a booting one without a Node is in flight).
 func TestPlannerCountsMembersByTheOneRule(t *testing.T) {
 	ng := nodeGroup(membershiptest.Group.Name, "std")
-	s := Snapshot{Now: now, NodeGroups: []v1alpha1.NodeGroup{ng}, Offerings: []Offering{offer("std", 2, 4, 10)},
-		VPSieNodes: membershiptest.VPSieNodes("dc1", "std")}
+	s := Snapshot{Now: now, NodeGroups: []*v1alpha1.NodeGroup{ng}, Offerings: []Offering{offer("std", 2, 4, 10)},
+		VPSieNodes: membership.Pointers(membershiptest.VPSieNodes("dc1", "std"))}
 	for _, n := range membershiptest.Nodes() {
 		s.Nodes = append(s.Nodes, ExistingNode{Node: &n})
 	}

@@ -20,7 +20,7 @@ func bought(r Result) map[string]int32 {
 }
 
 func TestPackingBuysTheCheapestNodeSet(t *testing.T) {
-	preferring := func(pref string, offerings ...string) v1alpha1.NodeGroup {
+	preferring := func(pref string, offerings ...string) *v1alpha1.NodeGroup {
 		g := nodeGroup("g", offerings...)
 		g.Spec.PreferredInstanceType = pref
 		return g
@@ -29,7 +29,7 @@ func TestPackingBuysTheCheapestNodeSet(t *testing.T) {
 	spot.Spot = true
 	tests := []struct {
 		name      string
-		group     v1alpha1.NodeGroup
+		group     *v1alpha1.NodeGroup
 		offerings []Offering
 		pods      []corev1.Pod
 		tolerance float64
@@ -78,7 +78,7 @@ func TestPackingBuysTheCheapestNodeSet(t *testing.T) {
 		},
 		{
 			name:      "when maxNodes is scarce, bigger nodes are bought so that every pod fits",
-			group:     func() v1alpha1.NodeGroup { g := nodeGroup("g", "small", "large"); g.Spec.MaxNodes = 2; return g }(),
+			group:     func() *v1alpha1.NodeGroup { g := nodeGroup("g", "small", "large"); g.Spec.MaxNodes = 2; return g }(),
 			offerings: []Offering{offer("small", 2, 4, 10), offer("large", 8, 16, 45)},
 			pods:      replicas("web", 8, "900m", "1Gi"), want: map[string]int32{"large": 1}, wantPrice: 45,
 		},
@@ -97,7 +97,7 @@ func TestPackingBuysTheCheapestNodeSet(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			o := DefaultOptions()
 			o.PreferredTolerance = tt.tolerance
-			r := Plan(Snapshot{Now: now, NodeGroups: []v1alpha1.NodeGroup{tt.group}, Offerings: tt.offerings, Pending: ptrs(tt.pods)}, o)
+			r := Plan(Snapshot{Now: now, NodeGroups: []*v1alpha1.NodeGroup{tt.group}, Offerings: tt.offerings, Pending: ptrs(tt.pods)}, o)
 			if got := bought(r); !equalCounts(got, tt.want) || r.MonthlyPrice() != tt.wantPrice {
 				t.Fatalf("bought %v for %v, want %v for %v", got, r.MonthlyPrice(), tt.want, tt.wantPrice)
 			}
@@ -121,7 +121,7 @@ func equalCounts(a, b map[string]int32) bool {
 }
 
 func TestRightSizingMovesANodeToTheCheapestOfferingThatHoldsItsPods(t *testing.T) {
-	s := Snapshot{Now: now, NodeGroups: []v1alpha1.NodeGroup{nodeGroup("g", "small", "large")},
+	s := Snapshot{Now: now, NodeGroups: []*v1alpha1.NodeGroup{nodeGroup("g", "small", "large")},
 		Offerings: []Offering{offer("small", 2, 4, 10), offer("large", 8, 16, 35)}}
 	pl := newPlanner(&s, DefaultOptions())
 	large := pl.groups[0].templates[1]

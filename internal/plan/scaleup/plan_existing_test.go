@@ -39,7 +39,7 @@ func TestCapacityThatExistsOrIsComingIsUsedFirst(t *testing.T) {
 		{
 			name: "a booting VPSieNode holds pods, so a slow boot causes no second scale-up",
 			snap: Snapshot{
-				VPSieNodes: []v1alpha1.VPSieNode{vpsieNode("a-1", "a", "small", v1alpha1.PhaseProvisioning)},
+				VPSieNodes: []*v1alpha1.VPSieNode{vpsieNode("a-1", "a", "small", v1alpha1.PhaseProvisioning)},
 				Pending:    ptrs([]corev1.Pod{pod("p", "1", "1Gi")}),
 			},
 			wantExisting: []Placement{{Pod: key("p"), Node: "a-1", InFlight: true}},
@@ -47,7 +47,7 @@ func TestCapacityThatExistsOrIsComingIsUsedFirst(t *testing.T) {
 		{
 			name: "a booting VPSieNode is full once its template is",
 			snap: Snapshot{
-				VPSieNodes: []v1alpha1.VPSieNode{vpsieNode("a-1", "a", "small", v1alpha1.PhaseJoining)},
+				VPSieNodes: []*v1alpha1.VPSieNode{vpsieNode("a-1", "a", "small", v1alpha1.PhaseJoining)},
 				Pending:    ptrs([]corev1.Pod{pod("p1", "1", "1Gi"), pod("p2", "1", "1Gi"), pod("p3", "1", "1Gi")}),
 			},
 			wantExisting: []Placement{{Pod: key("p1"), Node: "a-1", InFlight: true}, {Pod: key("p2"), Node: "a-1", InFlight: true}},
@@ -57,7 +57,7 @@ func TestCapacityThatExistsOrIsComingIsUsedFirst(t *testing.T) {
 			name: "a VPSieNode whose Node registered is counted once, as that Node",
 			snap: Snapshot{
 				Nodes:      []ExistingNode{node("a-1", "2", "4Gi", nil, pod("running", "2", "1Gi"))},
-				VPSieNodes: []v1alpha1.VPSieNode{vpsieNode("a-1", "a", "small", v1alpha1.PhaseJoining)},
+				VPSieNodes: []*v1alpha1.VPSieNode{vpsieNode("a-1", "a", "small", v1alpha1.PhaseJoining)},
 				Pending:    ptrs([]corev1.Pod{pod("p", "1", "1Gi")}),
 			},
 			wantNew: 1,
@@ -65,7 +65,7 @@ func TestCapacityThatExistsOrIsComingIsUsedFirst(t *testing.T) {
 		{
 			name: "failed and terminating VPSieNodes hold nothing",
 			snap: Snapshot{
-				VPSieNodes: []v1alpha1.VPSieNode{vpsieNode("a-1", "a", "small", v1alpha1.PhaseFailed), vpsieNode("a-2", "a", "small", v1alpha1.PhaseTerminating)},
+				VPSieNodes: []*v1alpha1.VPSieNode{vpsieNode("a-1", "a", "small", v1alpha1.PhaseFailed), vpsieNode("a-2", "a", "small", v1alpha1.PhaseTerminating)},
 				Pending:    ptrs([]corev1.Pod{pod("p", "1", "1Gi")}),
 			},
 			wantNew: 1,
@@ -74,7 +74,7 @@ func TestCapacityThatExistsOrIsComingIsUsedFirst(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.snap.Now = now
-			tt.snap.NodeGroups = []v1alpha1.NodeGroup{nodeGroup("a", "small")}
+			tt.snap.NodeGroups = []*v1alpha1.NodeGroup{nodeGroup("a", "small")}
 			tt.snap.Offerings = []Offering{small}
 			r := Plan(tt.snap, DefaultOptions())
 			if !slices.Equal(r.Existing, tt.wantExisting) {

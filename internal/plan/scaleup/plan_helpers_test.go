@@ -11,16 +11,16 @@ import (
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 )
 
-func withGroup(name string, edit func(*v1alpha1.NodeGroupSpec), offerings ...string) v1alpha1.NodeGroup {
+func withGroup(name string, edit func(*v1alpha1.NodeGroupSpec), offerings ...string) *v1alpha1.NodeGroup {
 	g := nodeGroup(name, offerings...)
 	edit(&g.Spec)
 	return g
 }
 
-func daemonSet(name, cpu string, tolerations ...corev1.Toleration) appsv1.DaemonSet {
+func daemonSet(name, cpu string, tolerations ...corev1.Toleration) *appsv1.DaemonSet {
 	p := pod(name, cpu, "100Mi")
 	p.Spec.Tolerations = tolerations
-	return appsv1.DaemonSet{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: name},
+	return &appsv1.DaemonSet{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: name},
 		Spec: appsv1.DaemonSetSpec{Template: corev1.PodTemplateSpec{ObjectMeta: p.ObjectMeta, Spec: p.Spec}}}
 }
 

@@ -12,13 +12,13 @@ import (
 
 func TestEveryGroupSaysWhyItCannotTakeAPod(t *testing.T) {
 	big := offer("big", 32, 128, 300)
-	dedicated := func(g v1alpha1.NodeGroup) v1alpha1.NodeGroup {
+	dedicated := func(g *v1alpha1.NodeGroup) *v1alpha1.NodeGroup {
 		g.Spec.Taints = []corev1.Taint{{Key: "dedicated", Value: "db", Effect: corev1.TaintEffectNoSchedule}}
 		return g
 	}
 	tests := []struct {
 		name    string
-		group   v1alpha1.NodeGroup
+		group   *v1alpha1.NodeGroup
 		state   GroupState
 		quota   map[string]Quota
 		members int // Ready VPSieNodes already in the group
@@ -66,7 +66,7 @@ func TestEveryGroupSaysWhyItCannotTakeAPod(t *testing.T) {
 			reason: ReasonNodeAffinityMismatch, message: "required node affinity not matched: topology.kubernetes.io/zone In [fra1]",
 		},
 		{
-			name: "a full group", group: func() v1alpha1.NodeGroup { g := nodeGroup("g", "big"); g.Spec.MaxNodes = 1; return g }(),
+			name: "a full group", group: func() *v1alpha1.NodeGroup { g := nodeGroup("g", "big"); g.Spec.MaxNodes = 1; return g }(),
 			members: 1, pod: pod("p", "31", "1Gi"),
 			reason: ReasonMaxNodesReached, message: "at maxNodes 1 (1 existing, 0 planned)",
 		},
@@ -76,7 +76,7 @@ func TestEveryGroupSaysWhyItCannotTakeAPod(t *testing.T) {
 		},
 		{
 			name: "scale-up disabled in the spec", pod: pod("p", "1", "1Gi"), reason: ReasonScaleUpDisabled, message: "scale-up is disabled",
-			group: func() v1alpha1.NodeGroup {
+			group: func() *v1alpha1.NodeGroup {
 				g := nodeGroup("g", "big")
 				g.Spec.ScaleUpPolicy.Enabled = ptr.To(false)
 				return g
@@ -104,12 +104,12 @@ func TestEveryGroupSaysWhyItCannotTakeAPod(t *testing.T) {
 		},
 		{
 			name: "a datacenter the catalogue lacks", pod: pod("p", "1", "1Gi"),
-			group:  func() v1alpha1.NodeGroup { g := nodeGroup("g", "big"); g.Spec.DatacenterID = "nowhere"; return g }(),
+			group:  func() *v1alpha1.NodeGroup { g := nodeGroup("g", "big"); g.Spec.DatacenterID = "nowhere"; return g }(),
 			reason: ReasonUnknownDatacenter, message: `datacenter "nowhere" is not in the catalogue`,
 		},
 		{
 			name: "offerings not sold in the group's datacenter", pod: pod("p", "1", "1Gi"),
-			group:  func() v1alpha1.NodeGroup { g := nodeGroup("g", "big"); g.Spec.DatacenterID = "dc2"; return g }(),
+			group:  func() *v1alpha1.NodeGroup { g := nodeGroup("g", "big"); g.Spec.DatacenterID = "dc2"; return g }(),
 			reason: ReasonNoOfferingAvailable, message: `offering "big" is not sold in dc2`,
 		},
 	}
@@ -118,7 +118,7 @@ func TestEveryGroupSaysWhyItCannotTakeAPod(t *testing.T) {
 			soldInDC1 := big
 			soldInDC1.Datacenters = []string{"dc1"}
 			s := Snapshot{
-				Now: now, NodeGroups: []v1alpha1.NodeGroup{tt.group}, Offerings: []Offering{soldInDC1, offer("other", 1, 1, 1)},
+				Now: now, NodeGroups: []*v1alpha1.NodeGroup{tt.group}, Offerings: []Offering{soldInDC1, offer("other", 1, 1, 1)},
 				Datacenters: []string{"dc1", "dc2"}, Quota: tt.quota, Pending: ptrs([]corev1.Pod{tt.pod}),
 				Groups: map[types.NamespacedName]GroupState{key("g"): tt.state},
 			}
@@ -140,7 +140,7 @@ func TestEveryGroupSaysWhyItCannotTakeAPod(t *testing.T) {
 func TestGroupsThatCannotGrowAreReportedEvenWithoutPods(t *testing.T) {
 	s := Snapshot{
 		Now:        now,
-		NodeGroups: []v1alpha1.NodeGroup{nodeGroup("typo", "smal"), nodeGroup("ok", "small"), nodeGroup("cool", "small")},
+		NodeGroups: []*v1alpha1.NodeGroup{nodeGroup("typo", "smal"), nodeGroup("ok", "small"), nodeGroup("cool", "small")},
 		Offerings:  []Offering{offer("small", 2, 4, 10)},
 		Groups:     map[types.NamespacedName]GroupState{key("cool"): {InCooldown: true}},
 	}

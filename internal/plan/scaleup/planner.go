@@ -39,9 +39,9 @@ func newPlanner(s *Snapshot, opts Options) *planner {
 	}
 	cat := newCatalogue(s)
 	daemons := daemonPods(s.DaemonSets)
-	vns := sorted(s.VPSieNodes, func(v *v1alpha1.VPSieNode) string { return v.Namespace + "/" + v.Name })
+	vns := sortedPointers(s.VPSieNodes, func(v *v1alpha1.VPSieNode) string { return v.Namespace + "/" + v.Name })
 	members := membership.New(vns, schedsim.Nodes(s.Nodes))
-	for _, ng := range sorted(s.NodeGroups, func(g *v1alpha1.NodeGroup) string { return g.Namespace + "/" + g.Name }) {
+	for _, ng := range sortedPointers(s.NodeGroups, func(g *v1alpha1.NodeGroup) string { return g.Namespace + "/" + g.Name }) {
 		g := newGroup(ng, s)
 		cat.validate(g)
 		g.count(members.MembersOf(g.key), s.Groups[g.key].Members)
@@ -134,9 +134,9 @@ func skipPending(p *corev1.Pod) bool {
 }
 
 // daemonPods are the pods the daemonsets would start on a new node.
-func daemonPods(dss []appsv1.DaemonSet) []*schedsim.PodInfo {
+func daemonPods(dss []*appsv1.DaemonSet) []*schedsim.PodInfo {
 	var out []*schedsim.PodInfo
-	for _, ds := range sorted(dss, func(d *appsv1.DaemonSet) string { return d.Namespace + "/" + d.Name }) {
+	for _, ds := range sortedPointers(dss, func(d *appsv1.DaemonSet) string { return d.Namespace + "/" + d.Name }) {
 		pod := &corev1.Pod{
 			ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: ds.Name, Labels: ds.Spec.Template.Labels},
 			Spec:       ds.Spec.Template.Spec,
@@ -156,6 +156,25 @@ func sorted[T any](items []T, key func(*T) string) []*T {
 	ks := make([]keyed, len(items))
 	for i := range items {
 		ks[i] = keyed{key(&items[i]), &items[i]}
+	}
+	sort.SliceStable(ks, func(i, j int) bool { return ks[i].key < ks[j].key })
+	out := make([]*T, len(ks))
+	for i, k := range ks {
+		out[i] = k.item
+	}
+	return out
+}
+
+// sortedPointers returns items ordered by key in a new slice, leaving items untouched: the
+// snapshot belongs to the caller.
+func sortedPointers[T any](items []*T, key func(*T) string) []*T {
+	type keyed struct {
+		key  string
+		item *T
+	}
+	ks := make([]keyed, len(items))
+	for i, item := range items {
+		ks[i] = keyed{key(item), item}
 	}
 	sort.SliceStable(ks, func(i, j int) bool { return ks[i].key < ks[j].key })
 	out := make([]*T, len(ks))

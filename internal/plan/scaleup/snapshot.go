@@ -22,12 +22,12 @@ type Snapshot struct {
 	// pods they may point into the informer cache, so the planner only reads them.
 	Pending []*corev1.Pod
 	// NodeGroups are every NodeGroup; the planner only adds nodes to these.
-	NodeGroups []v1alpha1.NodeGroup
+	NodeGroups []*v1alpha1.NodeGroup
 	// VPSieNodes are every VPSieNode. Those not Ready whose Node has not registered yet count
 	// as capacity, so a slow boot never triggers a second scale-up for the same pods.
-	VPSieNodes []v1alpha1.VPSieNode
+	VPSieNodes []*v1alpha1.VPSieNode
 	// DaemonSets put a pod on every new node they select; their requests are set aside.
-	DaemonSets []appsv1.DaemonSet
+	DaemonSets []*appsv1.DaemonSet
 	// Offerings is the VPSie catalogue.
 	Offerings []Offering
 	// Datacenters are the datacenters the catalogue knows; when empty, those Offerings name.
