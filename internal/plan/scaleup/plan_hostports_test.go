@@ -25,19 +25,19 @@ func TestPodsWithTheSameHostPortGetANodeEach(t *testing.T) {
 	runPlanCases(t, []planCase{
 		{
 			name: "three replicas on port 8080 need three nodes, however small",
-			snap: Snapshot{NodeGroups: []v1alpha1.NodeGroup{nodeGroup("g", "small")},
+			snap: Snapshot{NodeGroups: []*v1alpha1.NodeGroup{nodeGroup("g", "small")},
 				Pending: ptrs(onHostPort(replicas("ingress", 3, "100m", "64Mi"), 8080))},
 			want: []placement{{"g", "small", "dc1", 3, ReasonPendingPods, 3}},
 		},
 		{
 			name: "a pod whose port an existing node holds gets a new node beside it",
-			snap: Snapshot{NodeGroups: []v1alpha1.NodeGroup{nodeGroup("g", "small")}, Nodes: []ExistingNode{busy},
+			snap: Snapshot{NodeGroups: []*v1alpha1.NodeGroup{nodeGroup("g", "small")}, Nodes: []ExistingNode{busy},
 				Pending: ptrs(onHostPort(replicas("new", 1, "100m", "64Mi"), 8080))},
 			want: []placement{{"g", "small", "dc1", 1, ReasonPendingPods, 1}},
 		},
 		{
 			name: "pods on distinct ports share a node",
-			snap: Snapshot{NodeGroups: []v1alpha1.NodeGroup{nodeGroup("g", "small")},
+			snap: Snapshot{NodeGroups: []*v1alpha1.NodeGroup{nodeGroup("g", "small")},
 				Pending: ptrs(append(onHostPort(replicas("a", 1, "100m", "64Mi"), 80), onHostPort(replicas("b", 1, "100m", "64Mi"), 443)...))},
 			want: []placement{{"g", "small", "dc1", 1, ReasonPendingPods, 2}},
 		},

@@ -26,7 +26,7 @@ func attracted(p corev1.Pod, app, key string) corev1.Pod {
 func TestAPodThatMustRunBesideAnotherBuysNoNodeWhereItCannotGo(t *testing.T) {
 	full := node("full", "2", "4Gi", nil, withApp(pod("cache", "2", "4Gi"), "cache"))
 	web := attracted(withApp(pod("web", "500m", "512Mi"), "web"), "cache", labelHostname)
-	r := Plan(Snapshot{Now: now, NodeGroups: []v1alpha1.NodeGroup{nodeGroup("g", "small")}, Nodes: []ExistingNode{full},
+	r := Plan(Snapshot{Now: now, NodeGroups: []*v1alpha1.NodeGroup{nodeGroup("g", "small")}, Nodes: []ExistingNode{full},
 		Offerings: []Offering{offer("small", 2, 4, 10)}, Pending: ptrs([]corev1.Pod{web})}, DefaultOptions())
 	if len(r.Intents) != 0 {
 		t.Fatalf("intents %+v, want none: no new node can hold the pod", placements(r))
@@ -44,7 +44,7 @@ func TestAGroupThatAttractsItselfStaysInOneZone(t *testing.T) {
 	}
 	runPlanCases(t, []planCase{{
 		name: "three replicas, two datacenters: one datacenter",
-		snap: Snapshot{NodeGroups: []v1alpha1.NodeGroup{withGroup("g", twoDCs, "small")}, Pending: ptrs(pods)},
+		snap: Snapshot{NodeGroups: []*v1alpha1.NodeGroup{withGroup("g", twoDCs, "small")}, Pending: ptrs(pods)},
 		want: []placement{{"g", "small", "dc1", 3, ReasonPendingPods, 3}},
 	}})
 }
