@@ -28,9 +28,9 @@ func FormatBytes(b int64) string {
 	return itoa(b)
 }
 
-// sorted returns pointers to the elements of items ordered by key, leaving items untouched:
-// the snapshot belongs to the caller.
-func sorted[T any](items []T, key func(*T) string) []*T {
+// Sorted returns pointers to the elements of items ordered by key, stably, leaving items
+// untouched: the snapshot belongs to the caller.
+func Sorted[T any](items []T, key func(*T) string) []*T {
 	type keyed struct {
 		key  string
 		item *T

@@ -29,7 +29,7 @@ type Refusal struct {
 // being deleted are left out, and cordoned ones take no pod.
 func NewSimulation(nodes []ExistingNode, opts Options) *Simulation {
 	s := &Simulation{maxPods: opts.MaxPods()}
-	for _, en := range sorted(nodes, func(n *ExistingNode) string { return n.Node.Name }) {
+	for _, en := range Sorted(nodes, func(n *ExistingNode) string { return n.Node.Name }) {
 		if en.Node.DeletionTimestamp == nil {
 			s.nodes = append(s.nodes, NewExistingNode(en, s.maxPods))
 		}

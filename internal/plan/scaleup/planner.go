@@ -48,7 +48,7 @@ func newPlanner(s *Snapshot, opts Options) *planner {
 		pl.addTemplates(g, cat, daemons)
 		pl.groups = append(pl.groups, g)
 	}
-	for _, en := range sorted(s.Nodes, func(n *ExistingNode) string { return n.Node.Name }) {
+	for _, en := range schedsim.Sorted(s.Nodes, func(n *ExistingNode) string { return n.Node.Name }) {
 		if en.Node.DeletionTimestamp == nil {
 			pl.cluster.AddNode(schedsim.NewExistingNode(en, opts.MaxPods()))
 		}
@@ -110,7 +110,7 @@ func (pl *planner) largest() schedsim.Resources {
 
 func pendingPods(pods []*corev1.Pod) []*schedsim.PodInfo {
 	var out []*schedsim.PodInfo
-	for _, p := range sorted(pods, func(p **corev1.Pod) string { return (*p).Namespace + "/" + (*p).Name }) {
+	for _, p := range schedsim.Sorted(pods, func(p **corev1.Pod) string { return (*p).Namespace + "/" + (*p).Name }) {
 		if !skipPending(*p) {
 			out = append(out, schedsim.NewPodInfo(*p))
 		}
@@ -142,25 +142,6 @@ func daemonPods(dss []*appsv1.DaemonSet) []*schedsim.PodInfo {
 			Spec:       ds.Spec.Template.Spec,
 		}
 		out = append(out, schedsim.NewPodInfo(pod))
-	}
-	return out
-}
-
-// sorted returns pointers to the elements of items ordered by key, leaving items untouched:
-// the snapshot belongs to the caller.
-func sorted[T any](items []T, key func(*T) string) []*T {
-	type keyed struct {
-		key  string
-		item *T
-	}
-	ks := make([]keyed, len(items))
-	for i := range items {
-		ks[i] = keyed{key(&items[i]), &items[i]}
-	}
-	sort.SliceStable(ks, func(i, j int) bool { return ks[i].key < ks[j].key })
-	out := make([]*T, len(ks))
-	for i, k := range ks {
-		out[i] = k.item
 	}
 	return out
 }
