@@ -35,7 +35,7 @@ func ScaleUp(ctx workflow.Context, in contract.ScaleUpInput) (contract.ScaleUpRe
 func provision(ctx workflow.Context, in contract.ScaleUpInput, n contract.NodeRequest) contract.NodeOutcome {
 	out := contract.NodeOutcome{Name: n.Name}
 	for k, p := range n.Placements {
-		out.Name, out.Placement = placementName(n.Name, k), p
+		out.Name, out.Placement = contract.PlacementName(n.Name, k), p
 		err := provisionAt(ctx, in, &out)
 		var appErr *temporal.ApplicationError
 		if errors.As(err, &appErr) && appErr.Type() == contract.ErrVPSieCapacityExhausted && k+1 < len(n.Placements) {
@@ -55,15 +55,6 @@ func provision(ctx workflow.Context, in contract.ScaleUpInput, n contract.NodeRe
 	}
 	out.Failure, out.Reason = "no placement", contract.FailureCapacity
 	return out
-}
-
-// placementName keeps the first placement's name (and hostname); a fallback gets its
-// own, because a VPSieNode's spec, offering included, never changes.
-func placementName(name string, k int) string {
-	if k == 0 {
-		return name
-	}
-	return fmt.Sprintf("%s-f%d", name, k)
 }
 
 func failureReason(appErr *temporal.ApplicationError) string {

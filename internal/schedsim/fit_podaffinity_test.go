@@ -21,8 +21,12 @@ func attracted(p corev1.Pod, app, key string) corev1.Pod {
 
 func TestPodAffinityAllows(t *testing.T) {
 	cache := func(name string) corev1.Pod { return withApp(pod(name, "100m", "10Mi"), "cache") }
-	webNear := func(key string) corev1.Pod { return attracted(withApp(pod("web", "100m", "10Mi"), "web"), "cache", key) }
-	db := func(name string) corev1.Pod { return attracted(withApp(pod(name, "100m", "10Mi"), "db"), "db", labelZone) }
+	webNear := func(key string) corev1.Pod {
+		return attracted(withApp(pod("web", "100m", "10Mi"), "web"), "cache", key)
+	}
+	db := func(name string) corev1.Pod {
+		return attracted(withApp(pod(name, "100m", "10Mi"), "db"), "db", labelZone)
+	}
 	tests := []struct {
 		name   string
 		others []*Node

@@ -48,23 +48,28 @@ func (l *launched) done(runID string) {
 	delete(l.byRun, runID)
 }
 
-// missing returns the launched nodes that existing does not hold yet. They are shared, not
-// copied: a launched VPSieNode is never changed after add, so it may join a View (see
-// clusterview.View.WithVPSieNodes).
+// missing returns the launched nodes the cache has never held. A node the cache holds, or a
+// fallback of it (contract.PlacementName), is forgotten for good: from then on the real
+// objects speak for it, and a node compensated (deleted) later must not come back as
+// phantom capacity until its run ends. The nodes are shared, not copied: a launched
+// VPSieNode is never changed after add, so it may join a View (clusterview.View.WithVPSieNodes).
 func (l *launched) missing(existing []*v1alpha1.VPSieNode) []*v1alpha1.VPSieNode {
 	have := make(map[string]bool, len(existing))
 	for _, vn := range existing {
-		have[vn.Namespace+"/"+vn.Name] = true
+		have[vn.Namespace+"/"+contract.RequestName(vn.Name)] = true
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var out []*v1alpha1.VPSieNode
-	for _, vns := range l.byRun {
+	for run, vns := range l.byRun {
+		kept := vns[:0]
 		for _, vn := range vns {
 			if !have[vn.Namespace+"/"+vn.Name] {
-				out = append(out, vn)
+				kept = append(kept, vn)
 			}
 		}
+		l.byRun[run] = kept
+		out = append(out, kept...)
 	}
 	return out
 }
