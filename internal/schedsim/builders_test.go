@@ -3,6 +3,8 @@ package schedsim
 import (
 	"time"
 
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim/podtest"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -16,33 +18,6 @@ const triedName = "planned:candidate"
 
 func key(name string) types.NamespacedName {
 	return types.NamespacedName{Namespace: "default", Name: name}
-}
-
-// pod is a pending pod with one container requesting cpu and mem.
-func pod(name, cpu, mem string) corev1.Pod {
-	return corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: name, Labels: map[string]string{"app": name}},
-		Spec: corev1.PodSpec{Containers: []corev1.Container{{
-			Name: "c", Resources: corev1.ResourceRequirements{Requests: requests(cpu, mem)},
-		}}},
-	}
-}
-
-func requests(cpu, mem string) corev1.ResourceList {
-	rl := corev1.ResourceList{}
-	if cpu != "" {
-		rl[corev1.ResourceCPU] = resource.MustParse(cpu)
-	}
-	if mem != "" {
-		rl[corev1.ResourceMemory] = resource.MustParse(mem)
-	}
-	return rl
-}
-
-// withApp gives the pod an app label shared by its replicas.
-func withApp(p corev1.Pod, app string) corev1.Pod {
-	p.Labels = map[string]string{"app": app}
-	return p
 }
 
 // node is a Ready existing node with the given allocatable and labels.
@@ -74,3 +49,13 @@ func replicas(app string, n int, cpu, mem string) []corev1.Pod {
 	}
 	return out
 }
+
+// The pod builders are shared with the simulation's other users' tests (schedsim/podtest).
+var (
+	pod       = podtest.Pod
+	requests  = podtest.Requests
+	withApp   = podtest.WithApp
+	avoiding  = podtest.Avoiding
+	attracted = podtest.Attracted
+	spreading = podtest.Spreading
+)

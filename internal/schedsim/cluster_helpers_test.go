@@ -2,7 +2,6 @@ package schedsim
 
 import (
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // pending turns a pod into a pending PodInfo with a class of its own, as Plan would.
@@ -47,26 +46,5 @@ func zone(z string) map[string]string { return map[string]string{labelZone: z} }
 
 func inNamespace(p corev1.Pod, ns string) corev1.Pod {
 	p.Namespace = ns
-	return p
-}
-
-// avoiding gives p a required anti-affinity term against pods labelled app=app on key.
-func avoiding(p corev1.Pod, app, key string) corev1.Pod {
-	if p.Spec.Affinity == nil {
-		p.Spec.Affinity = &corev1.Affinity{}
-	}
-	p.Spec.Affinity.PodAntiAffinity = &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
-		LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": app}},
-		TopologyKey:   key,
-	}}}
-	return p
-}
-
-// spreading gives p a DoNotSchedule spread constraint over pods with its own app label.
-func spreading(p corev1.Pod, key string, maxSkew int32) corev1.Pod {
-	p.Spec.TopologySpreadConstraints = append(p.Spec.TopologySpreadConstraints, corev1.TopologySpreadConstraint{
-		MaxSkew: maxSkew, TopologyKey: key, WhenUnsatisfiable: corev1.DoNotSchedule,
-		LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": p.Labels["app"]}},
-	})
 	return p
 }

@@ -4,20 +4,7 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
-
-// attracted gives p a required pod affinity term for pods labelled app on key.
-func attracted(p corev1.Pod, app, key string) corev1.Pod {
-	if p.Spec.Affinity == nil {
-		p.Spec.Affinity = &corev1.Affinity{}
-	}
-	p.Spec.Affinity.PodAffinity = &corev1.PodAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
-		LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": app}},
-		TopologyKey:   key,
-	}}}
-	return p
-}
 
 func TestPodAffinityAllows(t *testing.T) {
 	cache := func(name string) corev1.Pod { return withApp(pod(name, "100m", "10Mi"), "cache") }

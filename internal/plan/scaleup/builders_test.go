@@ -3,6 +3,8 @@ package scaleup
 import (
 	"time"
 
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim/podtest"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -33,33 +35,6 @@ func nodeGroup(name string, offerings ...string) *v1alpha1.NodeGroup {
 
 func key(name string) types.NamespacedName {
 	return types.NamespacedName{Namespace: "default", Name: name}
-}
-
-// pod is a pending pod with one container requesting cpu and mem.
-func pod(name, cpu, mem string) corev1.Pod {
-	return corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: name, Labels: map[string]string{"app": name}},
-		Spec: corev1.PodSpec{Containers: []corev1.Container{{
-			Name: "c", Resources: corev1.ResourceRequirements{Requests: requests(cpu, mem)},
-		}}},
-	}
-}
-
-func requests(cpu, mem string) corev1.ResourceList {
-	rl := corev1.ResourceList{}
-	if cpu != "" {
-		rl[corev1.ResourceCPU] = resource.MustParse(cpu)
-	}
-	if mem != "" {
-		rl[corev1.ResourceMemory] = resource.MustParse(mem)
-	}
-	return rl
-}
-
-// withApp gives the pod an app label shared by its replicas.
-func withApp(p corev1.Pod, app string) corev1.Pod {
-	p.Labels = map[string]string{"app": app}
-	return p
 }
 
 // replicas are n identical pods of one app.
@@ -119,3 +94,13 @@ func verdict(r Result, p, g string) (Verdict, bool) {
 	}
 	return Verdict{}, false
 }
+
+// The pod builders are shared with the simulation's other users' tests (schedsim/podtest).
+var (
+	pod       = podtest.Pod
+	requests  = podtest.Requests
+	withApp   = podtest.WithApp
+	avoiding  = podtest.Avoiding
+	attracted = podtest.Attracted
+	spreading = podtest.Spreading
+)

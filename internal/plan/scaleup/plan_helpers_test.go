@@ -97,27 +97,6 @@ func tolerating(pods []corev1.Pod) []corev1.Pod {
 	return pods
 }
 
-// avoiding gives p a required anti-affinity term against pods labelled app=app on key.
-func avoiding(p corev1.Pod, app, key string) corev1.Pod {
-	if p.Spec.Affinity == nil {
-		p.Spec.Affinity = &corev1.Affinity{}
-	}
-	p.Spec.Affinity.PodAntiAffinity = &corev1.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
-		LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": app}},
-		TopologyKey:   key,
-	}}}
-	return p
-}
-
-// spreading gives p a DoNotSchedule spread constraint over pods with its own app label.
-func spreading(p corev1.Pod, key string, maxSkew int32) corev1.Pod {
-	p.Spec.TopologySpreadConstraints = append(p.Spec.TopologySpreadConstraints, corev1.TopologySpreadConstraint{
-		MaxSkew: maxSkew, TopologyKey: key, WhenUnsatisfiable: corev1.DoNotSchedule,
-		LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": p.Labels["app"]}},
-	})
-	return p
-}
-
 func required(terms ...corev1.NodeSelectorTerm) *corev1.Affinity {
 	return &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{
 		RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{NodeSelectorTerms: terms},

@@ -4,22 +4,9 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 )
-
-// attracted gives p a required pod affinity term for pods labelled app on key.
-func attracted(p corev1.Pod, app, key string) corev1.Pod {
-	if p.Spec.Affinity == nil {
-		p.Spec.Affinity = &corev1.Affinity{}
-	}
-	p.Spec.Affinity.PodAffinity = &corev1.PodAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
-		LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": app}},
-		TopologyKey:   key,
-	}}}
-	return p
-}
 
 // A pod that must run beside a pod on a full node can use no new node: buying one for it
 // left it pending on the new node forever (the scheduler would never put it there).
