@@ -14,7 +14,8 @@ GO_TEST_FLAGS  ?= -race -count=1 -timeout 25m
 # The main module is compiled once, with the race detector, for everything make test does: go vet
 # -race and staticcheck (GOFLAGS=-race: its `go list -export` reads the race build's export data)
 # share the build go test -race uses, and the e2e suite and hack/dev.sh --check build -race too.
-E2E_GO_TEST_FLAGS ?= -race -count=1 -timeout 30m
+# -vet=off: make vet vets test/e2e (go vet -race -tags e2e) with every analyzer.
+E2E_GO_TEST_FLAGS ?= -race -count=1 -timeout 30m -vet=off
 DEV_BUILD_FLAGS   ?= -race
 
 .PHONY: all build generate manifests tools cluster-binaries lint vet staticcheck fmt-check shellcheck verify-generated test unit integration e2e bench bench-e2e dev clean
