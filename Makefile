@@ -11,8 +11,14 @@ HELM           := $(BIN)/helm
 CHART          := charts/vpsie-autoscaler
 VERSION        ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 GO_TEST_FLAGS  ?= -race -count=1 -timeout 25m
+# The main module is compiled once, with the race detector, for everything make test does: go vet
+# -race and staticcheck (GOFLAGS=-race: its `go list -export` reads the race build's export data)
+# share the build go test -race uses, and the e2e suite and hack/dev.sh --check build -race too.
+# -vet=off: make vet vets test/e2e (go vet -race -tags e2e) with every analyzer.
+E2E_GO_TEST_FLAGS ?= -race -count=1 -timeout 30m -vet=off
+DEV_BUILD_FLAGS   ?= -race
 
-.PHONY: all build generate manifests tools cluster-binaries lint vet fmt-check shellcheck verify-generated test unit integration e2e bench bench-e2e dev clean
+.PHONY: all build generate manifests tools cluster-binaries lint vet staticcheck fmt-check shellcheck verify-generated test unit integration e2e bench bench-e2e dev clean
 .PHONY: rbac chart-sync helm helm-lint image
 
 all: build
@@ -54,17 +60,24 @@ build:
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
+## vet: all analyzers over the race build (the one go test -race compiles); the single file the race
+## build tag leaves out is vetted on its own (it imports nothing, so that needs no other build)
 vet:
-	go vet ./...
-	go vet -tags e2e ./test/e2e
+	go vet -race ./...
+	go vet -race -tags e2e ./test/e2e
+	go vet ./test/integration/race_off_test.go
 
 ## shellcheck: the scripts (shellcheck comes from apt: hack/local-cluster/deps.sh --lint)
 shellcheck:
-	shellcheck -x -S warning .ci/run hack/dev.sh hack/local-cluster/*.sh hack/helm/*.sh
+	shellcheck -x -S warning .ci/run hack/dev.sh hack/local-cluster/*.sh hack/helm/*.sh hack/ci/*.sh
 
-lint: tools fmt-check vet shellcheck helm-lint
-	$(STATICCHECK) ./...
-	$(STATICCHECK) -tags e2e ./test/e2e
+lint: tools fmt-check vet shellcheck helm-lint staticcheck
+
+## staticcheck: over the race build's export data (GOFLAGS=-race), so it compiles nothing vet did not.
+## It checks race_on_test.go instead of race_off_test.go (one constant each; alone, the constant looks unused).
+staticcheck: $(STATICCHECK)
+	GOFLAGS="$(GOFLAGS) -race" $(STATICCHECK) ./...
+	GOFLAGS="$(GOFLAGS) -race" $(STATICCHECK) -tags e2e ./test/e2e
 
 ## helm-lint: the chart with the two required values, with every option set, and with the webhooks (generated CA)
 helm-lint: helm
@@ -76,17 +89,17 @@ helm-lint: helm
 verify-generated: generate
 	@git diff --exit-code -- api deploy/crds deploy/rbac $(CHART)/crds $(CHART)/files || { echo "generated files are stale: run make generate"; exit 1; }
 
-## test: what CI runs — lint, generated-file check, unit and integration tests with -race,
-## then the local-cluster smoke test and local mode end to end
-test: cluster-binaries lint verify-generated
-	KUBEBUILDER_ASSETS=$(KUBE_ASSETS) go test $(GO_TEST_FLAGS) ./...
-	$(MAKE) e2e
+## test: what CI runs — lint, generated-file check, unit and integration tests with -race, the
+## local-cluster smoke test and local mode end to end (make e2e). hack/ci/test.sh runs them in
+## lanes (the Kubernetes build next to lint, e2e next to go test) and prints each phase's time.
+test: tools
+	GO_TEST_FLAGS='$(GO_TEST_FLAGS)' KUBE_ASSETS='$(KUBE_ASSETS)' hack/ci/test.sh
 
 ## e2e: the local cluster's smoke test, the product end to end on it (test/e2e), and `make dev` brought up, checked and stopped
 e2e: cluster-binaries
 	hack/local-cluster/smoke.sh
-	go test -tags e2e -count=1 -timeout 30m ./test/e2e
-	hack/dev.sh --check
+	go test -tags e2e $(E2E_GO_TEST_FLAGS) ./test/e2e
+	DEV_BUILD_FLAGS='$(DEV_BUILD_FLAGS)' hack/dev.sh --check
 
 ## bench-e2e: the scale-up benchmarks on the local cluster (decision latency at 100 and 1000 nodes, 1000 pending
 ## pods, RSS at 1000 nodes and 10k pods); results go to docs/performance/scale-up.md

@@ -212,7 +212,9 @@ start() { # start NAME CMD...: run in the background, logging to $LOGS/NAME.log
 mkdir -p "$LOGS"
 log "building binaries"
 hack/local-cluster/build.sh >"$LOGS/build.log" 2>&1 || { cat "$LOGS/build.log"; exit 1; }
-go build -o "$BIN/" ./cmd/autoscaler ./cmd/vpsie-sim ./cmd/temporal-dev
+# DEV_BUILD_FLAGS: extra go build flags (make e2e passes -race, to reuse the race build make test compiled).
+read -ra build_flags <<<"${DEV_BUILD_FLAGS:-}"
+go build "${build_flags[@]}" -o "$BIN/" ./cmd/autoscaler ./cmd/vpsie-sim ./cmd/temporal-dev
 
 log "starting the local cluster"
 # up.sh stops what it started when it fails, so cleanup needs to stop the cluster only once it is up.

@@ -175,7 +175,7 @@ func (s *stack) prepareCluster() error {
 // autoscaler starts the autoscaler binary against the stack; extra flags come last.
 func (s *stack) autoscaler(t testing.TB, name string, flags ...string) *testproc.Process {
 	t.Helper()
-	s.buildOnce.Do(func() { s.bin = testproc.Build(t, s.repo, s.dir, false) })
+	s.buildOnce.Do(func() { s.bin = testproc.Build(t, s.repo, s.dir, testproc.Race) })
 	if s.bin == "" {
 		t.Fatal("the autoscaler did not build")
 	}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The body of `make test` (what CI runs). Every check and test of the serial version runs,
+# in lanes, so that neither core idles while a suite waits on timers and watches:
+#
+#   lane k8s  (background)  hack/local-cluster/build.sh: its own modules (hack/kubebin,
+#                           hack/kwok) built with CGO_ENABLED=0, so it shares no compiled
+#                           package with the main module and can run next to lint
+#   lane image (background) the container image build test/integration repeats (see below)
+#   lane main (foreground)  fmt-check, shellcheck, helm-lint, verify-generated, vet (compiles
+#                           the main module once, with -race), staticcheck (reads that race
+#                           build's export data), then, once lane k8s is done,
+#                           go test -race ./... (test/integration first: the longest package)
+#   lane e2e  (background,  make e2e: smoke.sh, go test -race -tags e2e ./test/e2e, dev.sh
+#              after k8s)   --check; mostly waiting on the cluster, so it overlaps go test
+#
+# Each phase prints its duration (hack/ci/timed.sh) and the end prints a table of them.
+# Logs of the go test run and of each lane are kept in CI_LOG_DIR (bin/ci).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+MAKE="${MAKE:-make}"
+CI_LOG_DIR="${CI_LOG_DIR:-$PWD/bin/ci}"
+mkdir -p "$CI_LOG_DIR"
+own_times=false
+if [[ -z "${CI_PHASE_TIMES:-}" ]]; then
+	CI_PHASE_TIMES="$CI_LOG_DIR/phase-times.tsv"
+	: >"$CI_PHASE_TIMES"
+	own_times=true
+fi
+export CI_PHASE_TIMES
+timed=hack/ci/timed.sh
+m=("$MAKE" --no-print-directory)
+start=$(date +%s)
+lanes=()
+failed=()
+
+# lane NAME COMMAND...: runs COMMAND in the background in a session (and process group) of
+# its own, so a failure elsewhere can stop it; its output is prefixed with [NAME] and kept in
+# CI_LOG_DIR/NAME.log.
+lane() {
+	local name="$1"
+	shift
+	setsid -w bash -c 'set -o pipefail; name="$1" log="$2"; shift 2; "$@" 2>&1 | tee "$log" | sed -u "s/^/[$name] /"' \
+		lane "$name" "$CI_LOG_DIR/$name.log" "$@" &
+	lanes+=("$name:$!")
+}
+
+# wait_lane NAME: waits for the lane and records a failure.
+wait_lane() {
+	local entry
+	for entry in "${lanes[@]}"; do
+		if [[ "${entry%%:*}" == "$1" ]]; then
+			wait "${entry#*:}" || failed+=("$1")
+		fi
+	done
+}
+
+stop_lanes() {
+	local entry
+	for entry in "${lanes[@]}"; do
+		kill -- "-${entry#*:}" 2>/dev/null || true
+	done
+}
+
+summary() {
+	local status=$?
+	stop_lanes
+	if $own_times && [[ -s "$CI_PHASE_TIMES" ]]; then
+		echo "== make test phases (seconds; lanes overlap, so they add up to more than the wall time):"
+		column -t -s $'\t' "$CI_PHASE_TIMES" 2>/dev/null || cat "$CI_PHASE_TIMES"
+	fi
+	echo "== make test: $(($(date +%s) - start))s wall, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+	exit "$status"
+}
+trap summary EXIT
+
+# step NAME COMMAND...: a foreground phase; stops everything when it fails.
+step() {
+	if ! "$timed" "$@"; then
+		echo "== make test: phase $1 failed" >&2
+		exit 1
+	fi
+}
+
+lane k8s "$timed" cluster-binaries "${m[@]}" cluster-binaries
+# test/integration's TestImageIsReproducibleAndRunsFromItsUnpackedRoot builds the image (hack/image:
+# cmd/autoscaler with -trimpath and CGO_ENABLED=0, a third build of its ~1000 packages that nothing
+# else shares). The same build here, exactly as the test runs it, moves that compile off the
+# integration package (whose tests run one after another) to the start, next to the other builds.
+lane image "$timed" image-build go -C hack/image run . -repo "$PWD" -out "$CI_LOG_DIR/image.tar"
+
+step fmt-check "${m[@]}" fmt-check
+step shellcheck "${m[@]}" shellcheck
+step helm-lint "${m[@]}" helm-lint
+# Before vet: make generate rewrites generated sources that vet would be reading.
+step verify-generated "${m[@]}" verify-generated
+step vet "${m[@]}" vet
+step staticcheck "${m[@]}" staticcheck
+
+# Tests need the cluster binaries (test/integration, e2e).
+waited=$(date +%s)
+wait_lane k8s
+echo "== phase wait-cluster-binaries: $(($(date +%s) - waited))s"
+printf 'wait-cluster-binaries\t%s\tok\n' "$(($(date +%s) - waited))" >>"$CI_PHASE_TIMES"
+if ((${#failed[@]})); then
+	echo "== make test: lane k8s failed (log: $CI_LOG_DIR/k8s.log)" >&2
+	exit 1
+fi
+
+lane e2e "$timed" e2e "${m[@]}" e2e
+# test/integration first: it is the longest package, and go test starts packages in order.
+"$timed" go-test hack/ci/go-test.sh "$CI_LOG_DIR/go-test.log" ./test/integration ./... || failed+=(go-test)
+wait_lane e2e
+wait_lane image
+if ((${#failed[@]})); then
+	echo "== make test: FAILED: ${failed[*]} (logs in $CI_LOG_DIR)" >&2
+	exit 1
+fi
+echo "== make test: passed"
