@@ -27,14 +27,10 @@ func (p *Provisioner) observe(ctx context.Context, cat contract.Catalogue) (plan
 	s := plan.Snapshot{Now: v.Now, Pending: v.Pending, NodeGroups: v.NodeGroups, VPSieNodes: v.VPSieNodes,
 		DaemonSets: v.DaemonSets, Datacenters: cat.Datacenters, Offerings: catalogue.Offerings(cat),
 		Groups: map[types.NamespacedName]plan.GroupState{}, Quota: accountQuota(p.cfg, v.VPSieNodes, cat)}
-	booting := bootingNodes(v.VPSieNodes)
+	// Every Node goes in; the planner models one whose VPSieNode is still booting as its
+	// template with the pods bound to it (plan/scaleup's addInFlight).
 	for _, n := range v.Nodes {
-		pods := v.PodsOn(n.Name)
-		// Once the scheduler has bound pods to a booting node, the node as it is (with those pods)
-		// is the truth; its empty template would offer room that is already taken.
-		if !booting[n.Name] || len(pods) > 0 {
-			s.Nodes = append(s.Nodes, plan.ExistingNode{Node: n, Pods: pods})
-		}
+		s.Nodes = append(s.Nodes, plan.ExistingNode{Node: n, Pods: v.PodsOn(n.Name)})
 	}
 	for _, r := range p.probation.release(s.Nodes) {
 		p.backoff.succeeded(r.group)
@@ -54,22 +50,4 @@ func (p *Provisioner) groupState(g *v1alpha1.NodeGroup, members int32, now time.
 		st.InCooldown = now.Before(g.Status.LastScaleUpTime.Add(time.Duration(cd) * time.Second))
 	}
 	return st
-}
-
-// bootingNodes names the Nodes of VPSieNodes that are not Ready yet. Such a Node may have
-// registered before it was labelled and tainted: as it is, it would look like a node the
-// group's pods cannot use, and the same pods would cause a second scale-up. Left out,
-// the planner counts the VPSieNode's template instead, as for any node in flight (until
-// pods are bound to it, see observe).
-func bootingNodes(vns []*v1alpha1.VPSieNode) map[string]bool {
-	out := map[string]bool{}
-	for _, vn := range vns {
-		if vn.InFlight() {
-			out[vn.Spec.Hostname] = true
-			if vn.Status.NodeName != "" {
-				out[vn.Status.NodeName] = true
-			}
-		}
-	}
-	return out
 }

@@ -49,15 +49,3 @@ func TestStabilizationWindowHoldsFreshlyUnschedulablePods(t *testing.T) {
 		})
 	}
 }
-
-func TestNodesOfBootingVPSieNodesAreLeftToTheirTemplate(t *testing.T) {
-	vn := func(name string, phase v1alpha1.VPSieNodePhase) *v1alpha1.VPSieNode {
-		return &v1alpha1.VPSieNode{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: v1alpha1.VPSieNodeSpec{Hostname: name},
-			Status: v1alpha1.VPSieNodeStatus{Phase: phase, NodeName: name}}
-	}
-	got := bootingNodes([]*v1alpha1.VPSieNode{vn("joining", v1alpha1.PhaseJoining), vn("ready", v1alpha1.PhaseReady),
-		vn("failed", v1alpha1.PhaseFailed)})
-	if !got["joining"] || got["ready"] || got["failed"] {
-		t.Fatalf("booting = %v, want only the joining node", got)
-	}
-}

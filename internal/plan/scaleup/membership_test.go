@@ -12,7 +12,7 @@ import (
 
 // TestPlannerCountsMembersByTheOneRule: the planner's group size and the in-flight nodes it
 // stands templates in for are the membership rule's answers on the shared fixture
-// (Terminating and deleted VPSieNodes are not members; a booting one without a Node is in flight).
+// (Terminating and deleted VPSieNodes are not members; a booting one is in flight, Node or not).
 func TestPlannerCountsMembersByTheOneRule(t *testing.T) {
 	ng := nodeGroup(membershiptest.Group.Name, "std")
 	s := Snapshot{Now: now, NodeGroups: []*v1alpha1.NodeGroup{ng}, Offerings: []Offering{offer("std", 2, 4, 10)},
@@ -30,7 +30,7 @@ func TestPlannerCountsMembersByTheOneRule(t *testing.T) {
 			inFlight++
 		}
 	}
-	if inFlight != membershiptest.InFlightWithoutNode {
-		t.Errorf("in-flight templates = %d, want %d", inFlight, membershiptest.InFlightWithoutNode)
+	if inFlight != membershiptest.InFlight {
+		t.Errorf("in-flight templates = %d, want %d (a registered Node stands as its template until Ready)", inFlight, membershiptest.InFlight)
 	}
 }

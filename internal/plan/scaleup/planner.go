@@ -48,12 +48,13 @@ func newPlanner(s *Snapshot, opts Options) *planner {
 		pl.addTemplates(g, cat, daemons)
 		pl.groups = append(pl.groups, g)
 	}
+	booting := pl.booting(vns, members, cat)
 	for _, en := range schedsim.Sorted(s.Nodes, func(n *ExistingNode) string { return n.Node.Name }) {
-		if en.Node.DeletionTimestamp == nil {
+		if en.Node.DeletionTimestamp == nil && booting[en.Node.Name] == nil {
 			pl.cluster.AddNode(schedsim.NewExistingNode(en, opts.MaxPods()))
 		}
 	}
-	pl.addInFlight(vns, members, cat, daemons)
+	pl.addInFlight(vns, members, cat, daemons, s.Nodes)
 	pl.classify(pendingPods(s.Pending))
 	pl.prepareClasses()
 	return pl
