@@ -2,7 +2,9 @@
 # Starts a real, loopback-only Kubernetes control plane from bin/k8s:
 #   etcd -> kube-apiserver -> kube-controller-manager -> kube-scheduler -> kwok
 # kwok plays the kubelet for Nodes annotated kwok.x-k8s.io/node=fake (or all Nodes).
-# Nothing is applied to the cluster; the kubeconfig is written to .local/kubeconfig.
+# The only objects applied are hack/local-cluster/base (a CNI-like and a kube-proxy-like
+# DaemonSet that tolerate everything, as every real cluster runs); the kubeconfig is
+# written to .local/kubeconfig.
 #
 # Usage: up.sh              foreground supervisor; Ctrl-C / SIGTERM stops everything
 #        up.sh --background start, write .local/cluster/pids, return; stop with down.sh
@@ -16,7 +18,7 @@ case "${1:-}" in
 "") ;;
 --background | -b) BACKGROUND=true ;;
 -h | --help)
-	sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 	exit 0
 	;;
 *) lc_die "unknown argument: $1 (try --help)" ;;
@@ -31,7 +33,7 @@ preflight() {
 	local name port
 	command -v openssl >/dev/null || lc_die "openssl missing; run hack/local-cluster/deps.sh"
 	command -v curl >/dev/null || lc_die "curl missing; run hack/local-cluster/deps.sh"
-	for name in etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwok-stages.yaml; do
+	for name in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok kwok-stages.yaml; do
 		if [[ ! -e "$K8S_BIN_DIR/$name" ]]; then
 			lc_log "$K8S_BIN_DIR/$name missing; running build.sh"
 			"$LC_ROOT/hack/local-cluster/build.sh"
@@ -267,6 +269,12 @@ start_kwok() {
 	wait_healthy kwok "http://127.0.0.1:$LC_KWOK_PORT/healthz"
 }
 
+# apply_base creates what every real cluster runs on every node (hack/local-cluster/base).
+apply_base() {
+	lc_log "applying hack/local-cluster/base"
+	"$K8S_BIN_DIR/kubectl" --kubeconfig="$COMPONENT_KUBECONFIG" apply -f "$LC_ROOT/hack/local-cluster/base" >/dev/null
+}
+
 cleanup() {
 	local status=$?
 	trap - EXIT INT TERM
@@ -303,6 +311,7 @@ main() {
 	start_controller_manager
 	start_scheduler
 	start_kwok
+	apply_base
 	write_kubeconfig "$LC_KUBECONFIG"
 	lc_log "local cluster ready in $(lc_secs_since "$begin")s; logs in $LC_LOG_DIR"
 	echo "export KUBECONFIG=$LC_KUBECONFIG"
