@@ -248,6 +248,26 @@ start_scheduler() {
 	wait_healthy kube-scheduler "https://127.0.0.1:$LC_SCHEDULER_PORT/healthz" -k
 }
 
+# kwok_stages writes kwok's default stages with one change: node-initialize, which makes a
+# Node Ready at once, skips Nodes annotated vpsie-sim.vpsie.com/kubelet-starting. vpsie-sim's
+# kubelet registers a Node with that annotation and kwok's (kwok starts managing a Node only
+# when it first sees it: its lease, its pods), keeps it NotReady for its ready delay, then
+# makes it Ready and removes the annotation, as a real kubelet goes Ready once its CNI is up.
+kwok_stages() {
+	local out="$LC_STATE_DIR/kwok-stages.yaml"
+	awk '
+		/^  name: / { in_init = ($2 == "node-initialize") }
+		{ print }
+		in_init && /^    matchExpressions:/ {
+			print "    - key: '\''.metadata.annotations[\"vpsie-sim.vpsie.com/kubelet-starting\"]'\''"
+			print "      operator: '\''DoesNotExist'\''"
+			in_init = 0
+		}
+	' "$K8S_BIN_DIR/kwok-stages.yaml" >"$out.tmp"
+	grep -q 'vpsie-sim.vpsie.com/kubelet-starting' "$out.tmp" || lc_die "no node-initialize stage in $K8S_BIN_DIR/kwok-stages.yaml"
+	mv -f "$out.tmp" "$out"
+}
+
 start_kwok() {
 	local manage
 	case "$LC_KWOK_MANAGE" in
@@ -258,9 +278,10 @@ start_kwok() {
 	# kwok also reads ~/.kwok/kwok.yaml when present; a private HOME keeps a developer's
 	# own kwok settings out of this cluster.
 	mkdir -p "$LC_STATE_DIR/kwok-home"
+	kwok_stages
 	HOME="$LC_STATE_DIR/kwok-home" start kwok \
 		--kubeconfig="$COMPONENT_KUBECONFIG" \
-		--config="$K8S_BIN_DIR/kwok-stages.yaml" \
+		--config="$LC_STATE_DIR/kwok-stages.yaml" \
 		"$manage" \
 		--cidr="$LC_POD_CIDR" \
 		--node-ip=127.0.0.1 \

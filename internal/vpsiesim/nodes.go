@@ -19,16 +19,19 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
 )
 
-// Node bookkeeping: the kwok annotation makes kwok play the Node's kubelet (keep it Ready, run its pods) once the
-// simulated kubelet has made it Ready; the registered annotation marks Nodes this simulator owns so it never touches
-// anyone else's, and the VM annotation names the VM whose kubelet registered it (a Node has a provider ID only when
-// its user data gives --provider-id).
+// Node bookkeeping: the kwok annotation makes kwok play the Node's kubelet (its lease, its pods, keeping it Ready);
+// kwok starts managing a Node only when it first sees it, so the Node carries it from registration. The
+// kubelet-starting annotation keeps kwok's node-initialize stage (hack/local-cluster/up.sh) from making the Node
+// Ready before the simulated kubelet does. The registered annotation marks Nodes this simulator owns so it never
+// touches anyone else's, and the VM annotation names the VM whose kubelet registered it (a Node has a provider ID
+// only when its user data gives --provider-id).
 const (
-	AnnotationKwok       = "kwok.x-k8s.io/node"
-	AnnotationRegistered = "vpsie-sim.vpsie.com/registered"
-	AnnotationVM         = "vpsie-sim.vpsie.com/vm"
-	ProviderIDPrefix     = "vpsie://"
-	maxPodsPerNode       = 110
+	AnnotationKwok            = "kwok.x-k8s.io/node"
+	AnnotationKubeletStarting = "vpsie-sim.vpsie.com/kubelet-starting"
+	AnnotationRegistered      = "vpsie-sim.vpsie.com/registered"
+	AnnotationVM              = "vpsie-sim.vpsie.com/vm"
+	ProviderIDPrefix          = "vpsie://"
+	maxPodsPerNode            = 110
 )
 
 // What a kubelet's Node shows before it is Ready, as a kubelet whose CNI is not up yet writes it.
@@ -67,7 +70,7 @@ func (s *Simulator) syncNodes(ctx context.Context) {
 			s.retireNode(ctx, nodes, &n, plan.removeNodes)
 			continue
 		}
-		if _, kwok := n.Annotations[AnnotationKwok]; !kwok && plan.ready[vm] {
+		if _, starting := n.Annotations[AnnotationKubeletStarting]; starting && plan.ready[vm] {
 			s.readyNode(ctx, nodes, &n)
 		}
 	}
@@ -155,7 +158,7 @@ func (s *Simulator) markNodeError(id int64, err error) {
 
 // buildNode is the Node a booted VM's kubelet registers, or why the kubelet refuses to start: resources from its
 // offering; labels, taints, provider ID and kubelet version from its user data (ParseKubelet) plus the kubelet's
-// own labels; NotReady, with the not-ready taint, until readyNode. Only opts' Lenient* fields add anything else.
+// own labels; NotReady, with the not-ready taint and the kubelet-starting annotation, until readyNode. Only opts' Lenient* fields add anything else.
 func buildNode(vm vpsieapi.VM, userData string, opts KubeletOptions, now time.Time) (*corev1.Node, error) {
 	k, err := ParseKubelet(userData)
 	if errors.Is(err, ErrNoKubelet) && opts.LenientKubeletVersion != "" {
@@ -187,9 +190,10 @@ func buildNode(vm vpsieapi.VM, userData string, opts KubeletOptions, now time.Ti
 	}
 	return &corev1.Node{
 		ObjectMeta: metav1.ObjectMeta{
-			Name:        vm.Hostname,
-			Labels:      labels,
-			Annotations: map[string]string{AnnotationRegistered: "true", AnnotationVM: vm.Identifier},
+			Name:   vm.Hostname,
+			Labels: labels,
+			Annotations: map[string]string{AnnotationRegistered: "true", AnnotationVM: vm.Identifier,
+				AnnotationKwok: "fake", AnnotationKubeletStarting: "true"},
 		},
 		Spec: corev1.NodeSpec{ProviderID: k.ProviderID, Taints: taints},
 		Status: corev1.NodeStatus{
@@ -211,8 +215,8 @@ func buildNode(vm vpsieapi.VM, userData string, opts KubeletOptions, now time.Ti
 }
 
 // readyNode makes a registered Node Ready, as its kubelet does once its CNI is up: the Ready condition goes True,
-// the not-ready taints go (the node lifecycle controller removes them on a real cluster) and kwok, which plays the
-// kubelet from then on, is given the Node. A conflict is retried at the next sync.
+// the not-ready taints go (the node lifecycle controller removes them on a real cluster) and so does the
+// kubelet-starting annotation, after which kwok keeps the Node Ready. A conflict is retried at the next sync.
 func (s *Simulator) readyNode(ctx context.Context, nodes typedcorev1.NodeInterface, n *corev1.Node) {
 	now := metav1.NewTime(s.clock.Now())
 	n = n.DeepCopy()
@@ -226,9 +230,9 @@ func (s *Simulator) readyNode(ctx context.Context, nodes typedcorev1.NodeInterfa
 	}
 	n = updated.DeepCopy()
 	n.Spec.Taints = slices.DeleteFunc(n.Spec.Taints, func(t corev1.Taint) bool { return t.Key == corev1.TaintNodeNotReady })
-	n.Annotations[AnnotationKwok] = "fake"
+	delete(n.Annotations, AnnotationKubeletStarting)
 	if _, err := nodes.Update(ctx, n, metav1.UpdateOptions{}); err != nil {
-		s.log.Info("handing a ready node to kwok; retrying at the next sync", "node", n.Name, "err", err)
+		s.log.Info("removing a ready node's not-ready taint; retrying at the next sync", "node", n.Name, "err", err)
 		return
 	}
 	s.log.Info("node ready", "node", n.Name)

@@ -110,7 +110,7 @@ func TestDefaultUserDataRegistersTheLabelsTaintsAndVersionTheProductPlans(t *tes
 	}
 	wantTaints = append(wantTaints, corev1.Taint{Key: corev1.TaintNodeNotReady, Effect: corev1.TaintEffectNoSchedule})
 	if !reflect.DeepEqual(node.Spec.Taints, wantTaints) || node.Spec.ProviderID != "" ||
-		node.Status.NodeInfo.KubeletVersion != "v1.36.3" || node.Annotations[AnnotationKwok] != "" {
+		node.Status.NodeInfo.KubeletVersion != "v1.36.3" || node.Annotations[AnnotationKubeletStarting] != "true" {
 		t.Errorf("node = %+v %+v", node.Spec, node.Status.NodeInfo)
 	}
 	if c := node.Status.Conditions[0]; c.Type != corev1.NodeReady || c.Status != corev1.ConditionFalse ||

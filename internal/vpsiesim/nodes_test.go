@@ -81,12 +81,17 @@ func TestRunningVMRegistersItsNodeThatGoesNotReadyWhenTheVMIsGone(t *testing.T) 
 	node := waitForNode(ctx, t, kube, "worker-1", func(n *corev1.Node) bool { return n != nil })
 	checkRegisteredNode(t, node, vm)
 	if readyStatus(node) != corev1.ConditionFalse || readyCondition(node).Reason != vpsiesim.ReasonKubeletNotReady ||
-		!hasTaint(node, corev1.TaintNodeNotReady) || node.Annotations[vpsiesim.AnnotationKwok] != "" {
-		t.Errorf("a new node: Ready %+v, taints %v, annotations %v; want NotReady, not-ready taint, not kwok's",
+		!hasTaint(node, corev1.TaintNodeNotReady) || node.Annotations[vpsiesim.AnnotationKubeletStarting] != "true" ||
+		node.Annotations[vpsiesim.AnnotationKwok] != "fake" {
+		t.Errorf("a new node: Ready %+v, taints %v, annotations %v; want NotReady, not-ready taint, kubelet starting",
 			readyCondition(node), node.Spec.Taints, node.Annotations)
 	}
 	node = waitForNode(ctx, t, kube, "worker-1", func(n *corev1.Node) bool {
-		return n != nil && n.Annotations[vpsiesim.AnnotationKwok] == "fake"
+		if n == nil {
+			return false
+		}
+		_, starting := n.Annotations[vpsiesim.AnnotationKubeletStarting]
+		return !starting && !hasTaint(n, corev1.TaintNodeNotReady)
 	})
 	if readyStatus(node) != corev1.ConditionTrue || hasTaint(node, corev1.TaintNodeNotReady) || !hasTaint(node, "dedicated") {
 		t.Errorf("after the ready delay: Ready %+v, taints %v; want Ready, no not-ready taint, its own taint",
