@@ -115,7 +115,8 @@ func (v *VPSie) createRequest(ctx context.Context, in contract.CreateOwnedVPSInp
 		return req, nonRetryable("create asks for a join, but no join configuration is set")
 	}
 	var err error
-	if req.UserData, err = v.UserData.Render(ctx, in.Hostname, *in.Join); err != nil {
+	if req.UserData, err = v.UserData.Render(ctx, in.Hostname,
+		contract.Placement{OfferingID: in.OfferingID, DatacenterID: in.DatacenterID}, *in.Join); err != nil {
 		// A missing Secret or template is fixed by an operator; keep retrying meanwhile.
 		return req, fmt.Errorf("rendering user data of %s: %w", in.Hostname, err)
 	}

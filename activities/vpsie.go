@@ -35,9 +35,9 @@ type VPSie struct {
 	UserData UserDataRenderer
 }
 
-// UserDataRenderer renders the user data of one node (internal/cloudinit).
+// UserDataRenderer renders the user data of one node placed at p (internal/cloudinit).
 type UserDataRenderer interface {
-	Render(ctx context.Context, nodeName string, t contract.NodeTemplate) (string, error)
+	Render(ctx context.Context, nodeName string, p contract.Placement, t contract.NodeTemplate) (string, error)
 }
 
 // InspectVPS reads the recorded VPS and judges it for the owner (one API call).

@@ -68,6 +68,15 @@ func parseFlags(args []string, output io.Writer) (*options, error) {
 	fs.DurationVar(&c.SaveInterval, "save-interval", c.SaveInterval, "how often changed state is saved")
 	fs.StringVar(&o.kubeconfig, "kubeconfig", "", "register Nodes for running VMs in this cluster")
 	fs.DurationVar(&c.NodeSyncInterval, "node-sync-interval", c.NodeSyncInterval, "Node reconcile period")
+	fs.DurationVar(&c.Kubelet.ReadyDelay, "node-ready-delay", c.Kubelet.ReadyDelay,
+		"how long a new Node stays NotReady (with the not-ready taint) before it goes Ready and kwok takes it over")
+	fs.BoolVar(&c.Kubelet.LenientVMLabels, "lenient-vm-labels", false,
+		"LENIENT: also label Nodes from the VM (zone, region, instance type, key=value tags), which no real kubelet does")
+	fs.BoolVar(&c.Kubelet.LenientProviderID, "lenient-provider-id", false,
+		"LENIENT: give a Node whose user data has no --provider-id the provider ID vpsie://<VM id>")
+	fs.StringVar(&c.Kubelet.LenientKubeletVersion, "lenient-kubelet-version", "",
+		"LENIENT: the kubelet version the image carries; VMs whose user data installs no kubelet register with it "+
+			"(default: they never become Nodes)")
 	fs.DurationVar(&c.TickInterval, "tick", c.TickInterval, "lifecycle loop period")
 	fs.IntVar(&c.MaxCalls, "max-calls", c.MaxCalls, "API calls kept in /admin/state")
 	fs.StringVar(&o.logLevel, "log-level", "info", "debug|info|warn|error")

@@ -97,3 +97,29 @@ func TestRealismFlagsSetTheConfig(t *testing.T) {
 		})
 	}
 }
+
+func TestKubeletFlagsAreStrictByDefault(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want vpsiesim.KubeletOptions
+	}{
+		{name: "defaults: NotReady for 3s, nothing lenient", want: vpsiesim.KubeletOptions{ReadyDelay: vpsiesim.DefaultReadyDelay}},
+		{name: "every knob", args: []string{"--node-ready-delay", "10s", "--lenient-vm-labels", "--lenient-provider-id",
+			"--lenient-kubelet-version", "v1.30.0"},
+			want: vpsiesim.KubeletOptions{ReadyDelay: 10 * time.Second, LenientVMLabels: true, LenientProviderID: true,
+				LenientKubeletVersion: "v1.30.0"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			o, err := parseFlags(tt.args, &out)
+			if err != nil {
+				t.Fatalf("parseFlags: %v\n%s", err, out.String())
+			}
+			if o.cfg.Kubelet != tt.want {
+				t.Fatalf("kubelet = %+v, want %+v", o.cfg.Kubelet, tt.want)
+			}
+		})
+	}
+}

@@ -2,7 +2,9 @@
 # Starts a real, loopback-only Kubernetes control plane from bin/k8s:
 #   etcd -> kube-apiserver -> kube-controller-manager -> kube-scheduler -> kwok
 # kwok plays the kubelet for Nodes annotated kwok.x-k8s.io/node=fake (or all Nodes).
-# Nothing is applied to the cluster; the kubeconfig is written to .local/kubeconfig.
+# The only objects applied are hack/local-cluster/base (a CNI-like and a kube-proxy-like
+# DaemonSet that tolerate everything, as every real cluster runs); the kubeconfig is
+# written to .local/kubeconfig.
 #
 # Usage: up.sh              foreground supervisor; Ctrl-C / SIGTERM stops everything
 #        up.sh --background start, write .local/cluster/pids, return; stop with down.sh
@@ -16,7 +18,7 @@ case "${1:-}" in
 "") ;;
 --background | -b) BACKGROUND=true ;;
 -h | --help)
-	sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 	exit 0
 	;;
 *) lc_die "unknown argument: $1 (try --help)" ;;
@@ -31,7 +33,7 @@ preflight() {
 	local name port
 	command -v openssl >/dev/null || lc_die "openssl missing; run hack/local-cluster/deps.sh"
 	command -v curl >/dev/null || lc_die "curl missing; run hack/local-cluster/deps.sh"
-	for name in etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwok-stages.yaml; do
+	for name in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok kwok-stages.yaml; do
 		if [[ ! -e "$K8S_BIN_DIR/$name" ]]; then
 			lc_log "$K8S_BIN_DIR/$name missing; running build.sh"
 			"$LC_ROOT/hack/local-cluster/build.sh"
@@ -246,6 +248,26 @@ start_scheduler() {
 	wait_healthy kube-scheduler "https://127.0.0.1:$LC_SCHEDULER_PORT/healthz" -k
 }
 
+# kwok_stages writes kwok's default stages with one change: node-initialize, which makes a
+# Node Ready at once, skips Nodes annotated vpsie-sim.vpsie.com/kubelet-starting. vpsie-sim's
+# kubelet registers a Node with that annotation and kwok's (kwok starts managing a Node only
+# when it first sees it: its lease, its pods), keeps it NotReady for its ready delay, then
+# makes it Ready and removes the annotation, as a real kubelet goes Ready once its CNI is up.
+kwok_stages() {
+	local out="$LC_STATE_DIR/kwok-stages.yaml"
+	awk '
+		/^  name: / { in_init = ($2 == "node-initialize") }
+		{ print }
+		in_init && /^    matchExpressions:/ {
+			print "    - key: '\''.metadata.annotations[\"vpsie-sim.vpsie.com/kubelet-starting\"]'\''"
+			print "      operator: '\''DoesNotExist'\''"
+			in_init = 0
+		}
+	' "$K8S_BIN_DIR/kwok-stages.yaml" >"$out.tmp"
+	grep -q 'vpsie-sim.vpsie.com/kubelet-starting' "$out.tmp" || lc_die "no node-initialize stage in $K8S_BIN_DIR/kwok-stages.yaml"
+	mv -f "$out.tmp" "$out"
+}
+
 start_kwok() {
 	local manage
 	case "$LC_KWOK_MANAGE" in
@@ -256,15 +278,22 @@ start_kwok() {
 	# kwok also reads ~/.kwok/kwok.yaml when present; a private HOME keeps a developer's
 	# own kwok settings out of this cluster.
 	mkdir -p "$LC_STATE_DIR/kwok-home"
+	kwok_stages
 	HOME="$LC_STATE_DIR/kwok-home" start kwok \
 		--kubeconfig="$COMPONENT_KUBECONFIG" \
-		--config="$K8S_BIN_DIR/kwok-stages.yaml" \
+		--config="$LC_STATE_DIR/kwok-stages.yaml" \
 		"$manage" \
 		--cidr="$LC_POD_CIDR" \
 		--node-ip=127.0.0.1 \
 		--node-lease-duration-seconds=40 \
 		--server-address="127.0.0.1:$LC_KWOK_PORT"
 	wait_healthy kwok "http://127.0.0.1:$LC_KWOK_PORT/healthz"
+}
+
+# apply_base creates what every real cluster runs on every node (hack/local-cluster/base).
+apply_base() {
+	lc_log "applying hack/local-cluster/base"
+	"$K8S_BIN_DIR/kubectl" --kubeconfig="$COMPONENT_KUBECONFIG" apply -f "$LC_ROOT/hack/local-cluster/base" >/dev/null
 }
 
 cleanup() {
@@ -303,6 +332,7 @@ main() {
 	start_controller_manager
 	start_scheduler
 	start_kwok
+	apply_base
 	write_kubeconfig "$LC_KUBECONFIG"
 	lc_log "local cluster ready in $(lc_secs_since "$begin")s; logs in $LC_LOG_DIR"
 	echo "export KUBECONFIG=$LC_KUBECONFIG"

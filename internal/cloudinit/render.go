@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/vpsie/vpsie-autoscaler/internal/nodelabels"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
@@ -27,8 +28,15 @@ const (
 // Vars are what a template can use.
 type Vars struct {
 	NodeName, NodeGroup, KubernetesVersion string
-	Labels                                 map[string]string
-	Taints                                 []contract.Taint
+	// KubernetesMinor is the minor of KubernetesVersion as pkgs.k8s.io spells its
+	// repositories ("v1.36"); KubernetesPackageVersion is the version without its "v"
+	// ("1.36.3"), as the kubelet and kubeadm packages spell it before their revision.
+	KubernetesMinor, KubernetesPackageVersion string
+	// Offering and Datacenter are the node's placement.
+	Offering, Datacenter string
+	// Labels are every label the node registers with (internal/nodelabels.Node).
+	Labels map[string]string
+	Taints []contract.Taint
 	// LabelsArg and TaintsArg are Labels and Taints as the kubelet's flags spell them.
 	LabelsArg, TaintsArg                 string
 	APIServerEndpoint, Token, CACertHash string
@@ -41,8 +49,9 @@ type Renderer struct {
 	JoinSecret types.NamespacedName
 }
 
-// Render returns the user data of one node. Errors never carry the token.
-func (r *Renderer) Render(ctx context.Context, nodeName string, t contract.NodeTemplate) (string, error) {
+// Render returns the user data of one node, named nodeName (its hostname and its
+// VPSieNode's name), placed at p. Errors never carry the token.
+func (r *Renderer) Render(ctx context.Context, nodeName string, p contract.Placement, t contract.NodeTemplate) (string, error) {
 	text := defaultTemplate
 	if t.UserDataTemplate != "" {
 		var err error
@@ -54,7 +63,7 @@ func (r *Renderer) Render(ctx context.Context, nodeName string, t contract.NodeT
 	if err != nil {
 		return "", fmt.Errorf("parsing user data template %q: %w", t.UserDataTemplate, err)
 	}
-	v, err := r.vars(ctx, nodeName, t)
+	v, err := r.vars(ctx, nodeName, p, t)
 	if err != nil {
 		return "", err
 	}
@@ -65,13 +74,20 @@ func (r *Renderer) Render(ctx context.Context, nodeName string, t contract.NodeT
 	return out.String(), nil
 }
 
-func (r *Renderer) vars(ctx context.Context, nodeName string, t contract.NodeTemplate) (Vars, error) {
+func (r *Renderer) vars(ctx context.Context, nodeName string, p contract.Placement, t contract.NodeTemplate) (Vars, error) {
 	s := &corev1.Secret{}
 	if err := r.Reader.Get(ctx, r.JoinSecret, s); err != nil {
 		return Vars{}, fmt.Errorf("reading join secret %s: %w", r.JoinSecret, err)
 	}
-	v := Vars{NodeName: nodeName, NodeGroup: t.NodeGroup, KubernetesVersion: t.KubernetesVersion, Labels: t.Labels,
-		Taints: t.Taints, LabelsArg: labelsArg(t.Labels), TaintsArg: taintsArg(t.Taints),
+	labels := nodelabels.Node(nodelabels.Group{Name: t.NodeGroup, Labels: t.Labels}, p.OfferingID, p.DatacenterID, nodeName)
+	pkg := strings.TrimPrefix(t.KubernetesVersion, "v")
+	minor := pkg
+	if i := strings.LastIndex(pkg, "."); strings.Count(pkg, ".") == 2 && i > 0 {
+		minor = pkg[:i]
+	}
+	v := Vars{NodeName: nodeName, NodeGroup: t.NodeGroup, KubernetesVersion: t.KubernetesVersion,
+		KubernetesMinor: "v" + minor, KubernetesPackageVersion: pkg, Offering: p.OfferingID, Datacenter: p.DatacenterID,
+		Labels: labels, Taints: t.Taints, LabelsArg: labelsArg(labels), TaintsArg: taintsArg(t.Taints),
 		APIServerEndpoint: string(s.Data[KeyAPIServerEndpoint]), Token: string(s.Data[KeyToken]),
 		CACertHash: string(s.Data[KeyCACertHash])}
 	if v.APIServerEndpoint == "" || v.Token == "" || v.CACertHash == "" {
@@ -108,7 +124,11 @@ func labelsArg(labels map[string]string) string {
 func taintsArg(taints []contract.Taint) string {
 	var parts []string
 	for _, t := range taints {
-		parts = append(parts, t.Key+"="+t.Value+":"+t.Effect)
+		kv := t.Key
+		if t.Value != "" {
+			kv += "=" + t.Value
+		}
+		parts = append(parts, kv+":"+t.Effect)
 	}
 	return strings.Join(parts, ",")
 }

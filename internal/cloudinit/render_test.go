@@ -19,7 +19,7 @@ func TestRenderUserData(t *testing.T) {
 		KeyCACertHash: []byte("sha256:00ff")}}
 	custom := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "tmpl"},
 		Data: map[string]string{KeyTemplate: "#!/bin/sh\necho {{ .NodeName }} {{ .KubernetesVersion }} {{ .LabelsArg }}\n"}}
-	tmpl := contract.NodeTemplate{KubernetesVersion: "v1.36.3", Labels: map[string]string{"b": "2", "a": "1"},
+	tmpl := contract.NodeTemplate{NodeGroup: "pool", KubernetesVersion: "v1.36.3", Labels: map[string]string{"b": "2", "a": "1"},
 		Taints: []contract.Taint{{Key: "gpu", Value: "true", Effect: "NoSchedule"}}}
 	tests := []struct {
 		name     string
@@ -30,8 +30,13 @@ func TestRenderUserData(t *testing.T) {
 	}{
 		{name: "default kubeadm join with labels and taints", objects: true, want: []string{
 			"kubeadm join 10.0.0.1:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:00ff",
-			"--node-name n-1", "--node-labels=a=1,b=2", "--register-with-taints=gpu=true:NoSchedule"}},
-		{name: "a nodegroup's own template", template: "ns/tmpl", objects: true, want: []string{"echo n-1 v1.36.3 a=1,b=2"}},
+			"--node-name n-1", "--register-with-taints=gpu=true:NoSchedule",
+			"--node-labels=a=1,autoscaler.vpsie.com/datacenter=tor1,autoscaler.vpsie.com/managed=true," +
+				"autoscaler.vpsie.com/nodegroup=pool,autoscaler.vpsie.com/offering=std-2c-4g,autoscaler.vpsie.com/vpsienode=n-1,b=2," +
+				"node.kubernetes.io/instance-type=std-2c-4g,topology.kubernetes.io/region=tor1,topology.kubernetes.io/zone=tor1",
+			"https://pkgs.k8s.io/core:/stable:/v1.36/deb/", "apt-get install -y 'kubelet=1.36.3-*' 'kubeadm=1.36.3-*'"}},
+		{name: "a nodegroup's own template", template: "ns/tmpl", objects: true, want: []string{
+			"echo n-1 v1.36.3 a=1,autoscaler.vpsie.com/datacenter=tor1,"}},
 		{name: "no join secret: a clear error without any secret", wantErr: "reading join secret sys/join"},
 		{name: "a template reference that is not namespace/name", template: "tmpl", objects: true, wantErr: "want namespace/name"},
 	}
@@ -44,7 +49,7 @@ func TestRenderUserData(t *testing.T) {
 			r := &Renderer{Reader: b.Build(), JoinSecret: types.NamespacedName{Namespace: "sys", Name: "join"}}
 			tm := tmpl
 			tm.UserDataTemplate = tt.template
-			got, err := r.Render(context.Background(), "n-1", tm)
+			got, err := r.Render(context.Background(), "n-1", contract.Placement{OfferingID: "std-2c-4g", DatacenterID: "tor1"}, tm)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || strings.Contains(err.Error(), "abcdef") {
 					t.Fatalf("error = %v, want %q and no token", err, tt.wantErr)

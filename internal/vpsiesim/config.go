@@ -50,6 +50,8 @@ type Config struct {
 	Kube kubernetes.Interface
 	// NodeSyncInterval is how often Nodes are reconciled even when nothing changed.
 	NodeSyncInterval time.Duration
+	// Kubelet is how the simulated kubelet registers a booted VM's Node.
+	Kubelet KubeletOptions
 
 	// MaxCalls bounds the call log kept for /admin/state (counts stay exact).
 	MaxCalls int
@@ -61,6 +63,26 @@ type Config struct {
 	Clock  clock.WithTicker
 	Logger *slog.Logger
 }
+
+// KubeletOptions is how the simulated kubelet behaves. The defaults are a real kubelet's: it registers only what the
+// VM's user data gives it, NotReady first. Every Lenient* field copies a habit of the earlier, lenient simulator and
+// is off by default: a test that passes only with one passes only because the world is lenient.
+type KubeletOptions struct {
+	// ReadyDelay is how long a new Node stays NotReady (Ready False, reason KubeletNotReady, tainted
+	// node.kubernetes.io/not-ready:NoSchedule) before it goes Ready and kwok takes it over.
+	ReadyDelay time.Duration
+	// LenientVMLabels also labels the Node from the VM: zone, region and instance type from its datacenter and
+	// offering, and every "key=value" VM tag. A real kubelet knows none of them unless --node-labels says so.
+	LenientVMLabels bool
+	// LenientProviderID gives a Node whose user data has no --provider-id the provider ID vpsie://<VM id>.
+	LenientProviderID bool
+	// LenientKubeletVersion, if set, is the kubelet the image carries: a VM whose user data installs none still
+	// registers, with this version. Without it such a VM runs and never becomes a Node.
+	LenientKubeletVersion string
+}
+
+// DefaultReadyDelay is how long DefaultConfig's Nodes stay NotReady.
+const DefaultReadyDelay = 3 * time.Second
 
 // Capacity is how much a datacenter can hold; zero means unlimited.
 type Capacity struct {
@@ -88,7 +110,7 @@ func DefaultConfig() Config {
 		Catalogue: cat, Capacity: capacity,
 		BootDelay: 5 * time.Second, DeleteDelay: 2 * time.Second, InterruptionNotice: 30 * time.Second,
 		Seed: 1, MaxHang: 10 * time.Minute, SaveInterval: time.Second, NodeSyncInterval: 2 * time.Second,
-		MaxCalls: 10000, TickInterval: 100 * time.Millisecond,
+		MaxCalls: 10000, TickInterval: 100 * time.Millisecond, Kubelet: KubeletOptions{ReadyDelay: DefaultReadyDelay},
 		Clock: clock.RealClock{}, Logger: slog.Default(),
 
 		Realism: Realism{PageSize: DefaultPageSize, DeletedRetention: DefaultDeletedRetention},
@@ -110,7 +132,7 @@ func (c *Config) validate() error {
 	if c.TokenTTL <= 0 || c.TickInterval <= 0 || c.SaveInterval <= 0 || c.NodeSyncInterval <= 0 {
 		return fmt.Errorf("token TTL, tick, save and node sync intervals must be positive")
 	}
-	if c.BootDelay < 0 || c.DeleteDelay < 0 || c.InterruptionNotice < 0 {
+	if c.BootDelay < 0 || c.DeleteDelay < 0 || c.InterruptionNotice < 0 || c.Kubelet.ReadyDelay < 0 {
 		return fmt.Errorf("delays must not be negative")
 	}
 	if err := c.Realism.normalize(); err != nil {

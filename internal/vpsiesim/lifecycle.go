@@ -23,8 +23,13 @@ type VMState struct {
 	// UserData is the cloud-init the VM was created with, kept so tests can check it.
 	UserData string `json:"user_data,omitempty"`
 	// NodeRegistered: the machine registered its Node (once; a deleted Node is not re-created).
-	NodeRegistered bool     `json:"node_registered,omitempty"`
-	SSHKeys        []string `json:"ssh_keys,omitempty"`
+	NodeRegistered bool `json:"node_registered,omitempty"`
+	// NodeReadyAt is when the registered Node goes Ready (Config.Kubelet.ReadyDelay after it registered).
+	NodeReadyAt time.Time `json:"node_ready_at,omitzero"`
+	// NodeError is why the VM's kubelet refused to start (a label it may not set, no kubelet installed, ...): the
+	// VM runs and never becomes a Node.
+	NodeError string   `json:"node_error,omitempty"`
+	SSHKeys   []string `json:"ssh_keys,omitempty"`
 	Listing
 }
 

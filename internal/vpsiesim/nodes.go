@@ -2,6 +2,9 @@ package vpsiesim
 
 import (
 	"context"
+	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,23 +13,41 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
 
+	"github.com/vpsie/vpsie-autoscaler/internal/nodelabels"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
 )
 
-// Node bookkeeping: the kwok annotation makes kwok keep the Node Ready; the registered annotation marks Nodes this
-// simulator owns so it never touches anyone else's.
+// Node bookkeeping: the kwok annotation makes kwok play the Node's kubelet (its lease, its pods, keeping it Ready);
+// kwok starts managing a Node only when it first sees it, so the Node carries it from registration. The
+// kubelet-starting annotation keeps kwok's node-initialize stage (hack/local-cluster/up.sh) from making the Node
+// Ready before the simulated kubelet does. The registered annotation marks Nodes this simulator owns so it never
+// touches anyone else's, and the VM annotation names the VM whose kubelet registered it (a Node has a provider ID
+// only when its user data gives --provider-id).
 const (
-	AnnotationKwok       = "kwok.x-k8s.io/node"
-	AnnotationRegistered = "vpsie-sim.vpsie.com/registered"
-	ProviderIDPrefix     = "vpsie://"
-	maxPodsPerNode       = 110
+	AnnotationKwok            = "kwok.x-k8s.io/node"
+	AnnotationKubeletStarting = "vpsie-sim.vpsie.com/kubelet-starting"
+	AnnotationRegistered      = "vpsie-sim.vpsie.com/registered"
+	AnnotationVM              = "vpsie-sim.vpsie.com/vm"
+	ProviderIDPrefix          = "vpsie://"
+	maxPodsPerNode            = 110
+)
+
+// What a kubelet's Node shows before it is Ready, as a kubelet whose CNI is not up yet writes it.
+const (
+	ReasonKubeletNotReady  = "KubeletNotReady"
+	messageKubeletNotReady = "container runtime network not ready: NetworkReady=false " +
+		"reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized"
+	ReasonKubeletReady = "KubeletReady"
 )
 
 // syncNodes makes the cluster's Nodes follow the VMs: a VM that finished booting registers its Node once (like a
-// kubelet, it does not re-create a Node someone deleted), and a Node whose VM is no longer running is retired:
-// it goes NotReady, or is removed with Realism.RemoveNodes (see retireNode). Retiring is level-triggered over
-// every Node this simulator registered, so a restart repairs missed ones.
+// kubelet, it does not re-create a Node someone deleted), NotReady; Config.Kubelet.ReadyDelay later the Node goes
+// Ready and kwok takes it over; a Node whose VM is no longer running is retired: it goes NotReady, or is removed
+// with Realism.RemoveNodes (see retireNode). Retiring is level-triggered over every Node this simulator
+// registered, so a restart repairs missed ones. A VM whose kubelet refuses its flags never registers: the reason is
+// in its VMState.NodeError.
 func (s *Simulator) syncNodes(ctx context.Context) {
 	if s.cfg.Kube == nil {
 		return
@@ -41,27 +62,54 @@ func (s *Simulator) syncNodes(ctx context.Context) {
 		return
 	}
 	for _, n := range list.Items {
-		if n.Annotations[AnnotationRegistered] != "true" || plan.keep[n.Name] == n.Spec.ProviderID {
+		if n.Annotations[AnnotationRegistered] != "true" {
 			continue
 		}
-		s.retireNode(ctx, nodes, &n, plan.removeNodes)
+		vm := nodeVM(&n)
+		if owner, kept := plan.keep[n.Name]; !kept || owner != vm {
+			s.retireNode(ctx, nodes, &n, plan.removeNodes)
+			continue
+		}
+		if _, starting := n.Annotations[AnnotationKubeletStarting]; starting && plan.ready[vm] {
+			s.readyNode(ctx, nodes, &n)
+		}
 	}
-	for id, n := range plan.register {
-		_, err := nodes.Create(ctx, n, metav1.CreateOptions{})
+	for id, r := range plan.register {
+		if r.err != nil {
+			s.markNodeError(id, r.err)
+			s.log.Warn("kubelet refused to start: the vm runs, no node registers", "vm", id, "err", r.err)
+			continue
+		}
+		_, err := nodes.Create(ctx, r.node, metav1.CreateOptions{})
 		if err != nil && !apierrors.IsAlreadyExists(err) {
-			s.log.Error("registering node", "node", n.Name, "err", err)
+			s.log.Error("registering node", "node", r.node.Name, "err", err)
 			continue
 		}
 		s.markRegistered(id)
-		s.log.Info("node registered", "node", n.Name, "provider_id", n.Spec.ProviderID, "existed", err != nil)
+		s.log.Info("node registered, not ready yet", "node", r.node.Name, "provider_id", r.node.Spec.ProviderID,
+			"kubelet", r.node.Status.NodeInfo.KubeletVersion, "existed", err != nil)
 	}
+}
+
+// nodeVM is the identifier of the VM whose kubelet registered n.
+func nodeVM(n *corev1.Node) string {
+	if id := n.Annotations[AnnotationVM]; id != "" {
+		return id
+	}
+	return strings.TrimPrefix(n.Spec.ProviderID, ProviderIDPrefix) // Nodes registered before AnnotationVM
 }
 
 // nodePlan is what syncNodes should do.
 type nodePlan struct {
-	keep        map[string]string      // node name -> provider ID of the running VM that owns it
-	register    map[int64]*corev1.Node // VM id -> Node to create
+	keep        map[string]string      // node name -> identifier of the running VM that owns it
+	ready       map[string]bool        // VM identifier -> its registered Node is due to be Ready
+	register    map[int64]registration // VM id -> Node to create, or why its kubelet refuses to start
 	removeNodes bool                   // Realism.RemoveNodes
+}
+
+type registration struct {
+	node *corev1.Node
+	err  error
 }
 
 // planNodes looks at VMs whose machine runs (running or under interruption notice); with duplicate hostnames the
@@ -69,7 +117,9 @@ type nodePlan struct {
 func (s *Simulator) planNodes() nodePlan {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	plan := nodePlan{keep: map[string]string{}, register: map[int64]*corev1.Node{}, removeNodes: s.realism.RemoveNodes}
+	now := s.clock.Now()
+	plan := nodePlan{keep: map[string]string{}, ready: map[string]bool{}, register: map[int64]registration{},
+		removeNodes: s.realism.RemoveNodes}
 	for _, id := range s.sortedIDs() {
 		vm := s.vms[id]
 		if vm.VM.Status != vpsieapi.StatusRunning && vm.VM.Status != vpsieapi.StatusInterrupting {
@@ -78,9 +128,13 @@ func (s *Simulator) planNodes() nodePlan {
 		if _, taken := plan.keep[vm.VM.Hostname]; taken {
 			continue
 		}
-		plan.keep[vm.VM.Hostname] = ProviderIDPrefix + vm.VM.Identifier
-		if !vm.NodeRegistered {
-			plan.register[id] = buildNode(vm.VM, vm.UserData)
+		plan.keep[vm.VM.Hostname] = vm.VM.Identifier
+		switch {
+		case vm.NodeRegistered:
+			plan.ready[vm.VM.Identifier] = !now.Before(vm.NodeReadyAt)
+		case vm.NodeError == "":
+			n, err := buildNode(vm.VM, vm.UserData, s.cfg.Kubelet, now)
+			plan.register[id] = registration{node: n, err: err}
 		}
 	}
 	return plan
@@ -90,59 +144,117 @@ func (s *Simulator) markRegistered(id int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if vm, ok := s.vms[id]; ok {
-		vm.NodeRegistered, s.dirty = true, true
+		vm.NodeRegistered, vm.NodeReadyAt, s.dirty = true, s.clock.Now().Add(s.cfg.Kubelet.ReadyDelay), true
 	}
 }
 
-// buildNode is the Node a booted VM registers: resources from its offering, labels from
-// its tags, and the labels and taints its cloud-init gives the kubelet.
-func buildNode(vm vpsieapi.VM, userData string) *corev1.Node {
-	kubeletLabels, taints := kubeletRegistration(userData)
-	labels := nodeLabels(vm)
-	for k, v := range kubeletLabels {
-		if _, standard := labels[k]; !standard {
-			labels[k] = v
-		}
+func (s *Simulator) markNodeError(id int64, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if vm, ok := s.vms[id]; ok {
+		vm.NodeError, s.dirty = err.Error(), true
 	}
+}
+
+// buildNode is the Node a booted VM's kubelet registers, or why the kubelet refuses to start: resources from its
+// offering; labels, taints, provider ID and kubelet version from its user data (ParseKubelet) plus the kubelet's
+// own labels; NotReady, with the not-ready taint and the kubelet-starting annotation, until readyNode. Only opts' Lenient* fields add anything else.
+func buildNode(vm vpsieapi.VM, userData string, opts KubeletOptions, now time.Time) (*corev1.Node, error) {
+	k, err := ParseKubelet(userData)
+	if errors.Is(err, ErrNoKubelet) && opts.LenientKubeletVersion != "" {
+		k.Version, err = opts.LenientKubeletVersion, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	labels := map[string]string{}
+	if opts.LenientVMLabels {
+		labels = vmLabels(vm)
+	}
+	maps.Copy(labels, nodelabels.Kubelet(vm.Hostname))
+	maps.Copy(labels, k.Labels)
+	if k.ProviderID == "" && opts.LenientProviderID {
+		k.ProviderID = ProviderIDPrefix + vm.Identifier
+	}
+	taints := append(k.Taints, corev1.Taint{Key: corev1.TaintNodeNotReady, Effect: corev1.TaintEffectNoSchedule})
 	resources := corev1.ResourceList{
 		corev1.ResourceCPU:              *resource.NewQuantity(int64(vm.CPU), resource.DecimalSI),
 		corev1.ResourceMemory:           *resource.NewQuantity(int64(vm.RAM)<<20, resource.BinarySI),
 		corev1.ResourceEphemeralStorage: *resource.NewQuantity(int64(vm.SSD)<<30, resource.BinarySI),
 		corev1.ResourcePods:             *resource.NewQuantity(maxPodsPerNode, resource.DecimalSI),
 	}
-	now := metav1.Now()
-	condition := func(t corev1.NodeConditionType, status corev1.ConditionStatus, reason string) corev1.NodeCondition {
-		return corev1.NodeCondition{Type: t, Status: status, Reason: reason, LastHeartbeatTime: now,
-			LastTransitionTime: now}
+	t := metav1.NewTime(now)
+	condition := func(c corev1.NodeConditionType, status corev1.ConditionStatus, reason, msg string) corev1.NodeCondition {
+		return corev1.NodeCondition{Type: c, Status: status, Reason: reason, Message: msg, LastHeartbeatTime: t,
+			LastTransitionTime: t}
 	}
 	return &corev1.Node{
 		ObjectMeta: metav1.ObjectMeta{
-			Name:        vm.Hostname,
-			Labels:      labels,
-			Annotations: map[string]string{AnnotationKwok: "fake", AnnotationRegistered: "true"},
+			Name:   vm.Hostname,
+			Labels: labels,
+			Annotations: map[string]string{AnnotationRegistered: "true", AnnotationVM: vm.Identifier,
+				AnnotationKwok: "fake", AnnotationKubeletStarting: "true"},
 		},
-		Spec: corev1.NodeSpec{ProviderID: ProviderIDPrefix + vm.Identifier, Taints: taints},
+		Spec: corev1.NodeSpec{ProviderID: k.ProviderID, Taints: taints},
 		Status: corev1.NodeStatus{
 			Capacity: resources, Allocatable: resources.DeepCopy(), Phase: corev1.NodeRunning,
 			Conditions: []corev1.NodeCondition{
-				condition(corev1.NodeReady, corev1.ConditionTrue, "KubeletReady"),
-				condition(corev1.NodeMemoryPressure, corev1.ConditionFalse, "KubeletHasSufficientMemory"),
-				condition(corev1.NodeDiskPressure, corev1.ConditionFalse, "KubeletHasNoDiskPressure"),
-				condition(corev1.NodePIDPressure, corev1.ConditionFalse, "KubeletHasSufficientPID"),
+				condition(corev1.NodeReady, corev1.ConditionFalse, ReasonKubeletNotReady, messageKubeletNotReady),
+				condition(corev1.NodeMemoryPressure, corev1.ConditionFalse, "KubeletHasSufficientMemory", ""),
+				condition(corev1.NodeDiskPressure, corev1.ConditionFalse, "KubeletHasNoDiskPressure", ""),
+				condition(corev1.NodePIDPressure, corev1.ConditionFalse, "KubeletHasSufficientPID", ""),
 			},
 			Addresses: []corev1.NodeAddress{
 				{Type: corev1.NodeInternalIP, Address: vm.DefaultIP},
 				{Type: corev1.NodeHostName, Address: vm.Hostname},
 			},
 			NodeInfo: corev1.NodeSystemInfo{Architecture: "amd64", OperatingSystem: "linux",
-				KubeletVersion: "vpsie-sim", OSImage: vm.OSName + " " + vm.OSVersion},
+				KubeletVersion: k.Version, OSImage: vm.OSName + " " + vm.OSVersion},
 		},
-	}
+	}, nil
 }
 
-// nodeLabels turns "key=value" tags that are valid label pairs into labels, then adds the standard ones (which
-// win over tags).
-func nodeLabels(vm vpsieapi.VM) map[string]string {
+// readyNode makes a registered Node Ready, as its kubelet does once its CNI is up: the Ready condition goes True,
+// the not-ready taints go (the node lifecycle controller removes them on a real cluster) and so does the
+// kubelet-starting annotation, after which kwok keeps the Node Ready. A conflict is retried at the next sync.
+func (s *Simulator) readyNode(ctx context.Context, nodes typedcorev1.NodeInterface, n *corev1.Node) {
+	now := metav1.NewTime(s.clock.Now())
+	n = n.DeepCopy()
+	setCondition(n, corev1.NodeCondition{Type: corev1.NodeReady, Status: corev1.ConditionTrue,
+		Reason: ReasonKubeletReady, Message: "kubelet is posting ready status", LastHeartbeatTime: now,
+		LastTransitionTime: now})
+	updated, err := nodes.UpdateStatus(ctx, n, metav1.UpdateOptions{})
+	if err != nil {
+		s.log.Info("making node ready; retrying at the next sync", "node", n.Name, "err", err)
+		return
+	}
+	n = updated.DeepCopy()
+	n.Spec.Taints = slices.DeleteFunc(n.Spec.Taints, func(t corev1.Taint) bool { return t.Key == corev1.TaintNodeNotReady })
+	delete(n.Annotations, AnnotationKubeletStarting)
+	if _, err := nodes.Update(ctx, n, metav1.UpdateOptions{}); err != nil {
+		s.log.Info("removing a ready node's not-ready taint; retrying at the next sync", "node", n.Name, "err", err)
+		return
+	}
+	s.log.Info("node ready", "node", n.Name)
+}
+
+// setCondition replaces n's condition of c's type (keeping its transition time when the status stays) or adds c.
+func setCondition(n *corev1.Node, c corev1.NodeCondition) {
+	for i, old := range n.Status.Conditions {
+		if old.Type == c.Type {
+			if old.Status == c.Status {
+				c.LastTransitionTime = old.LastTransitionTime
+			}
+			n.Status.Conditions[i] = c
+			return
+		}
+	}
+	n.Status.Conditions = append(n.Status.Conditions, c)
+}
+
+// vmLabels is KubeletOptions.LenientVMLabels: "key=value" tags that are valid label pairs, then the VM's zone,
+// region and instance type. A real kubelet sets none of them on its own.
+func vmLabels(vm vpsieapi.VM) map[string]string {
 	labels := map[string]string{}
 	for _, tag := range vm.Tags {
 		k, v, found := strings.Cut(tag, "=")
@@ -150,11 +262,8 @@ func nodeLabels(vm vpsieapi.VM) map[string]string {
 			labels[k] = v
 		}
 	}
-	labels[corev1.LabelHostname] = vm.Hostname
 	labels[corev1.LabelInstanceTypeStable] = vm.OfferingID
 	labels[corev1.LabelTopologyZone] = vm.DCIdentifier
 	labels[corev1.LabelTopologyRegion] = vm.DCIdentifier
-	labels[corev1.LabelOSStable] = "linux"
-	labels[corev1.LabelArchStable] = "amd64"
 	return labels
 }

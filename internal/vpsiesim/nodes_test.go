@@ -3,8 +3,10 @@ package vpsiesim_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,6 +61,7 @@ func TestRunningVMRegistersItsNodeThatGoesNotReadyWhenTheVMIsGone(t *testing.T) 
 	cfg.Logger = testLogger(t)
 	cfg.Kube, cfg.BootDelay, cfg.DeleteDelay = kube, 200*time.Millisecond, 200*time.Millisecond
 	cfg.TickInterval, cfg.NodeSyncInterval = 20*time.Millisecond, 100*time.Millisecond
+	cfg.Kubelet.ReadyDelay = time.Second
 	sim, err := vpsiesim.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -70,9 +73,53 @@ func TestRunningVMRegistersItsNodeThatGoesNotReadyWhenTheVMIsGone(t *testing.T) 
 	h := &harness{t: t, sim: sim, srv: srv}
 
 	token := h.loginA()
-	vm := h.createA(token, vmReq("worker-1", "autoscaler.vpsie.com/nodegroup=pool-a", "free text tag", "cluster=dev"))
+	req := vmReq("worker-1", "autoscaler.vpsie.com/nodegroup=pool-a", "free text tag", "cluster=dev")
+	req.UserData = "#cloud-config\nwrite_files:\n  - path: /etc/default/kubelet\n    content: |\n" +
+		"      KUBELET_EXTRA_ARGS=--node-labels=autoscaler.vpsie.com/nodegroup=pool-a,topology.kubernetes.io/zone=tor1" +
+		" --register-with-taints=dedicated=a:NoSchedule\nruncmd:\n  - apt-get install -y 'kubelet=1.36.3-*'\n"
+	vm := h.createA(token, req)
 	node := waitForNode(ctx, t, kube, "worker-1", func(n *corev1.Node) bool { return n != nil })
 	checkRegisteredNode(t, node, vm)
+	if readyStatus(node) != corev1.ConditionFalse || readyCondition(node).Reason != vpsiesim.ReasonKubeletNotReady ||
+		!hasTaint(node, corev1.TaintNodeNotReady) || node.Annotations[vpsiesim.AnnotationKubeletStarting] != "true" ||
+		node.Annotations[vpsiesim.AnnotationKwok] != "fake" {
+		t.Errorf("a new node: Ready %+v, taints %v, annotations %v; want NotReady, not-ready taint, kubelet starting",
+			readyCondition(node), node.Spec.Taints, node.Annotations)
+	}
+	node = waitForNode(ctx, t, kube, "worker-1", func(n *corev1.Node) bool {
+		if n == nil {
+			return false
+		}
+		_, starting := n.Annotations[vpsiesim.AnnotationKubeletStarting]
+		return !starting && !hasTaint(n, corev1.TaintNodeNotReady)
+	})
+	if readyStatus(node) != corev1.ConditionTrue || hasTaint(node, corev1.TaintNodeNotReady) || !hasTaint(node, "dedicated") {
+		t.Errorf("after the ready delay: Ready %+v, taints %v; want Ready, no not-ready taint, its own taint",
+			readyCondition(node), node.Spec.Taints)
+	}
+
+	// A label the kubelet may not set on its own Node: the VM runs, its kubelet refuses to start, no Node.
+	bad := vmReq("worker-2")
+	bad.UserData = "KUBELET_EXTRA_ARGS=--node-labels=node-role.kubernetes.io/worker=\napt-get install -y kubelet=1.36.3-1.1\n"
+	h.createA(token, bad)
+	if err := wait.PollUntilContextTimeout(ctx, 50*time.Millisecond, time.Minute, true, func(context.Context) (bool, error) {
+		for _, v := range sim.Snapshot().VMs {
+			if v.VM.Hostname == "worker-2" && v.NodeError != "" {
+				return true, nil
+			}
+		}
+		return false, nil
+	}); err != nil {
+		t.Fatalf("worker-2's kubelet failure not recorded: %v", err)
+	}
+	for _, v := range sim.Snapshot().VMs {
+		if v.VM.Hostname == "worker-2" && (v.VM.Status != vpsieapi.StatusRunning || !strings.Contains(v.NodeError, "node-role.kubernetes.io/worker")) {
+			t.Errorf("worker-2: status %s, node error %q", v.VM.Status, v.NodeError)
+		}
+	}
+	if _, err := kube.CoreV1().Nodes().Get(ctx, "worker-2", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("worker-2 registered a Node a kubelet would not: %v", err)
+	}
 
 	// The machine goes, its kubelet with it; nobody plays the cloud-controller-manager, so the Node stays.
 	h.do(request{method: "DELETE", path: "/v2/vm/" + vm.Identifier, header: bearer(token)})
@@ -97,11 +144,14 @@ func TestRunningVMRegistersItsNodeThatGoesNotReadyWhenTheVMIsGone(t *testing.T) 
 	}
 }
 
-// checkRegisteredNode checks what a booted VM's Node carries: provider ID, resources, labels, kwok annotation.
+// checkRegisteredNode checks what a booted VM's Node carries: no provider ID (its user data gives none),
+// resources, labels from --node-labels and the kubelet alone, the installed kubelet version.
 func checkRegisteredNode(t *testing.T, node *corev1.Node, vm vpsieapi.VM) {
 	t.Helper()
-	if node.Spec.ProviderID != "vpsie://"+vm.Identifier {
-		t.Errorf("providerID = %q", node.Spec.ProviderID)
+	if node.Spec.ProviderID != "" || node.Annotations[vpsiesim.AnnotationVM] != vm.Identifier ||
+		node.Status.NodeInfo.KubeletVersion != "v1.36.3" {
+		t.Errorf("providerID = %q, annotations %v, kubelet %q", node.Spec.ProviderID, node.Annotations,
+			node.Status.NodeInfo.KubeletVersion)
 	}
 	wantRes := map[corev1.ResourceName]string{"cpu": "2", "memory": "4Gi", "ephemeral-storage": "80Gi", "pods": "110"}
 	for name, want := range wantRes {
@@ -112,18 +162,21 @@ func checkRegisteredNode(t *testing.T, node *corev1.Node, vm vpsieapi.VM) {
 		}
 	}
 	wantLabels := map[string]string{
-		"kubernetes.io/hostname": "worker-1", "node.kubernetes.io/instance-type": "std-2c-4g",
-		"topology.kubernetes.io/zone": "tor1", "topology.kubernetes.io/region": "tor1",
-		"autoscaler.vpsie.com/nodegroup": "pool-a", "cluster": "dev",
+		"kubernetes.io/hostname": "worker-1", "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
+		"topology.kubernetes.io/zone": "tor1", "autoscaler.vpsie.com/nodegroup": "pool-a",
 	}
-	for k, v := range wantLabels {
-		if node.Labels[k] != v {
-			t.Errorf("label %s = %q, want %q", k, node.Labels[k], v)
+	if !maps.Equal(node.Labels, wantLabels) {
+		t.Errorf("labels = %v, want %v (VM tags never become labels)", node.Labels, wantLabels)
+	}
+}
+
+func hasTaint(n *corev1.Node, key string) bool {
+	for _, t := range n.Spec.Taints {
+		if t.Key == key {
+			return true
 		}
 	}
-	if node.Annotations["kwok.x-k8s.io/node"] != "fake" || readyStatus(node) != corev1.ConditionTrue {
-		t.Errorf("annotations %v, ready %v", node.Annotations, readyStatus(node))
-	}
+	return false
 }
 
 // waitForNode polls until done holds for the Node name (nil while it does not exist) and returns it.
