@@ -20,6 +20,7 @@ var plannerImports = importfence.Allow(
 	"k8s.io/apimachinery/pkg/util/sets",
 	"github.com/vpsie/vpsie-autoscaler/api/v1alpha1",
 	"github.com/vpsie/vpsie-autoscaler/internal/membership",
+	"github.com/vpsie/vpsie-autoscaler/internal/nodelabels",
 	"github.com/vpsie/vpsie-autoscaler/internal/plan/...",
 	"github.com/vpsie/vpsie-autoscaler/internal/schedsim",
 )

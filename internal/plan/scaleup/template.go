@@ -3,8 +3,7 @@ package scaleup
 import (
 	corev1 "k8s.io/api/core/v1"
 
-	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
-
+	"github.com/vpsie/vpsie-autoscaler/internal/nodelabels"
 	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
@@ -30,21 +29,15 @@ func newTemplate(g *group, off *Offering, dc string, opts Options, daemons []*sc
 	return t
 }
 
-// templateLabels are the group's labels plus the well-known ones; the well-known ones win, so
-// a group label cannot make a node claim another zone or instance type.
+// templateLabels are exactly the labels a new node of the group registers with: what its
+// user data gives the kubelet (nodelabels.Template: the group's labels, then zone, region,
+// instance type and the autoscaler's, which win) and what the kubelet sets itself. The
+// hostname is the tried node's placeholder until a node is committed.
 func templateLabels(g *group, off *Offering, dc string) map[string]string {
-	l := make(map[string]string, len(g.ng.Spec.Labels)+8)
-	for k, v := range g.ng.Spec.Labels {
+	l := nodelabels.Template(nodelabels.Group{Name: g.ng.Name, Labels: g.ng.Spec.Labels}, off.ID, dc)
+	for k, v := range nodelabels.Kubelet(triedName) {
 		l[k] = v
 	}
-	l[labelHostname] = triedName
-	l[corev1.LabelOSStable] = "linux"
-	l[corev1.LabelArchStable] = "amd64"
-	l[labelInstanceType] = off.ID
-	l[labelRegion] = dc
-	l[labelZone] = dc
-	l[v1alpha1.LabelManaged] = "true"
-	l[v1alpha1.LabelNodeGroup] = g.ng.Name
 	return l
 }
 
