@@ -20,7 +20,7 @@ write_files:
       deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/{{ .KubernetesMinor }}/deb/ /
   - path: /etc/default/kubelet
     content: |
-      KUBELET_EXTRA_ARGS=--node-labels={{ .LabelsArg }}{{ if .TaintsArg }} --register-with-taints={{ .TaintsArg }}{{ end }}
+      KUBELET_EXTRA_ARGS=--node-labels={{ .LabelsArg }}{{ if .TaintsArg }} --register-with-taints={{ .TaintsArg }}{{ end }}{{ if .ReservesArg }} {{ .ReservesArg }}{{ end }}
 runcmd:
   - mkdir -p -m 755 /etc/apt/keyrings
   - curl -fsSL https://pkgs.k8s.io/core:/stable:/{{ .KubernetesMinor }}/deb/Release.key | gpg --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg

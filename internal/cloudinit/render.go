@@ -38,7 +38,11 @@ type Vars struct {
 	Labels map[string]string
 	Taints []contract.Taint
 	// LabelsArg and TaintsArg are Labels and Taints as the kubelet's flags spell them.
-	LabelsArg, TaintsArg                 string
+	LabelsArg, TaintsArg string
+	// ReservesArg are the kubelet flags that keep the planner's reserves out of the node's
+	// allocatable (--kube-reserved, --eviction-hard, --max-pods): what the planner assumes
+	// of a new node is then what the node gives pods.
+	ReservesArg                          string
 	APIServerEndpoint, Token, CACertHash string
 }
 
@@ -47,6 +51,30 @@ type Vars struct {
 type Renderer struct {
 	Reader     client.Reader
 	JoinSecret types.NamespacedName
+	// Reserves are what the kubelet keeps from pods: the planner's node model.
+	Reserves Reserves
+}
+
+// Reserves are the kubelet's reserves and pod limit, as configured for the planner
+// (scaleUp.reservedCPUMillis, reservedMemoryMiB, evictionMemoryMiB, maxPodsPerNode).
+type Reserves struct {
+	CPUMillis, MemoryMiB, EvictionMemoryMiB, MaxPods int
+}
+
+// Arg spells the reserves as kubelet flags. A zero eviction threshold is left to the
+// kubelet's default (memory.available<100Mi), a zero pod limit to its default of 110.
+func (r Reserves) Arg() string {
+	var parts []string
+	if r.CPUMillis > 0 || r.MemoryMiB > 0 {
+		parts = append(parts, fmt.Sprintf("--kube-reserved=cpu=%dm,memory=%dMi", r.CPUMillis, r.MemoryMiB))
+	}
+	if r.EvictionMemoryMiB > 0 {
+		parts = append(parts, fmt.Sprintf("--eviction-hard=memory.available<%dMi", r.EvictionMemoryMiB))
+	}
+	if r.MaxPods > 0 {
+		parts = append(parts, fmt.Sprintf("--max-pods=%d", r.MaxPods))
+	}
+	return strings.Join(parts, " ")
 }
 
 // Render returns the user data of one node, named nodeName (its hostname and its
@@ -87,7 +115,7 @@ func (r *Renderer) vars(ctx context.Context, nodeName string, p contract.Placeme
 	}
 	v := Vars{NodeName: nodeName, NodeGroup: t.NodeGroup, KubernetesVersion: t.KubernetesVersion,
 		KubernetesMinor: "v" + minor, KubernetesPackageVersion: pkg, Offering: p.OfferingID, Datacenter: p.DatacenterID,
-		Labels: labels, Taints: t.Taints, LabelsArg: labelsArg(labels), TaintsArg: taintsArg(t.Taints),
+		Labels: labels, Taints: t.Taints, LabelsArg: labelsArg(labels), TaintsArg: taintsArg(t.Taints), ReservesArg: r.Reserves.Arg(),
 		APIServerEndpoint: string(s.Data[KeyAPIServerEndpoint]), Token: string(s.Data[KeyToken]),
 		CACertHash: string(s.Data[KeyCACertHash])}
 	if v.APIServerEndpoint == "" || v.Token == "" || v.CACertHash == "" {

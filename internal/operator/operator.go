@@ -244,7 +244,9 @@ func vpsieActivities(cfg *config.Config, api activities.VPSieAPI, kube client.Re
 	}
 	join := types.NamespacedName{Namespace: cfg.ScaleUp.JoinSecretNamespace, Name: cfg.ScaleUp.JoinSecretName}
 	return &activities.VPSie{API: api, ListingLag: cfg.VPSie.ListingLag,
-		UserData: &cloudinit.Renderer{Reader: kube, JoinSecret: join}}
+		UserData: &cloudinit.Renderer{Reader: kube, JoinSecret: join, Reserves: cloudinit.Reserves{
+			CPUMillis: cfg.ScaleUp.ReservedCPUMillis, MemoryMiB: cfg.ScaleUp.ReservedMemoryMiB,
+			EvictionMemoryMiB: cfg.ScaleUp.EvictionMemoryMiB, MaxPods: cfg.ScaleUp.MaxPodsPerNode}}}
 }
 
 // tickingClock is the clock for loops that tick; tests may inject a fake one.

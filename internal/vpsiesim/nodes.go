@@ -157,7 +157,7 @@ func (s *Simulator) markNodeError(id int64, err error) {
 }
 
 // buildNode is the Node a booted VM's kubelet registers, or why the kubelet refuses to start: resources from its
-// offering; labels, taints, provider ID and kubelet version from its user data (ParseKubelet) plus the kubelet's
+// offering, less the reserves its kubelet flags keep; labels, taints, provider ID and kubelet version from its user data (ParseKubelet) plus the kubelet's
 // own labels; NotReady, with the not-ready taint and the kubelet-starting annotation, until readyNode. Only opts' Lenient* fields add anything else.
 func buildNode(vm vpsieapi.VM, userData string, opts KubeletOptions, now time.Time) (*corev1.Node, error) {
 	k, err := ParseKubelet(userData)
@@ -181,7 +181,7 @@ func buildNode(vm vpsieapi.VM, userData string, opts KubeletOptions, now time.Ti
 		corev1.ResourceCPU:              *resource.NewQuantity(int64(vm.CPU), resource.DecimalSI),
 		corev1.ResourceMemory:           *resource.NewQuantity(int64(vm.RAM)<<20, resource.BinarySI),
 		corev1.ResourceEphemeralStorage: *resource.NewQuantity(int64(vm.SSD)<<30, resource.BinarySI),
-		corev1.ResourcePods:             *resource.NewQuantity(maxPodsPerNode, resource.DecimalSI),
+		corev1.ResourcePods:             *resource.NewQuantity(k.Reserves.MaxPods, resource.DecimalSI),
 	}
 	t := metav1.NewTime(now)
 	condition := func(c corev1.NodeConditionType, status corev1.ConditionStatus, reason, msg string) corev1.NodeCondition {
@@ -197,7 +197,7 @@ func buildNode(vm vpsieapi.VM, userData string, opts KubeletOptions, now time.Ti
 		},
 		Spec: corev1.NodeSpec{ProviderID: k.ProviderID, Taints: taints},
 		Status: corev1.NodeStatus{
-			Capacity: resources, Allocatable: resources.DeepCopy(), Phase: corev1.NodeRunning,
+			Capacity: resources, Allocatable: k.Reserves.allocatable(resources), Phase: corev1.NodeRunning,
 			Conditions: []corev1.NodeCondition{
 				condition(corev1.NodeReady, corev1.ConditionFalse, ReasonKubeletNotReady, messageKubeletNotReady),
 				condition(corev1.NodeMemoryPressure, corev1.ConditionFalse, "KubeletHasSufficientMemory", ""),

@@ -22,6 +22,8 @@ type Kubelet struct {
 	ProviderID string
 	// Version is the kubelet's version ("v1.36.3") as the user data installs it; empty when it installs none.
 	Version string
+	// Reserves are what it keeps from pods (its allocatable is the VM's capacity less them).
+	Reserves Reserves
 }
 
 // ErrNoKubelet: the user data installs no kubelet, so nothing registers a Node (unless the image is said to carry
@@ -31,6 +33,8 @@ var ErrNoKubelet = errors.New("the user data installs no kubelet (no kubelet=<ve
 var (
 	// kubeletFlag finds a kubelet flag's value in user data, as the kubelet would read it from KUBELET_EXTRA_ARGS.
 	kubeletFlag = regexp.MustCompile(`--(node-labels|register-with-taints|provider-id)=([^\s"']*)`)
+	// reserveFlag finds the kubelet flags that keep resources from pods.
+	reserveFlag = regexp.MustCompile(`--(kube-reserved|system-reserved|eviction-hard|max-pods)=([^\s"']*)`)
 	// kubeletPackage finds the kubelet package version an install command pins: apt's kubelet=1.36.3-1.1 (or the
 	// glob 'kubelet=1.36.3-*'), dnf's kubelet-1.36.3.
 	kubeletPackage = regexp.MustCompile(`(?:^|[\s'"])kubelet[=-]v?([0-9]+\.[0-9]+\.[0-9]+)`)
@@ -70,6 +74,11 @@ func ParseKubelet(userData string) (Kubelet, error) {
 			k.Labels[key] = v
 		}
 	}
+	reserves, err := parseReserves(userData)
+	if err != nil {
+		return Kubelet{}, err
+	}
+	k.Reserves = reserves
 	for _, line := range strings.Split(userData, "\n") {
 		if !strings.Contains(line, "install") {
 			continue

@@ -10,12 +10,16 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	"github.com/vpsie/vpsie-autoscaler/internal/cloudinit"
+	"github.com/vpsie/vpsie-autoscaler/internal/config"
 	"github.com/vpsie/vpsie-autoscaler/internal/nodelabels"
+	"github.com/vpsie/vpsie-autoscaler/internal/nodetemplate"
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie/vpsieapi"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
@@ -23,6 +27,7 @@ import (
 const installKubelet = "runcmd:\n  - apt-get install -y 'kubelet=1.36.3-*' 'kubeadm=1.36.3-*'\n"
 
 func TestParseKubeletReadsTheFlagsAndPackageTheUserDataGivesTheKubelet(t *testing.T) {
+	defaults := Reserves{EvictionMemory: defaultEvictionMemory.DeepCopy(), MaxPods: maxPodsPerNode}
 	cases := []struct {
 		name     string
 		userData string
@@ -36,17 +41,18 @@ func TestParseKubeletReadsTheFlagsAndPackageTheUserDataGivesTheKubelet(t *testin
 				installKubelet,
 			want: Kubelet{Labels: map[string]string{"team": "a", "workload": "batch"}, Version: "v1.36.3",
 				Taints: []corev1.Taint{{Key: "dedicated", Value: "batch", Effect: corev1.TaintEffectNoSchedule},
-					{Key: "gpu", Effect: corev1.TaintEffectNoExecute}}},
+					{Key: "gpu", Effect: corev1.TaintEffectNoExecute}}, Reserves: defaults},
 		},
 		{name: "no flags: a bare node", userData: "#cloud-config\n" + installKubelet,
-			want: Kubelet{Labels: map[string]string{}, Version: "v1.36.3"}},
+			want: Kubelet{Labels: map[string]string{}, Version: "v1.36.3", Reserves: defaults}},
 		{name: "a provider id only from --provider-id", userData: `KUBELET_EXTRA_ARGS="--provider-id=vpsie://42"` + "\ndnf install -y kubelet-1.35.1\n",
-			want: Kubelet{Labels: map[string]string{}, ProviderID: "vpsie://42", Version: "v1.35.1"}},
+			want: Kubelet{Labels: map[string]string{}, ProviderID: "vpsie://42", Version: "v1.35.1", Reserves: defaults}},
 		{name: "no kubelet installed", userData: "#cloud-config\nruncmd: [kubeadm join x]\n", wantErr: ErrNoKubelet.Error()},
 		{name: "a label the kubelet may not set on its own node", userData: "--node-labels=node-role.kubernetes.io/worker=\n" + installKubelet,
 			wantErr: `a kubelet may not set "node-role.kubernetes.io/worker"`},
 		{name: "a malformed label", userData: `KUBELET_EXTRA_ARGS="--node-labels=ok=1,bad key=2"` + "\n" + installKubelet,
 			wantErr: `invalid label "bad"`},
+		{name: "a malformed reserve", userData: "--kube-reserved=cpu\n" + installKubelet, wantErr: `invalid kube-reserved entry "cpu"`},
 		{name: "an unknown taint effect", userData: "--register-with-taints=a=b:Sometimes\n" + installKubelet,
 			wantErr: `invalid taint "a=b:Sometimes"`},
 	}
@@ -73,8 +79,11 @@ func TestDefaultUserDataRegistersTheLabelsTaintsAndVersionTheProductPlans(t *tes
 	join := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "sys", Name: "join"}, Data: map[string][]byte{
 		cloudinit.KeyAPIServerEndpoint: []byte("10.0.0.1:6443"), cloudinit.KeyToken: []byte("abcdef.0123456789abcdef"),
 		cloudinit.KeyCACertHash: []byte("sha256:00ff")}}
+	cfg := config.Default().ScaleUp
 	r := &cloudinit.Renderer{Reader: fake.NewClientBuilder().WithObjects(join).Build(),
-		JoinSecret: types.NamespacedName{Namespace: "sys", Name: "join"}}
+		JoinSecret: types.NamespacedName{Namespace: "sys", Name: "join"}, Reserves: cloudinit.Reserves{
+			CPUMillis: cfg.ReservedCPUMillis, MemoryMiB: cfg.ReservedMemoryMiB, EvictionMemoryMiB: cfg.EvictionMemoryMiB,
+			MaxPods: cfg.MaxPodsPerNode}}
 	groupLabels := map[string]string{"team": "a", "example.com/tier": "gold"}
 	taints := []contract.Taint{{Key: "dedicated", Value: "batch", Effect: "NoSchedule"}, {Key: "gpu", Effect: "NoExecute"}}
 	tmpl := contract.NodeTemplate{NodeGroup: "pool", KubernetesVersion: "v1.36.3", Labels: groupLabels, Taints: taints}
@@ -116,6 +125,40 @@ func TestDefaultUserDataRegistersTheLabelsTaintsAndVersionTheProductPlans(t *tes
 	if c := node.Status.Conditions[0]; c.Type != corev1.NodeReady || c.Status != corev1.ConditionFalse ||
 		c.Reason != ReasonKubeletNotReady {
 		t.Errorf("first condition = %+v, want Ready False %s", c, ReasonKubeletNotReady)
+	}
+	// What the planner assumes a new node gives pods is what the node reports.
+	planned := nodetemplate.Model(cfg).NodeResources(&schedsim.Offering{CPUMilli: 2000, MemoryBytes: 4096 << 20, DiskBytes: 80 << 30})
+	alloc := node.Status.Allocatable
+	if alloc.Cpu().MilliValue() != planned.CPU || alloc.Memory().Value() != planned.Memory ||
+		alloc.StorageEphemeral().Value() != planned.Storage || alloc.Pods().Value() != planned.Pods {
+		t.Errorf("allocatable %v, the planner's model %+v", alloc, planned)
+	}
+}
+
+// A kubelet keeps its reserves from pods: allocatable is capacity less --kube-reserved,
+// --system-reserved and the memory eviction threshold (100Mi when none is set), with
+// --max-pods pods.
+func TestAllocatableIsCapacityLessTheKubeletsReserves(t *testing.T) {
+	capacity := corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("4"), corev1.ResourceMemory: resource.MustParse("8Gi")}
+	for _, tc := range []struct {
+		name, flags string
+		cpu, mem    string
+		pods        int64
+	}{
+		{"the kubelet's defaults", "", "4", "8092Mi", 110},
+		{"the product's default flags", "--kube-reserved=cpu=100m,memory=256Mi --eviction-hard=memory.available<100Mi --max-pods=110", "3900m", "7836Mi", 110},
+		{"system-reserved adds up", "--kube-reserved=cpu=100m --system-reserved=cpu=200m,memory=1Gi --eviction-hard=memory.available<200Mi,nodefs.available<10% --max-pods=58", "3700m", "6968Mi", 58},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := parseReserves(tc.flags)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := r.allocatable(capacity)
+			if got.Cpu().Cmp(resource.MustParse(tc.cpu)) != 0 || got.Memory().Cmp(resource.MustParse(tc.mem)) != 0 || got.Pods().Value() != tc.pods {
+				t.Errorf("allocatable = %v, want cpu %s memory %s pods %d", got, tc.cpu, tc.mem, tc.pods)
+			}
+		})
 	}
 }
 
