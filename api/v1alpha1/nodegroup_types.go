@@ -86,8 +86,11 @@ type NodeGroupSpec struct {
 
 	// UserDataTemplate names a ConfigMap in the NodeGroup's namespace whose key
 	// "user-data" is a Go text/template for new nodes' cloud-init (variables:
-	// NodeName, NodeGroup, KubernetesVersion, Labels, Taints, LabelsArg, TaintsArg,
-	// APIServerEndpoint, Token, CACertHash). Empty uses the default kubeadm join.
+	// NodeName, NodeGroup, KubernetesVersion, KubernetesMinor, KubernetesPackageVersion,
+	// Offering, Datacenter, Labels (every label the node registers with), Taints,
+	// LabelsArg, TaintsArg, ReservesArg (the kubelet's reserve flags), APIServerEndpoint,
+	// Token, CACertHash). Empty uses the default: install the group's kubelet and kubeadm,
+	// then kubeadm join.
 	// +kubebuilder:validation:MaxLength=253
 	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`
 	// +optional
