@@ -78,10 +78,13 @@ func classKey(p *PodInfo) string {
 	for _, name := range p.Req.ExtendedNames() {
 		b.WriteString("|" + string(name) + "=" + itoa(p.Req.Extended[name]))
 	}
+	own := p.Name.String()
 	for _, hp := range p.Ports {
 		b.WriteString("|port=" + hp.String())
 	}
-	own := p.Name.String()
+	for i := range p.Volumes {
+		writeProto(&b, p.Volumes[i].Marshal, own)
+	}
 	if spec.Affinity != nil {
 		writeProto(&b, spec.Affinity.Marshal, own)
 	}

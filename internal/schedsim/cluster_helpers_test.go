@@ -6,13 +6,13 @@ import (
 
 // pending turns a pod into a pending PodInfo with a class of its own, as Plan would.
 func pending(p corev1.Pod) *PodInfo {
-	info := NewPodInfo(&p)
+	info := NewPodInfo(&p, nil)
 	Classify([]*PodInfo{info}, Resources{CPU: 1, Memory: 1})
 	return info
 }
 
 // bound is a pod already running somewhere.
-func bound(p corev1.Pod) *PodInfo { return NewPodInfo(&p) }
+func bound(p corev1.Pod) *PodInfo { return NewPodInfo(&p, nil) }
 
 // simulated builds a cluster of committed nodes named by their labels' hostname.
 func simulated(nodes ...*Node) *Cluster {

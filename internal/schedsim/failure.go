@@ -33,13 +33,14 @@ func (f Failure) Stage() int {
 		return StageTaints
 	case ReasonNodeSelectorMismatch:
 		return StageSelector
-	case ReasonNodeAffinityMismatch:
+	case ReasonNodeAffinityMismatch, ReasonVolumeNodeAffinity:
 		return StageAffinity
 	}
 	return StageResources
 }
 
-// StaticFit runs the predicates that depend only on the node's labels and taints, never on
+// StaticFit runs the predicates that depend only on the node's labels and taints (taints, node
+// selector, node affinity, the pod's volumes' node affinity and zones), never on
 // what runs there. Their results are the same for every new node of a template, so the
 // scale-up planner computes them once per pod class and template.
 func StaticFit(p *PodInfo, n *Node) Failure {
@@ -49,7 +50,10 @@ func StaticFit(p *PodInfo, n *Node) Failure {
 	if f := nodeSelectorMatches(p.Pod.Spec.NodeSelector, n.Labels); !f.OK() {
 		return f
 	}
-	return requiredAffinityMatches(p.Pod.Spec.Affinity, n.Name, n.Labels)
+	if f := requiredAffinityMatches(p.Pod.Spec.Affinity, n.Name, n.Labels); !f.OK() {
+		return f
+	}
+	return volumesAllow(p, n.Name, n.Labels)
 }
 
 // DynamicFit runs the predicates that depend on what the node already holds: resources,

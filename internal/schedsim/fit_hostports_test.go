@@ -40,8 +40,8 @@ func TestHostPortsConflictAsTheSchedulerCountsThem(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			n := NewExistingNode(addr(node("n", "8", "16Gi", nil, tt.bound)), 110)
-			f := hostPortsFree(NewPodInfo(&tt.pending), n)
+			n := NewExistingNode(addr(node("n", "8", "16Gi", nil, tt.bound)), 110, nil)
+			f := hostPortsFree(NewPodInfo(&tt.pending, nil), n)
 			if got := f.Reason == ReasonHostPortConflict; got != tt.conflict {
 				t.Fatalf("conflict = %v (%s), want %v", got, f.Message, tt.conflict)
 			}

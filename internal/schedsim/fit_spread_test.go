@@ -129,5 +129,5 @@ func TestSpreadTrackerFollowsPlacements(t *testing.T) {
 func terminating(p *PodInfo) *PodInfo {
 	cp := *p.Pod
 	cp.DeletionTimestamp = ptr.To(metav1Now)
-	return NewPodInfo(&cp)
+	return NewPodInfo(&cp, nil)
 }

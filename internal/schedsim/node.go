@@ -42,7 +42,7 @@ func (n *Node) Tentative() bool { return n.Index < 0 }
 
 // NewExistingNode models a registered Node: its allocatable minus what its non-terminal pods
 // request. A cordoned node gets the unschedulable taint the scheduler reads into it.
-func NewExistingNode(en *ExistingNode, maxPods int64) *Node {
+func NewExistingNode(en *ExistingNode, maxPods int64, vols *Volumes) *Node {
 	node := en.Node
 	list := node.Status.Allocatable
 	if len(list) == 0 {
@@ -60,7 +60,7 @@ func NewExistingNode(en *ExistingNode, maxPods int64) *Node {
 	}
 	for _, p := range en.Pods {
 		if p.Status.Phase != corev1.PodSucceeded && p.Status.Phase != corev1.PodFailed {
-			n.Add(NewPodInfo(p))
+			n.Add(NewPodInfo(p, vols))
 		}
 	}
 	return n

@@ -9,6 +9,9 @@ type Options struct {
 	EvictionThreshold Reserve
 	// MaxPodsPerNode is the kubelet's maxPods; zero means 110.
 	MaxPodsPerNode int32
+	// Volumes is what the simulation knows of the cluster's volumes, for the pods of the
+	// nodes it models; nil knows none. A planner sets it from its snapshot each pass.
+	Volumes *Volumes
 }
 
 // Reserve is an amount of node resources kept from pods.

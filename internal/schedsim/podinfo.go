@@ -23,7 +23,9 @@ type PodInfo struct {
 	Affinity []AntiTerm
 	Spread   []SpreadRule
 	Ports    []HostPort
-	Class    *Class // nil for pods already bound to a node
+	// Volumes are the node selectors its bound volumes hold it to (see Volumes).
+	Volumes []corev1.NodeSelector
+	Class   *Class // nil for pods already bound to a node
 }
 
 // AntiTerm is one required pod anti-affinity term.
@@ -34,15 +36,17 @@ type AntiTerm struct {
 	allNamespaces bool
 }
 
-// NewPodInfo parses p once for the predicates; p is only read, never written.
-func NewPodInfo(p *corev1.Pod) *PodInfo {
+// NewPodInfo parses p once for the predicates; p is only read, never written. vols, when
+// not nil, resolves its claims to their volumes' node constraints.
+func NewPodInfo(p *corev1.Pod, vols *Volumes) *PodInfo {
 	info := &PodInfo{
-		Pod:    p,
-		Name:   types.NamespacedName{Namespace: p.Namespace, Name: p.Name},
-		Labels: labels.Set(p.Labels),
-		Req:    podRequests(&p.Spec),
-		Spread: spreadRules(p),
-		Ports:  hostPorts(&p.Spec),
+		Pod:     p,
+		Name:    types.NamespacedName{Namespace: p.Namespace, Name: p.Name},
+		Labels:  labels.Set(p.Labels),
+		Req:     podRequests(&p.Spec),
+		Spread:  spreadRules(p),
+		Ports:   hostPorts(&p.Spec),
+		Volumes: vols.selectors(p),
 	}
 	if a := p.Spec.Affinity; a != nil && a.PodAffinity != nil {
 		for _, term := range a.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution {

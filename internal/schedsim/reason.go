@@ -22,13 +22,14 @@ const (
 	ReasonTopologySpread
 	ReasonHostPortConflict
 	ReasonPodAffinity
+	ReasonVolumeNodeAffinity
 	reasonCount
 )
 
 var reasonNames = [reasonCount]string{
 	"None", "InsufficientCPU", "InsufficientMemory", "InsufficientEphemeralStorage", "InsufficientExtendedResource",
 	"TooManyPods", "NodeSelectorMismatch", "NodeAffinityMismatch", "TaintNotTolerated", "AntiAffinity",
-	"TopologySpread", "HostPortConflict", "PodAffinity",
+	"TopologySpread", "HostPortConflict", "PodAffinity", "VolumeNodeAffinity",
 }
 
 func (r Reason) String() string {

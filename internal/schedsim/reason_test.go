@@ -8,7 +8,7 @@ func TestReasonStringsAreStable(t *testing.T) {
 	want := []string{
 		"InsufficientCPU", "InsufficientMemory", "InsufficientEphemeralStorage", "InsufficientExtendedResource",
 		"TooManyPods", "NodeSelectorMismatch", "NodeAffinityMismatch", "TaintNotTolerated", "AntiAffinity",
-		"TopologySpread", "HostPortConflict", "PodAffinity",
+		"TopologySpread", "HostPortConflict", "PodAffinity", "VolumeNodeAffinity",
 	}
 	got := Reasons()
 	if len(got) != len(want) {

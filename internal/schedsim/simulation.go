@@ -31,7 +31,7 @@ func NewSimulation(nodes []ExistingNode, opts Options) *Simulation {
 	s := &Simulation{maxPods: opts.MaxPods()}
 	for _, en := range Sorted(nodes, func(n *ExistingNode) string { return n.Node.Name }) {
 		if en.Node.DeletionTimestamp == nil {
-			s.nodes = append(s.nodes, NewExistingNode(en, s.maxPods))
+			s.nodes = append(s.nodes, NewExistingNode(en, s.maxPods, opts.Volumes))
 		}
 	}
 	return s
@@ -103,7 +103,9 @@ func (s *Simulation) remove(node string, partial bool) ([]Placement, []Refusal) 
 	var moving []*PodInfo
 	for _, p := range s.nodes[gone].Pods {
 		if NeedsNewHome(p.Pod) {
-			moving = append(moving, NewPodInfo(p.Pod)) // a fresh info: the class is per run
+			info := NewPodInfo(p.Pod, nil) // a fresh info: the class is per run
+			info.Volumes = p.Volumes
+			moving = append(moving, info)
 		}
 	}
 	sortBy(moving, func(p *PodInfo) string { return p.Name.String() }) // twins go in name order

@@ -19,13 +19,13 @@ import (
 // runs this process started that the cache has not seen yet. Everything after observe
 // reads the snapshot and never writes through it.
 func (p *Provisioner) observe(ctx context.Context, cat contract.Catalogue) (plan.Snapshot, error) {
-	v, err := clusterview.Read(ctx, p.client, clusterview.Options{Clock: p.clock, DaemonSets: true})
+	v, err := clusterview.Read(ctx, p.client, clusterview.Options{Clock: p.clock, DaemonSets: true, Volumes: true})
 	if err != nil {
 		return plan.Snapshot{}, err
 	}
 	v = v.WithVPSieNodes(p.launched.missing(v.VPSieNodes)...)
 	s := plan.Snapshot{Now: v.Now, Pending: v.Pending, NodeGroups: v.NodeGroups, VPSieNodes: v.VPSieNodes,
-		DaemonSets: v.DaemonSets, Datacenters: cat.Datacenters, Offerings: catalogue.Offerings(cat),
+		DaemonSets: v.DaemonSets, PersistentVolumeClaims: v.PVCs, PersistentVolumes: v.PVs, Datacenters: cat.Datacenters, Offerings: catalogue.Offerings(cat),
 		Groups: map[types.NamespacedName]plan.GroupState{}, Quota: accountQuota(p.cfg, v.VPSieNodes, cat)}
 	// Every Node goes in; the planner models one whose VPSieNode is still booting as its
 	// template with the pods bound to it (plan/scaleup's addInFlight).

@@ -67,6 +67,7 @@ type group struct {
 }
 
 func newAnalyzer(s *Snapshot, o Options) *analyzer {
+	o.Simulation.Volumes = schedsim.NewVolumes(s.PersistentVolumeClaims, s.PersistentVolumes)
 	a := &analyzer{s: s, opts: o, offerings: map[string]*schedsim.Offering{}, byKey: map[types.NamespacedName]*group{},
 		members: membership.New(s.VPSieNodes, schedsim.Nodes(s.Nodes)), draining: map[string]bool{}}
 	for i := range s.Offerings {

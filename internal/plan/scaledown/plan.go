@@ -47,6 +47,7 @@ type planner struct {
 }
 
 func newPlanner(s *Snapshot, o Options) *planner {
+	o.Simulation.Volumes = schedsim.NewVolumes(s.PersistentVolumeClaims, s.PersistentVolumes)
 	pl := &planner{s: s, opts: o, sim: schedsim.NewSimulation(s.Nodes, o.Simulation), groups: map[types.NamespacedName]*group{},
 		members: membership.New(s.VPSieNodes, schedsim.Nodes(s.Nodes)), draining: map[string]bool{}, budgets: newBudgets(s.PDBs), localClaims: localClaims(s)}
 	for i := range s.Nodes {

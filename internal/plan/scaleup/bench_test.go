@@ -110,7 +110,7 @@ func BenchmarkPackingQuality(b *testing.B) {
 func totalDemand(s Snapshot) schedsim.Resources {
 	var demand schedsim.Resources
 	for i := range s.Pending {
-		demand = demand.Plus(schedsim.NewPodInfo(s.Pending[i]).Req)
+		demand = demand.Plus(schedsim.NewPodInfo(s.Pending[i], nil).Req)
 	}
 	return demand
 }

@@ -29,6 +29,7 @@ var simReasons = map[schedsim.Reason]Reason{
 	schedsim.ReasonTopologySpread:               ReasonTopologySpread,
 	schedsim.ReasonHostPortConflict:             ReasonHostPortConflict,
 	schedsim.ReasonPodAffinity:                  ReasonPodAffinity,
+	schedsim.ReasonVolumeNodeAffinity:           ReasonVolumeNodeAffinity,
 }
 
 // fromSim converts a predicate's verdict into the planner's.

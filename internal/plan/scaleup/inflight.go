@@ -35,7 +35,7 @@ func (pl *planner) addInFlight(vns []*v1alpha1.VPSieNode, members *membership.In
 		n.Kind = schedsim.KindInFlight
 		for _, p := range pods {
 			if schedsim.NeedsNewHome(p) {
-				n.Add(schedsim.NewPodInfo(p))
+				n.Add(schedsim.NewPodInfo(p, pl.opts.Volumes))
 			}
 		}
 		pl.commitNode(&tmplNode{Node: n, tmpl: t})

@@ -126,7 +126,7 @@ func TestRightSizingMovesANodeToTheCheapestOfferingThatHoldsItsPods(t *testing.T
 	pl := newPlanner(&s, DefaultOptions())
 	large := pl.groups[0].templates[1]
 	pp := pod("p", "1", "1Gi")
-	p := schedsim.NewPodInfo(&pp)
+	p := schedsim.NewPodInfo(&pp, nil)
 	pl.classify([]*schedsim.PodInfo{p})
 	pl.classOf[p.Class].tmplFit = []schedsim.Failure{{}, {}}
 	pl.addPlanned(large, ReasonPendingPods)

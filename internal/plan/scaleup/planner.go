@@ -32,6 +32,7 @@ type planner struct {
 }
 
 func newPlanner(s *Snapshot, opts Options) *planner {
+	opts.Volumes = schedsim.NewVolumes(s.PersistentVolumeClaims, s.PersistentVolumes)
 	pl := &planner{opts: opts, quota: maps.Clone(s.Quota)}
 	pl.cluster.Potential = pl.potentialDomains
 	if pl.quota == nil {
@@ -51,11 +52,11 @@ func newPlanner(s *Snapshot, opts Options) *planner {
 	booting := pl.booting(vns, members, cat)
 	for _, en := range schedsim.Sorted(s.Nodes, func(n *ExistingNode) string { return n.Node.Name }) {
 		if en.Node.DeletionTimestamp == nil && booting[en.Node.Name] == nil {
-			pl.cluster.AddNode(schedsim.NewExistingNode(en, opts.MaxPods()))
+			pl.cluster.AddNode(schedsim.NewExistingNode(en, opts.MaxPods(), opts.Volumes))
 		}
 	}
 	pl.addInFlight(vns, members, cat, daemons, s.Nodes)
-	pl.classify(pendingPods(s.Pending))
+	pl.classify(pendingPods(s.Pending, opts.Volumes))
 	pl.prepareClasses()
 	return pl
 }
@@ -109,11 +110,11 @@ func (pl *planner) largest() schedsim.Resources {
 	return ref
 }
 
-func pendingPods(pods []*corev1.Pod) []*schedsim.PodInfo {
+func pendingPods(pods []*corev1.Pod, vols *schedsim.Volumes) []*schedsim.PodInfo {
 	var out []*schedsim.PodInfo
 	for _, p := range schedsim.Sorted(pods, func(p **corev1.Pod) string { return (*p).Namespace + "/" + (*p).Name }) {
 		if !skipPending(*p) {
-			out = append(out, schedsim.NewPodInfo(*p))
+			out = append(out, schedsim.NewPodInfo(*p, vols))
 		}
 	}
 	return out
@@ -142,7 +143,7 @@ func daemonPods(dss []*appsv1.DaemonSet) []*schedsim.PodInfo {
 			ObjectMeta: metav1.ObjectMeta{Namespace: ds.Namespace, Name: ds.Name, Labels: ds.Spec.Template.Labels},
 			Spec:       ds.Spec.Template.Spec,
 		}
-		out = append(out, schedsim.NewPodInfo(pod))
+		out = append(out, schedsim.NewPodInfo(pod, nil))
 	}
 	return out
 }

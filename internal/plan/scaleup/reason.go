@@ -35,6 +35,7 @@ const (
 	// list: appended, never renumbered).
 	ReasonHostPortConflict
 	ReasonPodAffinity
+	ReasonVolumeNodeAffinity
 	reasonCount
 )
 
@@ -43,7 +44,7 @@ var reasonNames = [reasonCount]string{
 	"InsufficientCPU", "InsufficientMemory", "InsufficientEphemeralStorage", "InsufficientExtendedResource",
 	"TooManyPods", "NodeSelectorMismatch", "NodeAffinityMismatch", "TaintNotTolerated", "AntiAffinity",
 	"TopologySpread", "MaxNodesReached", "ScaleUpDisabled", "BackingOff", "InCooldown", "QuotaExhausted",
-	"UnknownOffering", "UnknownDatacenter", "NoOfferingAvailable", "HostPortConflict", "PodAffinity",
+	"UnknownOffering", "UnknownDatacenter", "NoOfferingAvailable", "HostPortConflict", "PodAffinity", "VolumeNodeAffinity",
 }
 
 func (r Reason) String() string {

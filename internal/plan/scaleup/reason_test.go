@@ -14,7 +14,7 @@ func TestReasonStringsAreStableCamelCaseAndDistinct(t *testing.T) {
 		"PendingPods", "BelowMinNodes", "InsufficientCPU", "InsufficientMemory", "InsufficientEphemeralStorage",
 		"InsufficientExtendedResource", "TooManyPods", "NodeSelectorMismatch", "NodeAffinityMismatch",
 		"TaintNotTolerated", "AntiAffinity", "TopologySpread", "MaxNodesReached", "ScaleUpDisabled", "BackingOff",
-		"InCooldown", "QuotaExhausted", "UnknownOffering", "UnknownDatacenter", "NoOfferingAvailable", "HostPortConflict", "PodAffinity",
+		"InCooldown", "QuotaExhausted", "UnknownOffering", "UnknownDatacenter", "NoOfferingAvailable", "HostPortConflict", "PodAffinity", "VolumeNodeAffinity",
 	}
 	got := Reasons()
 	if len(got) != len(want) {

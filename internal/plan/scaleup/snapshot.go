@@ -26,6 +26,10 @@ type Snapshot struct {
 	// VPSieNodes are every VPSieNode. Those not Ready whose Node has not registered yet count
 	// as capacity, so a slow boot never triggers a second scale-up for the same pods.
 	VPSieNodes []*v1alpha1.VPSieNode
+	// PersistentVolumeClaims and PersistentVolumes tie a pod with a bound volume to the nodes
+	// that volume can be used on (its node affinity, its zone).
+	PersistentVolumeClaims []*corev1.PersistentVolumeClaim
+	PersistentVolumes      []*corev1.PersistentVolume
 	// DaemonSets put a pod on every new node they select; their requests are set aside.
 	DaemonSets []*appsv1.DaemonSet
 	// Offerings is the VPSie catalogue.
