@@ -106,7 +106,7 @@ func (p *Provisioner) input(g *v1alpha1.NodeGroup, in plan.Intent, batch string,
 	out := contract.ScaleUpInput{Namespace: g.Namespace, NodeGroup: g.Name, Cluster: p.cluster, Batch: batch,
 		Template: nodetemplate.For(g), Timeouts: contract.ScaleUpTimeouts{Boot: p.cfg.BootTimeout, Join: p.cfg.JoinTimeout,
 			Ready: p.cfg.ReadyTimeout}}
-	places := placements(g, in, p.catalogue.Offerings())
+	places := placements(in)
 	for i := range int(in.Count) {
 		out.Nodes = append(out.Nodes, contract.NodeRequest{Name: nodeName(p.cluster, g.Name, batch, i), Placements: places})
 	}

@@ -1,6 +1,7 @@
 package scaleup
 
 import (
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -10,8 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	clocktesting "k8s.io/utils/clock/testing"
 
-	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
 var hostname = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
@@ -44,23 +45,14 @@ func TestNodeNamesAreValidHostnamesAndDeterministic(t *testing.T) {
 	}
 }
 
-func TestPlacementsFallBackToBiggerOfferingsThenOtherDatacenters(t *testing.T) {
-	ng := &v1alpha1.NodeGroup{Spec: v1alpha1.NodeGroupSpec{OfferingIDs: []string{"small", "big", "bigger", "tiny"},
-		Datacenters: []v1alpha1.DatacenterPlacement{{ID: "fra1", Priority: 2}, {ID: "ams1", Priority: 0}, {ID: "lon1", Priority: 1}}}}
-	offerings := []plan.Offering{
-		{ID: "tiny", CPUMilli: 500, MemoryBytes: 1 << 30, MonthlyPrice: 2},
-		{ID: "small", CPUMilli: 1000, MemoryBytes: 2 << 30, MonthlyPrice: 5},
-		{ID: "bigger", CPUMilli: 4000, MemoryBytes: 8 << 30, MonthlyPrice: 20},
-		{ID: "big", CPUMilli: 2000, MemoryBytes: 4 << 30, MonthlyPrice: 10, Datacenters: []string{"ams1"}},
-	}
-	got := placements(ng, plan.Intent{Offering: "small", Datacenter: "ams1"}, offerings)
-	var ids []string
-	for _, p := range got {
-		ids = append(ids, p.OfferingID+"@"+p.DatacenterID)
-	}
-	want := "small@ams1 big@ams1 bigger@ams1 small@lon1 small@fra1"
-	if strings.Join(ids, " ") != want {
-		t.Errorf("placements = %v, want %s", ids, want)
+func TestPlacementsAreThePlanThenItsFallbacks(t *testing.T) {
+	in := plan.Intent{Offering: "small", Datacenter: "ams1", Count: 2, MonthlyPrice: 10,
+		Fallbacks: []plan.Fallback{{Offering: "big", Datacenter: "ams1", MonthlyPrice: 10}, {Offering: "small", Datacenter: "lon1", MonthlyPrice: 5}}}
+	got := placements(in)
+	want := []contract.Placement{{OfferingID: "small", DatacenterID: "ams1", MonthlyPrice: 5},
+		{OfferingID: "big", DatacenterID: "ams1", MonthlyPrice: 10}, {OfferingID: "small", DatacenterID: "lon1", MonthlyPrice: 5}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("placements = %+v, want %+v", got, want)
 	}
 }
 

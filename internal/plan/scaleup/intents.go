@@ -17,6 +17,8 @@ func (pl *planner) intents() []Intent {
 		reason   Reason
 	}
 	byKey := map[key]*Intent{}
+	tmpls := map[key]*template{}
+	pods := map[key][]*schedsim.PodInfo{}
 	var order []key
 	for _, n := range pl.planned {
 		if n.Kind != schedsim.KindPlanned {
@@ -26,7 +28,7 @@ func (pl *planner) intents() []Intent {
 		in := byKey[k]
 		if in == nil {
 			in = &Intent{NodeGroup: k.group, Offering: k.offering, Datacenter: k.dc, Reason: k.reason}
-			byKey[k] = in
+			byKey[k], tmpls[k] = in, n.tmpl
 			order = append(order, k)
 		}
 		in.Count++
@@ -34,11 +36,13 @@ func (pl *planner) intents() []Intent {
 		for _, p := range n.Placed {
 			in.Pods = append(in.Pods, p.Name)
 		}
+		pods[k] = append(pods[k], n.Placed...)
 	}
 	out := make([]Intent, 0, len(order))
 	for _, k := range order {
 		in := byKey[k]
 		sortNames(in.Pods)
+		in.Fallbacks = pl.fallbacks(tmpls[k], pods[k], k.reason)
 		out = append(out, *in)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return intentLess(&out[i], &out[j]) })

@@ -26,6 +26,9 @@ type Intent struct {
 	// MonthlyPrice is what all Count nodes cost together per month.
 	MonthlyPrice float64
 	Reason       Reason
+	// Fallbacks are where its nodes may go when VPSie has no capacity for the offering in
+	// the datacenter, in the order to try them (see planner.fallbacks).
+	Fallbacks []Fallback
 }
 
 // Unschedulable is a pod that fits nowhere, with one verdict per NodeGroup.
