@@ -15,11 +15,11 @@ import (
 
 // blocking reports whether a kept node is one scale-down would remove but may not: a safety
 // check, a limit of its group, or pods that fit nowhere else. Nodes that are simply busy,
-// already leaving, unmanaged by a group or opted out are not blocked.
+// still booting, already leaving, unmanaged by a group or opted out are not blocked.
 func blocking(r plan.Reason) bool {
 	switch r {
 	case plan.ReasonNone, plan.ReasonNotInNodeGroup, plan.ReasonDrainInProgress, plan.ReasonScaleDownDisabled,
-		plan.ReasonNotUnderutilized:
+		plan.ReasonNotUnderutilized, plan.ReasonNotReadyYet, plan.ReasonBooting:
 		return false
 	}
 	return !r.Drains()

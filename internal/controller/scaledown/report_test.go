@@ -27,6 +27,8 @@ func TestOnlyNodesThatCouldGoCountAsBlocked(t *testing.T) {
 		{plan.ReasonDrainInProgress, false},
 		{plan.ReasonNotInNodeGroup, false},
 		{plan.ReasonScaleDownDisabled, false},
+		{plan.ReasonNotReadyYet, false},
+		{plan.ReasonBooting, false},
 		{plan.ReasonUnderutilized, false},
 		{plan.ReasonNone, false},
 	} {
