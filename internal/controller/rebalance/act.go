@@ -100,10 +100,12 @@ func summary(p plan.Plan) string {
 }
 
 // manualHeld settles a rebalance=now the analyzer held: cleared when there is nothing to do
-// (with why every node stays), else left for a later pass with one event per reason.
+// (with why every node stays), else left for a later pass with one event per reason. Nothing
+// to do only because nodes are not Ready, draining or held by a budget is not settled: those
+// pass (a node under load misses a heartbeat), and the operator asked for a rebalance.
 func (c *Controller) manualHeld(ctx context.Context, g *v1alpha1.NodeGroup, v plan.GroupVerdict, excluded []plan.Exclusion) {
 	key := keyOf(g)
-	if manualSettled(v.Reason) {
+	if settles(key, v, excluded) {
 		c.clearAnnotation(ctx, g, v1alpha1.RebalanceNow)
 		c.held.forget(key)
 		c.events.Eventf(g, nil, corev1.EventTypeNormal, "RebalanceSkipped", "Rebalance", "%s: %s%s", v.Reason, v.Message,

@@ -64,6 +64,34 @@ func manualSettled(reason plan.Reason) bool {
 	return false
 }
 
+// passing reports whether a node's exclusion may lift by itself soon: the node is not Ready
+// (a missed heartbeat, a reboot), its drain or deletion is under way, or a budget allows no
+// disruption right now. A rebalance=now that found nothing to replace only because of such
+// exclusions waits for them instead of being dropped.
+func passing(r plan.Reason) bool {
+	switch r {
+	case plan.ReasonNodeNotReady, plan.ReasonDrainInProgress, plan.ReasonPodDisruptionBudget:
+		return true
+	}
+	return false
+}
+
+// settles reports whether a held rebalance=now is done with: nothing can happen for it,
+// not even once the group's passing exclusions lift.
+func settles(key types.NamespacedName, v plan.GroupVerdict, excluded []plan.Exclusion) bool {
+	if !manualSettled(v.Reason) {
+		return false
+	}
+	if v.Reason == plan.ReasonNothingToReplace {
+		for _, e := range excluded {
+			if e.NodeGroup == key && passing(e.Reason) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // annotations acts on every group's annotation: it signals running runs, clears what was
 // acted on or means nothing, and returns the groups asking for a run now.
 func (c *Controller) annotations(ctx context.Context, o observation, states map[types.NamespacedName]groupState) map[types.NamespacedName]bool {
