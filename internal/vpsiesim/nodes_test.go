@@ -153,11 +153,18 @@ func checkRegisteredNode(t *testing.T, node *corev1.Node, vm vpsieapi.VM) {
 		t.Errorf("providerID = %q, annotations %v, kubelet %q", node.Spec.ProviderID, node.Annotations,
 			node.Status.NodeInfo.KubeletVersion)
 	}
-	wantRes := map[corev1.ResourceName]string{"cpu": "2", "memory": "4Gi", "ephemeral-storage": "80Gi", "pods": "110"}
-	for name, want := range wantRes {
-		for _, list := range []corev1.ResourceList{node.Status.Capacity, node.Status.Allocatable} {
-			if got := list[name]; got.Cmp(resource.MustParse(want)) != 0 {
-				t.Errorf("%s = %s, want %s", name, got.String(), want)
+	// The user data sets no reserves: allocatable keeps only the kubelet's default memory
+	// eviction threshold (100Mi) from pods.
+	capacity := map[corev1.ResourceName]string{"cpu": "2", "memory": "4Gi", "ephemeral-storage": "80Gi", "pods": "110"}
+	allocatable := map[corev1.ResourceName]string{"cpu": "2", "memory": "3996Mi", "ephemeral-storage": "80Gi", "pods": "110"}
+	for _, c := range []struct {
+		what string
+		list corev1.ResourceList
+		want map[corev1.ResourceName]string
+	}{{"capacity", node.Status.Capacity, capacity}, {"allocatable", node.Status.Allocatable, allocatable}} {
+		for name, want := range c.want {
+			if got := c.list[name]; got.Cmp(resource.MustParse(want)) != 0 {
+				t.Errorf("%s %s = %s, want %s", c.what, name, got.String(), want)
 			}
 		}
 	}
