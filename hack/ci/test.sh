@@ -10,8 +10,8 @@
 #                           the main module once, with -race), staticcheck (reads that race
 #                           build's export data), then, once lane k8s is done,
 #                           go test -race ./... (test/integration first: the longest package)
-#   lane e2e  (background,  make e2e: smoke.sh, go test -race -tags e2e ./test/e2e, dev.sh
-#              after k8s)   --check; mostly waiting on the cluster, so it overlaps go test
+#   e2e (after go test)     make e2e: smoke.sh, go test -race -tags e2e ./test/e2e, dev.sh --check;
+#                           a lane next to go test only with CI_E2E_PARALLEL=1 (see below)
 #
 # Each phase prints its duration (hack/ci/timed.sh) and the end prints a table of them.
 # Logs of the go test run and of each lane are kept in CI_LOG_DIR (bin/ci).
@@ -107,10 +107,19 @@ if ((${#failed[@]})); then
 	exit 1
 fi
 
-lane e2e "$timed" e2e "${m[@]}" e2e
+# The e2e suite runs next to go test only when CI_E2E_PARALLEL=1: on two cores the two suites
+# together starve kwok's heartbeats and the autoscaler's timers, and the timing-sensitive e2e
+# tests (rebalance, scale-down) failed in two of three such runs. Serial is the default.
+if [[ "${CI_E2E_PARALLEL:-0}" == 1 ]]; then
+	lane e2e "$timed" e2e "${m[@]}" e2e
+fi
 # test/integration first: it is the longest package, and go test starts packages in order.
 "$timed" go-test hack/ci/go-test.sh "$CI_LOG_DIR/go-test.log" ./test/integration ./... || failed+=(go-test)
-wait_lane e2e
+if [[ "${CI_E2E_PARALLEL:-0}" == 1 ]]; then
+	wait_lane e2e
+elif ((${#failed[@]} == 0)); then
+	"$timed" e2e "${m[@]}" e2e || failed+=(e2e)
+fi
 wait_lane image
 if ((${#failed[@]})); then
 	echo "== make test: FAILED: ${failed[*]} (logs in $CI_LOG_DIR)" >&2
