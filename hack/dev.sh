@@ -165,8 +165,14 @@ check_termination() {
 		spec: {nodeGroup: general, offeringID: std-2c-4g, datacenterID: ams1, imageID: ubuntu-24.04-x64, hostname: $host}
 	EOF
 	uid=$("${KUBECTL[@]}" -n kube-system get vpsienode "$host" -o jsonpath='{.metadata.uid}')
+	# User data as the product's: a kubelet installed (the simulated kubelet registers no Node without one) and the
+	# labels that prove the Node ours (there is no provider ID: a VPS cannot know its id when its user data is written).
 	vm=$(jq -n --arg h "$host" --arg uid "$uid" '{hostname: $h, offering_id: "std-2c-4g", datacenter_id: "ams1",
-		os_image_id: "ubuntu-24.04-x64", tags: ["env:local", "vpsie-autoscaler:cluster=local",
+		os_image_id: "ubuntu-24.04-x64", user_data: ("#cloud-config\nwrite_files:\n  - path: /etc/default/kubelet\n" +
+			"    content: |\n      KUBELET_EXTRA_ARGS=--node-labels=autoscaler.vpsie.com/managed=true," +
+			"autoscaler.vpsie.com/nodegroup=general,autoscaler.vpsie.com/vpsienode=\($h)\n" +
+			"runcmd:\n  - apt-get install -y kubelet=1.36.3-1.1\n"),
+		tags: ["env:local", "vpsie-autoscaler:cluster=local",
 			"vpsie-autoscaler:vpsienode=kube-system.\($h)", "vpsie-autoscaler:uid=\($uid)"]}' |
 		sim_api POST /vm -H 'Content-Type: application/json' --data-binary @- | jq -r .identifier)
 	wait_for "VM $vm running" 60 vm_status "$vm" running
