@@ -22,6 +22,7 @@ type options struct {
 	tlsSelfSigned                      bool
 	capacity, catalogue, faults        string
 	staticTokens, kubeconfig           string
+	kubeQPS, kubeBurst                 int
 	logLevel, logFormat                string
 	cfg                                vpsiesim.Config
 }
@@ -67,6 +68,8 @@ func parseFlags(args []string, output io.Writer) (*options, error) {
 	fs.StringVar(&c.StatePath, "state", "", "JSON file to load state from and save it to")
 	fs.DurationVar(&c.SaveInterval, "save-interval", c.SaveInterval, "how often changed state is saved")
 	fs.StringVar(&o.kubeconfig, "kubeconfig", "", "register Nodes for running VMs in this cluster")
+	fs.IntVar(&o.kubeQPS, "kube-qps", 200, "sustained requests per second of the Kubernetes client (client-go's own 5 would pace Node registration)")
+	fs.IntVar(&o.kubeBurst, "kube-burst", 300, "requests the Kubernetes client may send at once above --kube-qps")
 	fs.DurationVar(&c.NodeSyncInterval, "node-sync-interval", c.NodeSyncInterval, "Node reconcile period")
 	fs.DurationVar(&c.Kubelet.ReadyDelay, "node-ready-delay", c.Kubelet.ReadyDelay,
 		"how long a new Node stays NotReady (with the not-ready taint) before it goes Ready and kwok takes it over")
@@ -141,6 +144,10 @@ func (o *options) complete() error {
 		if err != nil {
 			return fmt.Errorf("--kubeconfig: %w", err)
 		}
+		if o.kubeQPS < 1 || o.kubeBurst < o.kubeQPS {
+			return fmt.Errorf("--kube-qps must be at least 1 and --kube-burst at least --kube-qps, got %d and %d", o.kubeQPS, o.kubeBurst)
+		}
+		rest.QPS, rest.Burst = float32(o.kubeQPS), o.kubeBurst
 		if c.Kube, err = kubernetes.NewForConfig(rest); err != nil {
 			return fmt.Errorf("kubernetes client: %w", err)
 		}

@@ -4,9 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
 )
@@ -119,6 +124,49 @@ func TestKubeletFlagsAreStrictByDefault(t *testing.T) {
 			}
 			if o.cfg.Kubelet != tt.want {
 				t.Fatalf("kubelet = %+v, want %+v", o.cfg.Kubelet, tt.want)
+			}
+		})
+	}
+}
+
+// The simulated kubelet registers every Node through this client: at client-go's default of 5 requests a second
+// a 1000-node scale-up would be paced by the simulator, not by the product.
+func TestKubeClientRateComesFromFlags(t *testing.T) {
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	const cfg = "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]\n" +
+		"contexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {token: t}}]\n"
+	if err := os.WriteFile(kubeconfig, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		wantQPS float32
+		wantErr string
+	}{
+		{name: "default holds a burst", args: nil, wantQPS: 200},
+		{name: "flag", args: []string{"--kube-qps", "50", "--kube-burst", "60"}, wantQPS: 50},
+		{name: "burst below rate", args: []string{"--kube-qps", "50", "--kube-burst", "10"},
+			wantErr: "--kube-burst at least --kube-qps, got 50 and 10"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := parseFlags(append([]string{"--kubeconfig", kubeconfig}, tt.args...), io.Discard)
+			if err == nil {
+				err = o.complete()
+			}
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error = %v, want it to contain %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			cs := o.cfg.Kube.(*kubernetes.Clientset)
+			if got := cs.CoreV1().RESTClient().GetRateLimiter().QPS(); got != tt.wantQPS {
+				t.Fatalf("QPS = %v, want %v", got, tt.wantQPS)
 			}
 		})
 	}

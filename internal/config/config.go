@@ -26,6 +26,8 @@ type ControllerConfig struct {
 	ClusterName             string        `json:"clusterName" doc:"Name of this cluster, a DNS-1123 label; tags every VPS the autoscaler creates and prefixes their hostnames."`
 	Namespace               string        `json:"namespace" doc:"Namespace the autoscaler runs in; holds its leader-election Lease."`
 	Kubeconfig              string        `json:"kubeconfig" file:"true" doc:"Path to a kubeconfig file; empty uses the in-cluster configuration or $KUBECONFIG."`
+	KubeAPIQPS              int           `json:"kubeAPIQPS" doc:"Sustained requests per second of every Kubernetes client the autoscaler builds (controller, activities, leader election), 1 to 10000; the same however the cluster is found (client-go's own default of 5 would throttle a 1000-pod burst)."`
+	KubeAPIBurst            int           `json:"kubeAPIBurst" doc:"Requests a Kubernetes client may send at once above kubeAPIQPS, at least kubeAPIQPS and at most 20000."`
 	LeaderElection          bool          `json:"leaderElection" doc:"Elect one active replica through a Lease, so several replicas can run for availability."`
 	LeaderElectionID        string        `json:"leaderElectionID" doc:"Name of the leader-election Lease."`
 	LeaseDuration           time.Duration `json:"leaseDuration" doc:"How long other replicas wait before taking over a Lease that was not renewed; must exceed renewDeadline."`

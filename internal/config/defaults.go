@@ -9,6 +9,8 @@ func Default() *Config {
 		Controller: ControllerConfig{
 			ClusterName:             "local",
 			Namespace:               "kube-system",
+			KubeAPIQPS:              200,
+			KubeAPIBurst:            300,
 			LeaderElection:          true,
 			LeaderElectionID:        "vpsie-autoscaler-leader",
 			LeaseDuration:           15 * time.Second,

@@ -50,6 +50,12 @@ func (v *validator) controller() {
 	c := &v.c.Controller
 	v.dnsLabel(&c.ClusterName)
 	v.dnsLabel(&c.Namespace)
+	v.between(&c.KubeAPIQPS, 1, 10000)
+	if c.KubeAPIBurst < c.KubeAPIQPS {
+		v.fail(&c.KubeAPIBurst, "must be at least %s (%d), got %d", v.pathOf(&c.KubeAPIQPS), c.KubeAPIQPS, c.KubeAPIBurst)
+	} else {
+		v.between(&c.KubeAPIBurst, 1, 20000)
+	}
 	v.dnsSubdomain(&c.LeaderElectionID)
 	v.longer(&c.LeaseDuration, &c.RenewDeadline)
 	v.longerBy(&c.RenewDeadline, &c.RetryPeriod, leaderElectionJitter)

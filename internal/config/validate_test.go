@@ -49,6 +49,10 @@ func TestValidateNamesFieldAndProblem(t *testing.T) {
 			c.Controller.SyncPeriod = -time.Minute
 			c.Controller.GracefulShutdownTimeout = 0
 		}, []string{"controller.syncPeriod: must be greater than 0, got -1m", "controller.gracefulShutdownTimeout: must be greater than 0, got 0s"}},
+		{"kube client rate in range", func(c *Config) { c.Controller.KubeAPIQPS = 0 },
+			[]string{"controller.kubeAPIQPS: must be between 1 and 10000, got 0"}},
+		{"kube client burst at least its rate", func(c *Config) { c.Controller.KubeAPIBurst = 100 },
+			[]string{"controller.kubeAPIBurst: must be at least controller.kubeAPIQPS (200), got 100"}},
 		{"kubeconfig must exist", func(c *Config) { c.Controller.Kubeconfig = missing },
 			[]string{`controller.kubeconfig: file "` + missing + `" does not exist`}},
 		{"file fields must not be directories", func(c *Config) { c.VPSie.CAFile = dir },
