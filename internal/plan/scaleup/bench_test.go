@@ -156,3 +156,24 @@ func priceLowerBound(s Snapshot, demand schedsim.Resources, o Options) float64 {
 	}
 	return best
 }
+
+// BenchmarkAntiAffineMix reports nodes against the lower bound for the mix cluster-autoscaler was compared on: pods
+// with required hostname anti-affinity (one per node) beside plain pods of the same size, one 4-core offering. The
+// bound is the larger of the anti-affine pods (a node each) and the resource bound.
+func BenchmarkAntiAffineMix(b *testing.B) {
+	for _, anti := range []int{50, 200} {
+		b.Run("anti="+itoa(int64(anti)), func(b *testing.B) {
+			pending := append(antiReplicas(anti), replicas("api", 4*anti, "1", "1Gi")...)
+			s := Snapshot{Now: now, NodeGroups: []*v1alpha1.NodeGroup{nodeGroup("g", "c4")},
+				Offerings: []Offering{offer("c4", 4, 16, 24)}, Pending: ptrs(pending)}
+			s.NodeGroups[0].Spec.MaxNodes = 1000
+			var pl *planner
+			var r Result
+			for b.Loop() {
+				pl, r = plan(s, DefaultOptions())
+			}
+			bound := max(float64(anti), nodesLowerBound(pl, totalDemand(s)))
+			b.ReportMetric(float64(r.NewNodes())/bound, "nodes/lb")
+		})
+	}
+}

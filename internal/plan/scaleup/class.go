@@ -9,6 +9,9 @@ type podClass struct {
 	// interacts is set when a pod's placement depends on other pods (anti-affinity either
 	// way, topology spread); such pods are placed one at a time, the others in bulk.
 	interacts bool
+	// oneEach is set when a node holds at most one of its pods: a host port, or required anti-affinity on the
+	// hostname against its own labels.
+	oneEach bool
 	// weight is the price of the cheapest usable template that can hold one pod alone, what
 	// the pod would cost on a node of its own; placeable says whether there is such a template.
 	weight    float64

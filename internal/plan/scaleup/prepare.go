@@ -1,6 +1,10 @@
 package scaleup
 
-import "github.com/vpsie/vpsie-autoscaler/internal/schedsim"
+import (
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
+)
 
 // prepareClasses computes, once per class, what stays true for the whole run: which templates
 // can hold one of its pods, what that costs at the cheapest, and whether its pods interact.
@@ -19,6 +23,7 @@ func (pl *planner) prepareClasses() {
 			}
 		}
 		c.interacts = len(c.Rep.Anti) > 0 || len(c.Rep.Spread) > 0 || len(c.Rep.Ports) > 0 || len(c.Rep.Affinity) > 0 || targeted(terms, c.Rep)
+		c.oneEach = oneEach(c.Rep)
 		c.groups = pl.groupsOf(c)
 	}
 }
@@ -59,4 +64,17 @@ func (pl *planner) potentialDomains(sc *schedsim.Class, key string) []string {
 		}
 	}
 	return out
+}
+
+// oneEach reports whether a node can hold at most one pod like p.
+func oneEach(p *schedsim.PodInfo) bool {
+	if len(p.Ports) > 0 {
+		return true
+	}
+	for _, t := range p.Anti {
+		if t.TopologyKey == corev1.LabelHostname && t.Matches(p) {
+			return true
+		}
+	}
+	return false
 }
