@@ -34,9 +34,9 @@ import (
 
 const fillerTaint = "vpsie-e2e/filler"
 
-// benchFlags: production batching, and a VPSie rate far above the real API's 100 calls a
-// minute, which would otherwise dominate every number (the simulator has no limit).
-var benchFlags = []string{"--scale-up.batch-max=10s", "--vpsie.rate-limit-per-minute=6000"}
+// benchFlags: production batching (the defaults, which the harness's own flags override), and a VPSie rate far above
+// the real API's 100 calls a minute, which would otherwise dominate every number (the simulator has no limit).
+var benchFlags = []string{"--scale-up.batch-idle=500ms", "--scale-up.batch-max=1s", "--vpsie.rate-limit-per-minute=6000"}
 
 // BenchmarkScaleUpDecisionLatency: with 100 and then 1000 nodes in the cluster (full,
 // so pending pods need new ones), rounds of 5 pods are created; the latency of a round

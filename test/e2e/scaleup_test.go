@@ -19,13 +19,18 @@ import (
 )
 
 // TestFiftyMixedPodsRunAfterTheAutoscalerIsKilledMidProvisioning: 50 pending pods of
-// mixed sizes, some selecting a second NodeGroup and some tolerating a tainted third,
-// are scheduled by the real kube-scheduler onto the nodes the autoscaler makes, although
-// it is SIGKILLed while the first nodes boot. The simulator shows one create per
-// hostname and no VPS without its VPSieNode.
+// mixed sizes in the strict world (nodes register NotReady with only their kubelet's
+// labels, DaemonSet pods land on them at once), some selecting a second NodeGroup, some
+// tolerating a tainted third, some spread over two zones (minDomains 2), some taking a
+// host port, and a pair that must share a node, are scheduled by the real kube-scheduler
+// onto the nodes the autoscaler makes, although it is SIGKILLed while the first nodes
+// boot. The simulator shows one create per hostname, no VPS without its VPSieNode, no
+// VPS deleted, and every node the autoscaler bought runs the workload.
 func TestFiftyMixedPodsRunAfterTheAutoscalerIsKilledMidProvisioning(t *testing.T) {
 	ns := namespace(t, "e2e-mixed")
 	general := group(ns, "general", "std-2c-4g", "std-4c-8g", "std-8c-16g")
+	general.Spec.DatacenterID = ""
+	general.Spec.Datacenters = []v1alpha1.DatacenterPlacement{{ID: "ams1"}, {ID: "fra1"}}
 	highmem := group(ns, "highmem", "mem-2c-8g", "mem-4c-16g", "mem-8c-32g")
 	batch := group(ns, "batch", "cpu-4c-4g", "cpu-8c-8g")
 	batch.Spec.Taints = []corev1.Taint{{Key: "dedicated", Value: "batch", Effect: corev1.TaintEffectNoSchedule}}
@@ -36,8 +41,14 @@ func TestFiftyMixedPodsRunAfterTheAutoscalerIsKilledMidProvisioning(t *testing.T
 		Effect: corev1.TaintEffectNoSchedule}}
 	for _, s := range []podShape{
 		// Earlier tests in the package leave nodes behind; these pods select their group.
-		{name: "web", cpu: "250m", memory: "256Mi", replicas: 22, selector: map[string]string{"workload": "general"}},
-		{name: "api", cpu: "1", memory: "1Gi", replicas: 10, selector: map[string]string{"workload": "general"}},
+		{name: "web", cpu: "250m", memory: "256Mi", replicas: 18, selector: map[string]string{"workload": "general"},
+			zoneSpread: 2},
+		{name: "api", cpu: "1", memory: "1Gi", replicas: 8, selector: map[string]string{"workload": "general"}},
+		{name: "agent", cpu: "200m", memory: "128Mi", replicas: 4, selector: map[string]string{"workload": "general"},
+			hostPort: 9100},
+		{name: "db", cpu: "500m", memory: "512Mi", replicas: 1, selector: map[string]string{"workload": "general"}},
+		{name: "db-proxy", cpu: "100m", memory: "64Mi", replicas: 1, selector: map[string]string{"workload": "general"},
+			with: "db"},
 		{name: "cache", cpu: "500m", memory: "5Gi", replicas: 8, selector: map[string]string{"workload": "highmem"}},
 		{name: "crunch", cpu: "1500m", memory: "512Mi", replicas: 10, tolerations: toleratesBatch,
 			selector: map[string]string{"workload": "batch"}},
@@ -85,6 +96,8 @@ func TestFiftyMixedPodsRunAfterTheAutoscalerIsKilledMidProvisioning(t *testing.T
 		}
 	}
 	t.Logf("nodes per group: %v; VPSie calls: %v", perGroup, st.CallCounts)
+	assertNoVPSDeleted(t, st)
+	assertPlacement(t, ns, vns)
 	logEvents(t, ns, "ScaleUp")
 	assertRunsFilterByNodeGroup(t, ns+"/highmem")
 }

@@ -30,17 +30,37 @@ type podShape struct {
 	replicas          int32
 	selector          map[string]string
 	tolerations       []corev1.Toleration
+	// zoneSpread, when set, spreads the replicas over zones with maxSkew 1 and at least this many zones.
+	zoneSpread int32
+	// hostPort, when set, makes every replica take this port on its node.
+	hostPort int32
+	// with, when set, requires every replica on the node of a pod with label app=with.
+	with string
 }
 
 func deployment(ns string, s podShape) *appsv1.Deployment {
 	labels := map[string]string{"app": s.name}
+	spec := corev1.PodSpec{
+		NodeSelector: s.selector, Tolerations: s.tolerations,
+		Containers: []corev1.Container{{Name: "app", Image: "registry.k8s.io/pause:3.10",
+			Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{
+				corev1.ResourceCPU: resource.MustParse(s.cpu), corev1.ResourceMemory: resource.MustParse(s.memory)}}}}}
+	if s.zoneSpread > 0 {
+		spec.TopologySpreadConstraints = []corev1.TopologySpreadConstraint{{MaxSkew: 1, MinDomains: ptr.To(s.zoneSpread),
+			TopologyKey: corev1.LabelTopologyZone, WhenUnsatisfiable: corev1.DoNotSchedule,
+			LabelSelector: &metav1.LabelSelector{MatchLabels: labels}}}
+	}
+	if s.hostPort > 0 {
+		spec.Containers[0].Ports = []corev1.ContainerPort{{ContainerPort: s.hostPort, HostPort: s.hostPort}}
+	}
+	if s.with != "" {
+		spec.Affinity = &corev1.Affinity{PodAffinity: &corev1.PodAffinity{
+			RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{TopologyKey: corev1.LabelHostname,
+				LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": s.with}}}}}}
+	}
 	return &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: s.name}, Spec: appsv1.DeploymentSpec{
 		Replicas: ptr.To(s.replicas), Selector: &metav1.LabelSelector{MatchLabels: labels},
-		Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: corev1.PodSpec{
-			NodeSelector: s.selector, Tolerations: s.tolerations,
-			Containers: []corev1.Container{{Name: "app", Image: "registry.k8s.io/pause:3.10",
-				Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{
-					corev1.ResourceCPU: resource.MustParse(s.cpu), corev1.ResourceMemory: resource.MustParse(s.memory)}}}}}}}}
+		Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: spec}}}
 }
 
 func namespace(t testing.TB, name string) string {
