@@ -55,6 +55,12 @@ func (pl *planner) candidates(active []*podClass, floor []schedsim.Resources, b 
 			continue
 		}
 		c := pl.fill(t, active, floor)
+		if imbalance(t.alloc, c.node.Free) < balancedEnough {
+			// the largest-first fill already uses CPU and memory evenly
+		} else if alt := pl.fillBalanced(t, active); alt.value > c.value*(1+epsilon) {
+			c = alt
+			c.place()
+		}
 		if c.pods == 0 {
 			continue
 		}
