@@ -78,6 +78,9 @@ func TestPlannerAgreesWithKubeScheduler(t *testing.T) {
 		"%d pods refused by the planner were bound; %d pending pods the planner says fit an existing node (%d with the NodeGroups)",
 		len(runs), sum.pods, sum.nodes, sum.placed, sum.placedNotBound, 100*float64(sum.placedNotBound)/float64(max(sum.placed, 1)),
 		sum.refusedButBound, sum.pendingButFits, sum.pendingButFitsGroups)
+	for _, kind := range sortedKeys(sum.notBoundBy) {
+		t.Logf("placed, not bound: %d pods of apps with %s", sum.notBoundBy[kind], kind)
+	}
 }
 
 func planOptions() scaleup.Options {
@@ -186,6 +189,7 @@ func (r *run) observe(ctx context.Context, c *cluster) error {
 
 type tally struct {
 	pods, nodes, placed, placedNotBound, refusedButBound, pendingButFits, pendingButFitsGroups int
+	notBoundBy                                                                                 map[string]int // by the features of the pods' app
 }
 
 func (s *tally) add(o tally) {
@@ -196,6 +200,12 @@ func (s *tally) add(o tally) {
 	s.refusedButBound += o.refusedButBound
 	s.pendingButFits += o.pendingButFits
 	s.pendingButFitsGroups += o.pendingButFitsGroups
+	for k, v := range o.notBoundBy {
+		if s.notBoundBy == nil {
+			s.notBoundBy = map[string]int{}
+		}
+		s.notBoundBy[k] += v
+	}
 }
 
 // judge compares the first plan with what the scheduler did, and asks the planner again:
@@ -221,7 +231,12 @@ func (r *run) judge(t *testing.T, opts scaleup.Options) tally {
 		switch d := placed[app] - bound[app]; {
 		case d > 0:
 			out.placedNotBound += d
-			short = append(short, fmt.Sprintf("%s %d", app, d))
+			kind := features(r.w, app)
+			short = append(short, fmt.Sprintf("%s %d (%s)", app, d, kind))
+			if out.notBoundBy == nil {
+				out.notBoundBy = map[string]int{}
+			}
+			out.notBoundBy[kind] += d
 		case d < 0:
 			out.refusedButBound -= d
 			t.Logf("%s: the scheduler bound %d more pods of %s than the plan placed: %s", r.w.ns, -d, app, describe(r.w, app+"-0"))
@@ -261,6 +276,34 @@ func sortedKeys(maps ...map[string]int) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// features names the scheduling constraints of an app's pods that make them interact: the
+// kinds of pod the plan and the scheduler place differently.
+func features(w *world, app string) string {
+	for _, p := range w.pods {
+		if appOf(p.Name) != app {
+			continue
+		}
+		var f []string
+		if a := p.Spec.Affinity; a != nil && a.PodAffinity != nil {
+			f = append(f, "pod affinity on "+a.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution[0].TopologyKey)
+		}
+		if a := p.Spec.Affinity; a != nil && a.PodAntiAffinity != nil {
+			f = append(f, "anti-affinity on "+a.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution[0].TopologyKey)
+		}
+		for _, c := range p.Spec.TopologySpreadConstraints {
+			f = append(f, "spread on "+c.TopologyKey)
+		}
+		if len(p.Spec.Containers[0].Ports) > 0 {
+			f = append(f, "host port")
+		}
+		if len(f) == 0 {
+			return "no inter-pod constraint"
+		}
+		return strings.Join(f, ", ")
+	}
+	return "?"
 }
 
 // describe renders what a pod asks of the scheduler, for the log.
