@@ -21,9 +21,6 @@ func newSpreadTracker(c *Cluster, owner *PodInfo, rule *SpreadRule) *spreadTrack
 	t := &spreadTracker{owner: owner, rule: rule, counts: map[string]int{}, perCount: map[int]int{}, eligible: map[*Node]bool{}}
 	for _, n := range c.Nodes {
 		t.addNode(n)
-		for _, q := range n.Pods {
-			t.observe(n, q)
-		}
 	}
 	if c.Potential != nil && rule.key != labelHostname {
 		for _, domain := range c.Potential(owner.Class, rule.key) {
@@ -34,10 +31,14 @@ func newSpreadTracker(c *Cluster, owner *PodInfo, rule *SpreadRule) *spreadTrack
 }
 
 // isEligible decides whether a node is one of the constraint's domains: it must carry the
-// key and, per the constraint's inclusion policies, accept the pod's affinity and taints.
+// key of every hard constraint of the pod (the scheduler skips a node lacking any of them for
+// all of them) and, per the constraint's inclusion policies, accept the pod's affinity and
+// taints.
 func (t *spreadTracker) isEligible(n *Node) bool {
-	if _, ok := n.Labels[t.rule.key]; !ok {
-		return false
+	for i := range t.owner.Spread {
+		if _, ok := n.Labels[t.owner.Spread[i].key]; !ok {
+			return false
+		}
 	}
 	spec := &t.owner.Pod.Spec
 	if t.rule.honorAffinity && (!nodeSelectorMatches(spec.NodeSelector, n.Labels).OK() ||
@@ -47,11 +48,17 @@ func (t *spreadTracker) isEligible(n *Node) bool {
 	return !t.rule.honorTaints || taintsTolerated(spec.Tolerations, n.Taints).OK()
 }
 
+// addNode makes n's domain known and counts the pods n holds already: a node committed
+// after the tracker was built (an in-flight node with bound pods) counts like any other.
 func (t *spreadTracker) addNode(n *Node) {
 	ok := t.isEligible(n)
 	t.eligible[n] = ok
-	if ok {
-		t.ensure(n.Labels[t.rule.key])
+	if !ok {
+		return
+	}
+	t.ensure(n.Labels[t.rule.key])
+	for _, q := range n.Pods {
+		t.observe(n, q)
 	}
 }
 

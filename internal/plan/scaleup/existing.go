@@ -5,14 +5,17 @@ import "github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 // placeOnExisting puts pending pods on capacity that exists or is already coming, first fit
 // decreasing: Nodes first (a pod there runs soonest), then booting VPSieNodes, then the nodes
 // planned to reach minNodes, which are bought anyway.
-func (pl *planner) placeOnExisting() { pl.firstFitAll(func(*podClass) bool { return true }) }
+func (pl *planner) placeOnExisting() { pl.firstFitAll(func(*podClass) bool { return true }, nil) }
 
-// refit gives pods that interact another chance on every node after a node is bought: the
-// new node may have lifted a spread's lowest domain and so opened room elsewhere. Pods that do
-// not interact were already offered every leftover before that node was bought.
-func (pl *planner) refit() { pl.firstFitAll(func(c *podClass) bool { return c.interacts }) }
+// refit gives pods that interact another chance on every node after node bought is bought:
+// the new node may have lifted a spread's lowest domain and so opened room elsewhere. Pods
+// that do not interact were already offered every leftover before that node was bought. A
+// pod refit onto a Node or a booting node waits for bought, not for that capacity alone.
+func (pl *planner) refit(bought *tmplNode) {
+	pl.firstFitAll(func(c *podClass) bool { return c.interacts }, bought)
+}
 
-func (pl *planner) firstFitAll(which func(*podClass) bool) {
+func (pl *planner) firstFitAll(which func(*podClass) bool, bought *tmplNode) {
 	for _, c := range pl.classes {
 		if !which(c) {
 			continue
@@ -27,7 +30,11 @@ func (pl *planner) firstFitAll(which func(*podClass) bool) {
 			n := pl.cluster.Nodes[i]
 			pl.cluster.Place(p, n)
 			c.Next++
-			if n.Kind != schedsim.KindPlanned {
+			switch {
+			case n.Kind == schedsim.KindPlanned:
+			case bought != nil:
+				bought.after = append(bought.after, p)
+			default:
 				pl.existing = append(pl.existing, Placement{Pod: p.Name, Node: n.Name, InFlight: n.Kind == schedsim.KindInFlight})
 			}
 			// Nodes before i rejected this pod and only fill up, so they reject its twins
@@ -50,11 +57,11 @@ func (pl *planner) firstFit(c *podClass, p *schedsim.PodInfo, from int) int {
 }
 
 // addPlanned commits a new node of t to the cluster and books it against the limits.
-func (pl *planner) addPlanned(t *template, why Reason) *schedsim.Node {
+func (pl *planner) addPlanned(t *template, why Reason) *tmplNode {
 	pl.seq++
-	n := t.node(plannedName(pl.seq))
+	n := &tmplNode{Node: t.node(plannedName(pl.seq)), tmpl: t, reason: why}
 	pl.take(t)
-	pl.commitNode(&tmplNode{Node: n, tmpl: t, reason: why})
+	pl.commitNode(n)
 	return n
 }
 

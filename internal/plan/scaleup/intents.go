@@ -36,12 +36,16 @@ func (pl *planner) intents() []Intent {
 		for _, p := range n.Placed {
 			in.Pods = append(in.Pods, p.Name)
 		}
+		for _, p := range n.after {
+			in.After = append(in.After, p.Name)
+		}
 		pods[k] = append(pods[k], n.Placed...)
 	}
 	out := make([]Intent, 0, len(order))
 	for _, k := range order {
 		in := byKey[k]
 		sortNames(in.Pods)
+		sortNames(in.After)
 		in.Fallbacks = pl.fallbacks(tmpls[k], pods[k], k.reason)
 		out = append(out, *in)
 	}

@@ -38,8 +38,7 @@ func (pl *planner) packNewNodes() {
 		if len(cands) == 0 {
 			return
 		}
-		pl.commit(choose(cands, pl.opts.PreferredTolerance, b))
-		pl.refit()
+		pl.refit(pl.commit(choose(cands, pl.opts.PreferredTolerance, b)))
 	}
 }
 
@@ -100,12 +99,13 @@ func oneEachFirst(active []*podClass) []*podClass {
 
 // commit buys the candidate's node and places its pods for real, in the order they were
 // tried, so every check the fill passed still holds.
-func (pl *planner) commit(cand candidate) {
+func (pl *planner) commit(cand candidate) *tmplNode {
 	n := pl.addPlanned(cand.tmpl, ReasonPendingPods)
 	for _, tk := range cand.takes {
 		for _, p := range tk.class.Remaining()[:tk.n] {
-			pl.cluster.Place(p, n)
+			pl.cluster.Place(p, n.Node)
 		}
 		tk.class.Next += tk.n
 	}
+	return n
 }

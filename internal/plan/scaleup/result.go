@@ -6,8 +6,8 @@ import "k8s.io/apimachinery/pkg/types"
 type Result struct {
 	// Intents are the nodes to create, one entry per group, offering, datacenter and reason.
 	Intents []Intent
-	// Existing are pending pods that fit on a Node or an in-flight VPSieNode: they need
-	// nothing new, only the scheduler's next attempt or the node's boot.
+	// Existing are pending pods that fit on a Node or an in-flight VPSieNode as the cluster
+	// is: they need nothing new, only the scheduler's next attempt or the node's boot.
 	Existing []Placement
 	// Unschedulable are pods no new node can take, each with every NodeGroup's verdict.
 	Unschedulable []Unschedulable
@@ -23,6 +23,10 @@ type Intent struct {
 	Count      int32
 	// Pods are the pending pods the simulation placed on these nodes, sorted.
 	Pods []types.NamespacedName
+	// After are pending pods that fit a Node or a booting node only once these nodes run
+	// their pods (they lift a topology spread's lowest domain), sorted: the scheduler
+	// refuses them today, so they wait for this scale-up, not for the capacity they land on.
+	After []types.NamespacedName
 	// MonthlyPrice is what all Count nodes cost together per month.
 	MonthlyPrice float64
 	Reason       Reason

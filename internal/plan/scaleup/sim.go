@@ -19,4 +19,8 @@ type tmplNode struct {
 	*schedsim.Node
 	tmpl   *template
 	reason Reason // why the node is planned; ReasonNone for a booting VPSieNode
+	// after are pending pods placed on capacity that exists or is coming only once this
+	// node was bought: a spread's lowest domain rose with the pods it takes, so the
+	// scheduler will not place them there before this node runs those pods.
+	after []*schedsim.PodInfo
 }
