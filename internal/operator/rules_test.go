@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"k8s.io/utils/clock"
+	"sigs.k8s.io/yaml"
 
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/nodegroup"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/rebalance"
@@ -123,5 +124,105 @@ func TestARenamedMetricIsCaught(t *testing.T) {
 		if got := unexported(query, exported); len(got) != want {
 			t.Errorf("%s: unexported %v, want %d", query, got, want)
 		}
+	}
+}
+
+type ruleFile struct {
+	Groups []struct {
+		Rules []struct {
+			Alert       string            `json:"alert"`
+			Record      string            `json:"record"`
+			Expr        string            `json:"expr"`
+			Labels      map[string]string `json:"labels"`
+			Annotations map[string]string `json:"annotations"`
+		} `json:"rules"`
+	} `json:"groups"`
+}
+
+type promtoolTests struct {
+	Tests []struct {
+		AlertRuleTest []struct {
+			Alertname string `json:"alertname"`
+			ExpAlerts []any  `json:"exp_alerts"`
+		} `json:"alert_rule_test"`
+	} `json:"tests"`
+}
+
+func readYAML(t *testing.T, path string, into any) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(data, into); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// TestEveryAlertHasSeverityASummaryARunbookAndPromtoolTests: what an operator paged at
+// night needs, for every alert of every rule file.
+func TestEveryAlertHasSeverityASummaryARunbookAndPromtoolTests(t *testing.T) {
+	root := filepath.Join("..", "..")
+	dir := filepath.Join(root, "deploy", "prometheus")
+	tested := map[string]map[bool]bool{}
+	tests, _ := filepath.Glob(filepath.Join(dir, "*_test.yaml"))
+	for _, f := range tests {
+		var pt promtoolTests
+		readYAML(t, f, &pt)
+		for _, tc := range pt.Tests {
+			for _, a := range tc.AlertRuleTest {
+				if tested[a.Alertname] == nil {
+					tested[a.Alertname] = map[bool]bool{}
+				}
+				tested[a.Alertname][len(a.ExpAlerts) > 0] = true
+			}
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	alerts := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.yaml") {
+			continue
+		}
+		var rf ruleFile
+		readYAML(t, f, &rf)
+		for _, g := range rf.Groups {
+			for _, r := range g.Rules {
+				if r.Alert == "" {
+					continue
+				}
+				alerts++
+				checkAlert(t, root, r.Alert, r.Expr, r.Labels, r.Annotations)
+				if !tested[r.Alert][true] || !tested[r.Alert][false] {
+					t.Errorf("%s: promtool tests fire=%v silent=%v, want both", r.Alert, tested[r.Alert][true], tested[r.Alert][false])
+				}
+			}
+		}
+	}
+	if alerts < 24 {
+		t.Errorf("%d alerts, want at least the seeds' twelve and the issue's twelve", alerts)
+	}
+}
+
+func checkAlert(t *testing.T, root, name, expr string, labels, annotations map[string]string) {
+	t.Helper()
+	switch labels["severity"] {
+	case "critical", "warning", "info":
+	default:
+		t.Errorf("%s: severity %q, want critical, warning or info", name, labels["severity"])
+	}
+	summary := annotations["summary"]
+	if !strings.Contains(summary, "NodeGroup") {
+		t.Errorf("%s: summary %q names no NodeGroup", name, summary)
+	}
+	if strings.Contains(expr, "nodegroup)") && !strings.Contains(summary, "{{ $labels.nodegroup }}") {
+		t.Errorf("%s: a per-NodeGroup alert whose summary %q does not name the NodeGroup", name, summary)
+	}
+	want := "docs/operations/runbooks/" + name + ".md"
+	if !strings.HasSuffix(annotations["runbook_url"], "/"+want) {
+		t.Errorf("%s: runbook_url %q, want one ending in %s", name, annotations["runbook_url"], want)
+	}
+	if _, err := os.Stat(filepath.Join(root, want)); err != nil {
+		t.Errorf("%s: no runbook: %v", name, err)
 	}
 }
