@@ -88,7 +88,7 @@ helm-lint: helm
 ## promtool-test: check the alert and SLO rules and run their unit tests (promtool from Debian's prometheus
 ## package: hack/local-cluster/deps.sh installs it)
 promtool-test:
-	promtool check rules deploy/prometheus/alerts.yaml
+	promtool check rules $(filter-out %_test.yaml,$(wildcard deploy/prometheus/*.yaml))
 	cd deploy/prometheus && promtool test rules *_test.yaml
 
 ## verify-generated: fail when committed CRDs or deepcopy code are stale
