@@ -19,7 +19,7 @@ E2E_GO_TEST_FLAGS ?= -race -count=1 -timeout 30m -vet=off
 DEV_BUILD_FLAGS   ?= -race
 
 .PHONY: all build generate manifests tools cluster-binaries lint vet staticcheck fmt-check shellcheck verify-generated test unit integration e2e bench bench-e2e dev clean
-.PHONY: rbac chart-sync helm helm-lint image
+.PHONY: rbac chart-sync helm helm-lint image promtool-test
 
 all: build
 
@@ -84,6 +84,12 @@ helm-lint: helm
 	$(HELM) lint --strict $(CHART) -f $(CHART)/ci/required-values.yaml
 	$(HELM) lint --strict $(CHART) -f $(CHART)/ci/full-values.yaml
 	$(HELM) lint --strict $(CHART) -f $(CHART)/ci/webhook-values.yaml
+
+## promtool-test: check the alert and SLO rules and run their unit tests (promtool from Debian's prometheus
+## package: hack/local-cluster/deps.sh installs it)
+promtool-test:
+	promtool check rules $(filter-out %_test.yaml,$(wildcard deploy/prometheus/*.yaml))
+	cd deploy/prometheus && promtool test rules *_test.yaml
 
 ## verify-generated: fail when committed CRDs or deepcopy code are stale
 verify-generated: generate

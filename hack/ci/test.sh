@@ -6,7 +6,7 @@
 #                           hack/kwok) built with CGO_ENABLED=0, so it shares no compiled
 #                           package with the main module and can run next to lint
 #   lane image (background) the container image build test/integration repeats (see below)
-#   lane main (foreground)  fmt-check, shellcheck, helm-lint, verify-generated, vet (compiles
+#   lane main (foreground)  fmt-check, shellcheck, helm-lint, promtool-test, verify-generated, vet (compiles
 #                           the main module once, with -race), staticcheck (reads that race
 #                           build's export data), then, once lane k8s is done,
 #                           go test -race ./... (test/integration first: the longest package)
@@ -92,6 +92,7 @@ lane image "$timed" image-build go -C hack/image run . -repo "$PWD" -out "$CI_LO
 step fmt-check "${m[@]}" fmt-check
 step shellcheck "${m[@]}" shellcheck
 step helm-lint "${m[@]}" helm-lint
+step promtool-test "${m[@]}" promtool-test
 # Before vet: make generate rewrites generated sources that vet would be reading.
 step verify-generated "${m[@]}" verify-generated
 step vet "${m[@]}" vet

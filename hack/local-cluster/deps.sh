@@ -8,6 +8,8 @@ declare -A packages=(
 	[openssl]=openssl
 	[curl]=curl
 	[jq]=jq
+	# promtool checks and unit-tests the alert and recording rules (make promtool-test).
+	[promtool]=prometheus
 )
 if [[ "${1:-}" == "--lint" ]]; then
 	packages[shellcheck]=shellcheck

@@ -275,5 +275,18 @@ func addProbes(mgr ctrl.Manager, tc sdkclient.Client) error {
 	if err := mgr.AddReadyzCheck("temporal", ready); err != nil {
 		return fmt.Errorf("adding readyz: %w", err)
 	}
+	if tc == nil {
+		return nil
+	}
+	h, err := newTemporalHealth(ctrlmetrics.Registry, clock.RealClock{}, func(ctx context.Context) error {
+		_, err := tc.CheckHealth(ctx, &sdkclient.CheckHealthRequest{})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := mgr.Add(h); err != nil {
+		return fmt.Errorf("adding the temporal health check: %w", err)
+	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-logr/logr"
 	ctrl "sigs.k8s.io/controller-runtime"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
 	"github.com/vpsie/vpsie-autoscaler/internal/webhook"
@@ -23,6 +24,10 @@ func addWebhook(mgr ctrl.Manager, cfg *config.Config, d Deps) error {
 	if !w.Enabled {
 		return nil
 	}
+	m, err := webhook.NewMetrics(ctrlmetrics.Registry)
+	if err != nil {
+		return err
+	}
 	cat := &webhookCatalogue{starter: d.Starter, cluster: cfg.Controller.ClusterName,
 		every: cfg.ScaleUp.CatalogueRefresh, log: d.Logger.WithName("webhook-catalogue")}
 	srv, err := webhook.NewServer(webhook.ServerOptions{
@@ -31,6 +36,7 @@ func addWebhook(mgr ctrl.Manager, cfg *config.Config, d Deps) error {
 		Logger:  d.Logger.WithName("webhook"),
 		Options: webhook.Options{
 			Catalogue: cat,
+			Metrics:   m,
 			Guard: webhook.NodeGuard{
 				AutoscalerUser: "system:serviceaccount:" + cfg.Controller.Namespace + ":" + w.ServiceAccount,
 				ExemptUsers:    config.List(w.ExemptUsers),

@@ -1,8 +1,11 @@
 package webhook
 
 import (
+	"context"
 	"net/http"
 	"strings"
+
+	admissionv1 "k8s.io/api/admission/v1"
 )
 
 // Options configures the admission handlers.
@@ -15,6 +18,8 @@ type Options struct {
 	// MaxInFlight caps the requests decoded at once, so memory stays bounded
 	// (MaxInFlight × MaxBodyBytes of bodies) however many clients connect. 0 means 64.
 	MaxInFlight int
+	// Metrics counts requests, decisions and refusals; nil records nothing.
+	Metrics *Metrics
 }
 
 // NewHandler routes the admission paths. It is the whole HTTP side of the
@@ -32,18 +37,25 @@ func NewHandler(o Options) http.Handler {
 	}
 	slots := make(chan struct{}, o.MaxInFlight)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		admit, ok := routes[strings.TrimSuffix(r.URL.Path, "/")]
-		if !ok {
-			httpError(w, http.StatusNotFound, "no admission webhook at "+r.URL.Path)
-			return
-		}
-		select {
-		case slots <- struct{}{}:
-			defer func() { <-slots }()
-		case <-r.Context().Done():
-			httpError(w, http.StatusServiceUnavailable, "server busy")
-			return
-		}
-		serveReview(w, r, admit)
+		path := strings.TrimSuffix(r.URL.Path, "/")
+		admit, ok := routes[path]
+		o.Metrics.instrument(routeName(path, ok), func(w http.ResponseWriter, decided func(*admissionv1.AdmissionResponse)) {
+			if !ok {
+				httpError(w, http.StatusNotFound, "no admission webhook at "+r.URL.Path)
+				return
+			}
+			select {
+			case slots <- struct{}{}:
+				defer func() { <-slots }()
+			case <-r.Context().Done():
+				httpError(w, http.StatusServiceUnavailable, "server busy")
+				return
+			}
+			serveReview(w, r, func(ctx context.Context, req *admissionv1.AdmissionRequest) *admissionv1.AdmissionResponse {
+				resp := admit(ctx, req)
+				decided(resp)
+				return resp
+			})
+		}, w)
 	})
 }

@@ -92,13 +92,14 @@ func (c *Controller) Register(ctx context.Context, mgr ctrl.Manager) error {
 }
 
 // Reconcile recomputes one NodeGroup's status and writes it if it changed.
-func (c *Controller) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
+func (c *Controller) Reconcile(ctx context.Context, req reconcile.Request) (res reconcile.Result, err error) {
+	defer func(start time.Time) { c.metrics.reconciled(start, err) }(time.Now())
 	logger := log.FromContext(ctx).WithValues("nodegroup", req.NamespacedName)
 	var written *v1alpha1.NodeGroup
 	// Each attempt re-reads the group and recomputes from scratch: a conflict
 	// means someone (often a spec edit) changed it, and the status must
 	// describe the newest generation, not the one we first read.
-	err := retry.RetryOnConflict(retry.DefaultBackoff, func() error {
+	err = retry.RetryOnConflict(retry.DefaultBackoff, func() error {
 		ng := &v1alpha1.NodeGroup{}
 		if err := c.client.Get(ctx, req.NamespacedName, ng); err != nil {
 			return err
@@ -210,7 +211,9 @@ func (c *Controller) writeStatus(ctx context.Context, ng *v1alpha1.NodeGroup, st
 		return nil
 	}
 	ng.Status = st
-	return c.client.Status().Update(ctx, ng)
+	err := c.client.Status().Update(ctx, ng)
+	c.metrics.writeFailed(err)
+	return err
 }
 
 func vpsieNodeToGroup(_ context.Context, o client.Object) []reconcile.Request {

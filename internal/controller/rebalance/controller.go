@@ -2,6 +2,7 @@ package rebalance
 
 import (
 	"context"
+	"time"
 
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/vpsie/vpsie-autoscaler/internal/catalogue"
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
+	"github.com/vpsie/vpsie-autoscaler/internal/metrics"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/rebalance"
 	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
@@ -67,8 +69,10 @@ func (c *Controller) Start(ctx context.Context) error {
 	defer pass.Stop()
 	progress := c.clock.NewTicker(c.cfg.ProgressInterval)
 	defer progress.Stop()
+	c.loop().SetInterval(c.cfg.Interval)
 	for {
-		c.pass(ctx)
+		start := time.Now()
+		c.loop().Done(start, c.pass(ctx))
 		for waiting := true; waiting; {
 			select {
 			case <-ctx.Done():
@@ -83,20 +87,28 @@ func (c *Controller) Start(ctx context.Context) error {
 }
 
 // pass is one observe → signal → analyze → start round.
-func (c *Controller) pass(ctx context.Context) {
+func (c *Controller) pass(ctx context.Context) error {
 	logger := log.FromContext(ctx)
 	obs, err := c.observe(ctx)
 	if err != nil {
 		logger.Error(err, "Observing the cluster failed")
-		return
+		return err
 	}
 	states := c.groupStates(ctx, obs)
 	manual := c.annotations(ctx, obs, states)
 	if _, err := c.catalogue.Get(ctx); err != nil {
 		logger.Error(err, "Rebalance waits for the catalogue")
-		return
+		return err
 	}
 	res := plan.Analyze(c.snapshot(obs, states, manual), c.opts.Analyzer)
 	c.metrics.groups(obs.view.NodeGroups, res.Groups)
 	c.act(ctx, obs, res, manual)
+	return nil
+}
+
+func (c *Controller) loop() *metrics.Loop {
+	if c.metrics == nil {
+		return nil
+	}
+	return c.metrics.loop
 }

@@ -25,6 +25,8 @@ type Metrics struct {
 	savings         *prometheus.GaugeVec
 	cost            *prometheus.GaugeVec
 	potential       *prometheus.GaugeVec
+	loop            *metrics.Loop
+	workflows       *metrics.WorkflowFailures
 }
 
 // NewMetrics registers the metrics on reg (reusing them when a second operator in one
@@ -68,6 +70,12 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	if m.duration, err = metrics.Register(reg, m.duration); err != nil {
 		return nil, err
 	}
+	if m.loop, err = metrics.NewLoop(reg, metrics.LoopRebalance); err != nil {
+		return nil, err
+	}
+	if m.workflows, err = metrics.NewWorkflowFailures(reg); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -90,6 +98,7 @@ func (m *Metrics) ended(key types.NamespacedName, r run, took time.Duration) {
 		m.rolledBackTotal.WithLabelValues(labels...).Inc()
 	case OutcomeFailed:
 		m.failedTotal.WithLabelValues(labels...).Inc()
+		m.workflows.Failed(contract.RebalanceWorkflow, key.Namespace, key.Name)
 	}
 	m.duration.WithLabelValues(append(labels, r.ending.outcome)...).Observe(max(took, 0).Seconds())
 	if r.ending.progress != nil {

@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
+	"github.com/vpsie/vpsie-autoscaler/internal/metrics"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
 	"github.com/vpsie/vpsie-autoscaler/internal/utilization"
 	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
@@ -71,8 +72,10 @@ func (c *Controller) NeedLeaderElection() bool { return true }
 func (c *Controller) Start(ctx context.Context) error {
 	tick := c.clock.NewTicker(c.cfg.Interval)
 	defer tick.Stop()
+	c.loop().SetInterval(c.cfg.Interval)
 	for {
-		c.pass(ctx)
+		start := time.Now()
+		c.loop().Done(start, c.pass(ctx))
 		select {
 		case <-ctx.Done():
 			return nil
@@ -82,18 +85,26 @@ func (c *Controller) Start(ctx context.Context) error {
 }
 
 // pass is one sample → observe → plan → act round.
-func (c *Controller) pass(ctx context.Context) {
+func (c *Controller) pass(ctx context.Context) error {
 	logger := log.FromContext(ctx).WithName(c.Name())
 	obs, err := c.observe(ctx)
 	if err != nil {
 		logger.Error(err, "Observing the cluster failed")
-		return
+		return err
 	}
 	c.sample(obs)
 	snap := c.snapshot(obs)
 	res := plan.Plan(snap, c.planOptions())
 	c.act(ctx, obs, res)
 	c.report(ctx, obs, res)
+	return nil
+}
+
+func (c *Controller) loop() *metrics.Loop {
+	if c.metrics == nil {
+		return nil
+	}
+	return c.metrics.loop
 }
 
 func (c *Controller) planOptions() plan.Options {

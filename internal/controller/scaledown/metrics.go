@@ -16,6 +16,8 @@ type Metrics struct {
 	evicted     *prometheus.HistogramVec
 	termination prometheus.Histogram
 	utilization *prometheus.GaugeVec
+	loop        *metrics.Loop
+	workflows   *metrics.WorkflowFailures
 }
 
 // NewMetrics registers the metrics on reg (reusing them when a second operator in one
@@ -46,6 +48,12 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			append(group, "resource")),
 	}
 	var err error
+	if m.loop, err = metrics.NewLoop(reg, metrics.LoopScaleDown); err != nil {
+		return nil, err
+	}
+	if m.workflows, err = metrics.NewWorkflowFailures(reg); err != nil {
+		return nil, err
+	}
 	if m.blocked, err = metrics.Register(reg, m.blocked); err != nil {
 		return nil, err
 	}

@@ -39,6 +39,9 @@ func outcomeOf(res contract.DrainAndDeleteResult, err error) outcome {
 // start was not seen.
 func (m *Metrics) drainEnded(group, namespace string, o outcome, took, terminated time.Duration) {
 	m.scaleDowns.WithLabelValues(group, namespace, o.result).Inc()
+	if o.result == resultFailed {
+		m.workflows.Failed(contract.DrainAndDeleteWorkflow, namespace, group)
+	}
 	m.drainTime.WithLabelValues(group, namespace, o.result).Observe(took.Seconds())
 	m.evicted.WithLabelValues(group, namespace).Observe(float64(o.evicted))
 	if terminated > 0 {

@@ -43,6 +43,13 @@ func TestDrainOutcomesLabelTheMetrics(t *testing.T) {
 			if got := counter(t, reg, "vpsie_autoscaler_scale_down_total", "result", tc.wantResult); got != 1 {
 				t.Errorf("scale_down_total{result=%s} = %v, want 1", tc.wantResult, got)
 			}
+			wantFailures := 0.0
+			if tc.wantResult == resultFailed {
+				wantFailures = 1
+			}
+			if got := counter(t, reg, "vpsie_autoscaler_workflow_failures_total", "workflow_type", contract.DrainAndDeleteWorkflow); got != wantFailures {
+				t.Errorf("workflow_failures_total{workflow_type=DrainAndDelete} = %v, want %v", got, wantFailures)
+			}
 			if n, sum := histogram(t, reg, "vpsie_autoscaler_node_drain_duration_seconds"); n != 1 || sum != 30 {
 				t.Errorf("node_drain_duration_seconds = %d samples summing %v, want 1 of 30", n, sum)
 			}

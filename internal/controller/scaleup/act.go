@@ -125,6 +125,9 @@ func (p *Provisioner) outcome(ctx context.Context, g *v1alpha1.NodeGroup, run wo
 	var res contract.ScaleUpResult
 	if err := run.Get(ctx, &res); err != nil {
 		log.FromContext(ctx).Error(err, "Scale-up run failed", "workflow", run.GetID())
+		if ctx.Err() == nil && p.metrics != nil {
+			p.metrics.workflows.Failed(contract.ScaleUpWorkflow, g.Namespace, g.Name)
+		}
 		return
 	}
 	key := types.NamespacedName{Namespace: g.Namespace, Name: g.Name}

@@ -10,8 +10,11 @@ import (
 type Metrics struct {
 	scaleUps      *prometheus.CounterVec
 	unschedulable *prometheus.GaugeVec
+	pending       prometheus.Gauge
 	provisioning  *prometheus.HistogramVec
 	decision      prometheus.Histogram
+	loop          *metrics.Loop
+	workflows     *metrics.WorkflowFailures
 }
 
 // NewMetrics registers the provisioner's metrics on reg (reusing them when a second
@@ -23,6 +26,8 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			[]string{"namespace", "nodegroup", "result"}),
 		unschedulable: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "vpsie_autoscaler_unschedulable_pods",
 			Help: "Pending pods no NodeGroup can take, by the first NodeGroup's typed reason."}, []string{"reason"}),
+		pending: prometheus.NewGauge(prometheus.GaugeOpts{Name: "vpsie_autoscaler_pending_pods",
+			Help: "Pending pods the scheduler found unschedulable, as the last scale-up pass saw them (those no NodeGroup can take included)."}),
 		provisioning: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "vpsie_autoscaler_node_provisioning_duration_seconds",
 			Help:    "From the start of a ScaleUp workflow to its node being Ready (or failed).",
@@ -33,10 +38,19 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Buckets: prometheus.ExponentialBuckets(0.1, 2, 10)}),
 	}
 	var err error
+	if m.loop, err = metrics.NewLoop(reg, metrics.LoopScaleUp); err != nil {
+		return nil, err
+	}
+	if m.workflows, err = metrics.NewWorkflowFailures(reg); err != nil {
+		return nil, err
+	}
 	if m.scaleUps, err = metrics.Register(reg, m.scaleUps); err != nil {
 		return nil, err
 	}
 	if m.unschedulable, err = metrics.Register(reg, m.unschedulable); err != nil {
+		return nil, err
+	}
+	if m.pending, err = metrics.Register(reg, m.pending); err != nil {
 		return nil, err
 	}
 	if m.provisioning, err = metrics.Register(reg, m.provisioning); err != nil {

@@ -3,6 +3,7 @@ package scaleup
 import (
 	"context"
 	"sync"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -18,6 +19,7 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/catalogue"
 	"github.com/vpsie/vpsie-autoscaler/internal/clusterview"
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
+	"github.com/vpsie/vpsie-autoscaler/internal/metrics"
 	"github.com/vpsie/vpsie-autoscaler/internal/nodetemplate"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
 	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
@@ -135,31 +137,45 @@ func (p *Provisioner) Start(ctx context.Context) error {
 	}()
 	resync := p.clock.NewTicker(p.cfg.ResyncPeriod)
 	defer resync.Stop()
-	p.pass(ctx)
+	p.loop().SetInterval(p.cfg.ResyncPeriod)
+	p.timedPass(ctx)
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-batches:
-			p.pass(ctx)
+			p.timedPass(ctx)
 		case <-resync.C():
-			p.pass(ctx)
+			p.timedPass(ctx)
 		}
 	}
 }
 
+// timedPass runs a pass and reports it to the loop's health metrics.
+func (p *Provisioner) timedPass(ctx context.Context) {
+	start := time.Now()
+	p.loop().Done(start, p.pass(ctx))
+}
+
+func (p *Provisioner) loop() *metrics.Loop {
+	if p.metrics == nil {
+		return nil
+	}
+	return p.metrics.loop
+}
+
 // pass is one observe → plan → act round.
-func (p *Provisioner) pass(ctx context.Context) {
+func (p *Provisioner) pass(ctx context.Context) error {
 	logger := log.FromContext(ctx).WithName(p.Name())
 	cat, err := p.catalogue.Get(ctx)
 	if err != nil {
 		logger.Error(err, "Scale-up waits for the catalogue")
-		return
+		return err
 	}
 	snap, err := p.observe(ctx, cat)
 	if err != nil {
 		logger.Error(err, "Observing the cluster failed")
-		return
+		return err
 	}
 	planned := p.clock.Now()
 	res := plan.Plan(snap, planOptions(p.cfg))
@@ -168,6 +184,7 @@ func (p *Provisioner) pass(ctx context.Context) {
 	p.act(ctx, snap, res, failed)
 	logger.V(1).Info("Planned", "pending", len(snap.Pending), "nodes", len(snap.Nodes), "intents", len(res.Intents),
 		"observe", planned.Sub(snap.Now), "planAndAct", p.clock.Since(planned))
+	return nil
 }
 
 // planOptions plans with the one node model (nodetemplate.Model), as the rebalance analyzer
