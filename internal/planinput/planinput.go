@@ -13,6 +13,7 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
 	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
 	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
+	"github.com/vpsie/vpsie-autoscaler/internal/utilization"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
@@ -97,4 +98,10 @@ func Policies(v *clusterview.View) map[string]scaledown.Policy {
 		}
 	}
 	return out
+}
+
+// Thresholds is what the utilization store checks for a node of a group with policy p:
+// with usage, a node is below only when both what its pods request and what they use are.
+func Thresholds(p scaledown.Policy, usage bool) utilization.Thresholds {
+	return utilization.Thresholds{CPUPercent: p.CPUPercent, MemoryPercent: p.MemoryPercent, Window: p.Window, Usage: usage}
 }

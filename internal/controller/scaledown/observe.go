@@ -50,7 +50,7 @@ func (c *Controller) snapshot(o observation) plan.Snapshot {
 		if !ok {
 			continue
 		}
-		th := utilizationThresholds(p, c.cfg.UseMetrics)
+		th := planinput.Thresholds(p, c.cfg.UseMetrics)
 		below, why := c.store.Below(en.Node.Name, th, v.Now)
 		empty, _ := c.store.Empty(en.Node.Name, c.cfg.EmptyNodeDelay, v.Now)
 		s.Utilization[en.Node.Name] = plan.Utilization{Below: below, Empty: empty, Detail: why}

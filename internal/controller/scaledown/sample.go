@@ -3,7 +3,6 @@ package scaledown
 import (
 	"k8s.io/apimachinery/pkg/types"
 
-	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
 	"github.com/vpsie/vpsie-autoscaler/internal/planinput"
 	"github.com/vpsie/vpsie-autoscaler/internal/utilization"
 )
@@ -64,10 +63,4 @@ func ratio(a, b int64) float64 {
 		return 0
 	}
 	return float64(a) / float64(b)
-}
-
-// utilizationThresholds is what the store checks for a node of a group with policy p: with
-// usage, a node is below only when both what its pods request and what they use are.
-func utilizationThresholds(p plan.Policy, usage bool) utilization.Thresholds {
-	return utilization.Thresholds{CPUPercent: p.CPUPercent, MemoryPercent: p.MemoryPercent, Window: p.Window, Usage: usage}
 }
