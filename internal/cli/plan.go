@@ -243,7 +243,7 @@ func (a *App) writePlan(w io.Writer, rep PlanReport, wide bool) error {
 		fmt.Fprintf(w, "  fits %s: %s\n", where, pl.Pod)
 	}
 	for _, u := range up.Unschedulable {
-		fmt.Fprintf(w, "  %s %s: %s\n", a.paint(red, "no group can take"), u.Pod, u.Message)
+		fmt.Fprintf(w, "  %s %s: %s [%s]\n", a.paint(red, "no group can take"), u.Pod, u.Message, reasonsOf(u.Groups))
 	}
 	for _, g := range up.Groups {
 		fmt.Fprintf(w, "  group %s (%s)\n", g.Message, g.Reason)
@@ -268,9 +268,26 @@ func (a *App) writePlan(w io.Writer, rep PlanReport, wide bool) error {
 		return err
 	}
 	for _, g := range rep.Rebalance.Groups {
-		fmt.Fprintf(w, "  group %s: %s (%s) cost %s/month, potential savings %s/month\n", g.NodeGroup, g.Reason, g.Message,
+		verdict := "a plan is ready"
+		if g.Reason != "None" {
+			verdict = g.Reason + " (" + g.Message + ")"
+		}
+		fmt.Fprintf(w, "  group %s: %s; cost %s/month, potential savings %s/month\n", g.NodeGroup, verdict,
 			money(g.MonthlyCost), money(g.PotentialSavings))
 	}
 	_, err := fmt.Fprintf(w, "\ncatalogue: %s; scale-down judges each node's load now as if held for its window\n", rep.Catalogue)
 	return err
+}
+
+// reasonsOf joins the distinct typed reasons of rs.
+func reasonsOf(rs []ReasonView) string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range rs {
+		if !seen[r.Reason] {
+			seen[r.Reason] = true
+			out = append(out, r.Reason)
+		}
+	}
+	return strings.Join(out, ", ")
 }
