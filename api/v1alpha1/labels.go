@@ -7,6 +7,9 @@ const (
 	LabelManaged = "autoscaler.vpsie.com/managed"
 	// LabelNodeGroup names the NodeGroup a Node or VPSieNode belongs to.
 	LabelNodeGroup = "autoscaler.vpsie.com/nodegroup"
+	// LabelBatch names the scale-up batch that created a VPSieNode: its run is
+	// contract.ScaleUpWorkflowID(namespace, nodeGroup, batch).
+	LabelBatch = "autoscaler.vpsie.com/batch"
 	// LabelVPSieNode names the VPSieNode that backs a Node.
 	LabelVPSieNode = "autoscaler.vpsie.com/vpsienode"
 

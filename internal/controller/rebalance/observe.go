@@ -9,6 +9,7 @@ import (
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/clusterview"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/rebalance"
+	"github.com/vpsie/vpsie-autoscaler/internal/planinput"
 	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
@@ -29,11 +30,7 @@ func (c *Controller) observe(ctx context.Context) (observation, error) {
 	if err != nil {
 		return observation{}, err
 	}
-	o := observation{view: v, nodes: make([]schedsim.ExistingNode, 0, len(v.Nodes))}
-	for _, n := range v.Nodes {
-		o.nodes = append(o.nodes, schedsim.ExistingNode{Node: n, Pods: v.PodsOn(n.Name)})
-	}
-	return o, nil
+	return observation{view: v, nodes: planinput.Nodes(v)}, nil
 }
 
 // snapshot is the analyzer's input: the observation, the catalogue and what the controller
@@ -41,9 +38,7 @@ func (c *Controller) observe(ctx context.Context) (observation, error) {
 func (c *Controller) snapshot(o observation, states map[types.NamespacedName]groupState,
 	manual map[types.NamespacedName]bool) plan.Snapshot {
 	v := o.view
-	s := plan.Snapshot{Now: v.Now, NodeGroups: v.NodeGroups, Nodes: o.nodes, VPSieNodes: v.VPSieNodes,
-		Offerings: c.catalogue.Offerings(), PDBs: v.PDBs, PersistentVolumeClaims: v.PVCs, PersistentVolumes: v.PVs,
-		Groups: map[types.NamespacedName]plan.GroupState{}}
+	s := planinput.Rebalance(v, o.nodes, c.catalogue.Offerings())
 	for _, g := range v.NodeGroups {
 		key := keyOf(g)
 		st := states[key]

@@ -3,10 +3,9 @@ package scaledown
 import (
 	"context"
 
-	"k8s.io/apimachinery/pkg/types"
-
 	"github.com/vpsie/vpsie-autoscaler/internal/clusterview"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
+	"github.com/vpsie/vpsie-autoscaler/internal/planinput"
 	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
@@ -37,27 +36,21 @@ func (c *Controller) observe(ctx context.Context) (observation, error) {
 
 // newObservation pairs every Node of v with the pods bound to it.
 func newObservation(v *clusterview.View) observation {
-	o := observation{view: v, nodes: make([]schedsim.ExistingNode, 0, len(v.Nodes))}
-	for _, n := range v.Nodes {
-		o.nodes = append(o.nodes, schedsim.ExistingNode{Node: n, Pods: v.PodsOn(n.Name)})
-	}
-	return o
+	return observation{view: v, nodes: planinput.Nodes(v)}
 }
 
 // snapshot is the planner's input: the observation, the store's verdicts with each
 // group's policy, the drains this process runs and each group's last drain.
 func (c *Controller) snapshot(o observation) plan.Snapshot {
 	v := o.view
-	s := plan.Snapshot{Now: v.Now, Nodes: o.nodes, NodeGroups: v.NodeGroups, VPSieNodes: v.VPSieNodes, PDBs: v.PDBs,
-		PersistentVolumeClaims: v.PVCs, PersistentVolumes: v.PVs, Utilization: map[string]plan.Utilization{},
-		Groups: map[types.NamespacedName]plan.GroupState{}}
-	policies := groupPolicies(o)
+	s := planinput.ScaleDown(v, o.nodes)
+	policies := planinput.Policies(v)
 	for _, en := range o.nodes {
 		p, ok := policies[en.Node.Name]
 		if !ok {
 			continue
 		}
-		th := utilizationThresholds(p, c.cfg.UseMetrics)
+		th := planinput.Thresholds(p, c.cfg.UseMetrics)
 		below, why := c.store.Below(en.Node.Name, th, v.Now)
 		empty, _ := c.store.Empty(en.Node.Name, c.cfg.EmptyNodeDelay, v.Now)
 		s.Utilization[en.Node.Name] = plan.Utilization{Below: below, Empty: empty, Detail: why}
@@ -67,16 +60,4 @@ func (c *Controller) snapshot(o observation) plan.Snapshot {
 		s.Groups[g.Key()] = plan.GroupState{LastScaleDown: c.drains.lastStart(g.Key())}
 	}
 	return s
-}
-
-// groupPolicies maps each managed Node with a VPSieNode of a known group to that group's
-// policy (the planner ties them the same way; see plan.Snapshot).
-func groupPolicies(o observation) map[string]plan.Policy {
-	out := map[string]plan.Policy{}
-	for _, g := range nodeGroups(o) {
-		if ng := o.view.NodeGroup(g.group); ng != nil {
-			out[g.node] = plan.PolicyOf(ng)
-		}
-	}
-	return out
 }

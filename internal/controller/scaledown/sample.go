@@ -3,32 +3,9 @@ package scaledown
 import (
 	"k8s.io/apimachinery/pkg/types"
 
-	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
-	"github.com/vpsie/vpsie-autoscaler/internal/membership"
-	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
+	"github.com/vpsie/vpsie-autoscaler/internal/planinput"
 	"github.com/vpsie/vpsie-autoscaler/internal/utilization"
 )
-
-// nodeGroup ties a managed Node to its NodeGroup.
-type nodeGroup struct {
-	node  string
-	group types.NamespacedName
-}
-
-// nodeGroups lists the managed Nodes that have a VPSieNode, with its group, by the one
-// membership rule (membership.Index.OwnerOf).
-func nodeGroups(o observation) []nodeGroup {
-	members := membership.New(o.view.VPSieNodes, o.view.Nodes)
-	var out []nodeGroup
-	for _, n := range o.view.Nodes {
-		group, ok := members.GroupOf(n.Name)
-		if !ok || n.Labels[v1alpha1.LabelManaged] != "true" {
-			continue
-		}
-		out = append(out, nodeGroup{node: n.Name, group: group})
-	}
-	return out
-}
 
 // sample adds a reading of every managed node to the store (requested of allocatable, as
 // cluster-autoscaler, plus measured usage when metrics.k8s.io serves it), drops the nodes
@@ -36,8 +13,8 @@ func nodeGroups(o observation) []nodeGroup {
 func (c *Controller) sample(o observation) {
 	present := make(map[string]bool, len(o.nodes))
 	byNode := map[string]types.NamespacedName{}
-	for _, ng := range nodeGroups(o) {
-		byNode[ng.node] = ng.group
+	for _, m := range planinput.ManagedNodes(o.view) {
+		byNode[m.Node] = m.Group
 	}
 	type sums struct{ cpuReq, cpuAlloc, memReq, memAlloc int64 }
 	groups := map[types.NamespacedName]*sums{}
@@ -86,10 +63,4 @@ func ratio(a, b int64) float64 {
 		return 0
 	}
 	return float64(a) / float64(b)
-}
-
-// utilizationThresholds is what the store checks for a node of a group with policy p: with
-// usage, a node is below only when both what its pods request and what they use are.
-func utilizationThresholds(p plan.Policy, usage bool) utilization.Thresholds {
-	return utilization.Thresholds{CPUPercent: p.CPUPercent, MemoryPercent: p.MemoryPercent, Window: p.Window, Usage: usage}
 }
