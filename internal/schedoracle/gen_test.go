@@ -52,7 +52,7 @@ func newWorld(seed int) *world {
 	for i := range g.between(1, 3) {
 		g.group(i)
 	}
-	for len(w.pods) < 30+g.r.Intn(40) {
+	for len(w.pods) < 30+g.r.Intn(35) {
 		g.deployment(len(w.pods))
 	}
 	return w
@@ -120,9 +120,13 @@ func (g gen) deployment(k int) {
 		g.placement(&tmpl)
 		g.interPod(&tmpl, app)
 	}
+	rollout := g.chance(0.3) // two revisions side by side, as during a rollout (matchLabelKeys)
 	for i := range replicas {
 		p := tmpl.DeepCopy()
 		p.Name = fmt.Sprintf("%s-%d", app, i)
+		if rollout {
+			p.Labels["rev"] = g.pick("1", "2")
+		}
 		g.w.pods = append(g.w.pods, p)
 	}
 }
@@ -172,6 +176,10 @@ func (g gen) resources(p *corev1.Pod) {
 	if g.chance(0.12) {
 		port := int32(8000 + g.r.Intn(3))
 		s.Containers[0].Ports = []corev1.ContainerPort{{ContainerPort: port, HostPort: port, Protocol: corev1.ProtocolTCP}}
+	} else if g.chance(0.04) { // a hostNetwork pod's container ports are host ports
+		port := int32(8000 + g.r.Intn(3))
+		s.HostNetwork = true
+		s.Containers[0].Ports = []corev1.ContainerPort{{ContainerPort: port, Protocol: corev1.ProtocolTCP}}
 	}
 }
 
@@ -258,7 +266,15 @@ func (g gen) interPod(p *corev1.Pod, app string) {
 		if g.chance(0.2) {
 			c.MatchLabelKeys = []string{"rev"}
 		}
+		if g.chance(0.15) {
+			c.NodeAffinityPolicy = ptr.To(corev1.NodeInclusionPolicyIgnore)
+		}
 		p.Spec.TopologySpreadConstraints = append(p.Spec.TopologySpreadConstraints, c)
+		if g.chance(0.3) { // zone and hostname together
+			other := *c.DeepCopy()
+			other.TopologyKey = map[string]string{labelZone: labelHostname, labelHostname: labelZone}[c.TopologyKey]
+			p.Spec.TopologySpreadConstraints = append(p.Spec.TopologySpreadConstraints, other)
+		}
 	}
 }
 

@@ -35,3 +35,22 @@ func TestAGroupThatAttractsItselfStaysInOneZone(t *testing.T) {
 		want: []placement{{"g", "small", "dc1", 3, ReasonPendingPods, 3}},
 	}})
 }
+
+// A pod that must run beside a smaller one goes onto the node bought for that one while
+// there is room: the fill tries the bigger class first and finds nothing to run beside yet;
+// it must try it again as soon as the pods it follows are on the node, before smaller pods
+// take the room. The scheduler, taking pods as they come, puts them together; refusing it
+// left it pending with no new node able to help.
+func TestAPodFollowsTheSmallerPodItMustRunBesideOntoItsNewNode(t *testing.T) {
+	cache := withApp(pod("cache", "500m", "512Mi"), "cache")
+	web := attracted(withApp(pod("web", "1", "1Gi"), "web"), "cache", labelHostname)
+	pods := append(replicas("filler", 5, "600m", "512Mi"), web, cache)
+	r := Plan(Snapshot{Now: now, NodeGroups: []*v1alpha1.NodeGroup{nodeGroup("g", "large")},
+		Offerings: []Offering{offer("large", 4, 8, 20)}, Pending: ptrs(pods)}, DefaultOptions())
+	if len(r.Unschedulable) != 0 {
+		t.Fatalf("unschedulable %+v, want the web pod beside the cache on a new node", r.Unschedulable)
+	}
+	if got := placements(r); len(got) != 1 || got[0].count != 2 || got[0].pods != 7 {
+		t.Fatalf("intents %+v, want two nodes for the seven pods", got)
+	}
+}
