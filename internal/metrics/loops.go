@@ -111,3 +111,12 @@ func (w *WorkflowFailures) Failed(workflowType, namespace, nodegroup string) {
 	}
 	w.vec.WithLabelValues(workflowType, namespace, nodegroup).Inc()
 }
+
+// Seen starts the counter of workflowType for the NodeGroup at zero, so its first failure
+// is an increase.
+func (w *WorkflowFailures) Seen(workflowType, namespace, nodegroup string) {
+	if w == nil {
+		return
+	}
+	w.vec.WithLabelValues(workflowType, namespace, nodegroup)
+}
