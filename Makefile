@@ -46,11 +46,16 @@ generate: $(CONTROLLER_GEN)
 rbac: $(CONTROLLER_GEN)
 	$(CONTROLLER_GEN) rbac:roleName=vpsie-autoscaler paths=./... output:rbac:artifacts:config=deploy/rbac
 
-## chart-sync: the chart's copies of the CRDs and the generated RBAC (Helm reads no file outside the chart)
+## chart-sync: the chart's copies of the CRDs, the generated RBAC, the Prometheus rules and the Grafana dashboards
+## (Helm reads no file outside the chart)
 chart-sync:
 	rm -f $(CHART)/crds/*.yaml
 	cp deploy/crds/*.yaml $(CHART)/crds/
 	cp deploy/rbac/role.yaml $(CHART)/files/rbac/role.yaml
+	mkdir -p $(CHART)/files/prometheus $(CHART)/files/grafana
+	rm -f $(CHART)/files/prometheus/*.yaml $(CHART)/files/grafana/*.json
+	cp $(filter-out %_test.yaml,$(wildcard deploy/prometheus/*.yaml)) $(CHART)/files/prometheus/
+	cp deploy/grafana/*.json $(CHART)/files/grafana/
 
 manifests: generate
 

@@ -5,6 +5,7 @@
 #   -> VPSie simulator (HTTPS :8444, registers Nodes for running VMs)
 #   -> CRDs, the simulator's credentials Secret and an example NodeGroup
 #   -> the autoscaler (config/local.yaml)
+#   -> Prometheus on :9090 scraping it, with the product's rules (when Debian's prometheus is installed)
 # Ctrl-C (or SIGTERM) stops everything it started.
 #
 # Usage: hack/dev.sh           run until interrupted
@@ -42,7 +43,7 @@ if $CHECK; then
 	fi
 	VPSIE_DEV_BOOT_DELAY="${VPSIE_DEV_BOOT_DELAY:-2s}"
 	for var in VPSIE_DEV_TEMPORAL_PORT VPSIE_DEV_UI_PORT VPSIE_DEV_SIM_PORT VPSIE_DEV_METRICS_PORT \
-		VPSIE_DEV_HEALTH_PORT LOCAL_CLUSTER_ETCD_PORT LOCAL_CLUSTER_ETCD_PEER_PORT LOCAL_CLUSTER_APISERVER_PORT \
+		VPSIE_DEV_HEALTH_PORT VPSIE_DEV_PROMETHEUS_PORT LOCAL_CLUSTER_ETCD_PORT LOCAL_CLUSTER_ETCD_PEER_PORT LOCAL_CLUSTER_APISERVER_PORT \
 		LOCAL_CLUSTER_KCM_PORT LOCAL_CLUSTER_SCHEDULER_PORT LOCAL_CLUSTER_KWOK_PORT; do
 		[[ -n "${!var:-}" ]] || lc_pick_port "$var"
 	done
@@ -54,6 +55,10 @@ UI_PORT="${VPSIE_DEV_UI_PORT:-8233}"
 SIM_ADDR="127.0.0.1:${VPSIE_DEV_SIM_PORT:-8444}"
 METRICS_ADDR="127.0.0.1:${VPSIE_DEV_METRICS_PORT:-8080}"
 HEALTH_ADDR="127.0.0.1:${VPSIE_DEV_HEALTH_PORT:-8081}"
+PROMETHEUS_ADDR="127.0.0.1:${VPSIE_DEV_PROMETHEUS_PORT:-9090}"
+# Prometheus (Debian's prometheus package, hack/local-cluster/deps.sh) scrapes the autoscaler with the
+# product's alert and SLO rules loaded, when it is installed.
+PROMETHEUS_BIN="$(command -v prometheus || true)"
 SIM_CA="$LOCAL/vpsie-sim-ca.pem"
 export LOCAL_CLUSTER_STATE_DIR="$LOCAL/cluster" LOCAL_CLUSTER_KUBECONFIG="$LOCAL/kubeconfig"
 export KUBECONFIG="$LOCAL/kubeconfig"
@@ -104,7 +109,8 @@ cleanup() {
 	exit "$code"
 }
 # Refuse early, naming the port, rather than let a component die (or a leftover answer in its place) later.
-for addr in "127.0.0.1:$TEMPORAL_PORT" "127.0.0.1:$UI_PORT" "$SIM_ADDR" "$METRICS_ADDR" "$HEALTH_ADDR"; do
+for addr in "127.0.0.1:$TEMPORAL_PORT" "127.0.0.1:$UI_PORT" "$SIM_ADDR" "$METRICS_ADDR" "$HEALTH_ADDR" \
+	${PROMETHEUS_BIN:+"$PROMETHEUS_ADDR"}; do
 	if lc_port_busy "${addr##*:}"; then
 		echo "dev: $addr is in use (local mode already running? a leftover process?); stop it or set the" \
 			"VPSIE_DEV_*_PORT variables (docs/development/local-mode.md)" >&2
@@ -205,6 +211,10 @@ nodegroup_observed() {
 	[[ $("${KUBECTL[@]}" -n kube-system get nodegroup general -o jsonpath='{.status.observedGeneration}') == 1 ]]
 }
 
+prometheus_scrapes() { # the autoscaler's loop metrics reached Prometheus
+	curl -fsS "http://$PROMETHEUS_ADDR/api/v1/query?query=vpsie_autoscaler_loop_interval_seconds" | grep -q '"loop"'
+}
+
 start() { # start NAME CMD...: run in the background, logging to $LOGS/NAME.log
 	local name=$1
 	shift
@@ -257,6 +267,22 @@ start autoscaler "$BIN/autoscaler" --config config/local.yaml --controller.kubec
 	--vpsie.ca-file "$SIM_CA" --metrics.bind-address "$METRICS_ADDR" --health.bind-address "$HEALTH_ADDR"
 wait_for "autoscaler readiness" 90 curl -fsS "http://$HEALTH_ADDR/readyz"
 
+prometheus_note="Prometheus: not installed (apt-get install prometheus), so none started"
+if [[ -n "$PROMETHEUS_BIN" ]]; then
+	log "starting Prometheus (http://$PROMETHEUS_ADDR, scraping $METRICS_ADDR)"
+	cat >"$LOCAL/prometheus.yml" <<PROM
+global: {scrape_interval: 5s, evaluation_interval: 5s}
+rule_files: ["$ROOT/deploy/prometheus/alerts.yaml", "$ROOT/deploy/prometheus/slo.yaml"]
+scrape_configs:
+  - job_name: vpsie-autoscaler
+    static_configs: [{targets: ["$METRICS_ADDR"]}]
+PROM
+	start prometheus "$PROMETHEUS_BIN" --config.file "$LOCAL/prometheus.yml" --storage.tsdb.path "$LOCAL/prometheus" \
+		--web.listen-address "$PROMETHEUS_ADDR"
+	wait_for "Prometheus" 60 curl -fsS "http://$PROMETHEUS_ADDR/-/ready"
+	prometheus_note="open http://$PROMETHEUS_ADDR/alerts                          # Prometheus: the product's alerts and rules"
+fi
+
 cat <<EOF
 
   Local mode is up. In another terminal:
@@ -267,6 +293,7 @@ cat <<EOF
     open http://127.0.0.1:$UI_PORT                                   # Temporal Web UI
     curl -s --cacert $SIM_CA https://$SIM_ADDR/admin/state       # what the simulator holds
     curl -s http://$METRICS_ADDR/metrics | grep vpsie_autoscaler_
+    $prometheus_note
 
   Logs: $LOGS/*.log   Stop: Ctrl-C
 
@@ -279,6 +306,9 @@ if $CHECK; then
 	metrics=$(curl -fsS "http://$METRICS_ADDR/metrics")
 	grep -q 'vpsie_autoscaler_nodegroup_min_nodes{namespace="kube-system",nodegroup="general"} 1' <<<"$metrics"
 	curl -fsS "http://127.0.0.1:$UI_PORT/api/v1/namespaces" >/dev/null
+	if [[ -n "$PROMETHEUS_BIN" ]]; then
+		wait_for "Prometheus scraping the autoscaler" 60 prometheus_scrapes
+	fi
 	wait_for "the example NodeGroup grown to minNodes by a ScaleUp workflow" 120 nodegroup_at_min
 	"${KUBECTL[@]}" apply -f deploy/examples/workload.yaml >/dev/null
 	wait_for "every pod of the example workload Running on nodes the scale-up made" 240 workload_running

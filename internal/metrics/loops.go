@@ -1,6 +1,8 @@
 package metrics
 
 import (
+	"context"
+	"errors"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -74,9 +76,10 @@ func (l *Loop) SetInterval(d time.Duration) {
 }
 
 // Done records one pass that started at start and ended with err (nil: success). The
-// success time is the wall clock's, as Prometheus's time() compares it with.
+// success time is the wall clock's, as Prometheus's time() compares it with. A pass cut
+// short by shutdown (context.Canceled) is no failure and is not recorded.
 func (l *Loop) Done(start time.Time, err error) {
-	if l == nil {
+	if l == nil || errors.Is(err, context.Canceled) {
 		return
 	}
 	l.duration.Observe(time.Since(start).Seconds())
@@ -110,4 +113,13 @@ func (w *WorkflowFailures) Failed(workflowType, namespace, nodegroup string) {
 		return
 	}
 	w.vec.WithLabelValues(workflowType, namespace, nodegroup).Inc()
+}
+
+// Seen starts the counter of workflowType for the NodeGroup at zero, so its first failure
+// is an increase.
+func (w *WorkflowFailures) Seen(workflowType, namespace, nodegroup string) {
+	if w == nil {
+		return
+	}
+	w.vec.WithLabelValues(workflowType, namespace, nodegroup)
 }

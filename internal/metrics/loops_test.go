@@ -1,7 +1,9 @@
 package metrics
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -23,7 +25,8 @@ func TestALoopExportsItsLastSuccessErrorsAndInterval(t *testing.T) {
 	before := float64(time.Now().Unix())
 	up.Done(time.Now(), nil)
 	down.Done(time.Now(), errors.New("observing failed"))
-	down.Done(time.Now(), errors.New("observing failed"))
+	down.Done(time.Now(), fmt.Errorf("listing nodes: %w", errors.New("observing failed")))
+	down.Done(time.Now(), fmt.Errorf("listing nodes: %w", context.Canceled)) // shutdown: not a failure
 
 	if got := testutil.ToFloat64(up.lastSuccess); got < before {
 		t.Errorf("scale_up last success = %v, want at least %v", got, before)

@@ -405,7 +405,9 @@ func TestChartTemplateAppliesWithServerSideDryRun(t *testing.T) {
 	ns := newNamespace(t, env.Client)
 	ensureNamespace(t, "vpsie-secrets") // full-values.yaml keeps the credentials there
 	installServiceMonitorCRD(t)
-	installCertManagerCRDs(t) // full-values.yaml has the webhooks' certificate issued by cert-manager
+	installPrometheusRuleCRD(t)
+	ensureNamespace(t, "monitoring") // full-values.yaml puts the dashboards' ConfigMaps there
+	installCertManagerCRDs(t)        // full-values.yaml has the webhooks' certificate issued by cert-manager
 
 	cases := map[string][]string{
 		"two --set": {"--set", "temporal.address=temporal-frontend.temporal.svc:7233",
@@ -415,7 +417,8 @@ func TestChartTemplateAppliesWithServerSideDryRun(t *testing.T) {
 	}
 	wantWebhook := map[string][]string{
 		"full values": {"validatingwebhookconfiguration.admissionregistration.k8s.io/", "mutatingwebhookconfiguration.admissionregistration.k8s.io/",
-			"certificate.cert-manager.io/", "service/autoscaler-webhook"},
+			"certificate.cert-manager.io/", "service/autoscaler-webhook",
+			"prometheusrule.monitoring.coreos.com/autoscaler", "configmap/autoscaler-dashboard-nodegroup"},
 		"webhooks, generated CA": {"validatingwebhookconfiguration.admissionregistration.k8s.io/", "mutatingwebhookconfiguration.admissionregistration.k8s.io/",
 			"secret/dry-vpsie-autoscaler-webhook-tls", "service/dry-vpsie-autoscaler-webhook"},
 	}
@@ -955,23 +958,7 @@ func ensureNamespace(t *testing.T, name string) {
 // CRD with the fields the chart sets, so the dry-run checks them strictly.
 func installServiceMonitorCRD(t *testing.T) {
 	t.Helper()
-	const crd = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: servicemonitors.monitoring.coreos.com}
-spec:
-  group: monitoring.coreos.com
-  scope: Namespaced
-  names: {kind: ServiceMonitor, listKind: ServiceMonitorList, plural: servicemonitors, singular: servicemonitor}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
+	installMonitoringCRD(t, "ServiceMonitor", `
               required: [selector, endpoints]
               properties:
                 namespaceSelector:
@@ -991,16 +978,40 @@ spec:
                       scrapeTimeout: {type: string}
                       relabelings: {type: array, items: {type: object, x-kubernetes-preserve-unknown-fields: true}}
                       metricRelabelings: {type: array, items: {type: object, x-kubernetes-preserve-unknown-fields: true}}
-`
-	file := filepath.Join(t.TempDir(), "servicemonitor-crd.yaml")
+`)
+}
+
+// installMonitoringCRD installs a monitoring.coreos.com/v1 CRD of kind whose spec has the
+// schema specSchema (YAML indented under spec), and waits until it is served.
+func installMonitoringCRD(t *testing.T, kind, specSchema string) {
+	t.Helper()
+	plural := strings.ToLower(kind) + "s"
+	crd := fmt.Sprintf(`apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: %[2]s.monitoring.coreos.com}
+spec:
+  group: monitoring.coreos.com
+  scope: Namespaced
+  names: {kind: %[1]s, listKind: %[1]sList, plural: %[2]s, singular: %[3]s}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object`, kind, plural, strings.ToLower(kind)) + specSchema
+	file := filepath.Join(t.TempDir(), plural+"-crd.yaml")
 	if err := os.WriteFile(file, []byte(crd), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if out, err := kube.Kubectl("apply", "--server-side", "-f", file); err != nil {
-		t.Fatalf("installing the ServiceMonitor CRD: %v\n%s", err, out)
+		t.Fatalf("installing the %s CRD: %v\n%s", kind, err, out)
 	}
-	eventually(t, "ServiceMonitor CRD established", func() error {
-		_, err := kube.Kubectl("get", "servicemonitors", "-A")
+	eventually(t, kind+" CRD established", func() error {
+		_, err := kube.Kubectl("get", plural, "-A")
 		return err
 	})
 }

@@ -93,6 +93,7 @@ func (c *Controller) pass(ctx context.Context) error {
 		return err
 	}
 	c.sample(obs)
+	c.metrics.groupsSeen(obs.view.NodeGroups)
 	snap := c.snapshot(obs)
 	res := plan.Plan(snap, c.planOptions())
 	c.act(ctx, obs, res)

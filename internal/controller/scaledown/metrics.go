@@ -3,7 +3,9 @@ package scaledown
 import (
 	"github.com/prometheus/client_golang/prometheus"
 
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/metrics"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
 // Metrics are the scale-down controller's; labels read the planner's and the workflow's
@@ -76,4 +78,21 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// scaleDownResults are every value of scale_down_total's result label.
+var scaleDownResults = []string{"started", contract.DrainDeleted, contract.DrainCompensated, contract.DrainDeletePending, resultFailed}
+
+// groupsSeen starts every NodeGroup's counters at zero: a counter that appears already at
+// 1 hides its first event from increase() and rate() (dashboard annotations, alerts).
+func (m *Metrics) groupsSeen(groups []*v1alpha1.NodeGroup) {
+	if m == nil {
+		return
+	}
+	for _, g := range groups {
+		for _, r := range scaleDownResults {
+			m.scaleDowns.WithLabelValues(g.Name, g.Namespace, r)
+		}
+		m.workflows.Seen(contract.DrainAndDeleteWorkflow, g.Namespace, g.Name)
+	}
 }

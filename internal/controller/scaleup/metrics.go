@@ -3,7 +3,9 @@ package scaleup
 import (
 	"github.com/prometheus/client_golang/prometheus"
 
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/metrics"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
 // Metrics are the provisioner's; labels read the planner's and workflow's typed reasons.
@@ -60,4 +62,23 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// scaleUpResults are every value of scale_up_total's result label.
+var scaleUpResults = []string{"started", "ready", contract.FailureCapacity, contract.FailureCreate, contract.FailureBoot,
+	contract.FailureBootTimeout, contract.FailureJoinTimeout, contract.FailureNotReady, contract.FailureNodeUnused}
+
+// groupsSeen starts every NodeGroup's counters at zero: a counter that appears already at
+// 1 hides its first event from increase() and rate(), so a group's first scale-up or first
+// failure would show on no dashboard annotation and fire no alert.
+func (m *Metrics) groupsSeen(groups []*v1alpha1.NodeGroup) {
+	if m == nil {
+		return
+	}
+	for _, g := range groups {
+		for _, r := range scaleUpResults {
+			m.scaleUps.WithLabelValues(g.Namespace, g.Name, r)
+		}
+		m.workflows.Seen(contract.ScaleUpWorkflow, g.Namespace, g.Name)
+	}
 }

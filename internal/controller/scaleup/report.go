@@ -55,6 +55,7 @@ func (p *Provisioner) report(snap plan.Snapshot, res plan.Result) {
 		pods[types.NamespacedName{Namespace: pod.Namespace, Name: pod.Name}] = pod
 	}
 	p.metrics.unschedulable.Reset()
+	p.metrics.groupsSeen(snap.NodeGroups)
 	p.metrics.pending.Set(float64(len(snap.Pending)))
 	keys := make(map[string]bool, len(res.Unschedulable)+len(res.Groups))
 	defer p.reported.retain(keys)
