@@ -195,7 +195,7 @@ func seedPluginCluster(ctx context.Context, t *testing.T, c client.Client, ns, n
 	markUnschedulable(ctx, t, c, huge)
 	batch := &v1alpha1.NodeGroup{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "batch"}, Spec: v1alpha1.NodeGroupSpec{
 		MinNodes: 0, MaxNodes: 5, DatacenterID: "dc1", OfferingIDs: []string{"std-4-8"}, Labels: map[string]string{"pool": "batch"},
-		Taints: []corev1.Taint{{Key: "pool", Value: "batch", Effect: corev1.TaintEffectNoSchedule}},
+		Taints:    []corev1.Taint{{Key: "pool", Value: "batch", Effect: corev1.TaintEffectNoSchedule}},
 		OSImageID: "ubuntu-24.04", KubernetesVersion: "v1.36.3"}}
 	create(ctx, t, c, batch)
 	boot := "boot-" + ns
