@@ -63,7 +63,7 @@ func (a *App) runRuns(ctx context.Context, group string) error {
 		rows = append(rows, r)
 	}
 	return a.render(rows, func(w io.Writer, wide bool) error {
-		t := newTable("TYPE", "STATUS", "STARTED", "DURATION", "WORKFLOW", "FAILURE", "WEB UI").wideFrom(5)
+		t := newTable("TYPE", "STATUS", "STARTED", "DURATION", "WORKFLOW", "FAILURE", "WEB UI").wideFrom(6)
 		for _, r := range rows {
 			t.add(r.Type, a.runColor(r.Status), r.Started.UTC().Format(time.RFC3339), r.Duration.String(), r.Workflow, r.Failure, r.WebUI)
 		}
