@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -46,7 +45,7 @@ func (a *App) runRuns(ctx context.Context, group string) error {
 	var rows []RunRow
 	for _, e := range resp.GetExecutions() {
 		r := RunRow{Workflow: e.GetExecution().GetWorkflowId(), RunID: e.GetExecution().GetRunId(), Type: e.GetType().GetName(),
-			Status: strings.TrimPrefix(e.GetStatus().String(), "WORKFLOW_EXECUTION_STATUS_"), Started: e.GetStartTime().AsTime()}
+			Status: e.GetStatus().String(), Started: e.GetStartTime().AsTime()}
 		end := a.now()
 		if e.GetCloseTime() != nil {
 			end = e.GetCloseTime().AsTime()
@@ -73,9 +72,9 @@ func (a *App) runRuns(ctx context.Context, group string) error {
 
 func (a *App) runColor(s string) string {
 	switch s {
-	case "COMPLETED":
+	case enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED.String():
 		return a.paint(green, s)
-	case "RUNNING":
+	case enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING.String():
 		return a.paint(yellow, s)
 	}
 	return a.paint(red, s)
