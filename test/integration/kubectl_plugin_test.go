@@ -94,6 +94,8 @@ func TestKubectlVpsieBinaryAnswersFromTheLiveCluster(t *testing.T) {
 	out, code = plugin(admin, "cost")
 	expect(out, code, 0, "std-4-8", "$40.00", "TOTAL")
 
+	watchInTmux(ctx, t, env.Client, bin, admin, ns)
+
 	viewer := pluginUser(ctx, t, env, ns, dir)
 	out, code = plugin(viewer, "get", "nodegroups")
 	expect(out, code, 0, "general")
@@ -276,4 +278,62 @@ func bindClusterRole(ctx context.Context, t *testing.T, c client.Client, ns, nam
 		Subjects: []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Namespace: ns, Name: "viewer"}}}
 	create(ctx, t, c, b)
 	t.Cleanup(func() { _ = c.Delete(context.Background(), b) })
+}
+
+// watchInTmux runs `rebalance status general --watch` in a tmux pane (a terminal, as an
+// operator runs it) while the NodeGroup's status.rebalance advances batch by batch, and
+// reads the progress bar off the screen until the run ends.
+func watchInTmux(ctx context.Context, t *testing.T, c client.Client, bin, kubeconfig, ns string) {
+	t.Helper()
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Log("no tmux: the --watch screen test is skipped")
+		return
+	}
+	setProgress := func(done int32, phase string) {
+		t.Helper()
+		var g v1alpha1.NodeGroup
+		if err := c.Get(ctx, keyOf(ns, "general"), &g); err != nil {
+			t.Fatal(err)
+		}
+		started := metav1.NewTime(time.Now())
+		r := &v1alpha1.NodeGroupRebalanceStatus{PlanID: "p1", Strategy: "rolling", Phase: phase, BatchesDone: done, BatchesTotal: 4, StartedAt: &started}
+		if phase == contract.RebalancePhaseCompleted {
+			r.FinishedAt, r.Outcome = &started, contract.RebalanceCompleted
+		}
+		g.Status.Rebalance = r
+		if err := c.Status().Update(ctx, &g); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setProgress(0, contract.RebalancePhaseProvisioning)
+	session := "kubectl-vpsie-" + ns
+	shell := fmt.Sprintf("%s rebalance status general --watch --interval 200ms --kubeconfig %s -n %s; echo EXIT=$?; sleep 30",
+		bin, kubeconfig, ns)
+	cmd := exec.Command(tmux, "new-session", "-d", "-s", session, "-x", "160", "-y", "20", "env", "VPSIE_TEMPORAL_ADDRESS=", "sh", "-c", shell)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tmux: %v: %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command(tmux, "kill-session", "-t", session).Run() })
+	screen := func() string {
+		out, _ := exec.Command(tmux, "capture-pane", "-p", "-t", session).Output()
+		return string(out)
+	}
+	onScreen := func(want string) {
+		t.Helper()
+		eventuallyWithin(t, 20*time.Second, "the pane to show "+want, func() error {
+			if s := screen(); !strings.Contains(s, want) {
+				return fmt.Errorf("screen:\n%s", s)
+			}
+			return nil
+		})
+	}
+	onScreen("[--------------------] 0/4 batches Provisioning")
+	setProgress(2, contract.RebalancePhaseDraining)
+	onScreen("[##########----------] 2/4 batches Draining")
+	setProgress(4, contract.RebalancePhaseCompleted)
+	onScreen("[####################] 4/4 batches Completed")
+	onScreen("run ended: Completed")
+	onScreen("EXIT=0")
+	t.Logf("tmux pane:\n%s", screen())
 }
