@@ -36,7 +36,6 @@ func (a *App) runRuns(ctx context.Context, group string) error {
 	if err != nil {
 		return err
 	}
-	defer tc.Close()
 	query := fmt.Sprintf("%s = %q", workflowstart.AttrNodeGroup.GetName(), g.Key().String())
 	resp, err := tc.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Namespace: a.TemporalNamespace, Query: query, PageSize: maxRuns})
 	if err != nil {
