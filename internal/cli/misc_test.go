@@ -74,3 +74,13 @@ func TestGetNodeGroupsStateReadsTheStatus(t *testing.T) {
 		})
 	}
 }
+
+func TestNodeGroupNamesCompleteFromTheCluster(t *testing.T) {
+	objs := objects(group("general", 0, 5, "small"), group("gpu", 0, 5, "small"))
+	for _, args := range [][]string{{"__complete", "plan", ""}, {"__complete", "rebalance", "pause", "g"}, {"__complete", "runs", ""}} {
+		r := run(t, objs, args...)
+		if r.code != ExitOK || !strings.Contains(r.out, "general\ngpu\n") {
+			t.Errorf("%v: exit %d, completions %q", args, r.code, r.out)
+		}
+	}
+}
