@@ -24,6 +24,7 @@ import (
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/testenv"
+	"github.com/vpsie/vpsie-autoscaler/internal/testproc"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
@@ -136,16 +137,12 @@ spec:
           requests: {cpu: 700m, memory: 1Gi}
 `
 
-// buildPlugin compiles cmd/kubectl-vpsie into dir.
+// buildPlugin compiles cmd/kubectl-vpsie into dir, in race mode when this test runs in it (so
+// the build reuses the packages `go test -race` compiled).
 func buildPlugin(t *testing.T, dir string) string {
 	t.Helper()
-	bin := filepath.Join(dir, "kubectl-vpsie")
 	start := time.Now()
-	cmd := exec.Command("go", "build", "-ldflags=-s -w", "-o", bin, "./cmd/kubectl-vpsie")
-	cmd.Dir = testenv.RepoRoot()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building kubectl-vpsie: %v\n%s", err, out)
-	}
+	bin := testproc.BuildCommand(t, testenv.RepoRoot(), dir, "kubectl-vpsie", raceEnabled)
 	t.Logf("built kubectl-vpsie in %s", time.Since(start).Round(time.Millisecond))
 	return bin
 }
