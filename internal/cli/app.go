@@ -52,6 +52,11 @@ type App struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 
 	kube client.Client
+	// tc and tcErr are the one Temporal dial of the invocation: a --watch polls without
+	// dialling again, and an unreachable Temporal costs its timeout once.
+	tc     sdkclient.Client
+	tcErr  error
+	dialed bool
 }
 
 // NewApp returns an App on the process's streams and environment.
@@ -117,8 +122,24 @@ func (a *App) sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// temporal dials Temporal, failing fast with ExitTemporalUnreachable.
+// temporal is the invocation's Temporal client, dialled once; it fails fast with
+// ExitTemporalUnreachable. Run closes it.
 func (a *App) temporal(ctx context.Context) (sdkclient.Client, error) {
+	if !a.dialed {
+		a.tc, a.tcErr = a.dial(ctx)
+		a.dialed = true
+	}
+	return a.tc, a.tcErr
+}
+
+// closeTemporal closes the client temporal dialled, if any.
+func (a *App) closeTemporal() {
+	if a.tc != nil {
+		a.tc.Close()
+	}
+}
+
+func (a *App) dial(ctx context.Context) (sdkclient.Client, error) {
 	if a.NewTemporal != nil {
 		return a.NewTemporal(ctx)
 	}

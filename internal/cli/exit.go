@@ -72,9 +72,9 @@ func Classify(err error) *Error {
 	var se *apierrors.StatusError
 	switch {
 	case apierrors.IsForbidden(err):
-		return &Error{Code: ExitForbidden, Err: err, Hint: "your user lacks a read right the plugin needs: bind the chart's " +
-			"ClusterRole vpsie-autoscaler-kubectl-plugin (see docs/operations/kubectl-vpsie.md); the rebalance " +
-			"commands also need patch on nodegroups"}
+		return &Error{Code: ExitForbidden, Err: err, Hint: "your user lacks a right the plugin needs: bind the chart's ClusterRole " +
+			"<release>-vpsie-autoscaler-kubectl-plugin (read-only), and for the rebalance commands without Temporal " +
+			"<release>-vpsie-autoscaler-kubectl-plugin-rebalance (see docs/operations/kubectl-vpsie.md)"}
 	case apierrors.IsUnauthorized(err):
 		return &Error{Code: ExitForbidden, Err: err, Hint: "log in again: your kubeconfig's credentials were refused"}
 	case meta.IsNoMatchError(err):

@@ -47,7 +47,7 @@ func (a *App) groupsIn(v *clusterview.View) ([]*v1alpha1.NodeGroup, error) {
 		if a.AllNamespaces {
 			where = "any namespace"
 		}
-		return nil, notFound("create one (see docs/operations/nodegroups.md), or look in another namespace with -n NS or -A",
+		return nil, notFound("create one (deploy/examples/nodegroup.yaml is an example), or look in another namespace with -n NS or -A",
 			"no NodeGroup in %s", where)
 	}
 	return out, nil
@@ -63,7 +63,7 @@ func (a *App) group(v *clusterview.View, name string) (*v1alpha1.NodeGroup, erro
 	for _, g := range v.NodeGroups {
 		names = append(names, g.Namespace+"/"+g.Name)
 	}
-	hint := "no NodeGroup exists: create one (see docs/operations/nodegroups.md)"
+	hint := "no NodeGroup exists: create one (deploy/examples/nodegroup.yaml is an example)"
 	if len(names) > 0 {
 		hint = "NodeGroups are: " + strings.Join(names, ", ") + " (use -n NAMESPACE)"
 	}

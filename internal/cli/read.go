@@ -61,7 +61,6 @@ func (a *App) catalogue(ctx context.Context) catalogue {
 	if err != nil {
 		return catalogue{Missing: "no catalogue: Temporal is not reachable (pass --temporal-address, or --catalogue FILE)"}
 	}
-	defer tc.Close()
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	var cat contract.Catalogue

@@ -39,7 +39,6 @@ func (a *App) runRebalanceAction(ctx context.Context, action, group string) erro
 	if act.signal != "" {
 		tc, terr := a.temporal(ctx)
 		if terr == nil {
-			defer tc.Close()
 			err := tc.SignalWorkflow(ctx, id, "", act.signal, nil)
 			var nf *serviceerror.NotFound
 			if errors.As(err, &nf) {
@@ -107,7 +106,6 @@ func (a *App) rebalanceStatus(ctx context.Context, group string) (RebalanceStatu
 		st.Outcome = r.Outcome
 	}
 	if tc, err := a.temporal(ctx); err == nil {
-		defer tc.Close()
 		qctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
 		if resp, err := tc.QueryWorkflow(qctx, id, "", contract.RebalanceQueryProgress); err == nil {

@@ -71,6 +71,11 @@ func TestRebalanceStatusWatchDrawsABarPerBatchUntilTheRunEnds(t *testing.T) {
 	g.Status.Rebalance = &v1alpha1.NodeGroupRebalanceStatus{PlanID: "p1", Strategy: "rolling", Phase: contract.RebalancePhaseProvisioning,
 		BatchesTotal: 4, StartedAt: &started}
 	a, out, errOut := testApp(t, objects(g))
+	dials := 0
+	a.NewTemporal = func(context.Context) (sdkclient.Client, error) {
+		dials++
+		return nil, temporalError("t:7233", errors.New("refused"))
+	}
 	polls := 0
 	a.Sleep = func(ctx context.Context, _ time.Duration) error {
 		polls++
@@ -101,6 +106,9 @@ func TestRebalanceStatusWatchDrawsABarPerBatchUntilTheRunEnds(t *testing.T) {
 	}
 	if polls != 4 {
 		t.Errorf("polled %d times, want 4", polls)
+	}
+	if dials != 1 {
+		t.Errorf("dialled an unreachable Temporal %d times, want once (each dial may cost its timeout)", dials)
 	}
 }
 

@@ -234,6 +234,7 @@ func Run(ctx context.Context, a *App, args []string) int {
 	cmd := NewCommand(a)
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)
+	a.closeTemporal()
 	if err == nil {
 		return ExitOK
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -37,7 +36,6 @@ func (a *App) runRuns(ctx context.Context, group string) error {
 	if err != nil {
 		return err
 	}
-	defer tc.Close()
 	query := fmt.Sprintf("%s = %q", workflowstart.AttrNodeGroup.GetName(), g.Key().String())
 	resp, err := tc.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Namespace: a.TemporalNamespace, Query: query, PageSize: maxRuns})
 	if err != nil {
@@ -46,7 +44,7 @@ func (a *App) runRuns(ctx context.Context, group string) error {
 	var rows []RunRow
 	for _, e := range resp.GetExecutions() {
 		r := RunRow{Workflow: e.GetExecution().GetWorkflowId(), RunID: e.GetExecution().GetRunId(), Type: e.GetType().GetName(),
-			Status: strings.TrimPrefix(e.GetStatus().String(), "WORKFLOW_EXECUTION_STATUS_"), Started: e.GetStartTime().AsTime()}
+			Status: e.GetStatus().String(), Started: e.GetStartTime().AsTime()}
 		end := a.now()
 		if e.GetCloseTime() != nil {
 			end = e.GetCloseTime().AsTime()
@@ -63,7 +61,7 @@ func (a *App) runRuns(ctx context.Context, group string) error {
 		rows = append(rows, r)
 	}
 	return a.render(rows, func(w io.Writer, wide bool) error {
-		t := newTable("TYPE", "STATUS", "STARTED", "DURATION", "WORKFLOW", "FAILURE", "WEB UI").wideFrom(5)
+		t := newTable("TYPE", "STATUS", "STARTED", "DURATION", "WORKFLOW", "FAILURE", "WEB UI").wideFrom(6)
 		for _, r := range rows {
 			t.add(r.Type, a.runColor(r.Status), r.Started.UTC().Format(time.RFC3339), r.Duration.String(), r.Workflow, r.Failure, r.WebUI)
 		}
@@ -73,9 +71,9 @@ func (a *App) runRuns(ctx context.Context, group string) error {
 
 func (a *App) runColor(s string) string {
 	switch s {
-	case "COMPLETED":
+	case enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED.String():
 		return a.paint(green, s)
-	case "RUNNING":
+	case enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING.String():
 		return a.paint(yellow, s)
 	}
 	return a.paint(red, s)

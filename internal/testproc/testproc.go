@@ -147,15 +147,21 @@ func (p *Process) Terminate(t testing.TB, within time.Duration) {
 // reuses the packages `go test -race` already compiled).
 func Build(t testing.TB, repoRoot, dir string, race bool) string {
 	t.Helper()
-	bin := filepath.Join(dir, "autoscaler")
+	return BuildCommand(t, repoRoot, dir, "autoscaler", race)
+}
+
+// BuildCommand compiles cmd/<name> into dir/<name>, with the race detector when race is set.
+func BuildCommand(t testing.TB, repoRoot, dir, name string, race bool) string {
+	t.Helper()
+	bin := filepath.Join(dir, name)
 	args := []string{"build", "-o", bin}
 	if race {
 		args = append(args, "-race")
 	}
-	cmd := exec.Command("go", append(args, "./cmd/autoscaler")...)
+	cmd := exec.Command("go", append(args, "./cmd/"+name)...)
 	cmd.Dir = repoRoot
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building autoscaler: %v\n%s", err, out)
+		t.Fatalf("building %s: %v\n%s", name, err, out)
 	}
 	return bin
 }
