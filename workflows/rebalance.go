@@ -242,20 +242,38 @@ func (r *rebalancer) drainOld(ctx workflow.Context, ps []*pair) error {
 	}
 	var first error
 	for i, f := range futures {
-		var res contract.DrainAndDeleteResult
-		err := f.Get(ctx, &res)
-		if err == nil && res.Outcome == contract.DrainCompensated {
-			err = fmt.Errorf("%s: %s", res.Reason, res.Message)
+		deleted, err := r.drained(ctx, f, ps[i].rep.Old.VPSieNode)
+		ps[i].deleted = deleted
+		if err != nil && first == nil {
+			first = fmt.Errorf("draining old node %s: %w", ps[i].rep.Old.NodeName, err)
 		}
-		if err != nil {
-			if first == nil {
-				first = fmt.Errorf("draining old node %s: %w", ps[i].rep.Old.NodeName, err)
-			}
-			continue
-		}
-		ps[i].deleted = true
 	}
 	return first
+}
+
+// drained waits for a DrainAndDelete child and says whether it deleted the VPSieNode, and
+// what went wrong. A compensated drain deleted nothing. A child that failed may have failed
+// after it deleted the VPSieNode (its wait for the termination, a lost answer): then the node
+// is gone all the same, and a rollback must count it deleted and restore it, so the object
+// is read to know.
+func (r *rebalancer) drained(ctx workflow.Context, f workflow.ChildWorkflowFuture, vn contract.VPSieNodeRef) (bool, error) {
+	var res contract.DrainAndDeleteResult
+	err := f.Get(ctx, &res)
+	if err == nil && res.Outcome == contract.DrainCompensated {
+		return false, fmt.Errorf("%s: %s", res.Reason, res.Message)
+	}
+	if err == nil {
+		return true, nil
+	}
+	var gone bool
+	if checkErr := workflow.ExecuteActivity(kubeWrite(ctx), contract.VPSieNodeDeletedActivity, vn).Get(ctx, &gone); checkErr != nil {
+		// Unknown: counting it deleted would provision a node too many, counting it kept
+		// could shrink the group; a restore that turns out extra is scaled down later.
+		workflow.GetLogger(ctx).Error("Could not tell whether a failed drain deleted its node; counting it deleted",
+			"vpsienode", vn.Name, "error", checkErr)
+		gone = true
+	}
+	return gone, err
 }
 
 func (r *rebalancer) drain(ctx workflow.Context, in contract.DrainAndDeleteInput) workflow.ChildWorkflowFuture {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
@@ -23,15 +24,19 @@ import (
 // a rollback). notReady names replacements that fail to get Ready, drainFails old nodes whose
 // drain is compensated, and the children take provisionTime and drainTime of workflow time.
 type rebalanceFakes struct {
-	env           *testsuite.TestWorkflowEnvironment
-	notReady      []string
-	drainFails    []string
+	env        *testsuite.TestWorkflowEnvironment
+	notReady   []string
+	drainFails []string
+	// drainErrs are old nodes whose drain child deletes the VPSieNode and then fails (its
+	// wait for the termination errs): the node is gone all the same.
+	drainErrs     []string
 	verifyFails   bool
 	provisionTime time.Duration
 	drainTime     time.Duration
 
 	mu           sync.Mutex
 	calls        []string
+	deletedVNs   []string
 	at           map[string]time.Time
 	drains, most int
 }
@@ -88,6 +93,12 @@ func (f *rebalanceFakes) register(env *testsuite.TestWorkflowEnvironment) {
 		}
 		return contract.VerifyPodsRunningResult{OK: true}, nil
 	})
+	on(contract.VPSieNodeDeletedActivity, func(_ context.Context, in contract.VPSieNodeRef) (bool, error) {
+		f.call("deleted?:" + in.Name)
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return slices.Contains(f.deletedVNs, in.Name), nil
+	})
 	env.OnWorkflow(contract.ScaleUpWorkflow, mock.Anything, mock.Anything).Return(
 		func(ctx workflow.Context, in contract.ScaleUpInput) (contract.ScaleUpResult, error) {
 			names := make([]string, len(in.Nodes))
@@ -129,6 +140,13 @@ func (f *rebalanceFakes) register(env *testsuite.TestWorkflowEnvironment) {
 			f.mu.Unlock()
 			if err != nil {
 				return contract.DrainAndDeleteResult{}, err
+			}
+			if slices.Contains(f.drainErrs, in.NodeName) {
+				f.mu.Lock()
+				f.deletedVNs = append(f.deletedVNs, in.VPSieNode.Name)
+				f.mu.Unlock()
+				return contract.DrainAndDeleteResult{}, temporal.NewNonRetryableApplicationError("waiting for vpsienode to go: lost",
+					"test", nil)
 			}
 			if slices.Contains(f.drainFails, in.NodeName) {
 				return contract.DrainAndDeleteResult{Outcome: contract.DrainCompensated, Reason: contract.DrainReasonTimeout,
@@ -328,6 +346,11 @@ func TestRebalanceUndo(t *testing.T) {
 			fakes:       &rebalanceFakes{drainFails: []string{"old-2"}},
 			wantCalls:   append(slices.Clone(done), "drain:old-2", "uncordon:old-2", "unmark:old-2", "up:restore-0@big", "drain:new-0", "drain:new-1"),
 			wantOutcome: contract.RebalanceRolledBack, wantReason: contract.RebalanceReasonStepFailed, wantRestored: 1},
+		{name: "a drain that deleted the old node and then failed counts it deleted: the rollback restores it",
+			fakes: &rebalanceFakes{drainErrs: []string{"old-2"}},
+			wantCalls: append(slices.Clone(done), "drain:old-2", "deleted?:old-2",
+				"up:restore-0@big,restore-1@big", "drain:new-0", "drain:new-1"),
+			wantOutcome: contract.RebalanceRolledBack, wantReason: contract.RebalanceReasonStepFailed, wantRestored: 2},
 		{name: "a replacement that never gets Ready rolls back by itself (ScaleUp already removed it)",
 			fakes:       &rebalanceFakes{notReady: []string{"new-1"}},
 			wantCalls:   append(slices.Clone(done), "uncordon:old-2", "unmark:old-2", "up:restore-0@big", "drain:new-0"),

@@ -79,4 +79,7 @@ const (
 	// VerifyPodsRunningActivity waits until the pods evicted from a set of Nodes run
 	// elsewhere (blue-green's check before the old set is deleted).
 	VerifyPodsRunningActivity = "VerifyPodsRunning"
+	// VPSieNodeDeletedActivity says whether a VPSieNode is gone or being deleted: after a
+	// drain child failed, whether it got as far as deleting the old node.
+	VPSieNodeDeletedActivity = "VPSieNodeDeleted"
 )
