@@ -31,11 +31,23 @@ func Rebalance(ctx workflow.Context, in contract.RebalanceInput) (contract.Rebal
 		return contract.RebalanceResult{}, temporal.NewNonRetryableApplicationError(
 			"a rebalance needs a NodeGroup and at least one batch", contract.ErrInvalidInput, nil)
 	}
-	r := newRebalancer(in, contract.RebalanceTag(in.PlanID, workflow.GetInfo(ctx).WorkflowExecution.RunID))
+	r := newRebalancer(in, runTag(ctx, in))
 	if err := r.listen(ctx); err != nil {
 		return contract.RebalanceResult{}, err
 	}
 	return r.finish(ctx, r.run(ctx))
+}
+
+// runTag is the run's tag (contract.RebalanceTag): stable across a Temporal Reset, so the
+// reset run names its replacements as the first run did and adopts what it created.
+// The workflow ID is derived from the input (the ID the controller starts it under), so a
+// replayer, which runs a history under an ID of its own, derives the same tag.
+func runTag(ctx workflow.Context, in contract.RebalanceInput) string {
+	start := workflow.GetInfo(ctx).OriginalRunID
+	if !in.StartedAt.IsZero() {
+		start = in.StartedAt.UTC().Format(time.RFC3339Nano)
+	}
+	return contract.RebalanceTag(in.PlanID, contract.RebalanceWorkflowID(in.Namespace, in.NodeGroup), start)
 }
 
 // pair is one old node and its replacement, as far as the run got.
@@ -127,14 +139,14 @@ func (r *rebalancer) blueGreen(ctx workflow.Context) error {
 			return fmt.Errorf("cordoning old node %s: %w", node.NodeName, err)
 		}
 	}
-	since, err := r.evictOld(ctx)
+	since, moved, err := r.evictOld(ctx)
 	if err != nil {
 		return err
 	}
 	if err := r.gate(ctx, contract.RebalancePhaseVerifying); err != nil {
 		return err
 	}
-	verify := contract.VerifyPodsRunningInput{Nodes: r.oldNames(), Since: since, Timeout: r.in.VerifyTimeout}
+	verify := contract.VerifyPodsRunningInput{Nodes: r.oldNames(), Since: since, Timeout: r.in.VerifyTimeout, Moved: moved}
 	if verify.Timeout <= 0 {
 		verify.Timeout = contract.DefaultVerifyTimeout
 	}
@@ -152,13 +164,23 @@ func (r *rebalancer) blueGreen(ctx workflow.Context) error {
 	return nil
 }
 
-// evictOld evicts the pods of every old node at once, under the drain policy's deadline,
-// and returns when it began.
-func (r *rebalancer) evictOld(ctx workflow.Context) (time.Time, error) {
+// evictOld re-checks the safety rules on every old node, then evicts the pods of all of
+// them at once, under the drain policy's deadline, and returns when it began and the pods
+// it moved (what the verification waits for).
+func (r *rebalancer) evictOld(ctx workflow.Context) (time.Time, []contract.MovedPod, error) {
 	if err := r.gate(ctx, contract.RebalancePhaseEvicting); err != nil {
-		return time.Time{}, err
+		return time.Time{}, nil, err
 	}
 	p := r.in.Drain.WithDefaults()
+	for _, old := range r.all {
+		refusal, err := checkSafety(ctx, old.rep.Old.NodeName, p)
+		if refusal != nil {
+			err = fmt.Errorf("%s: %s: %s", contract.DrainReasonUnsafe, refusal.Check, refusal.Message)
+		}
+		if err != nil {
+			return time.Time{}, nil, fmt.Errorf("old node %s: %w", old.rep.Old.NodeName, err)
+		}
+	}
 	since := workflow.Now(ctx)
 	deadline := since.Add(p.Timeout)
 	futures := make([]workflow.Future, len(r.all))
@@ -168,9 +190,11 @@ func (r *rebalancer) evictOld(ctx workflow.Context) (time.Time, error) {
 		futures[i] = workflow.ExecuteActivity(longWait(ctx, p.Timeout), contract.EvictPodsActivity, in)
 	}
 	var first error
+	var moved []contract.MovedPod
 	for i, f := range futures {
 		var out contract.EvictPodsResult
 		err := f.Get(ctx, &out)
+		moved = append(moved, out.Moved...)
 		if err == nil && out.Remaining > 0 && !p.Force {
 			err = fmt.Errorf("%d pods left after %s: %s", out.Remaining, p.Timeout, out.Blocking)
 		}
@@ -178,7 +202,7 @@ func (r *rebalancer) evictOld(ctx workflow.Context) (time.Time, error) {
 			first = fmt.Errorf("evicting the pods of old node %s: %w", r.all[i].rep.Old.NodeName, err)
 		}
 	}
-	return since, first
+	return since, moved, first
 }
 
 // provision marks the batch's old nodes and brings their replacements up through a ScaleUp

@@ -29,8 +29,10 @@ type rebalanceFakes struct {
 	drainFails []string
 	// drainErrs are old nodes whose drain child deletes the VPSieNode and then fails (its
 	// wait for the termination errs): the node is gone all the same.
-	drainErrs     []string
-	verifyFails   bool
+	drainErrs   []string
+	verifyFails bool
+	// unsafe are old nodes that fail the drain-time safety check.
+	unsafe        []string
 	provisionTime time.Duration
 	drainTime     time.Duration
 
@@ -84,10 +86,23 @@ func (f *rebalanceFakes) register(env *testsuite.TestWorkflowEnvironment) {
 	})
 	on(contract.EvictPodsActivity, func(_ context.Context, in contract.EvictPodsInput) (contract.EvictPodsResult, error) {
 		f.call("evict:" + in.NodeName)
-		return contract.EvictPodsResult{Evicted: 2}, nil
+		return contract.EvictPodsResult{Evicted: 2, Moved: []contract.MovedPod{
+			{Namespace: "shop", Name: in.NodeName + "-a", UID: in.NodeName + "-a", OwnerUID: "rs-web"},
+			{Namespace: "shop", Name: in.NodeName + "-b", UID: in.NodeName + "-b", OwnerUID: "rs-web"}}}, nil
+	})
+	on(contract.CheckDrainSafetyActivity, func(_ context.Context, in contract.NodeRef) error {
+		f.call("check:" + in.NodeName)
+		if slices.Contains(f.unsafe, in.NodeName) {
+			return temporal.NewNonRetryableApplicationError("DoNotDisrupt", contract.ErrDrainUnsafe, nil,
+				contract.DrainRefusal{Check: "DoNotDisrupt", Pod: "shop/db-0", Message: "pod shop/db-0 is annotated"})
+		}
+		return nil
 	})
 	on(contract.VerifyPodsRunningActivity, func(_ context.Context, in contract.VerifyPodsRunningInput) (contract.VerifyPodsRunningResult, error) {
 		f.call("verify:" + strings.Join(in.Nodes, ","))
+		if len(in.Moved) != 2*len(in.Nodes) {
+			f.call("verify without the moved pods")
+		}
 		if f.verifyFails {
 			return contract.VerifyPodsRunningResult{NotRunning: 1, Blocking: "pod shop/web-1 Pending"}, nil
 		}
@@ -146,7 +161,7 @@ func (f *rebalanceFakes) register(env *testsuite.TestWorkflowEnvironment) {
 				f.deletedVNs = append(f.deletedVNs, in.VPSieNode.Name)
 				f.mu.Unlock()
 				return contract.DrainAndDeleteResult{}, temporal.NewNonRetryableApplicationError("waiting for vpsienode to go: lost",
-					"test", nil)
+					contract.ErrWaitTimedOut, nil)
 			}
 			if slices.Contains(f.drainFails, in.NodeName) {
 				return contract.DrainAndDeleteResult{Outcome: contract.DrainCompensated, Reason: contract.DrainReasonTimeout,
@@ -254,7 +269,7 @@ func TestRebalanceStrategies(t *testing.T) {
 			name: "blue-green: the whole new set, then cordon, evict, verify, and only then delete the old set",
 			in:   rebalanceInput(contract.StrategyBlueGreen, []string{"old-1", "old-2"}),
 			wantCalls: []string{"mark:old-1", "mark:old-2", "up:new-0@small,new-1@small", "cordon:old-1", "cordon:old-2",
-				"evict:old-1", "evict:old-2", "verify:old-1,old-2", "drain:old-1", "drain:old-2"},
+				"check:old-1", "check:old-2", "evict:old-1", "evict:old-2", "verify:old-1,old-2", "drain:old-1", "drain:old-2"},
 			mostDrain: 2,
 		},
 	}
@@ -391,7 +406,7 @@ func TestRebalanceBlueGreenVerificationFailsRollsBack(t *testing.T) {
 	f := &rebalanceFakes{verifyFails: true}
 	res := runRebalance(t, f, rebalanceInput(contract.StrategyBlueGreen, []string{"old-1", "old-2"}), nil)
 	wantCalls(t, f, "mark:old-1", "mark:old-2", "up:new-0@small,new-1@small", "cordon:old-1", "cordon:old-2",
-		"evict:old-1", "evict:old-2", "verify:old-1,old-2",
+		"check:old-1", "check:old-2", "evict:old-1", "evict:old-2", "verify:old-1,old-2",
 		"uncordon:old-1", "unmark:old-1", "uncordon:old-2", "unmark:old-2", "drain:new-0", "drain:new-1")
 	if res.Outcome != contract.RebalanceRolledBack || !strings.Contains(res.Message, "pod shop/web-1 Pending") {
 		t.Fatalf("result %+v", res)
@@ -437,5 +452,18 @@ func TestRebalanceRefusesAnEmptyPlan(t *testing.T) {
 	env.ExecuteWorkflow(contract.RebalanceWorkflow, contract.RebalanceInput{Namespace: "ns", NodeGroup: "g"})
 	if err := env.GetWorkflowError(); !hasApplicationError(err, contract.ErrInvalidInput) {
 		t.Fatalf("workflow error = %v, want InvalidInput", err)
+	}
+}
+
+// Blue-green evicts without a DrainAndDelete child, so it re-checks the safety rules itself
+// before the first eviction: an old node that fails one rolls the run back, nothing evicted.
+func TestRebalanceBlueGreenRefusesAnUnsafeOldNode(t *testing.T) {
+	f := &rebalanceFakes{unsafe: []string{"old-2"}}
+	res := runRebalance(t, f, rebalanceInput(contract.StrategyBlueGreen, []string{"old-1", "old-2"}), nil)
+	wantCalls(t, f, "mark:old-1", "mark:old-2", "up:new-0@small,new-1@small", "cordon:old-1", "cordon:old-2",
+		"check:old-1", "check:old-2",
+		"uncordon:old-1", "unmark:old-1", "uncordon:old-2", "unmark:old-2", "drain:new-0", "drain:new-1")
+	if res.Outcome != contract.RebalanceRolledBack || !strings.Contains(res.Message, "DoNotDisrupt") {
+		t.Fatalf("result %+v", res)
 	}
 }

@@ -63,6 +63,9 @@ const (
 	UncordonNodeActivity = "UncordonNode"
 	// AnnotateDrainStatusActivity writes the drain status and its reason on a Node.
 	AnnotateDrainStatusActivity = "AnnotateDrainStatus"
+	// CheckDrainSafetyActivity re-checks the scale-down safety rules on a Node right before
+	// its pods are evicted; it fails with ErrDrainUnsafe when one refuses.
+	CheckDrainSafetyActivity = "CheckDrainSafety"
 	// EvictPodsActivity evicts a Node's pods through the Eviction API until a deadline.
 	EvictPodsActivity = "EvictPods"
 	// WaitVPSieNodeGoneActivity waits until a deleted VPSieNode's termination released it.
