@@ -47,6 +47,15 @@ func (p DrainPolicy) WithDefaults() DrainPolicy {
 	return p
 }
 
+// WithForceDrain applies a NodeGroup's spec.scaleDownPolicy.forceDrain: a forced drain
+// ignores the drain-time safety checks and deletes the node with pods left at the timeout.
+func (p DrainPolicy) WithForceDrain(force bool) DrainPolicy {
+	if force {
+		p.Force, p.IgnoreSafetyChecks = true, true
+	}
+	return p
+}
+
 // DrainAndDeleteInput names one managed node to drain and delete. The VPSieNode backs
 // the node (the node's LabelVPSieNode); deleting it is the one termination path.
 type DrainAndDeleteInput struct {
