@@ -14,9 +14,14 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
-// AnnotateRebalance marks a Node as being replaced by a rebalance (status and plan), or,
-// with an empty status, removes both marks: a rollback's restore. A Node that is gone
-// needs nothing.
+// AnnotateRebalance marks a Node as being replaced by a rebalance (status and plan) and
+// taints it PreferNoSchedule (TaintRebalanceCandidate: new pods prefer other nodes, so
+// they are not moved twice, yet still land here when nothing else fits), or, with an empty
+// status, removes the marks and the taint: a rollback's restore. A Node that is gone needs
+// nothing.
+// candidateTaint is what AnnotateRebalance puts on an old node.
+var candidateTaint = corev1.Taint{Key: v1alpha1.TaintRebalanceCandidate, Effect: corev1.TaintEffectPreferNoSchedule}
+
 func (k *Kube) AnnotateRebalance(ctx context.Context, in contract.AnnotateRebalanceInput) error {
 	if in.NodeName == "" {
 		return nonRetryable("a rebalance mark needs a node name")
@@ -27,10 +32,11 @@ func (k *Kube) AnnotateRebalance(ctx context.Context, in contract.AnnotateRebala
 			_, b := n.Annotations[v1alpha1.AnnotationRebalancePlan]
 			delete(n.Annotations, v1alpha1.AnnotationRebalanceStatus)
 			delete(n.Annotations, v1alpha1.AnnotationRebalancePlan)
-			return a || b
+			return removeTaint(n, candidateTaint) || a || b
 		}
+		tainted := addTaint(n, candidateTaint)
 		if n.Annotations[v1alpha1.AnnotationRebalanceStatus] == in.Status && n.Annotations[v1alpha1.AnnotationRebalancePlan] == in.PlanID {
-			return false
+			return tainted
 		}
 		setAnnotation(n, v1alpha1.AnnotationRebalanceStatus, in.Status)
 		setAnnotation(n, v1alpha1.AnnotationRebalancePlan, in.PlanID)

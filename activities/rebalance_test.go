@@ -17,25 +17,31 @@ import (
 func TestAnnotateRebalanceMarksAndRestores(t *testing.T) {
 	node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n-1", Annotations: map[string]string{"keep": "me"}}}
 	c, env := drainCluster(t, 0, node)
+	var n corev1.Node
 	get := func() map[string]string {
-		var n corev1.Node
 		if err := c.Get(context.Background(), client.ObjectKey{Name: "n-1"}, &n); err != nil {
 			t.Fatal(err)
 		}
 		return n.Annotations
 	}
-	if _, err := env.ExecuteActivity(contract.AnnotateRebalanceActivity,
-		contract.AnnotateRebalanceInput{NodeName: "n-1", PlanID: "p1", Status: contract.RebalanceStatusReplacing}); err != nil {
-		t.Fatal(err)
+	candidate := corev1.Taint{Key: v1alpha1.TaintRebalanceCandidate, Effect: corev1.TaintEffectPreferNoSchedule}
+	for range 2 { // marking twice taints once
+		if _, err := env.ExecuteActivity(contract.AnnotateRebalanceActivity,
+			contract.AnnotateRebalanceInput{NodeName: "n-1", PlanID: "p1", Status: contract.RebalanceStatusReplacing}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if a := get(); a[v1alpha1.AnnotationRebalanceStatus] != "replacing" || a[v1alpha1.AnnotationRebalancePlan] != "p1" {
 		t.Fatalf("annotations %v", a)
 	}
+	if len(n.Spec.Taints) != 1 || !n.Spec.Taints[0].MatchTaint(&candidate) {
+		t.Fatalf("taints %v, want the rebalance candidate's PreferNoSchedule taint once", n.Spec.Taints)
+	}
 	if _, err := env.ExecuteActivity(contract.AnnotateRebalanceActivity, contract.AnnotateRebalanceInput{NodeName: "n-1"}); err != nil {
 		t.Fatal(err)
 	}
-	if a := get(); len(a) != 1 || a["keep"] != "me" {
-		t.Fatalf("annotations after the restore %v, want only the node's own", a)
+	if a := get(); len(a) != 1 || a["keep"] != "me" || len(n.Spec.Taints) != 0 {
+		t.Fatalf("annotations after the restore %v, taints %v, want only the node's own", a, n.Spec.Taints)
 	}
 	if _, err := env.ExecuteActivity(contract.AnnotateRebalanceActivity, contract.AnnotateRebalanceInput{NodeName: "gone"}); err != nil {
 		t.Fatalf("a node that is gone needs nothing: %v", err)

@@ -96,6 +96,11 @@ func newRebalancer(in contract.RebalanceInput, tag string) *rebalancer {
 var errStopped = errors.New("stopped by signal")
 
 func (r *rebalancer) run(ctx workflow.Context) error {
+	// Every old node is marked (and tainted PreferNoSchedule) before anything moves, so the
+	// pods of the first batches avoid the nodes of the later ones.
+	if err := r.markOld(ctx, r.all); err != nil {
+		return err
+	}
 	if r.in.Strategy == contract.StrategyBlueGreen {
 		return r.blueGreen(ctx)
 	}
@@ -205,17 +210,11 @@ func (r *rebalancer) evictOld(ctx workflow.Context) (time.Time, []contract.Moved
 	return since, moved, first
 }
 
-// provision marks the batch's old nodes and brings their replacements up through a ScaleUp
+// provision marks the batch's old nodes (run marked them all already) and brings their replacements up through a ScaleUp
 // child (its naming, ownership and per-node compensation). Every replacement must get Ready.
 func (r *rebalancer) provision(ctx workflow.Context, b int, batch []*pair) error {
-	if err := r.gate(ctx, contract.RebalancePhaseProvisioning); err != nil {
+	if err := r.markOld(ctx, batch); err != nil {
 		return err
-	}
-	for _, p := range batch {
-		p.touched = true
-		if err := r.mark(ctx, p.rep.Old.NodeName, contract.RebalanceStatusReplacing); err != nil {
-			return err
-		}
 	}
 	reqs := make([]contract.NodeRequest, len(batch))
 	for i, p := range batch {
@@ -233,6 +232,24 @@ func (r *rebalancer) provision(ctx workflow.Context, b int, batch []*pair) error
 	for i, out := range res.Nodes {
 		if !out.Ready {
 			return fmt.Errorf("replacement %s of node %s: %s: %s", out.Name, batch[i].rep.Old.NodeName, out.Reason, out.Failure)
+		}
+	}
+	return nil
+}
+
+// markOld marks the old nodes not marked yet as being replaced; the mark carries the
+// rebalance-candidate PreferNoSchedule taint, and the undo removes both.
+func (r *rebalancer) markOld(ctx workflow.Context, ps []*pair) error {
+	if err := r.gate(ctx, contract.RebalancePhaseProvisioning); err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if p.touched {
+			continue
+		}
+		p.touched = true
+		if err := r.mark(ctx, p.rep.Old.NodeName, contract.RebalanceStatusReplacing); err != nil {
+			return err
 		}
 	}
 	return nil

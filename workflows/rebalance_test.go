@@ -250,8 +250,8 @@ func TestRebalanceStrategies(t *testing.T) {
 		{
 			name: "rolling: per batch the replacement first, Ready, then the old node's drain",
 			in:   rebalanceInput(contract.StrategyRolling, []string{"old-1"}, []string{"old-2"}),
-			wantCalls: []string{"mark:old-1", "up:new-0@small", "drain:old-1",
-				"mark:old-2", "up:new-1@small", "drain:old-2"},
+			wantCalls: []string{"mark:old-1", "mark:old-2", "up:new-0@small", "drain:old-1",
+				"up:new-1@small", "drain:old-2"},
 			mostDrain: 1,
 		},
 		{
@@ -261,8 +261,8 @@ func TestRebalanceStrategies(t *testing.T) {
 				in.MaxSurge = 2
 				return in
 			}(),
-			wantCalls: []string{"mark:old-1", "mark:old-2", "up:new-0@small,new-1@small", "drain:old-1", "drain:old-2",
-				"mark:old-3", "up:new-2@small", "drain:old-3"},
+			wantCalls: []string{"mark:old-1", "mark:old-2", "mark:old-3", "up:new-0@small,new-1@small", "drain:old-1", "drain:old-2",
+				"up:new-2@small", "drain:old-3"},
 			mostDrain: 1,
 		},
 		{
@@ -316,7 +316,7 @@ func TestRebalancePauseAndResume(t *testing.T) {
 			}, time.Hour)
 			env.RegisterDelayedCallback(func() { env.SignalWorkflow(contract.RebalanceSignalResume, nil) }, 2*time.Hour)
 		})
-	wantCalls(t, f, "mark:old-1", "up:new-0@small", "drain:old-1", "mark:old-2", "up:new-1@small", "drain:old-2")
+	wantCalls(t, f, "mark:old-1", "mark:old-2", "up:new-0@small", "drain:old-1", "up:new-1@small", "drain:old-2")
 	if at := f.at["drain:old-2"]; at.Before(t0.Add(2 * time.Hour)) {
 		t.Errorf("drain of old-2 started at %s, before the resume", at.Sub(t0))
 	}
@@ -340,7 +340,7 @@ func TestRebalanceUndo(t *testing.T) {
 			env.RegisterDelayedCallback(func() { env.SignalWorkflow(name, nil) }, 25*time.Minute)
 		}
 	}
-	done := []string{"mark:old-1", "up:new-0@small", "drain:old-1", "mark:old-2", "up:new-1@small"}
+	done := []string{"mark:old-1", "mark:old-2", "up:new-0@small", "drain:old-1", "up:new-1@small"}
 	// The rollback: the old node left is uncordoned and unmarked, the deleted one's offering
 	// comes back, and then every replacement goes.
 	rolledBack := append(slices.Clone(done), "uncordon:old-2", "unmark:old-2", "up:restore-0@big", "drain:new-0", "drain:new-1")
@@ -374,6 +374,13 @@ func TestRebalanceUndo(t *testing.T) {
 			fakes: &rebalanceFakes{}, before: signalAt(contract.RebalanceSignalCancel),
 			wantCalls:   append(slices.Clone(done), "uncordon:old-2", "unmark:old-2", "drain:new-1"),
 			wantOutcome: contract.RebalanceCancelled, wantReason: contract.RebalanceReasonCancel, wantReplaced: 1},
+		{name: "a rollback in the first batch unmarks (and untaints) the later batches' old nodes too",
+			fakes: &rebalanceFakes{}, before: func(env *testsuite.TestWorkflowEnvironment) {
+				env.RegisterDelayedCallback(func() { env.SignalWorkflow(contract.RebalanceSignalRollback, nil) }, 5*time.Minute)
+			},
+			wantCalls: []string{"mark:old-1", "mark:old-2", "up:new-0@small",
+				"uncordon:old-1", "unmark:old-1", "uncordon:old-2", "unmark:old-2", "drain:new-0"},
+			wantOutcome: contract.RebalanceRolledBack, wantReason: contract.RebalanceReasonRollback},
 		{name: "a rollback while paused",
 			fakes: &rebalanceFakes{}, before: func(env *testsuite.TestWorkflowEnvironment) {
 				env.RegisterDelayedCallback(func() { env.SignalWorkflow(contract.RebalanceSignalPause, nil) }, 25*time.Minute)
@@ -433,7 +440,7 @@ func TestRebalanceWaitsForTheNextMaintenanceWindow(t *testing.T) {
 			}
 		}, time.Hour)
 	})
-	wantCalls(t, f, "mark:old-1", "up:new-0@small", "drain:old-1", "mark:old-2", "up:new-1@small", "drain:old-2")
+	wantCalls(t, f, "mark:old-1", "mark:old-2", "up:new-0@small", "drain:old-1", "up:new-1@small", "drain:old-2")
 	if at := f.at["drain:old-2"]; !at.Equal(t0.Add(2 * time.Hour)) {
 		t.Errorf("drain of old-2 started at +%s, want +2h when the next window opens", at.Sub(t0))
 	}
