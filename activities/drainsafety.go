@@ -19,8 +19,8 @@ import (
 // CheckDrainSafety runs the scale-down planner's safety checks (scaledown.SafetyChecks, the
 // one place the rules live) on a Node as it is now, just before its drain evicts anything:
 // a rebalance's drain may run hours after its plan, and an operator may have protected the
-// node or a pod since. Pods that tolerate the drain's own taint are left on the node, so
-// they decide nothing. A node that fails a check is refused with a non-retryable
+// node or a pod since. Pods that tolerate the drain's own taint are checked too: they are
+// not evicted, but they go with the node. A node that fails a check is refused with a non-retryable
 // contract.ErrDrainUnsafe error whose details are a contract.DrainRefusal; a Node that is
 // gone has nothing to check.
 func (k *Kube) CheckDrainSafety(ctx context.Context, in contract.NodeRef) error {
@@ -31,7 +31,7 @@ func (k *Kube) CheckDrainSafety(ctx context.Context, in contract.NodeRef) error 
 	if err != nil || s == nil {
 		return err
 	}
-	v := scaledown.NewSafetyChecks(*s).CheckAtDrain(in.NodeName, goesWithNode)
+	v := scaledown.NewSafetyChecks(*s).CheckAtDrain(in.NodeName)
 	if v.Reason == scaledown.ReasonNone {
 		return nil
 	}

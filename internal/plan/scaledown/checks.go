@@ -63,9 +63,8 @@ func (c *SafetyChecks) Check(node string) Verdict {
 // CheckAtDrain is Check without the budgets, for a drain about to run (a rebalance's may run
 // hours after its plan): the node's protected annotation and each pod's own checks, in the
 // same order. Budgets are left to the Eviction API, which the drain waits on; a budget with
-// no disruption left is a wait, not a refusal. skip names pods the drain will not evict (they
-// tolerate its taint and go with the node), which then decide nothing.
-func (c *SafetyChecks) CheckAtDrain(node string, skip func(*corev1.Pod) bool) Verdict {
+// no disruption left is a wait, not a refusal.
+func (c *SafetyChecks) CheckAtDrain(node string) Verdict {
 	b := block{}
 	if n := c.nodes[node]; n != nil {
 		b = protected(n)
@@ -74,9 +73,7 @@ func (c *SafetyChecks) CheckAtDrain(node string, skip func(*corev1.Pod) bool) Ve
 		if !b.ok() {
 			break
 		}
-		if skip == nil || !skip(p) {
-			b = c.pl.podBlock(p)
-		}
+		b = c.pl.podBlock(p)
 	}
 	return Verdict{Node: node, Reason: b.reason, Message: b.message, Pod: b.pod}
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // At drain time the pod checks refuse as at plan time, but a budget with no disruption left
-// is the Eviction API's to wait on, and a pod the drain leaves on the node decides nothing.
+// is the Eviction API's to wait on.
 func TestCheckAtDrainRefusesWhatThePlannerRefusesButLeavesBudgetsToTheEvictionAPI(t *testing.T) {
 	web := pod("web", "100m", "128Mi")
 	keep := annotated(web, v1alpha1.AnnotationDoNotDisrupt, "true")
@@ -18,21 +18,18 @@ func TestCheckAtDrainRefusesWhatThePlannerRefusesButLeavesBudgetsToTheEvictionAP
 		name   string
 		pods   []corev1.Pod
 		pdbs   []*policyv1.PodDisruptionBudget
-		skip   func(*corev1.Pod) bool
 		reason Reason
 	}{
 		{name: "a plain pod may go", pods: []corev1.Pod{web}, reason: ReasonNone},
 		{name: "a spent budget is a wait, not a refusal", pods: []corev1.Pod{web},
 			pdbs: []*policyv1.PodDisruptionBudget{pdb("web", appIs("web"), 0)}, reason: ReasonNone},
 		{name: "do-not-disrupt refuses", pods: []corev1.Pod{keep}, reason: ReasonDoNotDisrupt},
-		{name: "a pod the drain leaves on the node decides nothing", pods: []corev1.Pod{keep},
-			skip: func(*corev1.Pod) bool { return true }, reason: ReasonNone},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := snapshot(nil, node("n1", "g", "2", "4Gi", tt.pods...))
 			s.PDBs = tt.pdbs
-			v := NewSafetyChecks(s).CheckAtDrain("n1", tt.skip)
+			v := NewSafetyChecks(s).CheckAtDrain("n1")
 			if v.Reason != tt.reason {
 				t.Fatalf("verdict %+v, want %s", v, tt.reason)
 			}
