@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -22,9 +23,11 @@ import (
 const podPoll = time.Second
 
 // CordonNode marks a Node unschedulable and records on it that the drain did, in the
-// same write; a Node someone else had cordoned is left as it is and reported as not
-// cordoned by the drain, so its compensation never uncordons it. A second attempt finds
-// its own mark and reports the same. A Node that is gone is reported, not an error.
+// same write, with the drain's NoSchedule taint (TaintDisrupted: a pod that tolerates it
+// is left to go with the Node rather than evicted again and again). A Node someone else
+// had cordoned keeps that cordon, gets the taint, and is reported as not cordoned by the
+// drain, so its compensation never uncordons it. A second attempt finds its own mark and
+// reports the same. A Node that is gone is reported, not an error.
 func (k *Kube) CordonNode(ctx context.Context, in contract.NodeRef) (contract.CordonNodeResult, error) {
 	var res contract.CordonNodeResult
 	if in.NodeName == "" {
@@ -33,8 +36,9 @@ func (k *Kube) CordonNode(ctx context.Context, in contract.NodeRef) (contract.Co
 	err := k.patchNode(ctx, in.NodeName, func(n *corev1.Node) bool {
 		ours := n.Annotations[v1alpha1.AnnotationCordonedByDrain] == "true"
 		res = contract.CordonNodeResult{Found: true, Cordoned: ours || !n.Spec.Unschedulable}
+		changed := addTaint(n, disruptedTaint)
 		if n.Spec.Unschedulable {
-			return false
+			return changed
 		}
 		n.Spec.Unschedulable = true
 		setAnnotation(n, v1alpha1.AnnotationCordonedByDrain, "true")
@@ -49,15 +53,17 @@ func (k *Kube) CordonNode(ctx context.Context, in contract.NodeRef) (contract.Co
 	return res, nil
 }
 
-// UncordonNode undoes CordonNode: only a Node carrying the drain's mark is made
-// schedulable again, and the mark goes. A Node that is gone needs nothing.
+// UncordonNode undoes CordonNode: the drain's taint goes, and only a Node carrying the
+// drain's mark is made schedulable again, and the mark goes. A Node that is gone needs
+// nothing.
 func (k *Kube) UncordonNode(ctx context.Context, in contract.NodeRef) error {
 	if in.NodeName == "" {
 		return nonRetryable("uncordon needs a node name")
 	}
 	err := k.patchNode(ctx, in.NodeName, func(n *corev1.Node) bool {
+		changed := removeTaint(n, disruptedTaint)
 		if n.Annotations[v1alpha1.AnnotationCordonedByDrain] != "true" {
-			return false
+			return changed
 		}
 		n.Spec.Unschedulable = false
 		delete(n.Annotations, v1alpha1.AnnotationCordonedByDrain)
@@ -67,6 +73,30 @@ func (k *Kube) UncordonNode(ctx context.Context, in contract.NodeRef) error {
 		return fmt.Errorf("uncordoning node %s: %w", in.NodeName, err)
 	}
 	return nil
+}
+
+// addTaint puts t on n unless a taint of its key and effect is there; it says whether it did.
+func addTaint(n *corev1.Node, t corev1.Taint) bool {
+	for _, have := range n.Spec.Taints {
+		if have.MatchTaint(&t) {
+			return false
+		}
+	}
+	n.Spec.Taints = append(n.Spec.Taints, t)
+	return true
+}
+
+// removeTaint takes every taint of t's key and effect off n; it says whether there was one.
+func removeTaint(n *corev1.Node, t corev1.Taint) bool {
+	kept := n.Spec.Taints[:0:0]
+	for _, have := range n.Spec.Taints {
+		if !have.MatchTaint(&t) {
+			kept = append(kept, have)
+		}
+	}
+	changed := len(kept) != len(n.Spec.Taints)
+	n.Spec.Taints = kept
+	return changed
 }
 
 // AnnotateDrainStatus writes the drain status and its reason on a Node (an empty reason
@@ -104,7 +134,9 @@ func (k *Kube) AnnotateDrainStatus(ctx context.Context, in contract.AnnotateDrai
 // activity heartbeats its progress (evicted, remaining, what blocks) meanwhile. At the
 // deadline it returns what is left instead of failing, so the workflow decides between
 // compensation and force. An attempt after a worker crash continues the count of the
-// one before from its last heartbeat.
+// one before from its last heartbeat. Pods that tolerate the drain's taint are not
+// evicted (they would come back): they go with the Node, counted in GoWithNode. No pod
+// (UID) is evicted twice by one drain.
 func (k *Kube) EvictPods(ctx context.Context, in contract.EvictPodsInput) (contract.EvictPodsResult, error) {
 	var res contract.EvictPodsResult
 	if in.NodeName == "" || in.Deadline.IsZero() {
@@ -122,14 +154,15 @@ func (k *Kube) EvictPods(ctx context.Context, in contract.EvictPodsInput) (contr
 		if err != nil {
 			return res, err
 		}
-		evict, leaving := drainable(pods, time.Now())
-		res.Remaining, res.Blocking = len(evict)+len(leaving), ""
+		sorted := drainable(pods, time.Now())
+		res.Remaining, res.Blocking, res.GoWithNode = len(sorted.evict)+len(sorted.leaving), "", len(sorted.stay)
 		if res.Remaining == 0 {
+			k.reportGoWithNode(ctx, in.NodeName, sorted.stay)
 			return res, nil
 		}
-		refused := k.evictAll(ctx, evict, in.GracePeriodSeconds, &res)
-		if res.Blocking == "" && len(leaving) > 0 {
-			res.Blocking = fmt.Sprintf("pod %s/%s is terminating", leaving[0].Namespace, leaving[0].Name)
+		refused := k.evictAll(ctx, sorted.evict, in.GracePeriodSeconds, &res)
+		if res.Blocking == "" && len(sorted.leaving) > 0 {
+			res.Blocking = fmt.Sprintf("pod %s/%s is terminating", sorted.leaving[0].Namespace, sorted.leaving[0].Name)
 		}
 		activity.RecordHeartbeat(ctx, res)
 		left := time.Until(in.Deadline)
@@ -148,19 +181,44 @@ func (k *Kube) EvictPods(ctx context.Context, in contract.EvictPodsInput) (contr
 	}
 }
 
-// evictAll evicts pods one by one, counting them on res, and reports whether any was
-// refused (res.Blocking then says by what).
+// evictAll evicts pods one by one, recording them on res, and reports whether any was
+// refused (res.Blocking then says by what). A pod this drain already evicted is not
+// evicted again: it is terminating, or its eviction was accepted and it is about to be.
 func (k *Kube) evictAll(ctx context.Context, pods []*corev1.Pod, grace *int64, res *contract.EvictPodsResult) bool {
+	done := make(map[string]bool, len(res.Moved))
+	for _, m := range res.Moved {
+		done[m.UID] = true
+	}
 	refused := false
 	for _, pod := range pods {
+		if done[string(pod.UID)] {
+			continue
+		}
 		if why := k.evict(ctx, pod, grace); why != "" {
 			refused, res.Blocking = true, why
 		} else {
 			res.Evicted++
+			res.Moved = append(res.Moved, contract.MovedPod{Namespace: pod.Namespace, Name: pod.Name, UID: string(pod.UID),
+				OwnerUID: controllerUID(pod)})
 		}
 		activity.RecordHeartbeat(ctx, *res)
 	}
 	return refused
+}
+
+// reportGoWithNode says on the Node (an event) which pods the drain leaves because they
+// tolerate its taint; best effort, the result carries the count too.
+func (k *Kube) reportGoWithNode(ctx context.Context, node string, stay []*corev1.Pod) {
+	if len(stay) == 0 {
+		return
+	}
+	names := make([]string, 0, min(len(stay), 5))
+	for _, p := range stay[:min(len(stay), 5)] {
+		names = append(names, p.Namespace+"/"+p.Name)
+	}
+	msg := fmt.Sprintf("%d pods tolerate the drain taint %s and go with the node: %s", len(stay),
+		v1alpha1.TaintDisrupted, strings.Join(names, ", "))
+	k.nodeEvent(ctx, node, corev1.EventTypeNormal, "PodsGoWithNode", msg)
 }
 
 // evict asks the Eviction API to evict one pod (that very pod, by UID) and says what

@@ -28,6 +28,31 @@ import (
 // refusals makes the first evictions fail as a PodDisruptionBudget refuses them.
 func drainCluster(t *testing.T, refusals int32, objs ...client.Object) (client.Client, *testsuite.TestActivityEnvironment) {
 	t.Helper()
+	var refused atomic.Int32
+	return drainClusterWith(t, func(ctx context.Context, c client.Client, obj, subObj client.Object) error {
+		if refused.Add(1) <= refusals {
+			err := apierrors.NewTooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.", 0)
+			err.ErrStatus.Details.Causes = append(err.ErrStatus.Details.Causes, metav1.StatusCause{
+				Type: policyv1.DisruptionBudgetCause, Message: "The disruption budget web needs 2 healthy pods and has 2 currently"})
+			return err
+		}
+		return c.SubResource("eviction").Create(ctx, obj, subObj)
+	}, objs...)
+}
+
+// drainClusterCounting is a fake cluster whose Eviction API accepts every eviction, records
+// the pod, and leaves it running (as a pod whose deletion has not started yet).
+func drainClusterCounting(t *testing.T, evicted *[]string, objs ...client.Object) (client.Client, *testsuite.TestActivityEnvironment) {
+	t.Helper()
+	return drainClusterWith(t, func(_ context.Context, _ client.Client, obj, _ client.Object) error {
+		*evicted = append(*evicted, obj.GetName())
+		return nil
+	}, objs...)
+}
+
+func drainClusterWith(t *testing.T, evict func(ctx context.Context, c client.Client, obj, subObj client.Object) error,
+	objs ...client.Object) (client.Client, *testsuite.TestActivityEnvironment) {
+	t.Helper()
 	s := runtime.NewScheme()
 	if err := clientgoscheme.AddToScheme(s); err != nil {
 		t.Fatal(err)
@@ -35,18 +60,14 @@ func drainCluster(t *testing.T, refusals int32, objs ...client.Object) (client.C
 	if err := v1alpha1.AddToScheme(s); err != nil {
 		t.Fatal(err)
 	}
-	var refused atomic.Int32
 	c := fake.NewClientBuilder().WithScheme(s).WithObjects(objs...).
 		WithIndex(&corev1.Pod{}, "spec.nodeName", func(o client.Object) []string {
 			return []string{o.(*corev1.Pod).Spec.NodeName}
 		}).
 		WithInterceptorFuncs(interceptor.Funcs{SubResourceCreate: func(ctx context.Context, c client.Client, sub string,
 			obj, subObj client.Object, opts ...client.SubResourceCreateOption) error {
-			if sub == "eviction" && refused.Add(1) <= refusals {
-				err := apierrors.NewTooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.", 0)
-				err.ErrStatus.Details.Causes = append(err.ErrStatus.Details.Causes, metav1.StatusCause{
-					Type: policyv1.DisruptionBudgetCause, Message: "The disruption budget web needs 2 healthy pods and has 2 currently"})
-				return err
+			if sub == "eviction" {
+				return evict(ctx, c, obj, subObj)
 			}
 			return c.SubResource(sub).Create(ctx, obj, subObj, opts...)
 		}}).Build()
@@ -171,6 +192,9 @@ func TestCordonUncordonsOnlyWhatTheDrainCordoned(t *testing.T) {
 			if err := c.Get(context.Background(), client.ObjectKey{Name: "n-1"}, &n); err != nil || !n.Spec.Unschedulable {
 				t.Fatalf("node not cordoned: %v", err)
 			}
+			if !hasDisruptedTaint(n) || len(n.Spec.Taints) != 1 {
+				t.Fatalf("taints %v, want the drain's NoSchedule taint once", n.Spec.Taints)
+			}
 			if _, err := env.ExecuteActivity(contract.UncordonNodeActivity, contract.NodeRef{NodeName: "n-1"}); err != nil {
 				t.Fatal(err)
 			}
@@ -180,8 +204,20 @@ func TestCordonUncordonsOnlyWhatTheDrainCordoned(t *testing.T) {
 			if n.Spec.Unschedulable == tt.wantCordoned || n.Annotations[v1alpha1.AnnotationCordonedByDrain] != "" {
 				t.Fatalf("after uncordon: unschedulable %v, annotations %v", n.Spec.Unschedulable, n.Annotations)
 			}
+			if hasDisruptedTaint(n) {
+				t.Fatalf("after uncordon: the drain's taint is left: %v", n.Spec.Taints)
+			}
 		})
 	}
+}
+
+func hasDisruptedTaint(n corev1.Node) bool {
+	for _, tn := range n.Spec.Taints {
+		if tn.Key == v1alpha1.TaintDisrupted && tn.Effect == corev1.TaintEffectNoSchedule {
+			return true
+		}
+	}
+	return false
 }
 
 func TestDrainActivitiesOnAGoneNodeAreDone(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -119,4 +120,57 @@ func TestDeleteVPSieNodeNodeDeletesOnlyTheVPSsNode(t *testing.T) {
 			}
 		})
 	}
+}
+
+// VPSieNodeDeleted tells a rebalance whether a failed drain got as far as deleting the
+// node: gone, replaced by a later object, or terminating is deleted; a live object is not.
+func TestVPSieNodeDeletedSeesGoneAndTerminatingObjects(t *testing.T) {
+	tests := []struct {
+		name string
+		objs []client.Object
+		ref  contract.VPSieNodeRef
+		want bool
+	}{
+		{name: "live object", objs: []client.Object{vpsieNode("uid-1", false)}, ref: vnRef("uid-1")},
+		{name: "terminating object", objs: []client.Object{vpsieNode("uid-1", true)}, ref: vnRef("uid-1"), want: true},
+		{name: "gone", ref: vnRef("uid-1"), want: true},
+		{name: "a later object of the name", objs: []client.Object{vpsieNode("uid-2", false)}, ref: vnRef("uid-1"), want: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := runtime.NewScheme()
+			if err := v1alpha1.AddToScheme(s); err != nil {
+				t.Fatal(err)
+			}
+			c := fake.NewClientBuilder().WithScheme(s).WithObjects(tt.objs...).Build()
+			var suite testsuite.WorkflowTestSuite
+			env := suite.NewTestActivityEnvironment()
+			activities.Register(env, activities.Set{Kube: &activities.Kube{Client: c}})
+			v, err := env.ExecuteActivity(contract.VPSieNodeDeletedActivity, tt.ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got bool
+			if err := v.Get(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Fatalf("deleted = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func vnRef(uid string) contract.VPSieNodeRef {
+	return contract.VPSieNodeRef{Namespace: "ns", Name: "vn-1", UID: uid}
+}
+
+func vpsieNode(uid string, deleting bool) *v1alpha1.VPSieNode {
+	vn := &v1alpha1.VPSieNode{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "vn-1", UID: types.UID(uid),
+		Finalizers: []string{v1alpha1.FinalizerVPSTermination}}}
+	if deleting {
+		now := metav1.Now()
+		vn.DeletionTimestamp = &now
+	}
+	return vn
 }

@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -13,9 +14,14 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
-// AnnotateRebalance marks a Node as being replaced by a rebalance (status and plan), or,
-// with an empty status, removes both marks: a rollback's restore. A Node that is gone
-// needs nothing.
+// AnnotateRebalance marks a Node as being replaced by a rebalance (status and plan) and
+// taints it PreferNoSchedule (TaintRebalanceCandidate: new pods prefer other nodes, so
+// they are not moved twice, yet still land here when nothing else fits), or, with an empty
+// status, removes the marks and the taint: a rollback's restore. A Node that is gone needs
+// nothing.
+// candidateTaint is what AnnotateRebalance puts on an old node.
+var candidateTaint = corev1.Taint{Key: v1alpha1.TaintRebalanceCandidate, Effect: corev1.TaintEffectPreferNoSchedule}
+
 func (k *Kube) AnnotateRebalance(ctx context.Context, in contract.AnnotateRebalanceInput) error {
 	if in.NodeName == "" {
 		return nonRetryable("a rebalance mark needs a node name")
@@ -26,10 +32,11 @@ func (k *Kube) AnnotateRebalance(ctx context.Context, in contract.AnnotateRebala
 			_, b := n.Annotations[v1alpha1.AnnotationRebalancePlan]
 			delete(n.Annotations, v1alpha1.AnnotationRebalanceStatus)
 			delete(n.Annotations, v1alpha1.AnnotationRebalancePlan)
-			return a || b
+			return removeTaint(n, candidateTaint) || a || b
 		}
+		tainted := addTaint(n, candidateTaint)
 		if n.Annotations[v1alpha1.AnnotationRebalanceStatus] == in.Status && n.Annotations[v1alpha1.AnnotationRebalancePlan] == in.PlanID {
-			return false
+			return tainted
 		}
 		setAnnotation(n, v1alpha1.AnnotationRebalanceStatus, in.Status)
 		setAnnotation(n, v1alpha1.AnnotationRebalancePlan, in.PlanID)
@@ -42,10 +49,12 @@ func (k *Kube) AnnotateRebalance(ctx context.Context, in contract.AnnotateRebala
 }
 
 // VerifyPodsRunning waits until the pods evicted from in.Nodes run elsewhere: no pod a
-// drain moves is left on those Nodes, and every pod a drain would move that was created
-// since in.Since (the controllers' new copies) is Running and Ready on another Node. At
-// in.Timeout it returns the verdict, not an error, so the workflow decides (blue-green rolls
-// back). It heartbeats what it waits for.
+// drain moves is left on those Nodes, and for each controller whose pods were moved
+// (in.Moved), as many of its pods created since in.Since (its new copies) are Running and
+// Ready (or Succeeded) on other Nodes as were moved. Pods of other controllers, created
+// elsewhere in the cluster meanwhile, are not this run's to wait for. At in.Timeout it
+// returns the verdict, not an error, so the workflow decides (blue-green rolls back). It
+// heartbeats what it waits for.
 func (k *Kube) VerifyPodsRunning(ctx context.Context, in contract.VerifyPodsRunningInput) (contract.VerifyPodsRunningResult, error) {
 	if len(in.Nodes) == 0 || in.Timeout <= 0 {
 		return contract.VerifyPodsRunningResult{}, nonRetryable("verifying pods needs nodes and a timeout")
@@ -60,7 +69,7 @@ func (k *Kube) VerifyPodsRunning(ctx context.Context, in contract.VerifyPodsRunn
 		if err := k.Client.List(ctx, &pods); err != nil {
 			return contract.VerifyPodsRunningResult{}, fmt.Errorf("listing pods: %w", err)
 		}
-		res := verifyMoved(pods.Items, old, in.Since, time.Now())
+		res := verifyMoved(pods.Items, old, in.Moved, in.Since, time.Now())
 		if res.OK || !time.Now().Before(deadline) {
 			return res, nil
 		}
@@ -72,36 +81,64 @@ func (k *Kube) VerifyPodsRunning(ctx context.Context, in contract.VerifyPodsRunn
 }
 
 // verifyMoved is VerifyPodsRunning's verdict on one listing.
-func verifyMoved(pods []corev1.Pod, old map[string]bool, since, now time.Time) contract.VerifyPodsRunningResult {
+func verifyMoved(pods []corev1.Pod, old map[string]bool, moved []contract.MovedPod, since, now time.Time) contract.VerifyPodsRunningResult {
 	var res contract.VerifyPodsRunningResult
-	note := func(p *corev1.Pod, why string) {
-		res.NotRunning++
+	note := func(n int, what string) {
+		res.NotRunning += n
 		if res.Blocking == "" {
-			res.Blocking = "pod " + p.Namespace + "/" + p.Name + " " + why
+			res.Blocking = what
 		}
 	}
+	want, example := map[string]int{}, map[string]string{}
+	for _, m := range moved {
+		if m.OwnerUID != "" { // a pod without a controller has no copy to wait for
+			want[m.OwnerUID]++
+			example[m.OwnerUID] = m.Namespace + "/" + m.Name
+		}
+	}
+	running, waiting := map[string]int{}, map[string]string{}
 	for i := range pods {
 		p := &pods[i]
 		if old[p.Spec.NodeName] {
-			evict, leaving := drainable([]corev1.Pod{*p}, now)
-			if len(evict)+len(leaving) > 0 {
-				note(p, "is still on old node "+p.Spec.NodeName)
+			if left := drainable([]corev1.Pod{*p}, now); len(left.evict)+len(left.leaving) > 0 {
+				note(1, "pod "+p.Namespace+"/"+p.Name+" is still on old node "+p.Spec.NodeName)
 			}
 			continue
 		}
-		moving, _ := drainable([]corev1.Pod{*p}, now)
-		if len(moving) == 0 || p.CreationTimestamp.Time.Before(since) {
+		owner := controllerUID(p)
+		if want[owner] == 0 || p.CreationTimestamp.Time.Before(since) {
 			continue
 		}
 		switch {
+		case p.Status.Phase == corev1.PodSucceeded || (p.Status.Phase == corev1.PodRunning && podReady(p)):
+			running[owner]++
 		case p.Spec.NodeName == "":
-			note(p, "is not scheduled")
-		case p.Status.Phase != corev1.PodRunning || !podReady(p):
-			note(p, "on node "+p.Spec.NodeName+" is not Running and Ready")
+			waiting[owner] = "pod " + p.Namespace + "/" + p.Name + " is not scheduled"
+		default:
+			waiting[owner] = "pod " + p.Namespace + "/" + p.Name + " on node " + p.Spec.NodeName + " is not Running and Ready"
+		}
+	}
+	for _, owner := range sortedKeys(want) {
+		if short := want[owner] - running[owner]; short > 0 {
+			why := waiting[owner]
+			if why == "" {
+				why = fmt.Sprintf("no new copy yet of pod %s (%d of %d moved pods of its controller running)",
+					example[owner], running[owner], want[owner])
+			}
+			note(short, why)
 		}
 	}
 	res.OK = res.NotRunning == 0
 	return res
+}
+
+func sortedKeys(m map[string]int) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func podReady(p *corev1.Pod) bool {

@@ -38,10 +38,12 @@ func Register(r Registry, s Set) {
 			contract.CordonNodeActivity:          s.Kube.CordonNode,
 			contract.UncordonNodeActivity:        s.Kube.UncordonNode,
 			contract.AnnotateDrainStatusActivity: s.Kube.AnnotateDrainStatus,
+			contract.CheckDrainSafetyActivity:    s.Kube.CheckDrainSafety,
 			contract.EvictPodsActivity:           s.Kube.EvictPods,
 			contract.WaitVPSieNodeGoneActivity:   s.Kube.WaitVPSieNodeGone,
 			contract.AnnotateRebalanceActivity:   s.Kube.AnnotateRebalance,
 			contract.VerifyPodsRunningActivity:   s.Kube.VerifyPodsRunning,
+			contract.VPSieNodeDeletedActivity:    s.Kube.VPSieNodeDeleted,
 		})
 	}
 }

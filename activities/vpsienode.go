@@ -117,3 +117,21 @@ func (k *Kube) DeleteVPSieNode(ctx context.Context, in contract.VPSieNodeRef) er
 	activity.GetLogger(ctx).Info("Deleted vpsienode", "vpsienode", in.Name)
 	return nil
 }
+
+// VPSieNodeDeleted says whether a VPSieNode is gone or being deleted (its termination owns
+// it then): a rebalance asks it after a drain child failed, to know whether the drain got
+// as far as deleting the node. A later object of the same name (another UID) means the one
+// asked about is gone.
+func (k *Kube) VPSieNodeDeleted(ctx context.Context, in contract.VPSieNodeRef) (bool, error) {
+	if in.Namespace == "" || in.Name == "" {
+		return false, nonRetryable("asking whether a vpsienode is deleted needs its namespace and name")
+	}
+	vn, err := k.get(ctx, in)
+	switch {
+	case apierrors.IsNotFound(err) || (err == nil && vn == nil):
+		return true, nil
+	case err != nil:
+		return false, fmt.Errorf("reading vpsienode %s/%s: %w", in.Namespace, in.Name, err)
+	}
+	return vn.DeletionTimestamp != nil, nil
+}

@@ -60,9 +60,16 @@ func DrainAndDelete(ctx workflow.Context, in contract.DrainAndDeleteInput) (cont
 	return waitDeleted(ctx, in, p, res)
 }
 
-// drain marks the node draining and evicts its pods. It reports whether the node may
-// be deleted: every evictable pod is gone, or the policy forces it.
+// drain re-checks the safety rules, marks the node draining and evicts its pods. It
+// reports whether the node may be deleted: the checks passed (or the policy ignores them)
+// and every evictable pod is gone, or the policy forces it.
 func drain(ctx workflow.Context, in contract.DrainAndDeleteInput, p contract.DrainPolicy, res *contract.DrainAndDeleteResult) (bool, error) {
+	if refusal, err := checkSafety(ctx, in.NodeName, p); err != nil || refusal != nil {
+		if refusal != nil {
+			res.Reason, res.Check, res.Message = contract.DrainReasonUnsafe, refusal.Check, refusal.Check+": "+refusal.Message
+		}
+		return false, err
+	}
 	if err := annotate(ctx, in.NodeName, contract.DrainStatusDraining, in.Reason); err != nil {
 		return false, err
 	}
@@ -72,8 +79,11 @@ func drain(ctx workflow.Context, in contract.DrainAndDeleteInput, p contract.Dra
 	if err := workflow.ExecuteActivity(longWait(ctx, p.Timeout), contract.EvictPodsActivity, evict).Get(ctx, &out); err != nil {
 		return false, fmt.Errorf("evicting the pods of node %s: %w", in.NodeName, err)
 	}
-	res.Evicted, res.Remaining = out.Evicted, out.Remaining
+	res.Evicted, res.Remaining, res.GoWithNode = out.Evicted, out.Remaining, out.GoWithNode
 	why := in.Reason
+	if out.GoWithNode > 0 {
+		why = fmt.Sprintf("%s; %d pods tolerate the drain taint and go with the node", why, out.GoWithNode)
+	}
 	if out.Remaining > 0 {
 		res.Message = fmt.Sprintf("%d pods left after %s: %s", out.Remaining, p.Timeout, out.Blocking)
 		if !p.Force {
@@ -88,6 +98,28 @@ func drain(ctx workflow.Context, in contract.DrainAndDeleteInput, p contract.Dra
 		return false, err
 	}
 	return true, nil
+}
+
+// checkSafety runs the safety checks on the node as it is now, unless the policy ignores
+// them. A refusal is returned, not an error: the drain compensates.
+func checkSafety(ctx workflow.Context, node string, p contract.DrainPolicy) (*contract.DrainRefusal, error) {
+	if p.IgnoreSafetyChecks {
+		return nil, nil
+	}
+	err := workflow.ExecuteActivity(kubeWrite(ctx), contract.CheckDrainSafetyActivity, contract.NodeRef{NodeName: node}).Get(ctx, nil)
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) && appErr.Type() == contract.ErrDrainUnsafe {
+		var refusal contract.DrainRefusal
+		if !appErr.HasDetails() || appErr.Details(&refusal) != nil {
+			refusal = contract.DrainRefusal{Message: appErr.Message()}
+		}
+		workflow.GetLogger(ctx).Info("Drain refused by a safety check", "node", node, "check", refusal.Check, "pod", refusal.Pod)
+		return &refusal, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("checking the safety of draining node %s: %w", node, err)
+	}
+	return nil, nil
 }
 
 func annotate(ctx workflow.Context, node, status, reason string) error {

@@ -29,6 +29,8 @@ type drainFakes struct {
 	evictions       []any
 	heartbeats      []contract.EvictPodsResult
 	terminationSlow bool
+	// unsafe makes the drain-time safety check refuse the node.
+	unsafe bool
 
 	mu        sync.Mutex
 	calls     []string
@@ -49,6 +51,14 @@ func (f *drainFakes) register(env *testsuite.TestWorkflowEnvironment) {
 			return contract.CordonNodeResult{}, temporal.NewNonRetryableApplicationError("forbidden", contract.ErrInvalidInput, nil)
 		}
 		return contract.CordonNodeResult{Found: !f.nodeGone, Cordoned: !f.nodeGone && !f.cordonedBefore}, nil
+	})
+	on(contract.CheckDrainSafetyActivity, func(_ context.Context, in contract.NodeRef) error {
+		f.call("check:" + in.NodeName)
+		if f.unsafe {
+			return temporal.NewNonRetryableApplicationError("DoNotDisrupt: pod shop/db-0 is annotated", contract.ErrDrainUnsafe, nil,
+				contract.DrainRefusal{Check: "DoNotDisrupt", Pod: "shop/db-0", Message: "pod shop/db-0 is annotated karpenter.sh/do-not-disrupt=true"})
+		}
+		return nil
 	})
 	on(contract.AnnotateDrainStatusActivity, func(_ context.Context, in contract.AnnotateDrainStatusInput) error {
 		f.call("status:" + in.Status)
@@ -92,15 +102,17 @@ func TestDrainAndDelete(t *testing.T) {
 	blocked := contract.EvictPodsResult{Evicted: 1, Remaining: 2,
 		Blocking: "pod shop/web-1: The disruption budget web needs 2 healthy pods and has 2 currently"}
 	clean := contract.EvictPodsResult{Evicted: 3}
-	deleted := []string{"cordon:n-1", "status:draining", "evict:n-1", "status:drained", "delete:vn-1", "gone:vn-1"}
+	deleted := []string{"cordon:n-1", "check:n-1", "status:draining", "evict:n-1", "status:drained", "delete:vn-1", "gone:vn-1"}
 	tests := []struct {
-		name        string
-		fakes       *drainFakes
-		force       bool
-		wantCalls   []string
-		wantOutcome string
-		wantReason  string
-		wantEvicts  int
+		name           string
+		fakes          *drainFakes
+		force          bool
+		ignore         bool // the group's forceDrain: the safety checks are not run
+		wantCalls      []string
+		wantOutcome    string
+		wantReason     string
+		wantEvicts     int
+		wantGoWithNode int
 	}{
 		{
 			name:        "cordons, marks, evicts, marks drained, deletes through the termination path",
@@ -111,14 +123,14 @@ func TestDrainAndDelete(t *testing.T) {
 		{
 			name:  "a PDB that blocks until the deadline: uncordoned, marked failed, nothing deleted",
 			fakes: &drainFakes{evictions: []any{blocked}, heartbeats: []contract.EvictPodsResult{blocked, blocked}},
-			wantCalls: []string{"cordon:n-1", "status:draining", "evict:n-1", "uncordon:n-1",
+			wantCalls: []string{"cordon:n-1", "check:n-1", "status:draining", "evict:n-1", "uncordon:n-1",
 				"status:failed"},
 			wantOutcome: contract.DrainCompensated, wantReason: contract.DrainReasonTimeout, wantEvicts: 1,
 		},
 		{
 			name:  "a node someone else cordoned stays cordoned when the drain fails",
 			fakes: &drainFakes{cordonedBefore: true, evictions: []any{blocked}},
-			wantCalls: []string{"cordon:n-1", "status:draining", "evict:n-1",
+			wantCalls: []string{"cordon:n-1", "check:n-1", "status:draining", "evict:n-1",
 				"status:failed"},
 			wantOutcome: contract.DrainCompensated, wantReason: contract.DrainReasonTimeout, wantEvicts: 1,
 		},
@@ -140,9 +152,28 @@ func TestDrainAndDelete(t *testing.T) {
 			name: "a worker dies mid-eviction: only the eviction runs again, under the same deadline",
 			fakes: &drainFakes{evictions: []any{temporal.NewHeartbeatTimeoutError(blocked), clean},
 				heartbeats: []contract.EvictPodsResult{blocked}},
-			wantCalls: []string{"cordon:n-1", "status:draining", "evict:n-1", "evict:n-1", "status:drained",
+			wantCalls: []string{"cordon:n-1", "check:n-1", "status:draining", "evict:n-1", "evict:n-1", "status:drained",
 				"delete:vn-1", "gone:vn-1"},
 			wantOutcome: contract.DrainDeleted, wantEvicts: 3,
+		},
+		{
+			name:        "a node that fails a safety check at drain time: refused, uncordoned, marked failed, nothing deleted",
+			fakes:       &drainFakes{unsafe: true, evictions: []any{clean}},
+			wantCalls:   []string{"cordon:n-1", "check:n-1", "uncordon:n-1", "status:failed"},
+			wantOutcome: contract.DrainCompensated, wantReason: contract.DrainReasonUnsafe,
+		},
+		{
+			name:        "the group's forceDrain drains without the safety checks",
+			fakes:       &drainFakes{unsafe: true, evictions: []any{clean}},
+			ignore:      true,
+			wantCalls:   []string{"cordon:n-1", "status:draining", "evict:n-1", "status:drained", "delete:vn-1", "gone:vn-1"},
+			wantOutcome: contract.DrainDeleted, wantEvicts: 3,
+		},
+		{
+			name:        "pods that tolerate the drain taint go with the node, and the result counts them",
+			fakes:       &drainFakes{evictions: []any{contract.EvictPodsResult{Evicted: 3, GoWithNode: 2}}},
+			wantCalls:   deleted,
+			wantOutcome: contract.DrainDeleted, wantEvicts: 3, wantGoWithNode: 2,
 		},
 		{
 			name:        "a node that is already gone: nothing to drain, its vps and vpsienode still go",
@@ -165,7 +196,7 @@ func TestDrainAndDelete(t *testing.T) {
 			tt.fakes.register(env)
 			in := contract.DrainAndDeleteInput{NodeName: "n-1", Namespace: "ns", NodeGroup: "g",
 				VPSieNode: contract.VPSieNodeRef{Namespace: "ns", Name: "vn-1", UID: "u1"}, Reason: "underutilized",
-				Policy: contract.DrainPolicy{Timeout: time.Minute, Force: tt.force}}
+				Policy: contract.DrainPolicy{Timeout: time.Minute, Force: tt.force, IgnoreSafetyChecks: tt.ignore}}
 			env.ExecuteWorkflow(contract.DrainAndDeleteWorkflow, in)
 			if !env.IsWorkflowCompleted() {
 				t.Fatal("workflow did not complete")
@@ -182,6 +213,12 @@ func TestDrainAndDelete(t *testing.T) {
 			}
 			if res.Outcome != tt.wantOutcome || res.Reason != tt.wantReason || res.Evicted != tt.wantEvicts {
 				t.Fatalf("result %+v, want outcome %s reason %q evicted %d", res, tt.wantOutcome, tt.wantReason, tt.wantEvicts)
+			}
+			if res.GoWithNode != tt.wantGoWithNode {
+				t.Errorf("goWithNode = %d, want %d", res.GoWithNode, tt.wantGoWithNode)
+			}
+			if tt.wantReason == contract.DrainReasonUnsafe && (res.Check != "DoNotDisrupt" || !strings.Contains(res.Message, "shop/db-0")) {
+				t.Errorf("a refused drain must name its check and pod: %+v", res)
 			}
 			if tt.wantReason == contract.DrainReasonTimeout && !strings.Contains(res.Message, "disruption budget web") {
 				t.Errorf("message %q does not name the blocking budget", res.Message)
@@ -205,7 +242,7 @@ func TestDrainAndDeleteCompensatesAFailedStep(t *testing.T) {
 		wantCalls []string
 	}{
 		{name: "the eviction fails", fakes: &drainFakes{evictions: []any{forbidden}},
-			wantCalls: []string{"cordon:n-1", "status:draining", "evict:n-1", "uncordon:n-1", "status:failed"}},
+			wantCalls: []string{"cordon:n-1", "check:n-1", "status:draining", "evict:n-1", "uncordon:n-1", "status:failed"}},
 		{name: "the cordon fails: undone in case an attempt landed", fakes: &drainFakes{cordonFails: true},
 			wantCalls: []string{"cordon:n-1", "uncordon:n-1", "status:failed"}},
 	}

@@ -31,11 +31,23 @@ func Rebalance(ctx workflow.Context, in contract.RebalanceInput) (contract.Rebal
 		return contract.RebalanceResult{}, temporal.NewNonRetryableApplicationError(
 			"a rebalance needs a NodeGroup and at least one batch", contract.ErrInvalidInput, nil)
 	}
-	r := newRebalancer(in, contract.RebalanceTag(in.PlanID, workflow.GetInfo(ctx).WorkflowExecution.RunID))
+	r := newRebalancer(in, runTag(ctx, in))
 	if err := r.listen(ctx); err != nil {
 		return contract.RebalanceResult{}, err
 	}
 	return r.finish(ctx, r.run(ctx))
+}
+
+// runTag is the run's tag (contract.RebalanceTag): stable across a Temporal Reset, so the
+// reset run names its replacements as the first run did and adopts what it created.
+// The workflow ID is derived from the input (the ID the controller starts it under), so a
+// replayer, which runs a history under an ID of its own, derives the same tag.
+func runTag(ctx workflow.Context, in contract.RebalanceInput) string {
+	start := workflow.GetInfo(ctx).OriginalRunID
+	if !in.StartedAt.IsZero() {
+		start = in.StartedAt.UTC().Format(time.RFC3339Nano)
+	}
+	return contract.RebalanceTag(in.PlanID, contract.RebalanceWorkflowID(in.Namespace, in.NodeGroup), start)
 }
 
 // pair is one old node and its replacement, as far as the run got.
@@ -84,6 +96,11 @@ func newRebalancer(in contract.RebalanceInput, tag string) *rebalancer {
 var errStopped = errors.New("stopped by signal")
 
 func (r *rebalancer) run(ctx workflow.Context) error {
+	// Every old node is marked (and tainted PreferNoSchedule) before anything moves, so the
+	// pods of the first batches avoid the nodes of the later ones.
+	if err := r.markOld(ctx, r.all); err != nil {
+		return err
+	}
 	if r.in.Strategy == contract.StrategyBlueGreen {
 		return r.blueGreen(ctx)
 	}
@@ -127,14 +144,14 @@ func (r *rebalancer) blueGreen(ctx workflow.Context) error {
 			return fmt.Errorf("cordoning old node %s: %w", node.NodeName, err)
 		}
 	}
-	since, err := r.evictOld(ctx)
+	since, moved, err := r.evictOld(ctx)
 	if err != nil {
 		return err
 	}
 	if err := r.gate(ctx, contract.RebalancePhaseVerifying); err != nil {
 		return err
 	}
-	verify := contract.VerifyPodsRunningInput{Nodes: r.oldNames(), Since: since, Timeout: r.in.VerifyTimeout}
+	verify := contract.VerifyPodsRunningInput{Nodes: r.oldNames(), Since: since, Timeout: r.in.VerifyTimeout, Moved: moved}
 	if verify.Timeout <= 0 {
 		verify.Timeout = contract.DefaultVerifyTimeout
 	}
@@ -152,13 +169,23 @@ func (r *rebalancer) blueGreen(ctx workflow.Context) error {
 	return nil
 }
 
-// evictOld evicts the pods of every old node at once, under the drain policy's deadline,
-// and returns when it began.
-func (r *rebalancer) evictOld(ctx workflow.Context) (time.Time, error) {
+// evictOld re-checks the safety rules on every old node, then evicts the pods of all of
+// them at once, under the drain policy's deadline, and returns when it began and the pods
+// it moved (what the verification waits for).
+func (r *rebalancer) evictOld(ctx workflow.Context) (time.Time, []contract.MovedPod, error) {
 	if err := r.gate(ctx, contract.RebalancePhaseEvicting); err != nil {
-		return time.Time{}, err
+		return time.Time{}, nil, err
 	}
 	p := r.in.Drain.WithDefaults()
+	for _, old := range r.all {
+		refusal, err := checkSafety(ctx, old.rep.Old.NodeName, p)
+		if refusal != nil {
+			err = fmt.Errorf("%s: %s: %s", contract.DrainReasonUnsafe, refusal.Check, refusal.Message)
+		}
+		if err != nil {
+			return time.Time{}, nil, fmt.Errorf("old node %s: %w", old.rep.Old.NodeName, err)
+		}
+	}
 	since := workflow.Now(ctx)
 	deadline := since.Add(p.Timeout)
 	futures := make([]workflow.Future, len(r.all))
@@ -168,9 +195,11 @@ func (r *rebalancer) evictOld(ctx workflow.Context) (time.Time, error) {
 		futures[i] = workflow.ExecuteActivity(longWait(ctx, p.Timeout), contract.EvictPodsActivity, in)
 	}
 	var first error
+	var moved []contract.MovedPod
 	for i, f := range futures {
 		var out contract.EvictPodsResult
 		err := f.Get(ctx, &out)
+		moved = append(moved, out.Moved...)
 		if err == nil && out.Remaining > 0 && !p.Force {
 			err = fmt.Errorf("%d pods left after %s: %s", out.Remaining, p.Timeout, out.Blocking)
 		}
@@ -178,20 +207,14 @@ func (r *rebalancer) evictOld(ctx workflow.Context) (time.Time, error) {
 			first = fmt.Errorf("evicting the pods of old node %s: %w", r.all[i].rep.Old.NodeName, err)
 		}
 	}
-	return since, first
+	return since, moved, first
 }
 
-// provision marks the batch's old nodes and brings their replacements up through a ScaleUp
+// provision marks the batch's old nodes (run marked them all already) and brings their replacements up through a ScaleUp
 // child (its naming, ownership and per-node compensation). Every replacement must get Ready.
 func (r *rebalancer) provision(ctx workflow.Context, b int, batch []*pair) error {
-	if err := r.gate(ctx, contract.RebalancePhaseProvisioning); err != nil {
+	if err := r.markOld(ctx, batch); err != nil {
 		return err
-	}
-	for _, p := range batch {
-		p.touched = true
-		if err := r.mark(ctx, p.rep.Old.NodeName, contract.RebalanceStatusReplacing); err != nil {
-			return err
-		}
 	}
 	reqs := make([]contract.NodeRequest, len(batch))
 	for i, p := range batch {
@@ -209,6 +232,24 @@ func (r *rebalancer) provision(ctx workflow.Context, b int, batch []*pair) error
 	for i, out := range res.Nodes {
 		if !out.Ready {
 			return fmt.Errorf("replacement %s of node %s: %s: %s", out.Name, batch[i].rep.Old.NodeName, out.Reason, out.Failure)
+		}
+	}
+	return nil
+}
+
+// markOld marks the old nodes not marked yet as being replaced; the mark carries the
+// rebalance-candidate PreferNoSchedule taint, and the undo removes both.
+func (r *rebalancer) markOld(ctx workflow.Context, ps []*pair) error {
+	if err := r.gate(ctx, contract.RebalancePhaseProvisioning); err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if p.touched {
+			continue
+		}
+		p.touched = true
+		if err := r.mark(ctx, p.rep.Old.NodeName, contract.RebalanceStatusReplacing); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -242,20 +283,38 @@ func (r *rebalancer) drainOld(ctx workflow.Context, ps []*pair) error {
 	}
 	var first error
 	for i, f := range futures {
-		var res contract.DrainAndDeleteResult
-		err := f.Get(ctx, &res)
-		if err == nil && res.Outcome == contract.DrainCompensated {
-			err = fmt.Errorf("%s: %s", res.Reason, res.Message)
+		deleted, err := r.drained(ctx, f, ps[i].rep.Old.VPSieNode)
+		ps[i].deleted = deleted
+		if err != nil && first == nil {
+			first = fmt.Errorf("draining old node %s: %w", ps[i].rep.Old.NodeName, err)
 		}
-		if err != nil {
-			if first == nil {
-				first = fmt.Errorf("draining old node %s: %w", ps[i].rep.Old.NodeName, err)
-			}
-			continue
-		}
-		ps[i].deleted = true
 	}
 	return first
+}
+
+// drained waits for a DrainAndDelete child and says whether it deleted the VPSieNode, and
+// what went wrong. A compensated drain deleted nothing. A child that failed may have failed
+// after it deleted the VPSieNode (its wait for the termination, a lost answer): then the node
+// is gone all the same, and a rollback must count it deleted and restore it, so the object
+// is read to know.
+func (r *rebalancer) drained(ctx workflow.Context, f workflow.ChildWorkflowFuture, vn contract.VPSieNodeRef) (bool, error) {
+	var res contract.DrainAndDeleteResult
+	err := f.Get(ctx, &res)
+	if err == nil && res.Outcome == contract.DrainCompensated {
+		return false, fmt.Errorf("%s: %s", res.Reason, res.Message)
+	}
+	if err == nil {
+		return true, nil
+	}
+	var gone bool
+	if checkErr := workflow.ExecuteActivity(kubeWrite(ctx), contract.VPSieNodeDeletedActivity, vn).Get(ctx, &gone); checkErr != nil {
+		// Unknown: counting it deleted would provision a node too many, counting it kept
+		// could shrink the group; a restore that turns out extra is scaled down later.
+		workflow.GetLogger(ctx).Error("Could not tell whether a failed drain deleted its node; counting it deleted",
+			"vpsienode", vn.Name, "error", checkErr)
+		gone = true
+	}
+	return gone, err
 }
 
 func (r *rebalancer) drain(ctx workflow.Context, in contract.DrainAndDeleteInput) workflow.ChildWorkflowFuture {

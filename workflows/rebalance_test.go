@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
@@ -23,15 +24,21 @@ import (
 // a rollback). notReady names replacements that fail to get Ready, drainFails old nodes whose
 // drain is compensated, and the children take provisionTime and drainTime of workflow time.
 type rebalanceFakes struct {
-	env           *testsuite.TestWorkflowEnvironment
-	notReady      []string
-	drainFails    []string
-	verifyFails   bool
+	env        *testsuite.TestWorkflowEnvironment
+	notReady   []string
+	drainFails []string
+	// drainErrs are old nodes whose drain child deletes the VPSieNode and then fails (its
+	// wait for the termination errs): the node is gone all the same.
+	drainErrs   []string
+	verifyFails bool
+	// unsafe are old nodes that fail the drain-time safety check.
+	unsafe        []string
 	provisionTime time.Duration
 	drainTime     time.Duration
 
 	mu           sync.Mutex
 	calls        []string
+	deletedVNs   []string
 	at           map[string]time.Time
 	drains, most int
 }
@@ -79,14 +86,33 @@ func (f *rebalanceFakes) register(env *testsuite.TestWorkflowEnvironment) {
 	})
 	on(contract.EvictPodsActivity, func(_ context.Context, in contract.EvictPodsInput) (contract.EvictPodsResult, error) {
 		f.call("evict:" + in.NodeName)
-		return contract.EvictPodsResult{Evicted: 2}, nil
+		return contract.EvictPodsResult{Evicted: 2, Moved: []contract.MovedPod{
+			{Namespace: "shop", Name: in.NodeName + "-a", UID: in.NodeName + "-a", OwnerUID: "rs-web"},
+			{Namespace: "shop", Name: in.NodeName + "-b", UID: in.NodeName + "-b", OwnerUID: "rs-web"}}}, nil
+	})
+	on(contract.CheckDrainSafetyActivity, func(_ context.Context, in contract.NodeRef) error {
+		f.call("check:" + in.NodeName)
+		if slices.Contains(f.unsafe, in.NodeName) {
+			return temporal.NewNonRetryableApplicationError("DoNotDisrupt", contract.ErrDrainUnsafe, nil,
+				contract.DrainRefusal{Check: "DoNotDisrupt", Pod: "shop/db-0", Message: "pod shop/db-0 is annotated"})
+		}
+		return nil
 	})
 	on(contract.VerifyPodsRunningActivity, func(_ context.Context, in contract.VerifyPodsRunningInput) (contract.VerifyPodsRunningResult, error) {
 		f.call("verify:" + strings.Join(in.Nodes, ","))
+		if len(in.Moved) != 2*len(in.Nodes) {
+			f.call("verify without the moved pods")
+		}
 		if f.verifyFails {
 			return contract.VerifyPodsRunningResult{NotRunning: 1, Blocking: "pod shop/web-1 Pending"}, nil
 		}
 		return contract.VerifyPodsRunningResult{OK: true}, nil
+	})
+	on(contract.VPSieNodeDeletedActivity, func(_ context.Context, in contract.VPSieNodeRef) (bool, error) {
+		f.call("deleted?:" + in.Name)
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return slices.Contains(f.deletedVNs, in.Name), nil
 	})
 	env.OnWorkflow(contract.ScaleUpWorkflow, mock.Anything, mock.Anything).Return(
 		func(ctx workflow.Context, in contract.ScaleUpInput) (contract.ScaleUpResult, error) {
@@ -129,6 +155,13 @@ func (f *rebalanceFakes) register(env *testsuite.TestWorkflowEnvironment) {
 			f.mu.Unlock()
 			if err != nil {
 				return contract.DrainAndDeleteResult{}, err
+			}
+			if slices.Contains(f.drainErrs, in.NodeName) {
+				f.mu.Lock()
+				f.deletedVNs = append(f.deletedVNs, in.VPSieNode.Name)
+				f.mu.Unlock()
+				return contract.DrainAndDeleteResult{}, temporal.NewNonRetryableApplicationError("waiting for vpsienode to go: lost",
+					contract.ErrWaitTimedOut, nil)
 			}
 			if slices.Contains(f.drainFails, in.NodeName) {
 				return contract.DrainAndDeleteResult{Outcome: contract.DrainCompensated, Reason: contract.DrainReasonTimeout,
@@ -217,8 +250,8 @@ func TestRebalanceStrategies(t *testing.T) {
 		{
 			name: "rolling: per batch the replacement first, Ready, then the old node's drain",
 			in:   rebalanceInput(contract.StrategyRolling, []string{"old-1"}, []string{"old-2"}),
-			wantCalls: []string{"mark:old-1", "up:new-0@small", "drain:old-1",
-				"mark:old-2", "up:new-1@small", "drain:old-2"},
+			wantCalls: []string{"mark:old-1", "mark:old-2", "up:new-0@small", "drain:old-1",
+				"up:new-1@small", "drain:old-2"},
 			mostDrain: 1,
 		},
 		{
@@ -228,15 +261,15 @@ func TestRebalanceStrategies(t *testing.T) {
 				in.MaxSurge = 2
 				return in
 			}(),
-			wantCalls: []string{"mark:old-1", "mark:old-2", "up:new-0@small,new-1@small", "drain:old-1", "drain:old-2",
-				"mark:old-3", "up:new-2@small", "drain:old-3"},
+			wantCalls: []string{"mark:old-1", "mark:old-2", "mark:old-3", "up:new-0@small,new-1@small", "drain:old-1", "drain:old-2",
+				"up:new-2@small", "drain:old-3"},
 			mostDrain: 1,
 		},
 		{
 			name: "blue-green: the whole new set, then cordon, evict, verify, and only then delete the old set",
 			in:   rebalanceInput(contract.StrategyBlueGreen, []string{"old-1", "old-2"}),
 			wantCalls: []string{"mark:old-1", "mark:old-2", "up:new-0@small,new-1@small", "cordon:old-1", "cordon:old-2",
-				"evict:old-1", "evict:old-2", "verify:old-1,old-2", "drain:old-1", "drain:old-2"},
+				"check:old-1", "check:old-2", "evict:old-1", "evict:old-2", "verify:old-1,old-2", "drain:old-1", "drain:old-2"},
 			mostDrain: 2,
 		},
 	}
@@ -283,7 +316,7 @@ func TestRebalancePauseAndResume(t *testing.T) {
 			}, time.Hour)
 			env.RegisterDelayedCallback(func() { env.SignalWorkflow(contract.RebalanceSignalResume, nil) }, 2*time.Hour)
 		})
-	wantCalls(t, f, "mark:old-1", "up:new-0@small", "drain:old-1", "mark:old-2", "up:new-1@small", "drain:old-2")
+	wantCalls(t, f, "mark:old-1", "mark:old-2", "up:new-0@small", "drain:old-1", "up:new-1@small", "drain:old-2")
 	if at := f.at["drain:old-2"]; at.Before(t0.Add(2 * time.Hour)) {
 		t.Errorf("drain of old-2 started at %s, before the resume", at.Sub(t0))
 	}
@@ -307,7 +340,7 @@ func TestRebalanceUndo(t *testing.T) {
 			env.RegisterDelayedCallback(func() { env.SignalWorkflow(name, nil) }, 25*time.Minute)
 		}
 	}
-	done := []string{"mark:old-1", "up:new-0@small", "drain:old-1", "mark:old-2", "up:new-1@small"}
+	done := []string{"mark:old-1", "mark:old-2", "up:new-0@small", "drain:old-1", "up:new-1@small"}
 	// The rollback: the old node left is uncordoned and unmarked, the deleted one's offering
 	// comes back, and then every replacement goes.
 	rolledBack := append(slices.Clone(done), "uncordon:old-2", "unmark:old-2", "up:restore-0@big", "drain:new-0", "drain:new-1")
@@ -328,6 +361,11 @@ func TestRebalanceUndo(t *testing.T) {
 			fakes:       &rebalanceFakes{drainFails: []string{"old-2"}},
 			wantCalls:   append(slices.Clone(done), "drain:old-2", "uncordon:old-2", "unmark:old-2", "up:restore-0@big", "drain:new-0", "drain:new-1"),
 			wantOutcome: contract.RebalanceRolledBack, wantReason: contract.RebalanceReasonStepFailed, wantRestored: 1},
+		{name: "a drain that deleted the old node and then failed counts it deleted: the rollback restores it",
+			fakes: &rebalanceFakes{drainErrs: []string{"old-2"}},
+			wantCalls: append(slices.Clone(done), "drain:old-2", "deleted?:old-2",
+				"up:restore-0@big,restore-1@big", "drain:new-0", "drain:new-1"),
+			wantOutcome: contract.RebalanceRolledBack, wantReason: contract.RebalanceReasonStepFailed, wantRestored: 2},
 		{name: "a replacement that never gets Ready rolls back by itself (ScaleUp already removed it)",
 			fakes:       &rebalanceFakes{notReady: []string{"new-1"}},
 			wantCalls:   append(slices.Clone(done), "uncordon:old-2", "unmark:old-2", "up:restore-0@big", "drain:new-0"),
@@ -336,6 +374,13 @@ func TestRebalanceUndo(t *testing.T) {
 			fakes: &rebalanceFakes{}, before: signalAt(contract.RebalanceSignalCancel),
 			wantCalls:   append(slices.Clone(done), "uncordon:old-2", "unmark:old-2", "drain:new-1"),
 			wantOutcome: contract.RebalanceCancelled, wantReason: contract.RebalanceReasonCancel, wantReplaced: 1},
+		{name: "a rollback in the first batch unmarks (and untaints) the later batches' old nodes too",
+			fakes: &rebalanceFakes{}, before: func(env *testsuite.TestWorkflowEnvironment) {
+				env.RegisterDelayedCallback(func() { env.SignalWorkflow(contract.RebalanceSignalRollback, nil) }, 5*time.Minute)
+			},
+			wantCalls: []string{"mark:old-1", "mark:old-2", "up:new-0@small",
+				"uncordon:old-1", "unmark:old-1", "uncordon:old-2", "unmark:old-2", "drain:new-0"},
+			wantOutcome: contract.RebalanceRolledBack, wantReason: contract.RebalanceReasonRollback},
 		{name: "a rollback while paused",
 			fakes: &rebalanceFakes{}, before: func(env *testsuite.TestWorkflowEnvironment) {
 				env.RegisterDelayedCallback(func() { env.SignalWorkflow(contract.RebalanceSignalPause, nil) }, 25*time.Minute)
@@ -368,7 +413,7 @@ func TestRebalanceBlueGreenVerificationFailsRollsBack(t *testing.T) {
 	f := &rebalanceFakes{verifyFails: true}
 	res := runRebalance(t, f, rebalanceInput(contract.StrategyBlueGreen, []string{"old-1", "old-2"}), nil)
 	wantCalls(t, f, "mark:old-1", "mark:old-2", "up:new-0@small,new-1@small", "cordon:old-1", "cordon:old-2",
-		"evict:old-1", "evict:old-2", "verify:old-1,old-2",
+		"check:old-1", "check:old-2", "evict:old-1", "evict:old-2", "verify:old-1,old-2",
 		"uncordon:old-1", "unmark:old-1", "uncordon:old-2", "unmark:old-2", "drain:new-0", "drain:new-1")
 	if res.Outcome != contract.RebalanceRolledBack || !strings.Contains(res.Message, "pod shop/web-1 Pending") {
 		t.Fatalf("result %+v", res)
@@ -395,7 +440,7 @@ func TestRebalanceWaitsForTheNextMaintenanceWindow(t *testing.T) {
 			}
 		}, time.Hour)
 	})
-	wantCalls(t, f, "mark:old-1", "up:new-0@small", "drain:old-1", "mark:old-2", "up:new-1@small", "drain:old-2")
+	wantCalls(t, f, "mark:old-1", "mark:old-2", "up:new-0@small", "drain:old-1", "up:new-1@small", "drain:old-2")
 	if at := f.at["drain:old-2"]; !at.Equal(t0.Add(2 * time.Hour)) {
 		t.Errorf("drain of old-2 started at +%s, want +2h when the next window opens", at.Sub(t0))
 	}
@@ -414,5 +459,18 @@ func TestRebalanceRefusesAnEmptyPlan(t *testing.T) {
 	env.ExecuteWorkflow(contract.RebalanceWorkflow, contract.RebalanceInput{Namespace: "ns", NodeGroup: "g"})
 	if err := env.GetWorkflowError(); !hasApplicationError(err, contract.ErrInvalidInput) {
 		t.Fatalf("workflow error = %v, want InvalidInput", err)
+	}
+}
+
+// Blue-green evicts without a DrainAndDelete child, so it re-checks the safety rules itself
+// before the first eviction: an old node that fails one rolls the run back, nothing evicted.
+func TestRebalanceBlueGreenRefusesAnUnsafeOldNode(t *testing.T) {
+	f := &rebalanceFakes{unsafe: []string{"old-2"}}
+	res := runRebalance(t, f, rebalanceInput(contract.StrategyBlueGreen, []string{"old-1", "old-2"}), nil)
+	wantCalls(t, f, "mark:old-1", "mark:old-2", "up:new-0@small,new-1@small", "cordon:old-1", "cordon:old-2",
+		"check:old-1", "check:old-2",
+		"uncordon:old-1", "unmark:old-1", "uncordon:old-2", "unmark:old-2", "drain:new-0", "drain:new-1")
+	if res.Outcome != contract.RebalanceRolledBack || !strings.Contains(res.Message, "DoNotDisrupt") {
+		t.Fatalf("result %+v", res)
 	}
 }

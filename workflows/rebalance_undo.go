@@ -91,16 +91,11 @@ func (r *rebalancer) undo(ctx workflow.Context, full bool) error {
 			futures[i] = r.drain(ctx, in)
 		}
 		for i, f := range futures {
-			var res contract.DrainAndDeleteResult
-			err := f.Get(ctx, &res)
-			if err == nil && res.Outcome == contract.DrainCompensated {
-				err = fmt.Errorf("%s: %s", res.Reason, res.Message)
-			}
+			gone, err := r.drained(ctx, f, contract.VPSieNodeRef{Namespace: r.in.Namespace, Name: chunk[i].new.Name})
+			chunk[i].newGone = gone
 			if err != nil {
 				errs = append(errs, fmt.Errorf("removing replacement %s: %w", nodeOf(*chunk[i].new), err))
-				continue
 			}
-			chunk[i].newGone = true
 		}
 	}
 	if err := errors.Join(errs...); err != nil {

@@ -34,6 +34,18 @@ const (
 	DrainStatusFailed   = "failed"
 )
 
+// Taints the autoscaler puts on Nodes it is about to take away.
+const (
+	// TaintDisrupted (effect NoSchedule) is put on a Node with the drain's cordon and
+	// removed with its uncordon. A pod that tolerates it (one that tolerates every taint)
+	// would come back after each eviction, so the drain leaves it: it goes with the Node.
+	TaintDisrupted = "autoscaler.vpsie.com/disrupted"
+	// TaintRebalanceCandidate (effect PreferNoSchedule) is put on an old Node when a
+	// rebalance marks it for replacement, and removed with the mark: new pods prefer other
+	// Nodes, so they are not moved twice, but still land here when nothing else fits.
+	TaintRebalanceCandidate = "autoscaler.vpsie.com/rebalance-candidate"
+)
+
 // Annotations that keep scale-down away. Operators set them; the scale-down planner reads
 // them, along with the equivalents of cluster-autoscaler and Karpenter.
 const (

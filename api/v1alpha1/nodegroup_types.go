@@ -9,6 +9,7 @@ import (
 // +kubebuilder:validation:XValidation:rule="self.minNodes <= self.maxNodes",message="minNodes must be less than or equal to maxNodes"
 // +kubebuilder:validation:XValidation:rule="has(self.datacenterID) || (has(self.datacenters) && size(self.datacenters) > 0)",message="one of datacenterID or datacenters is required"
 // +kubebuilder:validation:XValidation:rule="!has(self.preferredInstanceType) || self.preferredInstanceType in self.offeringIDs",message="preferredInstanceType must be one of offeringIDs"
+// +kubebuilder:validation:XValidation:rule="!has(self.scaleUpPolicy) || !has(self.scaleUpPolicy.forceDrain)",message="scaleUpPolicy.forceDrain is not allowed: forceDrain applies to scaleDownPolicy only"
 type NodeGroupSpec struct {
 	// MinNodes is the fewest nodes the group keeps, even when idle.
 	// +kubebuilder:validation:Minimum=0
@@ -169,6 +170,17 @@ type ScalingPolicy struct {
 	// +kubebuilder:validation:Maximum=86400
 	// +optional
 	CooldownSeconds int32 `json:"cooldownSeconds,omitempty"`
+
+	// ForceDrain (scaleDownPolicy only) lets a drain of this group's nodes (scale-down and
+	// rebalance) go on when the node fails a safety check at drain time (a pod annotated
+	// do-not-disrupt or safe-to-evict=false, without a controller, on local storage, or in
+	// kube-system without a PodDisruptionBudget, or the node annotated protected since the
+	// plan), and deletes the node even when pods are left at the drain timeout. Without it
+	// such a drain is refused: the node is uncordoned and its drain-reason annotation says
+	// why. The planners still never choose such a node; this only covers what changed
+	// between the plan and the drain.
+	// +optional
+	ForceDrain bool `json:"forceDrain,omitempty"`
 }
 
 // IsEnabled reports whether the policy is on; unset means on.

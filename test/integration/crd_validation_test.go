@@ -43,6 +43,8 @@ func TestInvalidNodeGroupsAreRejectedNamingFieldAndReason(t *testing.T) {
 		{"tag with the reserved ownership prefix", func(ng *v1alpha1.NodeGroup) {
 			ng.Spec.Tags = []string{"team=a", "vpsie-autoscaler:cluster=other"}
 		}, []string{"spec.tags", "must not start with the reserved prefix 'vpsie-autoscaler:'"}},
+		{"forceDrain on the scale-up policy", func(ng *v1alpha1.NodeGroup) { ng.Spec.ScaleUpPolicy.ForceDrain = true },
+			[]string{"spec", "forceDrain applies to scaleDownPolicy only"}},
 		{"bad taint effect", func(ng *v1alpha1.NodeGroup) {
 			ng.Spec.Taints = []corev1.Taint{{Key: "k", Effect: "Sometimes"}}
 		}, []string{"spec.taints", "taint effect must be NoSchedule, PreferNoSchedule or NoExecute"}},
@@ -68,12 +70,16 @@ func TestValidNodeGroupGetsPolicyDefaults(t *testing.T) {
 	env := needKube(t)
 	ns := newNamespace(t, env.Client)
 	ng := validNodeGroup(ns, "defaults")
+	ng.Spec.ScaleDownPolicy.ForceDrain = true // allowed where it applies
 	if err := env.Client.Create(context.Background(), ng); err != nil {
 		t.Fatalf("valid nodegroup rejected: %v", err)
 	}
 	p := ng.Spec.RebalancePolicy
 	if p.Strategy != v1alpha1.RebalanceRolling || p.MaxSurge != 1 || p.Enabled {
 		t.Errorf("rebalancePolicy defaults = %+v, want rolling, maxSurge 1, disabled", p)
+	}
+	if !ng.Spec.ScaleDownPolicy.ForceDrain {
+		t.Errorf("scaleDownPolicy.forceDrain lost: %+v", ng.Spec.ScaleDownPolicy)
 	}
 	if !ng.Spec.ScaleUpPolicy.IsEnabled() || ng.Spec.ScaleUpPolicy.Enabled == nil {
 		t.Errorf("scaleUpPolicy.enabled not defaulted to true: %+v", ng.Spec.ScaleUpPolicy)

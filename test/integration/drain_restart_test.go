@@ -64,7 +64,7 @@ func TestDrainAndDeleteSurvivesAWorkerRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"web-1", "web-2"} {
-		runningPod(t, ns, name, node, map[string]string{"app": "web"}, nil)
+		runningPod(t, ns, name, node, map[string]string{"app": "web"}, webOwner())
 	}
 	allowDisruptions(t, ns, "web", 1)
 	in := contract.DrainAndDeleteInput{NodeName: node, Namespace: ns, NodeGroup: "g", VPSieNode: ref,

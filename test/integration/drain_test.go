@@ -59,7 +59,7 @@ func TestDrainAndDeleteRespectsAPodDisruptionBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"web-1", "web-2"} {
-		runningPod(t, ns, name, node, map[string]string{"app": "web"}, nil)
+		runningPod(t, ns, name, node, map[string]string{"app": "web"}, webOwner())
 	}
 	runningPod(t, ns, "logs", node, nil, &metav1.OwnerReference{APIVersion: "apps/v1", Kind: "DaemonSet",
 		Name: "logs", UID: "ds-uid", Controller: ptrTo(true)})
@@ -190,6 +190,12 @@ func runningPod(t *testing.T, ns, name, node string, labels map[string]string, o
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = kube.Client.Delete(context.Background(), pod, client.GracePeriodSeconds(0)) })
+}
+
+// webOwner is the controller of the web pods: a drain refuses a pod that has none (nothing
+// would recreate it). No garbage collector runs here, so the ReplicaSet need not exist.
+func webOwner() *metav1.OwnerReference {
+	return &metav1.OwnerReference{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "web", UID: "rs-web-uid", Controller: ptrTo(true)}
 }
 
 // allowDisruptions writes the budget's status as the disruption controller would.

@@ -32,25 +32,10 @@ const rebalanceHistoryFile = "../../workflows/testdata/rebalance_rollback_histor
 func TestRebalanceHistory(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	ts := temporaltest.NewServer(temporaltest.WithT(t))
-	c, err := client.Dial(client.Options{HostPort: ts.GetFrontendHostPort(), Namespace: ts.GetDefaultNamespace()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 	const queue = "rebalance-history"
-	w := worker.New(c, queue, worker.Options{})
-	workflows.Register(w)
-	vw := worker.New(c, contract.VPSieTaskQueue(queue), worker.Options{})
-	fakeRebalanceActivities(w, vw)
-	for _, x := range []worker.Worker{w, vw} {
-		if err := x.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer x.Stop()
-	}
+	c, _ := rebalanceServer(t, queue, nil)
 
-	in := contract.RebalanceInput{PlanID: "history", Namespace: "ns", NodeGroup: "g", Cluster: "c1",
+	in := contract.RebalanceInput{PlanID: "history", StartedAt: time.Date(2026, 6, 10, 2, 0, 0, 0, time.UTC), Namespace: "ns", NodeGroup: "g", Cluster: "c1",
 		Strategy: contract.StrategyRolling, MaxSurge: 1, MaxUnavailable: 1,
 		Timeouts: contract.ScaleUpTimeouts{Boot: time.Minute, Join: time.Minute, Ready: time.Minute}}
 	for _, old := range []string{"old-1", "old-2"} {
@@ -104,15 +89,43 @@ func TestRebalanceHistory(t *testing.T) {
 	checkTemporalHistory(ctx, t, c, id, run.GetRunID(), *updateRebalanceHistory, rebalanceHistoryFile)
 }
 
+// rebalanceServer starts a Temporal server with workers of the workflows on queue, their
+// activities faked (fakeRebalanceActivities, created told of every VPSieNode created), and
+// returns a client and the server's namespace. Everything stops with the test.
+func rebalanceServer(t *testing.T, queue string, created func(string)) (client.Client, string) {
+	t.Helper()
+	ts := temporaltest.NewServer(temporaltest.WithT(t))
+	c, err := client.Dial(client.Options{HostPort: ts.GetFrontendHostPort(), Namespace: ts.GetDefaultNamespace()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	w := worker.New(c, queue, worker.Options{})
+	workflows.Register(w)
+	vw := worker.New(c, contract.VPSieTaskQueue(queue), worker.Options{})
+	fakeRebalanceActivities(w, vw, created)
+	for _, x := range []worker.Worker{w, vw} {
+		if err := x.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(x.Stop)
+	}
+	return c, ts.GetDefaultNamespace()
+}
+
 // fakeRebalanceActivities answers every activity a Rebalance and its children call: every
 // node boots, joins and gets Ready (the second replacement after three seconds, so a signal can
 // land while it provisions), every drain evicts its pods and deletes.
-func fakeRebalanceActivities(w, vpsie worker.Worker) {
+// created, when set, is told the name of every VPSieNode a run creates.
+func fakeRebalanceActivities(w, vpsie worker.Worker, created func(name string)) {
 	on := func(r worker.Worker, name string, fn any) {
 		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 	}
 	on(w, contract.AnnotateRebalanceActivity, func(context.Context, contract.AnnotateRebalanceInput) error { return nil })
 	on(w, contract.CreateVPSieNodeActivity, func(_ context.Context, in contract.CreateVPSieNodeInput) (contract.VPSieNodeRef, error) {
+		if created != nil {
+			created(in.Name)
+		}
 		return contract.VPSieNodeRef{Namespace: in.Namespace, Name: in.Name, UID: "uid-" + in.Name}, nil
 	})
 	on(vpsie, contract.CreateOwnedVPSActivity, func(_ context.Context, in contract.CreateOwnedVPSInput) (contract.CreateOwnedVPSResult, error) {
@@ -140,6 +153,8 @@ func fakeRebalanceActivities(w, vpsie worker.Worker) {
 		return contract.CordonNodeResult{Found: true, Cordoned: true}, nil
 	})
 	on(w, contract.UncordonNodeActivity, func(context.Context, contract.NodeRef) error { return nil })
+	on(w, contract.CheckDrainSafetyActivity, func(context.Context, contract.NodeRef) error { return nil })
+	on(w, contract.VPSieNodeDeletedActivity, func(context.Context, contract.VPSieNodeRef) (bool, error) { return true, nil })
 	on(w, contract.AnnotateDrainStatusActivity, func(context.Context, contract.AnnotateDrainStatusInput) error { return nil })
 	on(w, contract.EvictPodsActivity, func(context.Context, contract.EvictPodsInput) (contract.EvictPodsResult, error) {
 		return contract.EvictPodsResult{Evicted: 1}, nil

@@ -28,6 +28,9 @@ type DrainPolicy struct {
 	Force bool `json:"force,omitempty"`
 	// DeleteTimeout bounds the wait for the VPS, the Node and the VPSieNode to go.
 	DeleteTimeout time.Duration `json:"deleteTimeout,omitempty"`
+	// IgnoreSafetyChecks drains a node that fails a safety check at drain time (the
+	// NodeGroup's spec.scaleDownPolicy.forceDrain); without it such a drain is refused.
+	IgnoreSafetyChecks bool `json:"ignoreSafetyChecks,omitempty"`
 }
 
 // WithDefaults fills the zero fields.
@@ -40,6 +43,15 @@ func (p DrainPolicy) WithDefaults() DrainPolicy {
 	}
 	if p.DeleteTimeout <= 0 {
 		p.DeleteTimeout = DefaultDeleteTimeout
+	}
+	return p
+}
+
+// WithForceDrain applies a NodeGroup's spec.scaleDownPolicy.forceDrain: a forced drain
+// ignores the drain-time safety checks and deletes the node with pods left at the timeout.
+func (p DrainPolicy) WithForceDrain(force bool) DrainPolicy {
+	if force {
+		p.Force, p.IgnoreSafetyChecks = true, true
 	}
 	return p
 }
@@ -80,7 +92,19 @@ const (
 	DrainReasonFailed = "DrainFailed"
 	// DrainReasonNodeGone: the Node was already gone; only the VPS and VPSieNode remained.
 	DrainReasonNodeGone = "NodeGone"
+	// DrainReasonUnsafe: the node failed a safety check at drain time (ErrDrainUnsafe);
+	// the message names the check and the pod.
+	DrainReasonUnsafe = "Unsafe"
 )
+
+// DrainRefusal is the detail of an ErrDrainUnsafe error: the scale-down check that refused
+// (its stable reason name: DoNotDisrupt, NoController, LocalStorage, KubeSystemPod,
+// ProtectedNode) and the pod that failed it, if one did.
+type DrainRefusal struct {
+	Check   string `json:"check"`
+	Pod     string `json:"pod,omitempty"`
+	Message string `json:"message"`
+}
 
 // DrainAndDeleteResult says what became of the node.
 type DrainAndDeleteResult struct {
@@ -91,6 +115,12 @@ type DrainAndDeleteResult struct {
 	Message   string `json:"message,omitempty"`
 	Evicted   int    `json:"evicted"`
 	Remaining int    `json:"remaining"`
+	// GoWithNode counts the pods left on the node because they tolerate the drain's taint:
+	// evicted, they would come straight back.
+	GoWithNode int `json:"goWithNode,omitempty"`
+	// Check is the safety check that refused the drain (DrainRefusal.Check), with
+	// Reason DrainReasonUnsafe.
+	Check string `json:"check,omitempty"`
 }
 
 // CordonNodeResult says whether the Node exists and whether this drain cordoned it
@@ -137,6 +167,22 @@ type EvictPodsResult struct {
 	Remaining int `json:"remaining"`
 	// Blocking says what held the last pod (a PDB, or a pod that does not terminate).
 	Blocking string `json:"blocking,omitempty"`
+	// GoWithNode counts the pods that tolerate the drain's taint (TaintDisrupted): they are
+	// not evicted, since they would come back, and go with the node.
+	GoWithNode int `json:"goWithNode,omitempty"`
+	// Moved are the pods evicted, each once (an attempt after a crash continues the list
+	// from its heartbeat): what a blue-green verification waits for.
+	Moved []MovedPod `json:"moved,omitempty"`
+}
+
+// MovedPod is one evicted pod and the controller that recreates it.
+type MovedPod struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	UID       string `json:"uid"`
+	// OwnerUID is the UID of the pod's controller (a ReplicaSet, a StatefulSet, a Job);
+	// empty for a pod without one.
+	OwnerUID string `json:"ownerUID,omitempty"`
 }
 
 // WaitVPSieNodeGoneInput waits until a VPSieNode object is gone.

@@ -16,6 +16,9 @@ const (
 	ErrNotListedYet = "NotListedYet"
 	// ErrEmptyMessage: a Ping without a message.
 	ErrEmptyMessage = "EmptyMessage"
+	// ErrDrainUnsafe: a node failed a safety check when its drain was about to evict
+	// (CheckDrainSafety); the details are a DrainRefusal. Final: the drain compensates.
+	ErrDrainUnsafe = "DrainUnsafe"
 )
 
 // VPSie API failures, one type per VPSie error kind (internal/vpsie Kind); the one

@@ -63,6 +63,9 @@ const (
 	UncordonNodeActivity = "UncordonNode"
 	// AnnotateDrainStatusActivity writes the drain status and its reason on a Node.
 	AnnotateDrainStatusActivity = "AnnotateDrainStatus"
+	// CheckDrainSafetyActivity re-checks the scale-down safety rules on a Node right before
+	// its pods are evicted; it fails with ErrDrainUnsafe when one refuses.
+	CheckDrainSafetyActivity = "CheckDrainSafety"
 	// EvictPodsActivity evicts a Node's pods through the Eviction API until a deadline.
 	EvictPodsActivity = "EvictPods"
 	// WaitVPSieNodeGoneActivity waits until a deleted VPSieNode's termination released it.
@@ -79,4 +82,7 @@ const (
 	// VerifyPodsRunningActivity waits until the pods evicted from a set of Nodes run
 	// elsewhere (blue-green's check before the old set is deleted).
 	VerifyPodsRunningActivity = "VerifyPodsRunning"
+	// VPSieNodeDeletedActivity says whether a VPSieNode is gone or being deleted: after a
+	// drain child failed, whether it got as far as deleting the old node.
+	VPSieNodeDeletedActivity = "VPSieNodeDeleted"
 )

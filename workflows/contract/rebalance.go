@@ -77,11 +77,17 @@ type RebalanceBatch struct {
 // RebalanceInput is one analyzer plan of one NodeGroup, with what provisioning and
 // draining need. The run's ID is RebalanceWorkflowID(namespace, nodeGroup).
 type RebalanceInput struct {
-	PlanID    string `json:"planID"`
-	Namespace string `json:"namespace"`
-	NodeGroup string `json:"nodeGroup"`
-	Cluster   string `json:"cluster"`
-	Strategy  string `json:"strategy"`
+	PlanID string `json:"planID"`
+	// StartedAt is when the controller started the run. With the workflow ID and the plan
+	// it makes the run's tag (RebalanceTag), which names the replacements: it is in the
+	// input, so a Temporal Reset of the run (a new run ID) names them the same and adopts
+	// what the first run created. Zero falls back to the original run ID, which a reset
+	// keeps too.
+	StartedAt time.Time `json:"startedAt,omitempty"`
+	Namespace string    `json:"namespace"`
+	NodeGroup string    `json:"nodeGroup"`
+	Cluster   string    `json:"cluster"`
+	Strategy  string    `json:"strategy"`
 	// MaxSurge and MaxUnavailable are the group's policy; zero MaxUnavailable drains one
 	// node at a time.
 	MaxSurge       int32            `json:"maxSurge"`
@@ -201,13 +207,16 @@ type AnnotateRebalanceInput struct {
 }
 
 // VerifyPodsRunningInput asks whether the pods evicted from Nodes run elsewhere: no pod
-// that a drain moves is left on them, and every pod created since Since (when the evictions
-// began: the controllers' new copies of the evicted pods) that a drain would move is Running
-// and Ready on another node. It waits up to Timeout for that.
+// that a drain moves is left on them, and for each controller of a Moved pod, as many of
+// its pods created since Since (when the evictions began: its new copies) are Running and
+// Ready on other nodes as were moved. Pods of other controllers are not looked at. It waits
+// up to Timeout for that.
 type VerifyPodsRunningInput struct {
 	Nodes   []string      `json:"nodes"`
 	Since   time.Time     `json:"since"`
 	Timeout time.Duration `json:"timeout"`
+	// Moved are the pods the evictions moved (EvictPodsResult.Moved of every old node).
+	Moved []MovedPod `json:"moved,omitempty"`
 }
 
 // VerifyPodsRunningResult is the verdict: OK, or what is not running.
@@ -234,10 +243,12 @@ func RebalanceNodeName(cluster, nodeGroup, tag string, i int) string {
 	return strings.Trim(prefix, "-") + "-r" + tag + "-" + strconv.Itoa(i)
 }
 
-// RebalanceTag is 8 hex digits of FNV-1a over the plan ID and the run ID.
-func RebalanceTag(planID, runID string) string {
+// RebalanceTag is 8 hex digits of FNV-1a over the plan ID, the workflow ID and the run's
+// stable start (RebalanceInput.StartedAt, or else the original run ID): never over the run
+// ID, which a Temporal Reset changes.
+func RebalanceTag(planID, workflowID, start string) string {
 	h := uint32(2166136261)
-	for _, b := range []byte(planID + "/" + runID) {
+	for _, b := range []byte(planID + "/" + workflowID + "/" + start) {
 		h ^= uint32(b)
 		h *= 16777619
 	}

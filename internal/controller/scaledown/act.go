@@ -48,7 +48,7 @@ func (c *Controller) start(ctx context.Context, g *v1alpha1.NodeGroup, vn *v1alp
 		return // this process follows it already
 	}
 	run, err := c.starter.StartOrAttach(ctx, workflowstart.Spec{ID: id, Workflow: contract.DrainAndDeleteWorkflow,
-		Input: c.input(vn, d), Reuse: workflowstart.RestartFinished, NodeGroup: d.NodeGroup.String(),
+		Input: c.input(g, vn, d), Reuse: workflowstart.RestartFinished, NodeGroup: d.NodeGroup.String(),
 		Operation: contract.OperationDrain,
 		Memo:      map[string]any{"node": d.Node, "reason": d.Reason.String(), "message": d.Message, "pods": len(d.Pods)}})
 	if err != nil {
@@ -63,11 +63,12 @@ func (c *Controller) start(ctx context.Context, g *v1alpha1.NodeGroup, vn *v1alp
 	go c.follow(context.WithoutCancel(ctx), g, d.Node, run)
 }
 
-func (c *Controller) input(vn *v1alpha1.VPSieNode, d plan.Drain) contract.DrainAndDeleteInput {
+func (c *Controller) input(g *v1alpha1.NodeGroup, vn *v1alpha1.VPSieNode, d plan.Drain) contract.DrainAndDeleteInput {
 	return contract.DrainAndDeleteInput{NodeName: d.Node, Namespace: d.NodeGroup.Namespace, NodeGroup: d.NodeGroup.Name,
 		VPSieNode: contract.VPSieNodeRef{Namespace: vn.Namespace, Name: vn.Name, UID: string(vn.UID)},
 		Reason:    d.Reason.String() + ": " + d.Message,
-		Policy:    contract.DrainPolicy{Timeout: c.cfg.DrainTimeout, Force: c.cfg.ForceDrain}}
+		Policy: contract.DrainPolicy{Timeout: c.cfg.DrainTimeout, Force: c.cfg.ForceDrain}.
+			WithForceDrain(g.Spec.ScaleDownPolicy.ForceDrain)}
 }
 
 // workflowRun is the part of a Temporal run the controller follows.

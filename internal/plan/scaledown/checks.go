@@ -60,5 +60,23 @@ func (c *SafetyChecks) Check(node string) Verdict {
 	return v
 }
 
+// CheckAtDrain is Check without the budgets, for a drain about to run (a rebalance's may run
+// hours after its plan): the node's protected annotation and each pod's own checks, in the
+// same order. Budgets are left to the Eviction API, which the drain waits on; a budget with
+// no disruption left is a wait, not a refusal.
+func (c *SafetyChecks) CheckAtDrain(node string) Verdict {
+	b := block{}
+	if n := c.nodes[node]; n != nil {
+		b = protected(n)
+	}
+	for _, p := range c.moving[node] {
+		if !b.ok() {
+			break
+		}
+		b = c.pl.podBlock(p)
+	}
+	return Verdict{Node: node, Reason: b.reason, Message: b.message, Pod: b.pod}
+}
+
 // Spend takes the evictions of node's pods from the budgets, for nodes drained together.
 func (c *SafetyChecks) Spend(node string) { c.pl.spend(c.moving[node]) }
