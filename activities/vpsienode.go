@@ -15,7 +15,7 @@ import (
 )
 
 // LabelBatch names the scale-up batch that created a VPSieNode.
-const LabelBatch = "autoscaler.vpsie.com/batch"
+const LabelBatch = v1alpha1.LabelBatch
 
 // CreateVPSieNode creates the VPSieNode of one requested node and returns its
 // reference with the UID, which the VPS's ownership tags carry. An existing object of
