@@ -189,8 +189,10 @@ func controllers(mgr ctrl.Manager, cfg *config.Config, d Deps) ([]controller, er
 		}
 		reports := rebalance.NewReports()
 		sources = append(sources, nodegroup.FromRebalance(reports))
+		ro := rebalanceOptions(cfg)
+		ro.UserData = mgr.GetAPIReader()
 		cs = append(cs, rebalance.NewController(mgr.GetClient(), d.Starter, d.Temporal, prov.Catalogue(), rec,
-			tickingClock(d.Clock), cfg.Rebalance, rebalanceOptions(cfg), rm, reports))
+			tickingClock(d.Clock), cfg.Rebalance, ro, rm, reports))
 	}
 	ngc := nodegroup.NewController(mgr.GetClient(), d.Clock, m, sources...)
 	return append([]controller{ngc}, cs...), nil

@@ -25,6 +25,7 @@ type run struct {
 	// planned is the plan's monthly saving; batches its number of batches.
 	planned  float64
 	batches  int
+	reasons  []string // the plan's typed reasons, sorted
 	started  time.Time
 	progress contract.RebalanceProgress
 	// finished is zero while the run runs; then ending says how it ended.
