@@ -20,6 +20,10 @@ const (
 	// FinalizerVPSTermination keeps a VPSieNode until its VPS is terminated,
 	// so deleting the object never leaks a billed machine.
 	FinalizerVPSTermination = "autoscaler.vpsie.com/vps-termination"
+
+	// FinalizerNodeGroupCleanup keeps a deleted NodeGroup until its runs are cancelled and
+	// its nodes drained and terminated, so deleting a group never leaves billed machines.
+	FinalizerNodeGroupCleanup = "autoscaler.vpsie.com/nodegroup-cleanup"
 )
 
 // Annotations a drain writes on its Node (the DrainAndDelete workflow).

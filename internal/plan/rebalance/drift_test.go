@@ -3,6 +3,8 @@ package rebalance
 import (
 	"strings"
 	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // installs sets what the group's user data installs: the kubelet a replacement reports.
@@ -112,3 +114,21 @@ func TestADearerReplacementNeedsDriftAndSaysSo(t *testing.T) {
 }
 
 func equal1(a, b []string) bool { return strings.Join(a, "|") == strings.Join(b, "|") }
+
+// A group being deleted or parked at maxNodes 0 is drained, never rebalanced, even on request.
+func TestADeletedOrParkedGroupIsNotRebalanced(t *testing.T) {
+	for name, edit := range map[string]func(s *Snapshot){
+		"deleted": func(s *Snapshot) { s.NodeGroups[0].DeletionTimestamp = &metav1.Time{Time: now} },
+		"parked":  func(s *Snapshot) { s.NodeGroups[0].Spec.MinNodes, s.NodeGroups[0].Spec.MaxNodes = 0, 0 },
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := snapshot(nodeGroup(), newMember("n-1", "big", web("a")))
+			s.Groups[groupKey] = GroupState{Manual: true, BootstrapKubelet: "v1.36.3"}
+			edit(&s)
+			res := Analyze(s, DefaultOptions())
+			if len(res.Plans) != 0 || res.Groups[0].Reason != ReasonRebalanceDisabled {
+				t.Fatalf("plans %v, group %+v", batches(res), res.Groups)
+			}
+		})
+	}
+}
