@@ -22,6 +22,10 @@ const (
 	// reached, an offering or datacenter the catalogue does not know); its reason is
 	// the planner's typed reason.
 	ConditionScaleUpBlocked = "ScaleUpBlocked"
+	// ConditionDeleting is true while a deleted NodeGroup is taken down (its runs
+	// cancelled, its nodes drained and terminated; reason NodeGroupDeleting, the message
+	// counts what is left); it is set only on a group being deleted.
+	ConditionDeleting = "Deleting"
 )
 
 // NodeGroupStatus is what the autoscaler observed of the group.
