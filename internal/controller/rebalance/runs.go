@@ -17,6 +17,7 @@ const (
 	memoSavings  = "savings"
 	memoBatches  = "batches"
 	memoSummary  = "summary"
+	memoReasons  = "reasons"
 )
 
 // run is one rebalance run of a group as this process follows it.
