@@ -81,6 +81,13 @@ func TestDriftCountsOnlyWhatTheBootstrapInstallsAndTheNodeReports(t *testing.T) 
 			}
 		})
 	}
+	t.Run("the exclusion says why a different kubelet is not drift", func(t *testing.T) {
+		res := Analyze(tests[1].snap(), DefaultOptions())
+		want := "kubelet v1.35.9 differs from spec.kubernetesVersion v1.36.3, but the group's user data installs kubelet v1.35.9"
+		if len(res.Excluded) != 1 || !strings.Contains(res.Excluded[0].Message, want) {
+			t.Errorf("exclusion %+v does not say %q", res.Excluded, want)
+		}
+	})
 }
 
 // A replacement dearer than its node is planned only for drift, and says what it costs and why.

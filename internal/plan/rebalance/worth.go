@@ -54,8 +54,9 @@ func (a *analyzer) worth(g *group, en *schedsim.ExistingNode) (candidate, Reason
 		if drift != ReasonNone {
 			return candidate{}, ReasonNoFittingOffering, why + "; no allowed offering fits its pods" + tried1(tried)
 		}
-		return candidate{}, ReasonNoCheaperFit, fmt.Sprintf("no allowed offering at least %d%% cheaper than %s (%s/month) fits its pods%s",
-			g.policy.threshold, rep.From, money(rep.FromPrice), tried1(tried))
+		return candidate{}, ReasonNoCheaperFit, fmt.Sprintf("no allowed offering at least %d%% cheaper than %s (%s/month) fits its pods%s%s",
+			g.policy.threshold, rep.From, money(rep.FromPrice), tried1(tried),
+			kubeletNote(g.ng.Spec.KubernetesVersion, a.s.Groups[g.key].BootstrapKubelet, n.Status.NodeInfo.KubeletVersion))
 	}
 	rep.MonthlySavings = rep.FromPrice - rep.Targets[0].MonthlyPrice
 	rep.Reason, rep.Message = drift, why
@@ -141,6 +142,22 @@ func kubeletDrifted(spec, bootstrap, reported string) bool {
 	}
 	got, ok := version(reported)
 	return ok && got != want
+}
+
+// kubeletNote says why a kubelet that differs from spec.kubernetesVersion is not drift, so
+// an operator who changed the version and sees nothing happen learns why; empty otherwise.
+func kubeletNote(spec, bootstrap, reported string) string {
+	want, okSpec := version(spec)
+	got, okNode := version(reported)
+	if !okSpec || !okNode || got == want || kubeletDrifted(spec, bootstrap, reported) {
+		return ""
+	}
+	installs := "installs no kubelet"
+	if b, ok := version(bootstrap); ok {
+		installs = "installs kubelet v" + b
+	}
+	return "; kubelet " + reported + " differs from spec.kubernetesVersion " + spec + ", but the group's user data " +
+		installs + ", so a replacement would differ the same way (not drift)"
 }
 
 // version is 1.36.3 of "1.36.3", "v1.36.3", "v1.36.3+k3s1" or "v1.36.3-1.1"; ok is false for
