@@ -220,7 +220,7 @@ func (r *rebalancer) provision(ctx workflow.Context, b int, batch []*pair) error
 	for i, p := range batch {
 		reqs[i] = contract.NodeRequest{Name: p.name, Placements: p.rep.Placements}
 	}
-	res, err := r.scaleUp(ctx, "rb"+r.tag+"-"+strconv.Itoa(b), reqs)
+	res, err := r.scaleUp(ctx, contract.RebalanceBatchPrefix+r.tag+"-"+strconv.Itoa(b), reqs)
 	for i, out := range res.Nodes {
 		if i < len(batch) && out.Ready {
 			batch[i].new = &res.Nodes[i]

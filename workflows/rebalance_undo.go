@@ -129,7 +129,7 @@ func (r *rebalancer) restore(ctx workflow.Context) (map[*pair]bool, error) {
 	if len(reqs) == 0 {
 		return done, nil
 	}
-	res, err := r.scaleUp(ctx, "rb"+r.tag+"-undo", reqs)
+	res, err := r.scaleUp(ctx, contract.RebalanceBatchPrefix+r.tag+"-undo", reqs)
 	if err != nil {
 		return done, fmt.Errorf("restoring the old offerings: %w", err)
 	}

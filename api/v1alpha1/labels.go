@@ -12,10 +12,21 @@ const (
 	LabelBatch = "autoscaler.vpsie.com/batch"
 	// LabelVPSieNode names the VPSieNode that backs a Node.
 	LabelVPSieNode = "autoscaler.vpsie.com/vpsienode"
+	// LabelBatch names the scale-up batch (the ScaleUp run) that created a VPSieNode.
+	LabelBatch = "autoscaler.vpsie.com/batch"
+	// RebalanceBatchPrefix begins the batch of every ScaleUp a Rebalance run starts (its
+	// replacements and, in a rollback, the old nodes it restores): such a VPSieNode is the
+	// run's own node while the run runs (see VPSieNode.MadeByRebalance). It equals
+	// workflows/contract.RebalanceBatchPrefix (a test in activities holds them together).
+	RebalanceBatchPrefix = "rb"
 
 	// FinalizerVPSTermination keeps a VPSieNode until its VPS is terminated,
 	// so deleting the object never leaks a billed machine.
 	FinalizerVPSTermination = "autoscaler.vpsie.com/vps-termination"
+
+	// FinalizerNodeGroupCleanup keeps a deleted NodeGroup until its runs are cancelled and
+	// its nodes drained and terminated, so deleting a group never leaves billed machines.
+	FinalizerNodeGroupCleanup = "autoscaler.vpsie.com/nodegroup-cleanup"
 )
 
 // Annotations a drain writes on its Node (the DrainAndDelete workflow).

@@ -1,6 +1,11 @@
 package v1alpha1
 
-import "k8s.io/apimachinery/pkg/types"
+import (
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+)
 
 // The membership rule, written once. Every planner, the NodeGroup status and the CLI ask
 // these methods (directly or through internal/membership's index) instead of deciding for
@@ -43,4 +48,29 @@ func (vn *VPSieNode) InFlight() bool {
 		return false
 	}
 	return vn.IsMember()
+}
+
+// MadeByRebalance reports a VPSieNode a Rebalance run created: a replacement, or an old
+// node a rollback restores. While its group's rebalance runs it is the run's own node.
+func (vn *VPSieNode) MadeByRebalance() bool {
+	return strings.HasPrefix(vn.Labels[LabelBatch], RebalanceBatchPrefix)
+}
+
+// RebalanceRunning reports a rebalance run the rebalance controller started and saw no end
+// of (status.rebalance without finishedAt).
+func (ng *NodeGroup) RebalanceRunning() bool {
+	r := ng.Status.Rebalance
+	return r != nil && r.FinishedAt == nil
+}
+
+// RebalanceMarked reports a Node of the group that a Rebalance run marked as one it
+// replaces (AnnotationRebalanceStatus). The run removes the mark when it rolls back and
+// deletes the node when it completes; a mark whose plan the status shows finished is a
+// leftover of a run that was ended from outside, and holds nothing.
+func (ng *NodeGroup) RebalanceMarked(n *corev1.Node) bool {
+	if n == nil || n.Annotations[AnnotationRebalanceStatus] == "" {
+		return false
+	}
+	r := ng.Status.Rebalance
+	return r == nil || r.FinishedAt == nil || r.PlanID != n.Annotations[AnnotationRebalancePlan]
 }

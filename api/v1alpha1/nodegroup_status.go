@@ -22,6 +22,10 @@ const (
 	// reached, an offering or datacenter the catalogue does not know); its reason is
 	// the planner's typed reason.
 	ConditionScaleUpBlocked = "ScaleUpBlocked"
+	// ConditionDeleting is true while a deleted NodeGroup is taken down (its runs
+	// cancelled, its nodes drained and terminated; reason NodeGroupDeleting, the message
+	// counts what is left); it is set only on a group being deleted.
+	ConditionDeleting = "Deleting"
 )
 
 // NodeGroupStatus is what the autoscaler observed of the group.
@@ -109,9 +113,16 @@ type NodeGroupRebalanceStatus struct {
 	// gone, in the catalogue's currency, two decimals.
 	// +optional
 	SavingsMonthly string `json:"savingsMonthly,omitempty"`
-	// PlannedSavingsMonthly is what the whole plan saves per month once done.
+	// PlannedSavingsMonthly is what the whole plan saves per month once done; negative
+	// when drift moves nodes to dearer offerings (Reasons then names the drift).
 	// +optional
 	PlannedSavingsMonthly string `json:"plannedSavingsMonthly,omitempty"`
+	// Reasons are the typed reasons the plan replaces nodes for, sorted: CheaperOffering,
+	// or the drift the operator asked for by changing the spec (OfferingNotAllowed,
+	// ImageChanged, KubernetesVersionChanged); only drift may make a replacement dearer.
+	// +listType=atomic
+	// +optional
+	Reasons []string `json:"reasons,omitempty"`
 	// StartedAt is when the controller started the run.
 	// +optional
 	StartedAt *metav1.Time `json:"startedAt,omitempty"`

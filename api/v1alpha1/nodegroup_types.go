@@ -16,8 +16,9 @@ type NodeGroupSpec struct {
 	// +kubebuilder:validation:Maximum=1000
 	MinNodes int32 `json:"minNodes"`
 
-	// MaxNodes is the most nodes the group may ever have.
-	// +kubebuilder:validation:Minimum=1
+	// MaxNodes is the most nodes the group may ever have. Zero parks the group: scale-down
+	// drains every node it has and scale-up adds none (minNodes must then be 0 too).
+	// +kubebuilder:validation:Minimum=0
 	// +kubebuilder:validation:Maximum=1000
 	MaxNodes int32 `json:"maxNodes"`
 

@@ -147,6 +147,11 @@ func (in *NodeGroupRebalanceStatus) DeepCopyInto(out *NodeGroupRebalanceStatus) 
 		*out = make([]string, len(*in))
 		copy(*out, *in)
 	}
+	if in.Reasons != nil {
+		in, out := &in.Reasons, &out.Reasons
+		*out = make([]string, len(*in))
+		copy(*out, *in)
+	}
 	if in.StartedAt != nil {
 		in, out := &in.StartedAt, &out.StartedAt
 		*out = (*in).DeepCopy()

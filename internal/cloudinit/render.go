@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/vpsie/vpsie-autoscaler/internal/kubeletflags"
 	"github.com/vpsie/vpsie-autoscaler/internal/nodelabels"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
@@ -80,20 +81,47 @@ func (r Reserves) Arg() string {
 // Render returns the user data of one node, named nodeName (its hostname and its
 // VPSieNode's name), placed at p. Errors never carry the token.
 func (r *Renderer) Render(ctx context.Context, nodeName string, p contract.Placement, t contract.NodeTemplate) (string, error) {
-	text := defaultTemplate
-	if t.UserDataTemplate != "" {
-		var err error
-		if text, err = r.template(ctx, t.UserDataTemplate); err != nil {
-			return "", err
-		}
-	}
-	tmpl, err := template.New("user-data").Option("missingkey=error").Parse(text)
+	text, err := templateText(ctx, r.Reader, t)
 	if err != nil {
-		return "", fmt.Errorf("parsing user data template %q: %w", t.UserDataTemplate, err)
+		return "", err
 	}
 	v, err := r.vars(ctx, nodeName, p, t)
 	if err != nil {
 		return "", err
+	}
+	return execute(text, t, v)
+}
+
+// BootstrapKubelet is the kubelet version ("v1.36.3") the group's user data installs, so
+// the version a new node of the group reports; "" when it installs none (the image's
+// kubelet). It renders the group's template as Render would, with placeholders for the
+// join Secret's values (it never reads the Secret) and the node's name and placement.
+func BootstrapKubelet(ctx context.Context, reader client.Reader, t contract.NodeTemplate) (string, error) {
+	text, err := templateText(ctx, reader, t)
+	if err != nil {
+		return "", err
+	}
+	v := baseVars("bootstrap-probe", contract.Placement{}, t)
+	v.APIServerEndpoint, v.Token, v.CACertHash = "placeholder:6443", "placeholder", "sha256:placeholder"
+	out, err := execute(text, t, v)
+	if err != nil {
+		return "", err
+	}
+	return kubeletflags.InstalledKubelet(out), nil
+}
+
+// templateText is the group's template: the default, or its ConfigMap's.
+func templateText(ctx context.Context, reader client.Reader, t contract.NodeTemplate) (string, error) {
+	if t.UserDataTemplate == "" {
+		return defaultTemplate, nil
+	}
+	return readTemplate(ctx, reader, t.UserDataTemplate)
+}
+
+func execute(text string, t contract.NodeTemplate, v Vars) (string, error) {
+	tmpl, err := template.New("user-data").Option("missingkey=error").Parse(text)
+	if err != nil {
+		return "", fmt.Errorf("parsing user data template %q: %w", t.UserDataTemplate, err)
 	}
 	var out bytes.Buffer
 	if err := tmpl.Execute(&out, v); err != nil {
@@ -107,31 +135,37 @@ func (r *Renderer) vars(ctx context.Context, nodeName string, p contract.Placeme
 	if err := r.Reader.Get(ctx, r.JoinSecret, s); err != nil {
 		return Vars{}, fmt.Errorf("reading join secret %s: %w", r.JoinSecret, err)
 	}
+	v := baseVars(nodeName, p, t)
+	v.APIServerEndpoint, v.Token, v.CACertHash = string(s.Data[KeyAPIServerEndpoint]), string(s.Data[KeyToken]),
+		string(s.Data[KeyCACertHash])
+	if v.APIServerEndpoint == "" || v.Token == "" || v.CACertHash == "" {
+		return Vars{}, fmt.Errorf("join secret %s needs the keys %s, %s and %s", r.JoinSecret, KeyAPIServerEndpoint,
+			KeyToken, KeyCACertHash)
+	}
+	v.ReservesArg = r.Reserves.Arg()
+	return v, nil
+}
+
+// baseVars are the variables of a node but the join Secret's and the reserves.
+func baseVars(nodeName string, p contract.Placement, t contract.NodeTemplate) Vars {
 	labels := nodelabels.Node(nodelabels.Group{Name: t.NodeGroup, Labels: t.Labels}, p.OfferingID, p.DatacenterID, nodeName)
 	pkg := strings.TrimPrefix(t.KubernetesVersion, "v")
 	minor := pkg
 	if i := strings.LastIndex(pkg, "."); strings.Count(pkg, ".") == 2 && i > 0 {
 		minor = pkg[:i]
 	}
-	v := Vars{NodeName: nodeName, NodeGroup: t.NodeGroup, KubernetesVersion: t.KubernetesVersion,
+	return Vars{NodeName: nodeName, NodeGroup: t.NodeGroup, KubernetesVersion: t.KubernetesVersion,
 		KubernetesMinor: "v" + minor, KubernetesPackageVersion: pkg, Offering: p.OfferingID, Datacenter: p.DatacenterID,
-		Labels: labels, Taints: t.Taints, LabelsArg: labelsArg(labels), TaintsArg: taintsArg(t.Taints), ReservesArg: r.Reserves.Arg(),
-		APIServerEndpoint: string(s.Data[KeyAPIServerEndpoint]), Token: string(s.Data[KeyToken]),
-		CACertHash: string(s.Data[KeyCACertHash])}
-	if v.APIServerEndpoint == "" || v.Token == "" || v.CACertHash == "" {
-		return Vars{}, fmt.Errorf("join secret %s needs the keys %s, %s and %s", r.JoinSecret, KeyAPIServerEndpoint,
-			KeyToken, KeyCACertHash)
-	}
-	return v, nil
+		Labels: labels, Taints: t.Taints, LabelsArg: labelsArg(labels), TaintsArg: taintsArg(t.Taints)}
 }
 
-func (r *Renderer) template(ctx context.Context, ref string) (string, error) {
+func readTemplate(ctx context.Context, reader client.Reader, ref string) (string, error) {
 	ns, name, ok := strings.Cut(ref, "/")
 	if !ok {
 		return "", fmt.Errorf("user data template %q: want namespace/name", ref)
 	}
 	cm := &corev1.ConfigMap{}
-	if err := r.Reader.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, cm); err != nil {
+	if err := reader.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, cm); err != nil {
 		return "", fmt.Errorf("reading user data template %s: %w", ref, err)
 	}
 	text, ok := cm.Data[KeyTemplate]

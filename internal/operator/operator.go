@@ -10,6 +10,7 @@ import (
 	sdkclient "go.temporal.io/sdk/client"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
@@ -21,6 +22,7 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/activities"
 	"github.com/vpsie/vpsie-autoscaler/internal/cloudinit"
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
+	"github.com/vpsie/vpsie-autoscaler/internal/controller/groupdeletion"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/nodegroup"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/rebalance"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/scaledown"
@@ -171,6 +173,7 @@ func controllers(mgr ctrl.Manager, cfg *config.Config, d Deps) ([]controller, er
 	cs := []controller{
 		vpsienode.NewController(mgr.GetClient(), d.Starter, cfg.Controller.ClusterName, rec),
 		prov,
+		groupDeletion(mgr, cfg, d, rec),
 	}
 	if cfg.ScaleDown.Enabled {
 		dm, err := scaledown.NewMetrics(ctrlmetrics.Registry)
@@ -189,11 +192,25 @@ func controllers(mgr ctrl.Manager, cfg *config.Config, d Deps) ([]controller, er
 		}
 		reports := rebalance.NewReports()
 		sources = append(sources, nodegroup.FromRebalance(reports))
+		ro := rebalanceOptions(cfg)
+		ro.UserData = mgr.GetAPIReader()
 		cs = append(cs, rebalance.NewController(mgr.GetClient(), d.Starter, d.Temporal, prov.Catalogue(), rec,
-			tickingClock(d.Clock), cfg.Rebalance, rebalanceOptions(cfg), rm, reports))
+			tickingClock(d.Clock), cfg.Rebalance, ro, rm, reports))
 	}
 	ngc := nodegroup.NewController(mgr.GetClient(), d.Clock, m, sources...)
 	return append([]controller{ngc}, cs...), nil
+}
+
+// groupDeletion is the NodeGroup finalizer controller; its drains follow the scale-down
+// drain policy.
+func groupDeletion(mgr ctrl.Manager, cfg *config.Config, d Deps, rec events.EventRecorder) *groupdeletion.Controller {
+	var t groupdeletion.Temporal
+	if d.Temporal != nil {
+		t = d.Temporal
+	}
+	o := groupdeletion.Options{MaxParallelDrains: cfg.ScaleDown.MaxParallelDrains,
+		Drain: contract.DrainPolicy{Timeout: cfg.ScaleDown.DrainTimeout, Force: cfg.ScaleDown.ForceDrain}}
+	return groupdeletion.NewController(mgr.GetClient(), d.Starter, t, rec, o)
 }
 
 // rebalanceOptions gives the rebalance analyzer scale-up's node model and its ScaleUp

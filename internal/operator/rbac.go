@@ -11,8 +11,9 @@ package operator
 // scheduling simulation read.
 // NodeGroups belong to the user: the autoscaler reads them, writes their status,
 // and patches their metadata only to clear a consumed rebalance annotation
-// (internal/controller/rebalance); it sets no finalizer or owner reference on
-// them and never updates them whole. VPSieNodes it
+// (internal/controller/rebalance) and to add and remove its cleanup finalizer
+// (internal/controller/groupdeletion); it sets no owner reference on them and
+// never updates them whole. VPSieNodes it
 // creates, patches (its termination finalizer, labels) and deletes itself;
 // nothing is written with update but the NodeGroup status. Nodes are patched
 // (cordon, annotations, labels) and deleted, never created or replaced.
@@ -31,7 +32,8 @@ package operator
 // +kubebuilder:rbac:groups="",resources=persistentvolumes;persistentvolumeclaims,verbs=list;watch
 //
 // A NodeGroup's user-data template is a ConfigMap in the NodeGroup's namespace,
-// read by name when a VPS is created (never listed or watched).
+// read by name when a VPS is created and by the rebalance controller to learn which
+// kubelet it installs (never listed or watched).
 // +kubebuilder:rbac:groups="",resources=configmaps,verbs=get
 //
 // Events are written in the namespace of the object they are about (any namespace).

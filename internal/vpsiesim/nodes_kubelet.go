@@ -35,9 +35,6 @@ var (
 	kubeletFlag = regexp.MustCompile(`--(node-labels|register-with-taints|provider-id)=([^\s"']*)`)
 	// reserveFlag finds the kubelet flags that keep resources from pods.
 	reserveFlag = regexp.MustCompile(`--(kube-reserved|system-reserved|eviction-hard|max-pods)=([^\s"']*)`)
-	// kubeletPackage finds the kubelet package version an install command pins: apt's kubelet=1.36.3-1.1 (or the
-	// glob 'kubelet=1.36.3-*'), dnf's kubelet-1.36.3.
-	kubeletPackage = regexp.MustCompile(`(?:^|[\s'"])kubelet[=-]v?([0-9]+\.[0-9]+\.[0-9]+)`)
 )
 
 // ParseKubelet reads the kubelet a VM's user data starts, as that kubelet would: the labels of --node-labels, the
@@ -79,16 +76,7 @@ func ParseKubelet(userData string) (Kubelet, error) {
 		return Kubelet{}, err
 	}
 	k.Reserves = reserves
-	for _, line := range strings.Split(userData, "\n") {
-		if !strings.Contains(line, "install") {
-			continue
-		}
-		if m := kubeletPackage.FindStringSubmatch(line); m != nil {
-			k.Version = "v" + m[1]
-			break
-		}
-	}
-	if k.Version == "" {
+	if k.Version = kubeletflags.InstalledKubelet(userData); k.Version == "" {
 		return k, ErrNoKubelet
 	}
 	return k, nil

@@ -9,6 +9,8 @@ import (
 
 	admissionv1 "k8s.io/api/admission/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 )
 
 // fieldDefault is one documented default of a NodeGroup field. Path segments
@@ -60,6 +62,9 @@ func defaultNodeGroup(_ context.Context, req *admissionv1.AdmissionRequest) *adm
 		return deny(http.StatusBadRequest, metav1.StatusReasonBadRequest, "object is not a JSON object")
 	}
 	ops := applyDefaults(obj, nodeGroupDefaults)
+	if req.Operation == admissionv1.Create {
+		ops = append(ops, cleanupFinalizer(obj)...)
+	}
 	if len(ops) == 0 {
 		return allow()
 	}
@@ -115,4 +120,22 @@ func cloneDefault(v any) any {
 // escapePointer escapes a JSON Pointer reference token (RFC 6901).
 func escapePointer(s string) string {
 	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+}
+
+// cleanupFinalizer adds the NodeGroup cleanup finalizer to a new group, so it holds from
+// the group's first moment: a group deleted before the deletion controller saw it would
+// otherwise go without its nodes being taken down. The controller adds it too (without the
+// webhook, a moment later).
+func cleanupFinalizer(obj map[string]any) []patchOp {
+	meta, _ := obj["metadata"].(map[string]any)
+	list, _ := meta["finalizers"].([]any)
+	for _, f := range list {
+		if f == v1alpha1.FinalizerNodeGroupCleanup {
+			return nil
+		}
+	}
+	if list == nil {
+		return []patchOp{{Op: "add", Path: "/metadata/finalizers", Value: []any{v1alpha1.FinalizerNodeGroupCleanup}}}
+	}
+	return []patchOp{{Op: "add", Path: "/metadata/finalizers/-", Value: v1alpha1.FinalizerNodeGroupCleanup}}
 }

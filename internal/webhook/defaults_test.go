@@ -12,6 +12,8 @@ import (
 
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/yaml"
+
+	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 )
 
 func TestDefaultingPatchesOnlyWhatIsMissing(t *testing.T) {
@@ -30,6 +32,7 @@ func TestDefaultingPatchesOnlyWhatIsMissing(t *testing.T) {
 	tests := []struct {
 		name   string
 		spec   any
+		meta   map[string]any // default: a group that carries the cleanup finalizer already
 		want   []patchOp
 		subset bool // want is in order within the patch, not all of it
 	}{
@@ -55,12 +58,20 @@ func TestDefaultingPatchesOnlyWhatIsMissing(t *testing.T) {
 				map[string]any{"start": "02:00", "durationMinutes": 60, "timeZone": "Europe/Berlin"},
 				map[string]any{"start": "03:00", "durationMinutes": 60}}
 		}), want: []patchOp{{"add", "/spec/rebalancePolicy/maintenanceWindows/1/timeZone", "UTC"}}},
+		{name: "a new group gets the cleanup finalizer", spec: full(nil), meta: map[string]any{"name": "g"},
+			want: []patchOp{{"add", "/metadata/finalizers", []any{v1alpha1.FinalizerNodeGroupCleanup}}}},
+		{name: "next to the user's finalizers", spec: full(nil), meta: map[string]any{"name": "g", "finalizers": []any{"mine"}},
+			want: []patchOp{{"add", "/metadata/finalizers/-", v1alpha1.FinalizerNodeGroupCleanup}}},
 	}
 	h := NewHandler(Options{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			meta := tt.meta
+			if meta == nil {
+				meta = map[string]any{"name": "g", "finalizers": []any{v1alpha1.FinalizerNodeGroupCleanup}}
+			}
 			obj := map[string]any{"apiVersion": "autoscaler.vpsie.com/v1alpha1", "kind": "NodeGroup",
-				"metadata": map[string]any{"name": "g"}, "spec": tt.spec}
+				"metadata": meta, "spec": tt.spec}
 			_, resp := post(t, h, PathDefaultNodeGroup, "application/json", reviewBody(t, admissionv1.Create, "u", nil, obj, nil))
 			if !resp.Allowed {
 				t.Fatalf("denied: %v", resp.Result)

@@ -44,8 +44,16 @@ func validateNodeGroup(ng, old *v1alpha1.NodeGroup, ix *catalogueIndex) (field.E
 	if old != nil {
 		warnings = append(warnings, maxNodesWarnings(ng, old)...)
 	}
+	if ng.Spec.MaxNodes == 0 {
+		warnings = append(warnings, parkedWarning)
+	}
 	return errs, warnings
 }
+
+// parkedWarning: maxNodes 0 is allowed and parks the group, which an operator should do
+// knowingly.
+const parkedWarning = "spec.maxNodes: 0 parks the group at zero nodes: scale-down drains every node it has " +
+	"(pods that fit on no other node wait as Pending) and scale-up adds none (GroupParked)"
 
 // validateDatacenterBounds checks the per-datacenter bounds against each other
 // and against the group's.

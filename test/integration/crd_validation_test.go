@@ -21,8 +21,10 @@ func TestInvalidNodeGroupsAreRejectedNamingFieldAndReason(t *testing.T) {
 	}{
 		{"min above max", func(ng *v1alpha1.NodeGroup) { ng.Spec.MinNodes, ng.Spec.MaxNodes = 5, 2 },
 			[]string{"spec", "minNodes must be less than or equal to maxNodes"}},
-		{"max of zero", func(ng *v1alpha1.NodeGroup) { ng.Spec.MinNodes, ng.Spec.MaxNodes = 0, 0 },
-			[]string{"spec.maxNodes", "greater than or equal to 1"}},
+		{"negative max", func(ng *v1alpha1.NodeGroup) { ng.Spec.MinNodes, ng.Spec.MaxNodes = 0, -1 },
+			[]string{"spec.maxNodes", "greater than or equal to 0"}},
+		{"a parked group keeps a minimum", func(ng *v1alpha1.NodeGroup) { ng.Spec.MinNodes, ng.Spec.MaxNodes = 1, 0 },
+			[]string{"spec", "minNodes must be less than or equal to maxNodes"}},
 		{"negative min", func(ng *v1alpha1.NodeGroup) { ng.Spec.MinNodes = -1 },
 			[]string{"spec.minNodes", "greater than or equal to 0"}},
 		{"no offerings", func(ng *v1alpha1.NodeGroup) { ng.Spec.OfferingIDs = nil },
@@ -83,6 +85,18 @@ func TestValidNodeGroupGetsPolicyDefaults(t *testing.T) {
 	}
 	if !ng.Spec.ScaleUpPolicy.IsEnabled() || ng.Spec.ScaleUpPolicy.Enabled == nil {
 		t.Errorf("scaleUpPolicy.enabled not defaulted to true: %+v", ng.Spec.ScaleUpPolicy)
+	}
+}
+
+// maxNodes 0 parks a group (scale-down drains it, scale-up refuses with GroupParked): the
+// uninstall guide's first step, so the API server must accept it.
+func TestAGroupParkedAtMaxNodesZeroIsValid(t *testing.T) {
+	env := needKube(t)
+	ns := newNamespace(t, env.Client)
+	ng := validNodeGroup(ns, "parked")
+	ng.Spec.MinNodes, ng.Spec.MaxNodes = 0, 0
+	if err := env.Client.Create(context.Background(), ng); err != nil {
+		t.Fatalf("a parked nodegroup rejected: %v", err)
 	}
 }
 

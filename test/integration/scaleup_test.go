@@ -16,6 +16,7 @@ import (
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/cloudinit"
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
@@ -35,17 +36,7 @@ func TestScaleUpGrowsToMinNodesAndForPendingPods(t *testing.T) {
 	c := env.Client
 	ns := newNamespace(t, c)
 	ctx := context.Background()
-	simCfg := vpsiesim.DefaultConfig()
-	simCfg.BootDelay, simCfg.DeleteDelay, simCfg.TickInterval = 300*time.Millisecond, 300*time.Millisecond, 50*time.Millisecond
-	simCfg.ListingLagLookups = 1
-	simCfg.Kube = kubernetes.NewForConfigOrDie(env.Config)
-	sim, api, _ := startSimulatorWith(t, simCfg)
-	join := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "vpsie-join"}, StringData: map[string]string{
-		cloudinit.KeyAPIServerEndpoint: "10.0.0.1:6443", cloudinit.KeyToken: "abcdef.0123456789abcdef",
-		cloudinit.KeyCACertHash: "sha256:00ff"}}
-	if err := c.Create(ctx, join); err != nil {
-		t.Fatal(err)
-	}
+	sim, api := startJoiningSimulator(t, ns, vpsiesim.DefaultReadyDelay)
 	op := startOperator(t, ns, api)
 	ng := &v1alpha1.NodeGroup{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "grow"}, Spec: v1alpha1.NodeGroupSpec{
 		MinNodes: 2, MaxNodes: 4, DatacenterID: "ams1", OfferingIDs: []string{"std-2c-4g", "std-4c-8g"},
@@ -170,4 +161,23 @@ func cleanUpGroup(t *testing.T, ns string) {
 	for _, vn := range vns.Items {
 		_ = kube.Client.Delete(ctx, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: vn.Status.NodeName}})
 	}
+}
+
+// startJoiningSimulator starts a simulator whose VPSs register their Nodes (Ready after
+// readyDelay) and creates the join Secret the operator renders user data with in ns.
+func startJoiningSimulator(t *testing.T, ns string, readyDelay time.Duration) (*vpsiesim.Simulator, *vpsie.Client) {
+	t.Helper()
+	simCfg := vpsiesim.DefaultConfig()
+	simCfg.BootDelay, simCfg.DeleteDelay, simCfg.TickInterval = 300*time.Millisecond, 300*time.Millisecond, 50*time.Millisecond
+	simCfg.ListingLagLookups = 1
+	simCfg.Kubelet.ReadyDelay = readyDelay
+	simCfg.Kube = kubernetes.NewForConfigOrDie(kube.Config)
+	sim, api, _ := startSimulatorWith(t, simCfg)
+	join := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "vpsie-join"}, StringData: map[string]string{
+		cloudinit.KeyAPIServerEndpoint: "10.0.0.1:6443", cloudinit.KeyToken: "abcdef.0123456789abcdef",
+		cloudinit.KeyCACertHash: "sha256:00ff"}}
+	if err := kube.Client.Create(context.Background(), join); err != nil {
+		t.Fatal(err)
+	}
+	return sim, api
 }

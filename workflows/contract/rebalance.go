@@ -191,6 +191,11 @@ type ReplacedNode struct {
 	MonthlySavings float64 `json:"monthlySavings"`
 }
 
+// RebalanceBatchPrefix begins the batch name of every ScaleUp child a Rebalance run starts,
+// so its VPSieNodes (label autoscaler.vpsie.com/batch) tell scale-down they are the run's.
+// api/v1alpha1.RebalanceBatchPrefix is the same value.
+const RebalanceBatchPrefix = "rb"
+
 // Rebalance annotation statuses written on nodes (AnnotateRebalanceActivity).
 const (
 	// RebalanceStatusReplacing marks an old node the run works on.

@@ -50,7 +50,11 @@ func computeStatus(o observation) v1alpha1.NodeGroupStatus {
 	}
 	applyRebalance(&st, o.rebalance)
 
-	for _, c := range append(conditions(o.group.Spec, st, o.vpsieNodes), scaleUpCondition(o.blocked)) {
+	cs := append(conditions(o.group.Spec, st, o.vpsieNodes), scaleUpCondition(o.blocked))
+	if o.group.DeletionTimestamp != nil {
+		cs = append(cs, deletingCondition(o.vpsieNodes, nodes))
+	}
+	for _, c := range cs {
 		c.ObservedGeneration = o.group.Generation
 		c.LastTransitionTime = o.now
 		meta.SetStatusCondition(&st.Conditions, c)

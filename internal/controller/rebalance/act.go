@@ -3,6 +3,7 @@ package rebalance
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -54,7 +55,7 @@ func (c *Controller) start(ctx context.Context, g *v1alpha1.NodeGroup, p plan.Pl
 	wr, err := c.starter.StartOrAttach(ctx, workflowstart.Spec{ID: id, Workflow: contract.RebalanceWorkflow, Input: in,
 		Reuse: workflowstart.RestartFinished, NodeGroup: key.String(), Operation: contract.OperationRebalance,
 		Memo: map[string]any{memoPlan: p.ID, memoStrategy: string(p.Strategy), memoSavings: p.MonthlySavings,
-			memoBatches: len(p.Batches), memoSummary: sum}})
+			memoBatches: len(p.Batches), memoSummary: sum, memoReasons: reasonsOf(p)}})
 	if err != nil {
 		logger.Error(err, "Starting the rebalance failed; the next pass tries again")
 		return
@@ -64,7 +65,7 @@ func (c *Controller) start(ctx context.Context, g *v1alpha1.NodeGroup, p plan.Pl
 		c.held.forget(key)
 	}
 	r := run{id: id, runID: wr.GetRunID(), planID: p.ID, strategy: string(p.Strategy), planned: p.MonthlySavings,
-		batches: len(p.Batches), started: c.clock.Now()}
+		batches: len(p.Batches), reasons: reasonsOf(p), started: c.clock.Now()}
 	if !c.runs.begin(key, r) {
 		return // this process follows it already
 	}
@@ -80,7 +81,8 @@ func (c *Controller) start(ctx context.Context, g *v1alpha1.NodeGroup, p plan.Pl
 	go c.follow(context.WithoutCancel(ctx), g.DeepCopy(), wr)
 }
 
-// summary is the plan for events and the memo: "2 nodes in 2 batches (std-8c-16g → std-2c-4g), saves 12.00/month".
+// summary is the plan for events and the memo: "2 nodes in 2 batches (std-8c-16g → std-2c-4g), saves 12.00/month",
+// or, for a plan that costs more, "... costs 28.00/month more, for drift (KubernetesVersionChanged)".
 func summary(p plan.Plan) string {
 	var moves []string
 	seen := map[string]bool{}
@@ -95,8 +97,29 @@ func summary(p plan.Plan) string {
 			}
 		}
 	}
-	return fmt.Sprintf("%d nodes in %d batches (%s), saves %.2f/month", n, len(p.Batches), strings.Join(moves, ", "),
-		p.MonthlySavings)
+	head := fmt.Sprintf("%d nodes in %d batches (%s)", n, len(p.Batches), strings.Join(moves, ", "))
+	if p.MonthlySavings >= 0 {
+		return head + fmt.Sprintf(", saves %.2f/month", p.MonthlySavings)
+	}
+	drift := reasonsWhere(p, plan.Reason.Drift)
+	return head + fmt.Sprintf(", costs %.2f/month more, for drift (%s)", -p.MonthlySavings, strings.Join(drift, ", "))
+}
+
+// reasonsOf is the plan's distinct typed reasons, sorted.
+func reasonsOf(p plan.Plan) []string { return reasonsWhere(p, plan.Reason.Replaces) }
+
+// reasonsWhere is the plan's distinct reasons that keep holds for, sorted.
+func reasonsWhere(p plan.Plan, keep func(plan.Reason) bool) []string {
+	var out []string
+	for _, b := range p.Batches {
+		for _, r := range b {
+			if s := r.Reason.String(); keep(r.Reason) && !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // manualHeld settles a rebalance=now the analyzer held: cleared when there is nothing to do

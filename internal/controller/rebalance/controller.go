@@ -26,6 +26,10 @@ type Options struct {
 	Timeouts contract.ScaleUpTimeouts
 	// Analyzer builds replacement nodes with the scale-up planner's node model.
 	Analyzer plan.Options
+	// UserData reads the ConfigMaps of groups with their own user data template, uncached
+	// (the autoscaler may only get ConfigMaps): what a group's bootstrap installs decides
+	// whether a kubelet version is drift. Nil: such groups never drift on their kubelet.
+	UserData client.Reader
 }
 
 // Controller analyzes NodeGroups, starts and signals their rebalances and follows them.
@@ -100,7 +104,7 @@ func (c *Controller) pass(ctx context.Context) error {
 		logger.Error(err, "Rebalance waits for the catalogue")
 		return err
 	}
-	res := plan.Analyze(c.snapshot(obs, states, manual), c.opts.Analyzer)
+	res := plan.Analyze(c.snapshot(ctx, obs, states, manual), c.opts.Analyzer)
 	c.metrics.groups(obs.view.NodeGroups, res.Groups)
 	c.act(ctx, obs, res, manual)
 	return nil

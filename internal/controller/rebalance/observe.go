@@ -5,9 +5,12 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/cloudinit"
 	"github.com/vpsie/vpsie-autoscaler/internal/clusterview"
+	"github.com/vpsie/vpsie-autoscaler/internal/nodetemplate"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/rebalance"
 	"github.com/vpsie/vpsie-autoscaler/internal/planinput"
 	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
@@ -35,16 +38,34 @@ func (c *Controller) observe(ctx context.Context) (observation, error) {
 
 // snapshot is the analyzer's input: the observation, the catalogue and what the controller
 // knows of each group's runs.
-func (c *Controller) snapshot(o observation, states map[types.NamespacedName]groupState,
+func (c *Controller) snapshot(ctx context.Context, o observation, states map[types.NamespacedName]groupState,
 	manual map[types.NamespacedName]bool) plan.Snapshot {
 	v := o.view
 	s := planinput.Rebalance(v, o.nodes, c.catalogue.Offerings())
 	for _, g := range v.NodeGroups {
 		key := keyOf(g)
 		st := states[key]
-		s.Groups[key] = plan.GroupState{LastRebalance: lastRebalance(g, st), Manual: manual[key], Running: st.running}
+		s.Groups[key] = plan.GroupState{LastRebalance: lastRebalance(g, st), Manual: manual[key], Running: st.running,
+			BootstrapKubelet: c.bootstrapKubelet(ctx, g)}
 	}
 	return s
+}
+
+// bootstrapKubelet is the kubelet version the group's user data installs; "" when it
+// installs none or the template cannot be read (then no kubelet version is drift: a
+// replacement might differ the same way).
+func (c *Controller) bootstrapKubelet(ctx context.Context, g *v1alpha1.NodeGroup) string {
+	t := nodetemplate.For(g)
+	if t.UserDataTemplate != "" && c.opts.UserData == nil {
+		return ""
+	}
+	v, err := cloudinit.BootstrapKubelet(ctx, c.opts.UserData, t)
+	if err != nil {
+		log.FromContext(ctx).Error(err, "Reading what the group's user data installs failed; its kubelet version is not drift",
+			"nodegroup", keyOf(g).String())
+		return ""
+	}
+	return v
 }
 
 // lastRebalance is the later of the group's status.lastRebalanceTime and its last run's

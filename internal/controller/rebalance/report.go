@@ -28,7 +28,7 @@ func statusOf(r run) *v1alpha1.NodeGroupRebalanceStatus {
 	st := &v1alpha1.NodeGroupRebalanceStatus{PlanID: r.planID, Strategy: r.strategy, Phase: p.Phase, Paused: p.Paused,
 		BatchesDone: int32(p.BatchesDone), BatchesTotal: int32(p.BatchesTotal), NewNodes: sorted(p.NewNodes),
 		OldNodes: sorted(p.OldNodes), SavingsMonthly: money(p.SavingsMonthly), PlannedSavingsMonthly: money(r.planned),
-		StartedAt: timeOf(r.started), Message: p.Message}
+		StartedAt: timeOf(r.started), Message: p.Message, Reasons: slices.Clone(r.reasons)}
 	if st.PlanID == "" {
 		st.PlanID = p.PlanID
 	}

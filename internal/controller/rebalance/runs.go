@@ -17,6 +17,7 @@ const (
 	memoSavings  = "savings"
 	memoBatches  = "batches"
 	memoSummary  = "summary"
+	memoReasons  = "reasons"
 )
 
 // run is one rebalance run of a group as this process follows it.
@@ -25,6 +26,7 @@ type run struct {
 	// planned is the plan's monthly saving; batches its number of batches.
 	planned  float64
 	batches  int
+	reasons  []string // the plan's typed reasons, sorted
 	started  time.Time
 	progress contract.RebalanceProgress
 	// finished is zero while the run runs; then ending says how it ended.

@@ -81,7 +81,7 @@ func (c *Controller) attach(ctx context.Context, g *v1alpha1.NodeGroup, id strin
 	fields := info.GetMemo().GetFields()
 	dc := converter.GetDefaultDataConverter()
 	for name, into := range map[string]any{memoPlan: &r.planID, memoStrategy: &r.strategy, memoSavings: &r.planned,
-		memoBatches: &r.batches} {
+		memoBatches: &r.batches, memoReasons: &r.reasons} {
 		if p, ok := fields[name]; ok {
 			_ = dc.FromPayload(p, into) // a memo this version did not write only leaves the field empty
 		}

@@ -214,6 +214,10 @@ func (a *analyzer) gate(g *group) (Reason, string) {
 	switch {
 	case st.Running:
 		return ReasonRebalanceInProgress, "a rebalance of the group is running"
+	case g.ng.DeletionTimestamp != nil:
+		return ReasonRebalanceDisabled, "the NodeGroup is being deleted"
+	case g.ng.Spec.MaxNodes == 0:
+		return ReasonRebalanceDisabled, "maxNodes is 0: the group is parked and drained, not rebalanced"
 	case !p.enabled && !st.Manual:
 		return ReasonRebalanceDisabled, "rebalancePolicy.enabled is false (annotate the group " +
 			v1alpha1.AnnotationRebalance + "=now to run one)"

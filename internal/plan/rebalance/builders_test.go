@@ -105,8 +105,9 @@ func pdb(name string, allowed int32) *policyv1.PodDisruptionBudget {
 }
 
 func snapshot(ng *v1alpha1.NodeGroup, ms ...testMember) Snapshot {
+	// The default user data installs spec.kubernetesVersion.
 	s := Snapshot{Now: now, NodeGroups: []*v1alpha1.NodeGroup{ng}, Offerings: catalogue,
-		Groups: map[types.NamespacedName]GroupState{}}
+		Groups: map[types.NamespacedName]GroupState{ng.Key(): {BootstrapKubelet: ng.Spec.KubernetesVersion}}}
 	for _, m := range ms {
 		s.Nodes = append(s.Nodes, m.node)
 		s.VPSieNodes = append(s.VPSieNodes, m.vn)

@@ -42,6 +42,13 @@ type GroupState struct {
 	Manual bool
 	// Running: rebalance/<namespace>/<nodegroup> runs; no second plan is made.
 	Running bool
+	// BootstrapKubelet is the kubelet version the group's user data installs (the default
+	// template installs spec.kubernetesVersion; a custom one what its install command pins),
+	// so what a replacement's kubelet reports; empty when it installs none (the image's
+	// kubelet) or the controller could not tell. A kubelet differs from
+	// spec.kubernetesVersion as drift only when this is spec.kubernetesVersion: otherwise a
+	// replacement would differ the same way.
+	BootstrapKubelet string
 }
 
 // Options tune the analyzer.

@@ -32,7 +32,7 @@ func (a *analyzer) worth(g *group, en *schedsim.ExistingNode) (candidate, Reason
 	if cur != nil {
 		rep.FromPrice = cur.MonthlyPrice
 	}
-	drift, why := drifted(g.ng, vn, n)
+	drift, why := drifted(g.ng, vn, n, a.s.Groups[g.key].BootstrapKubelet)
 	if drift == ReasonNone && cur == nil {
 		return candidate{}, ReasonUnknownOffering, "the catalogue has no price for offering " + rep.From
 	}
@@ -54,11 +54,17 @@ func (a *analyzer) worth(g *group, en *schedsim.ExistingNode) (candidate, Reason
 		if drift != ReasonNone {
 			return candidate{}, ReasonNoFittingOffering, why + "; no allowed offering fits its pods" + tried1(tried)
 		}
-		return candidate{}, ReasonNoCheaperFit, fmt.Sprintf("no allowed offering at least %d%% cheaper than %s (%s/month) fits its pods%s",
-			g.policy.threshold, rep.From, money(rep.FromPrice), tried1(tried))
+		return candidate{}, ReasonNoCheaperFit, fmt.Sprintf("no allowed offering at least %d%% cheaper than %s (%s/month) fits its pods%s%s",
+			g.policy.threshold, rep.From, money(rep.FromPrice), tried1(tried),
+			kubeletNote(g.ng.Spec.KubernetesVersion, a.s.Groups[g.key].BootstrapKubelet, n.Status.NodeInfo.KubeletVersion))
 	}
 	rep.MonthlySavings = rep.FromPrice - rep.Targets[0].MonthlyPrice
 	rep.Reason, rep.Message = drift, why
+	if drift != ReasonNone && rep.MonthlySavings < 0 {
+		// Only drift, which the operator asked for by changing the spec, may cost more.
+		rep.Message += fmt.Sprintf("; the replacement %s costs %s/month more than %s", rep.Targets[0].Offering,
+			money(-rep.MonthlySavings), rep.From)
+	}
 	if drift == ReasonNone {
 		rep.Reason = ReasonCheaperOffering
 		rep.Message = fmt.Sprintf("%s (%s/month) fits on %s (%s/month): saves %s/month (%.0f%%)", rep.From,
@@ -98,7 +104,7 @@ func (a *analyzer) allowed(g *group, dc string) []*schedsim.Offering {
 }
 
 // drifted is the first way the node no longer matches its group's spec, and all of them.
-func drifted(ng *v1alpha1.NodeGroup, vn *v1alpha1.VPSieNode, n *corev1.Node) (Reason, string) {
+func drifted(ng *v1alpha1.NodeGroup, vn *v1alpha1.VPSieNode, n *corev1.Node, bootstrap string) (Reason, string) {
 	var first Reason
 	var why []string
 	add := func(r Reason, msg string) {
@@ -113,19 +119,64 @@ func drifted(ng *v1alpha1.NodeGroup, vn *v1alpha1.VPSieNode, n *corev1.Node) (Re
 	if vn.Spec.ImageID != ng.Spec.OSImageID {
 		add(ReasonImageChanged, "image "+vn.Spec.ImageID+" is not spec.osImageID "+ng.Spec.OSImageID)
 	}
-	if kv := n.Status.NodeInfo.KubeletVersion; kv != "" && version(kv) != version(ng.Spec.KubernetesVersion) {
-		add(ReasonKubernetesVersionChanged, "kubelet "+kv+" is not spec.kubernetesVersion "+ng.Spec.KubernetesVersion)
+	if kubeletDrifted(ng.Spec.KubernetesVersion, bootstrap, n.Status.NodeInfo.KubeletVersion) {
+		add(ReasonKubernetesVersionChanged, "kubelet "+n.Status.NodeInfo.KubeletVersion+" is not spec.kubernetesVersion "+
+			ng.Spec.KubernetesVersion+", which the group's user data installs")
 	}
 	return first, strings.Join(why, "; ")
 }
 
-// version is v1.36.3 of "1.36.3", "v1.36.3" or "v1.36.3+k3s1".
-func version(v string) string {
-	v = strings.TrimPrefix(v, "v")
+// kubeletDrifted reports a kubelet that differs from spec.kubernetesVersion in a way a
+// replacement would fix: the user data installs exactly that version (bootstrap), and the
+// node reports a version (not an image's or a simulator's free text) other than it. Only
+// what the bootstrap really installs counts: a user data that installs no kubelet, or
+// another version, would make a replacement differ the same way, and replacing nodes for it
+// would replace them after every cooldown, forever.
+func kubeletDrifted(spec, bootstrap, reported string) bool {
+	want, ok := version(spec)
+	if !ok {
+		return false
+	}
+	if installed, ok := version(bootstrap); !ok || installed != want {
+		return false
+	}
+	got, ok := version(reported)
+	return ok && got != want
+}
+
+// kubeletNote says why a kubelet that differs from spec.kubernetesVersion is not drift, so
+// an operator who changed the version and sees nothing happen learns why; empty otherwise.
+func kubeletNote(spec, bootstrap, reported string) string {
+	want, okSpec := version(spec)
+	got, okNode := version(reported)
+	if !okSpec || !okNode || got == want || kubeletDrifted(spec, bootstrap, reported) {
+		return ""
+	}
+	installs := "installs no kubelet"
+	if b, ok := version(bootstrap); ok {
+		installs = "installs kubelet v" + b
+	}
+	return "; kubelet " + reported + " differs from spec.kubernetesVersion " + spec + ", but the group's user data " +
+		installs + ", so a replacement would differ the same way (not drift)"
+}
+
+// version is 1.36.3 of "1.36.3", "v1.36.3", "v1.36.3+k3s1" or "v1.36.3-1.1"; ok is false for
+// anything that is not major.minor.patch.
+func version(v string) (string, bool) {
+	v = strings.TrimPrefix(strings.TrimSpace(v), "v")
 	if i := strings.IndexAny(v, "+-"); i >= 0 {
 		v = v[:i]
 	}
-	return v
+	parts := strings.Split(v, ".")
+	if len(parts) != 3 {
+		return "", false
+	}
+	for _, p := range parts {
+		if _, err := strconv.ParseUint(p, 10, 32); err != nil {
+			return "", false
+		}
+	}
+	return v, true
 }
 
 // fits reports whether every pod of en that a drain moves fits on one new node of off in

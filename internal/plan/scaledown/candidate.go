@@ -40,6 +40,8 @@ func (pl *planner) candidates() []*candidate {
 			pl.keep(n.Name, g, block{reason: ReasonDrainInProgress, message: "the node is already being drained or deleted"})
 		case g == nil || (n.Labels[v1alpha1.LabelNodeGroup] != "" && n.Labels[v1alpha1.LabelNodeGroup] != g.key.Name):
 			pl.keep(n.Name, nil, block{reason: ReasonNotInNodeGroup, message: "no VPSieNode of a known NodeGroup owns the node"})
+		case g.rebalance.Holds(vn):
+			pl.keep(n.Name, g, rebalanceBlock(g, n))
 		case vn.Status.Phase != v1alpha1.PhaseReady:
 			pl.keep(n.Name, g, block{reason: ReasonNotReadyYet, message: "VPSieNode " + vn.Name + " is " + phase(vn) + ", not Ready"})
 		case pl.s.Now.Before(n.CreationTimestamp.Add(pl.opts.BootAllowance)):
@@ -112,4 +114,20 @@ func phase(vn *v1alpha1.VPSieNode) string {
 		return "new"
 	}
 	return string(vn.Status.Phase)
+}
+
+// rebalanceBlock says which part of the group's running rebalance holds node n.
+func rebalanceBlock(g *group, n *corev1.Node) block {
+	plan := n.Annotations[v1alpha1.AnnotationRebalancePlan]
+	if g.ng.RebalanceMarked(n) {
+		return block{reason: ReasonRebalancing, message: "rebalance plan " + plan + " replaces the node and drains it itself"}
+	}
+	if r := g.ng.Status.Rebalance; r != nil && r.PlanID != "" {
+		plan = r.PlanID
+	}
+	msg := "the node was made by the group's running rebalance"
+	if plan != "" {
+		msg = "the node was made by rebalance plan " + plan + ", which still runs"
+	}
+	return block{reason: ReasonRebalancing, message: msg}
 }

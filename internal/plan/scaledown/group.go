@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/membership"
 )
 
 // group is a NodeGroup as the planner sees it: its policy, its size and what holds it back.
@@ -19,6 +20,11 @@ type group struct {
 	// members counts its VPSieNodes not being deleted; draining those whose drain is under
 	// way; chosen the drains this plan adds.
 	members, draining, chosen int32
+	// rebalance is what the group's running rebalance holds; runOld counts its old nodes
+	// whose drain has not begun (they leave when the run completes), runNew its own nodes
+	// not being drained (they stay in place of the old ones).
+	rebalance      membership.Rebalance
+	runOld, runNew int32
 	// byDC counts the same per datacenter; dcMin is each datacenter's own minNodes.
 	byDC     map[string]*dcCount
 	dcMin    map[string]int32
@@ -53,10 +59,18 @@ func later(status *metav1.Time, known time.Time) time.Time {
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// remaining is the group's size once the drains under way and those chosen are done.
-func (g *group) remaining() int32 { return g.members - g.draining - g.chosen }
+// size is the group's size once the drains under way and those chosen are done.
+func (g *group) size() int32 { return g.members - g.draining - g.chosen }
 
-func (g *group) overMax() bool { return g.remaining() > g.ng.Spec.MaxNodes }
+// remaining is what minNodes is held against: the size without the old nodes a running
+// rebalance will drain, so scale-down and the run together never go below minNodes.
+func (g *group) remaining() int32 { return g.size() - g.runOld }
+
+// sizeForMax is what maxNodes is held against: the size without the nodes a running
+// rebalance made, which stand in for its old ones (a surge is not a group above maxNodes).
+func (g *group) sizeForMax() int32 { return g.size() - g.runNew }
+
+func (g *group) overMax() bool { return g.sizeForMax() > g.ng.Spec.MaxNodes }
 
 // dcCount is a group's members, drains under way and drains chosen in one datacenter.
 type dcCount struct{ members, draining, chosen int32 }

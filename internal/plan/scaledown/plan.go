@@ -84,7 +84,31 @@ func newPlanner(s *Snapshot, o Options) *planner {
 			}
 		}
 	}
+	for _, g := range pl.groups {
+		pl.countRebalance(g)
+	}
 	return pl
+}
+
+// countRebalance records what the group's running rebalance holds. Nodes the run already
+// drains are counted as draining, not here.
+func (pl *planner) countRebalance(g *group) {
+	g.rebalance = pl.members.RebalanceOf(g.ng)
+	for _, vn := range g.rebalance.Old {
+		if !pl.vpsieNodeDraining(vn) {
+			g.runOld++
+		}
+	}
+	for _, vn := range g.rebalance.New {
+		if !pl.vpsieNodeDraining(vn) {
+			g.runNew++
+		}
+	}
+}
+
+func (pl *planner) vpsieNodeDraining(vn *v1alpha1.VPSieNode) bool {
+	n := pl.members.NodeOf(vn)
+	return n != nil && pl.draining[n.Name]
 }
 
 func (pl *planner) groupOf(vn *v1alpha1.VPSieNode) *group {
@@ -185,7 +209,7 @@ func (pl *planner) message(c *candidate, why Reason) string {
 	case ReasonEmpty:
 		return "only DaemonSet and mirror pods for " + pl.opts.EmptyNodeDelay.String()
 	case ReasonAboveMaxNodes:
-		return "the group has " + itoa(c.g.remaining()+1) + " nodes, maxNodes is " + itoa(c.g.ng.Spec.MaxNodes)
+		return "the group has " + itoa(c.g.sizeForMax()+1) + " nodes, maxNodes is " + itoa(c.g.ng.Spec.MaxNodes)
 	}
 	p := c.g.policy
 	return "below " + itoa(p.CPUPercent) + "% CPU and " + itoa(p.MemoryPercent) + "% memory for " + p.Window.String()

@@ -36,6 +36,9 @@ const (
 	// younger than its group's boot allowance (its ScaleUp run may still be working on it).
 	ReasonNotReadyYet
 	ReasonBooting
+	// Why a managed node is not a candidate: its group's running rebalance holds it, as a
+	// node it replaces (the run drains it itself) or as one it created.
+	ReasonRebalancing
 	reasonCount
 )
 
@@ -44,7 +47,7 @@ var reasonNames = [reasonCount]string{
 	"NotInNodeGroup", "DrainInProgress", "ScaleDownDisabled", "NotUnderutilized",
 	"ScaleUpCooldown", "ScaleDownCooldown", "AtMinNodes", "DrainLimit",
 	"ProtectedNode", "DoNotDisrupt", "PodDisruptionBudget", "LocalStorage", "KubeSystemPod", "NoController",
-	"PodsDoNotFit", "NotReadyYet", "Booting",
+	"PodsDoNotFit", "NotReadyYet", "Booting", "Rebalancing",
 }
 
 // checkTypes are the `check_type` labels of the safety reasons.

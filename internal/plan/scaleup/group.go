@@ -48,6 +48,10 @@ func datacenters(spec *v1alpha1.NodeGroupSpec) []v1alpha1.DatacenterPlacement {
 // gateOf is why the group may not grow right now, if anything stops it.
 func gateOf(ng *v1alpha1.NodeGroup, st GroupState, s *Snapshot) failure {
 	switch {
+	case ng.DeletionTimestamp != nil:
+		return fail(ReasonNodeGroupDeleting, "the NodeGroup is being deleted: its nodes are drained, none is added")
+	case ng.Spec.MaxNodes == 0:
+		return fail(ReasonGroupParked, "maxNodes is 0: the group is parked at zero nodes")
 	case !ng.Spec.ScaleUpPolicy.IsEnabled() || st.ScaleUpDisabled:
 		return fail(ReasonScaleUpDisabled, "scale-up is disabled")
 	case s.Now.Before(st.BackingOffUntil):

@@ -36,6 +36,9 @@ const (
 	ReasonHostPortConflict
 	ReasonPodAffinity
 	ReasonVolumeNodeAffinity
+	// Why the group cannot grow: it is parked at maxNodes 0, or being deleted.
+	ReasonGroupParked
+	ReasonNodeGroupDeleting
 	reasonCount
 )
 
@@ -45,6 +48,7 @@ var reasonNames = [reasonCount]string{
 	"TooManyPods", "NodeSelectorMismatch", "NodeAffinityMismatch", "TaintNotTolerated", "AntiAffinity",
 	"TopologySpread", "MaxNodesReached", "ScaleUpDisabled", "BackingOff", "InCooldown", "QuotaExhausted",
 	"UnknownOffering", "UnknownDatacenter", "NoOfferingAvailable", "HostPortConflict", "PodAffinity", "VolumeNodeAffinity",
+	"GroupParked", "NodeGroupDeleting",
 }
 
 func (r Reason) String() string {
