@@ -12,8 +12,6 @@ const (
 	LabelBatch = "autoscaler.vpsie.com/batch"
 	// LabelVPSieNode names the VPSieNode that backs a Node.
 	LabelVPSieNode = "autoscaler.vpsie.com/vpsienode"
-	// LabelBatch names the scale-up batch (the ScaleUp run) that created a VPSieNode.
-	LabelBatch = "autoscaler.vpsie.com/batch"
 	// RebalanceBatchPrefix begins the batch of every ScaleUp a Rebalance run starts (its
 	// replacements and, in a rollback, the old nodes it restores): such a VPSieNode is the
 	// run's own node while the run runs (see VPSieNode.MadeByRebalance). It equals
