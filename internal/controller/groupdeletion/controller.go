@@ -120,11 +120,7 @@ func (c *Controller) takeDown(ctx context.Context, ng *v1alpha1.NodeGroup) (bool
 	}
 	tctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
-	ids, err := c.runIDs(tctx, ng, g.all)
-	if err != nil {
-		return false, err
-	}
-	running, err := c.cancelRuns(tctx, ids)
+	running, err := c.cancelRuns(tctx, c.runIDs(tctx, ng, g.all))
 	if err != nil {
 		return false, err
 	}

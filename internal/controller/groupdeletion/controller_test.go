@@ -30,6 +30,7 @@ import (
 // fakeTemporal runs the workflows of running, lists those with the scale-up prefix, records
 // cancels and starts.
 type fakeTemporal struct {
+	listErr   error
 	running   map[string]bool
 	cancelled []string
 	started   []string
@@ -44,6 +45,9 @@ func (f *fakeTemporal) DescribeWorkflowExecution(_ context.Context, id, _ string
 }
 
 func (f *fakeTemporal) ListWorkflow(context.Context, *workflowservice.ListWorkflowExecutionsRequest) (*workflowservice.ListWorkflowExecutionsResponse, error) {
+	if f.listErr != nil {
+		return nil, f.listErr
+	}
 	var out []*workflowpb.WorkflowExecutionInfo
 	for id := range f.running {
 		out = append(out, &workflowpb.WorkflowExecutionInfo{Execution: &commonpb.WorkflowExecution{WorkflowId: id}})
@@ -131,5 +135,25 @@ func TestALiveGroupGetsTheCleanupFinalizer(t *testing.T) {
 	}
 	if err := kube.Get(context.Background(), ng.Key(), ng); err != nil || !controllerutil.ContainsFinalizer(ng, v1alpha1.FinalizerNodeGroupCleanup) {
 		t.Fatalf("finalizers %v (%v)", ng.Finalizers, err)
+	}
+}
+
+// A visibility store that cannot list does not hold the deletion: the runs the VPSieNodes'
+// batch labels name are still cancelled.
+func TestRunsAreFoundByBatchLabelsWhenTemporalCannotList(t *testing.T) {
+	now := metav1.NewTime(time.Now())
+	ng := &v1alpha1.NodeGroup{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "g", DeletionTimestamp: &now,
+		Finalizers: []string{v1alpha1.FinalizerNodeGroupCleanup}}}
+	booting, _ := member("booting", false)
+	booting.Labels = map[string]string{v1alpha1.LabelBatch: "b7"}
+	kube := fake.NewClientBuilder().WithScheme(testenv.NewScheme()).WithObjects(ng, booting).Build()
+	run := contract.ScaleUpWorkflowID("ns", "g", "b7")
+	tc := &fakeTemporal{listErr: serviceerror.NewInvalidArgument("STARTS_WITH not supported"), running: map[string]bool{run: true}}
+	c := NewController(kube, workflowstart.New(tc, "q"), tc, events.NewFakeRecorder(8), Options{})
+	if _, err := c.Reconcile(context.Background(), reconcile.Request{NamespacedName: ng.Key()}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(tc.cancelled, []string{run}) {
+		t.Fatalf("cancelled %v, want %s", tc.cancelled, run)
 	}
 }

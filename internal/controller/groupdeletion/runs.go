@@ -9,6 +9,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
+	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
@@ -25,7 +26,7 @@ type Temporal interface {
 // runIDs are the workflow IDs that may run for the group: its rebalance (one deterministic
 // ID), every ScaleUp Temporal lists under the group's ID prefix, and the ScaleUp of every
 // batch its VPSieNodes name (a listing may lag a start by a moment). Sorted.
-func (c *Controller) runIDs(ctx context.Context, ng *v1alpha1.NodeGroup, vns []*v1alpha1.VPSieNode) ([]string, error) {
+func (c *Controller) runIDs(ctx context.Context, ng *v1alpha1.NodeGroup, vns []*v1alpha1.VPSieNode) []string {
 	ids := []string{contract.RebalanceWorkflowID(ng.Namespace, ng.Name)}
 	for _, vn := range vns {
 		if b := vn.Labels[v1alpha1.LabelBatch]; b != "" {
@@ -34,11 +35,15 @@ func (c *Controller) runIDs(ctx context.Context, ng *v1alpha1.NodeGroup, vns []*
 	}
 	listed, err := c.listScaleUps(ctx, ng)
 	if err != nil {
-		return nil, err
+		// A visibility store that cannot answer (an old server without STARTS_WITH) must
+		// not hold the deletion forever: the batch labels still name every run that made a
+		// VPSieNode, and scale-up starts none for a deleted group.
+		log.FromContext(ctx).Error(err, "Listing the group's scale-up runs failed; going by its VPSieNodes' batches",
+			"nodegroup", ng.Key().String())
 	}
 	ids = append(ids, listed...)
 	slices.Sort(ids)
-	return slices.Compact(ids), nil
+	return slices.Compact(ids)
 }
 
 // listScaleUps lists the group's running ScaleUp runs: their IDs are
