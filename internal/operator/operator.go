@@ -237,13 +237,14 @@ func newWorker(cfg *config.Config, d Deps) (*temporalworker.Worker, error) {
 }
 
 // vpsieActivities renders user data with an uncached reader: the join Secret is read
-// when a VPS is created, never cached.
-func vpsieActivities(cfg *config.Config, api activities.VPSieAPI, kube client.Reader) *activities.VPSie {
+// when a VPS is created, never cached. The same uncached client tells a create whether
+// its VPSieNode still wants the VPS, right before the POST.
+func vpsieActivities(cfg *config.Config, api activities.VPSieAPI, kube client.Client) *activities.VPSie {
 	if api == nil {
 		return nil
 	}
 	join := types.NamespacedName{Namespace: cfg.ScaleUp.JoinSecretNamespace, Name: cfg.ScaleUp.JoinSecretName}
-	return &activities.VPSie{API: api, ListingLag: cfg.VPSie.ListingLag,
+	return &activities.VPSie{API: api, ListingLag: cfg.VPSie.ListingLag, Owners: &activities.Kube{Client: kube},
 		UserData: &cloudinit.Renderer{Reader: kube, JoinSecret: join, Reserves: cloudinit.Reserves{
 			CPUMillis: cfg.ScaleUp.ReservedCPUMillis, MemoryMiB: cfg.ScaleUp.ReservedMemoryMiB,
 			EvictionMemoryMiB: cfg.ScaleUp.EvictionMemoryMiB, MaxPods: cfg.ScaleUp.MaxPodsPerNode}}}
