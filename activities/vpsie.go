@@ -37,6 +37,8 @@ type VPSie struct {
 	// before the POST, so a VPSieNode deleted while the create waited gets none. The
 	// operator always sets it (Kube.OwnerLive); nil (activity unit tests) skips the check.
 	Owners OwnerChecker
+	// Orphans counts the orphan collector's deletions; nil counts none.
+	Orphans *OrphanMetrics
 }
 
 // OwnerChecker fails with ErrOwnerGone when the owner's VPSieNode is gone, replaced or

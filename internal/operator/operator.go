@@ -10,6 +10,7 @@ import (
 	sdkclient "go.temporal.io/sdk/client"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
@@ -95,8 +96,11 @@ func New(ctx context.Context, cfg *config.Config, d Deps) (*Operator, error) {
 			return nil, fmt.Errorf("registering controller %s: %w", c.Name(), err)
 		}
 	}
-	w, err := newWorker(cfg, d)
+	w, err := newWorker(cfg, d, mgr.GetEventRecorder(eventSource))
 	if err != nil {
+		return nil, err
+	}
+	if err := addGCSchedule(mgr, cfg, d); err != nil {
 		return nil, err
 	}
 	if err := addProbes(mgr, d.Temporal); err != nil {
@@ -218,7 +222,7 @@ func scaleDownOptions(cfg *config.Config) plandown.Options {
 // newWorker builds the Temporal worker with every activity dependency. The
 // Kubernetes activities use an uncached client: they write after reading and
 // must not act on a stale cache.
-func newWorker(cfg *config.Config, d Deps) (*temporalworker.Worker, error) {
+func newWorker(cfg *config.Config, d Deps, rec events.EventRecorder) (*temporalworker.Worker, error) {
 	kube, err := client.New(d.RestConfig, client.Options{Scheme: NewScheme()})
 	if err != nil {
 		return nil, fmt.Errorf("creating kubernetes client for activities: %w", err)
@@ -227,12 +231,20 @@ func newWorker(cfg *config.Config, d Deps) (*temporalworker.Worker, error) {
 	if err != nil {
 		return nil, err
 	}
+	orphans, err := activities.NewOrphanMetrics(ctrlmetrics.Registry)
+	if err != nil {
+		return nil, err
+	}
 	o := d.Worker
 	o.TaskQueue = cfg.Temporal.TaskQueue
 	o.VPSieActivitiesPerSecond = float64(cfg.VPSie.RateLimitPerMinute) / 60
+	v := vpsieActivities(cfg, d.VPSie, kube)
+	if v != nil {
+		v.Orphans = orphans
+	}
 	return temporalworker.New(d.Temporal, o, activities.Set{
-		Kube:  &activities.Kube{Client: kube, Clock: d.Clock, Evictions: evictions},
-		VPSie: vpsieActivities(cfg, d.VPSie, kube),
+		Kube:  &activities.Kube{Client: kube, Clock: d.Clock, Evictions: evictions, Events: rec, Orphans: orphans},
+		VPSie: v,
 	}), nil
 }
 

@@ -413,7 +413,11 @@ func TestChartTemplateAppliesWithServerSideDryRun(t *testing.T) {
 		"full values":            {"-f", filepath.Join(chartDir(), "ci", "full-values.yaml")},
 		"webhooks, generated CA": {"-f", filepath.Join(chartDir(), "ci", "webhook-values.yaml")},
 	}
+	// The Node deletion guard is on by default: the two required values alone install it
+	// with the chart-generated certificate.
 	wantWebhook := map[string][]string{
+		"two --set": {"validatingwebhookconfiguration.admissionregistration.k8s.io/", "mutatingwebhookconfiguration.admissionregistration.k8s.io/",
+			"secret/dry-vpsie-autoscaler-webhook-tls", "service/dry-vpsie-autoscaler-webhook"},
 		"full values": {"validatingwebhookconfiguration.admissionregistration.k8s.io/", "mutatingwebhookconfiguration.admissionregistration.k8s.io/",
 			"certificate.cert-manager.io/", "service/autoscaler-webhook"},
 		"webhooks, generated CA": {"validatingwebhookconfiguration.admissionregistration.k8s.io/", "mutatingwebhookconfiguration.admissionregistration.k8s.io/",
