@@ -11,10 +11,12 @@ import (
 const (
 	orphanKindVPS  = "vps"
 	orphanKindNode = "node"
+	// orphanKindStranded is a VPSieNode left in a create phase with no ScaleUp to finish it.
+	orphanKindStranded = "stranded_vpsienode"
 )
 
 // OrphanMetrics count what the orphan collector found (still orphaned after its grace)
-// and deleted, by kind (vps, node). A nil *OrphanMetrics counts nothing.
+// and deleted, by kind (vps, node, stranded_vpsienode). A nil *OrphanMetrics counts nothing.
 type OrphanMetrics struct {
 	found   *prometheus.CounterVec
 	deleted *prometheus.CounterVec
@@ -25,10 +27,10 @@ type OrphanMetrics struct {
 func NewOrphanMetrics(reg prometheus.Registerer) (*OrphanMetrics, error) {
 	m := &OrphanMetrics{
 		found: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vpsie_autoscaler_orphans_found_total",
-			Help: "Orphans the collector confirmed after its grace period (dry run included), by kind (vps, node)."},
+			Help: "Orphans the collector confirmed after its grace period (dry run included), by kind (vps, node, stranded_vpsienode)."},
 			[]string{"kind"}),
 		deleted: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vpsie_autoscaler_orphans_deleted_total",
-			Help: "Orphans the collector deleted, by kind (vps, node)."}, []string{"kind"}),
+			Help: "Orphans the collector deleted, by kind (vps, node, stranded_vpsienode)."}, []string{"kind"}),
 	}
 	var err error
 	if m.found, err = metrics.Register(reg, m.found); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
@@ -104,6 +105,7 @@ func (k *Kube) FindOrphans(ctx context.Context, in contract.FindOrphansInput) (c
 			out.VPSs = append(out.VPSs, v)
 		}
 	}
+	out.Stranded = k.stranded(vns.Items, in.StrandedAfter)
 	ix := membership.New(membership.Pointers(vns.Items), membership.Pointers(nodes.Items))
 	for _, n := range nodes.Items {
 		if ix.OwnerOf(n.Name) == nil {
@@ -113,6 +115,28 @@ func (k *Kube) FindOrphans(ctx context.Context, in contract.FindOrphansInput) (c
 		}
 	}
 	return out, nil
+}
+
+// stranded lists the VPSieNodes still in a create phase, not being deleted, created
+// longer than after ago: no ScaleUp can still finish them.
+func (k *Kube) stranded(vns []v1alpha1.VPSieNode, after time.Duration) []contract.VPSieNodeRef {
+	if after <= 0 {
+		return nil
+	}
+	now := k.now()
+	var out []contract.VPSieNodeRef
+	for i := range vns {
+		vn := &vns[i]
+		switch vn.Status.Phase {
+		case "", v1alpha1.PhasePending, v1alpha1.PhaseProvisioning, v1alpha1.PhaseProvisioned, v1alpha1.PhaseJoining:
+		default:
+			continue
+		}
+		if vn.DeletionTimestamp.IsZero() && now.Sub(vn.CreationTimestamp.Time) > after {
+			out = append(out, contract.VPSieNodeRef{Namespace: vn.Namespace, Name: vn.Name, UID: string(vn.UID)})
+		}
+	}
+	return out
 }
 
 // accounted reports whether a VPSieNode accounts for the VPS: it records the VPS, or it
@@ -149,6 +173,11 @@ func (k *Kube) ReportOrphans(ctx context.Context, in contract.ReportOrphansInput
 		k.Orphans.countFound(orphanKindVPS)
 		log.Warn("Orphan VPS: no VPSieNode accounts for it", "vps", v.VPSID, "hostname", v.Hostname,
 			"vpsienode", v.Owner.Namespace+"/"+v.Owner.Name, "grace", in.Grace, "action", action)
+	}
+	for _, r := range in.Orphans.Stranded {
+		k.Orphans.countFound(orphanKindStranded)
+		log.Warn("Stranded VPSieNode: still being created long after any ScaleUp could finish it", "vpsienode",
+			r.Namespace+"/"+r.Name, "grace", in.Grace, "action", action)
 	}
 	for _, n := range in.Orphans.Nodes {
 		k.Orphans.countFound(orphanKindNode)

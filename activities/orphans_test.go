@@ -3,6 +3,7 @@ package activities_test
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/testsuite"
 	corev1 "k8s.io/api/core/v1"
@@ -37,15 +38,21 @@ func TestOrphanCollectorActivitiesFindAndDeleteOnlyOrphans(t *testing.T) {
 			a.post("other-cluster", contract.Owner{Cluster: "c2", Namespace: "ns", Name: "x"}.Tags())
 			a.post("hand-made", []string{"env:prod"})
 
-			vnLive := &v1alpha1.VPSieNode{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "vn-live", UID: "uid-live"},
-				Spec: v1alpha1.VPSieNodeSpec{Hostname: "vn-live"}}
+			vnLive := &v1alpha1.VPSieNode{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "vn-live", UID: "uid-live",
+				CreationTimestamp: metav1.Now()}, Spec: v1alpha1.VPSieNodeSpec{Hostname: "vn-live"},
+				Status: v1alpha1.VPSieNodeStatus{Phase: v1alpha1.PhaseProvisioning}}
+			old := metav1.NewTime(time.Now().Add(-time.Hour))
+			vnStranded := &v1alpha1.VPSieNode{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "vn-stuck", UID: "uid-stuck",
+				CreationTimestamp: old}, Status: v1alpha1.VPSieNodeStatus{Phase: v1alpha1.PhaseJoining}}
+			vnReady := &v1alpha1.VPSieNode{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "vn-ready", UID: "uid-ready",
+				CreationTimestamp: old}, Status: v1alpha1.VPSieNodeStatus{Phase: v1alpha1.PhaseReady}}
 			managed := map[string]string{v1alpha1.LabelManaged: "true", v1alpha1.LabelVPSieNode: "vn-x"}
 			nodeOrphan := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "vn-x", UID: "n1", Labels: managed},
 				Spec: corev1.NodeSpec{ProviderID: "vpsie://vps-x"}}
 			nodeLive := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "vn-live", UID: "n2", Labels: map[string]string{
 				v1alpha1.LabelManaged: "true", v1alpha1.LabelVPSieNode: "vn-live"}}}
 			unmanaged := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "worker-1", UID: "n3"}}
-			kc := fake.NewClientBuilder().WithScheme(orphanScheme(t)).WithObjects(vnLive, nodeOrphan, nodeLive, unmanaged).Build()
+			kc := fake.NewClientBuilder().WithScheme(orphanScheme(t)).WithObjects(vnLive, vnStranded, vnReady, nodeOrphan, nodeLive, unmanaged).Build()
 			kube := &activities.Kube{Client: kc}
 			v := &activities.VPSie{API: a.api, Owners: kube}
 
@@ -59,7 +66,10 @@ func TestOrphanCollectorActivitiesFindAndDeleteOnlyOrphans(t *testing.T) {
 				t.Fatalf("listed %v, want the two VPSs tagged for c1", hosts)
 			}
 			var found contract.Orphans
-			get(t, env, contract.FindOrphansActivity, contract.FindOrphansInput{VPSs: listed}, &found)
+			get(t, env, contract.FindOrphansActivity, contract.FindOrphansInput{VPSs: listed, StrandedAfter: 30 * time.Minute}, &found)
+			if len(found.Stranded) != 1 || found.Stranded[0].Name != "vn-stuck" {
+				t.Fatalf("stranded %+v, want vn-stuck only (an hour in Joining)", found.Stranded)
+			}
 			if len(found.VPSs) != 1 || found.VPSs[0].VPSID != idGone || found.VPSs[0].Owner != gone {
 				t.Fatalf("orphan vps %+v, want only %s of %v", found.VPSs, idGone, gone)
 			}

@@ -24,14 +24,14 @@ func CollectOrphans(ctx workflow.Context, in contract.CollectOrphansInput) (cont
 	if in.Grace <= 0 {
 		in.Grace = contract.DefaultOrphanGrace
 	}
-	first, err := findOrphans(ctx, in.Cluster)
+	first, err := findOrphans(ctx, in)
 	if err != nil || first.Empty() {
 		return res, err
 	}
 	if err := workflow.Sleep(ctx, in.Grace); err != nil {
 		return res, err
 	}
-	again, err := findOrphans(ctx, in.Cluster)
+	again, err := findOrphans(ctx, in)
 	if err != nil {
 		return res, err
 	}
@@ -44,23 +44,38 @@ func CollectOrphans(ctx workflow.Context, in contract.CollectOrphansInput) (cont
 		res.Kept = append(res.Kept, "dry run")
 		return res, nil
 	}
+	if err := collectStranded(ctx, &res); err != nil {
+		return res, err
+	}
 	if err := collectVPSs(ctx, &res); err != nil {
 		return res, err
 	}
 	return res, collectNodes(ctx, &res)
 }
 
+// collectStranded deletes each confirmed stranded VPSieNode: its finalizer starts the
+// termination, the one path that deletes its VPS and Node.
+func collectStranded(ctx workflow.Context, res *contract.CollectOrphansResult) error {
+	for _, ref := range res.Found.Stranded {
+		if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.DeleteVPSieNodeActivity, ref).Get(ctx, nil); err != nil {
+			return fmt.Errorf("deleting stranded vpsienode %s/%s: %w", ref.Namespace, ref.Name, err)
+		}
+		res.DeletedStranded = append(res.DeletedStranded, ref.Namespace+"/"+ref.Name)
+	}
+	return nil
+}
+
 // findOrphans lists the cluster's VPSs and holds them and the managed Nodes against the
 // VPSieNodes.
-func findOrphans(ctx workflow.Context, cluster string) (contract.Orphans, error) {
+func findOrphans(ctx workflow.Context, in contract.CollectOrphansInput) (contract.Orphans, error) {
 	var vpss []contract.OrphanVPS
 	if err := workflow.ExecuteActivity(vpsieCall(ctx), contract.ListClusterVPSActivity,
-		contract.ListClusterVPSInput{Cluster: cluster}).Get(ctx, &vpss); err != nil {
+		contract.ListClusterVPSInput{Cluster: in.Cluster}).Get(ctx, &vpss); err != nil {
 		return contract.Orphans{}, fmt.Errorf("listing the cluster's vps: %w", err)
 	}
 	var found contract.Orphans
 	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.FindOrphansActivity,
-		contract.FindOrphansInput{VPSs: vpss}).Get(ctx, &found); err != nil {
+		contract.FindOrphansInput{VPSs: vpss, StrandedAfter: in.StrandedAfter}).Get(ctx, &found); err != nil {
 		return found, fmt.Errorf("finding orphans: %w", err)
 	}
 	return found, nil
@@ -69,8 +84,9 @@ func findOrphans(ctx workflow.Context, cluster string) (contract.Orphans, error)
 // stillOrphaned keeps what both looks found: the same VPS ID, the same Node object.
 func stillOrphaned(first, again contract.Orphans) contract.Orphans {
 	return contract.Orphans{
-		VPSs:  inBoth(first.VPSs, again.VPSs, func(v contract.OrphanVPS) string { return v.VPSID }),
-		Nodes: inBoth(first.Nodes, again.Nodes, func(n contract.OrphanNode) string { return n.UID }),
+		VPSs:     inBoth(first.VPSs, again.VPSs, func(v contract.OrphanVPS) string { return v.VPSID }),
+		Nodes:    inBoth(first.Nodes, again.Nodes, func(n contract.OrphanNode) string { return n.UID }),
+		Stranded: inBoth(first.Stranded, again.Stranded, func(r contract.VPSieNodeRef) string { return r.UID }),
 	}
 }
 

@@ -47,6 +47,10 @@ func (f *gcFakes) register(env *testsuite.TestWorkflowEnvironment) {
 		f.calls = append(f.calls, "state:"+in.VPSID)
 		return contract.VPSState{VPSID: in.VPSID, Found: slices.Contains(f.liveVPS, in.VPSID)}, nil
 	})
+	on(contract.DeleteVPSieNodeActivity, func(_ context.Context, in contract.VPSieNodeRef) error {
+		f.calls = append(f.calls, "delete-vpsienode:"+in.Name)
+		return nil
+	})
 	on(contract.DeleteVPSieNodeNodeActivity, func(_ context.Context, in contract.DeleteVPSieNodeNodeInput) (contract.DeleteVPSieNodeNodeResult, error) {
 		f.calls = append(f.calls, "delete-node:"+in.NodeName)
 		return contract.DeleteVPSieNodeNodeResult{Deleted: true}, nil
@@ -80,6 +84,12 @@ func TestCollectOrphans(t *testing.T) {
 		{name: "dry run: found and reported, nothing deleted", dryRun: true,
 			fakes:     &gcFakes{looks: []contract.Orphans{both, both}},
 			wantCalls: []string{"list:c1", "find:1", "list:c1", "find:1", "report:1 vps,1 nodes,dry=true"}},
+		{name: "a vpsienode stranded in a create phase (its scale-up lost) is deleted: its termination cleans up",
+			fakes: &gcFakes{looks: []contract.Orphans{
+				{Stranded: []contract.VPSieNodeRef{{Namespace: "ns", Name: "vn-s", UID: "u-s"}, {Namespace: "ns", Name: "vn-t", UID: "u-t"}}},
+				{Stranded: []contract.VPSieNodeRef{{Namespace: "ns", Name: "vn-s", UID: "u-s"}}}}},
+			wantCalls: []string{"list:c1", "find:0", "list:c1", "find:0", "report:0 vps,0 nodes,dry=false",
+				"delete-vpsienode:vn-s"}},
 		{name: "a node whose vps still runs is left alone",
 			fakes: &gcFakes{looks: []contract.Orphans{{Nodes: []contract.OrphanNode{node("n-3", "3")}},
 				{Nodes: []contract.OrphanNode{node("n-3", "3")}}}, liveVPS: []string{"3"}},

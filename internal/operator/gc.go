@@ -49,6 +49,14 @@ func gcScheduleSpec(cfg *config.Config) workflowstart.ScheduleSpec {
 	return workflowstart.ScheduleSpec{
 		ID: contract.GCScheduleID(cfg.Controller.ClusterName), Workflow: contract.CollectOrphansWorkflow,
 		Every: cfg.GC.Interval, Operation: contract.OperationGC,
-		Input: contract.CollectOrphansInput{Cluster: cfg.Controller.ClusterName, Grace: cfg.GC.Grace, DryRun: cfg.GC.DryRun},
+		Input: contract.CollectOrphansInput{Cluster: cfg.Controller.ClusterName, Grace: cfg.GC.Grace, DryRun: cfg.GC.DryRun,
+			StrandedAfter: strandedAfter(cfg)},
 	}
+}
+
+// strandedAfter is when a VPSieNode still being created has outlived every ScaleUp wait
+// that could finish it (boot, join, ready), with the grace on top.
+func strandedAfter(cfg *config.Config) time.Duration {
+	u := cfg.ScaleUp
+	return u.BootTimeout + u.JoinTimeout + u.ReadyTimeout + cfg.GC.Grace
 }

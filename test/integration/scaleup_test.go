@@ -40,12 +40,7 @@ func TestScaleUpGrowsToMinNodesAndForPendingPods(t *testing.T) {
 	simCfg.ListingLagLookups = 1
 	simCfg.Kube = kubernetes.NewForConfigOrDie(env.Config)
 	sim, api, _ := startSimulatorWith(t, simCfg)
-	join := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "vpsie-join"}, StringData: map[string]string{
-		cloudinit.KeyAPIServerEndpoint: "10.0.0.1:6443", cloudinit.KeyToken: "abcdef.0123456789abcdef",
-		cloudinit.KeyCACertHash: "sha256:00ff"}}
-	if err := c.Create(ctx, join); err != nil {
-		t.Fatal(err)
-	}
+	createJoinSecret(t, ns)
 	op := startOperator(t, ns, api)
 	ng := &v1alpha1.NodeGroup{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "grow"}, Spec: v1alpha1.NodeGroupSpec{
 		MinNodes: 2, MaxNodes: 4, DatacenterID: "ams1", OfferingIDs: []string{"std-2c-4g", "std-4c-8g"},
@@ -163,6 +158,17 @@ func hasEvent(ns, object, reason, contains string) error {
 }
 
 // cleanUpGroup deletes the test's VPSieNodes and Nodes so later tests see none.
+// createJoinSecret creates the join Secret scale-up renders user data from.
+func createJoinSecret(t *testing.T, ns string) {
+	t.Helper()
+	join := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "vpsie-join"}, StringData: map[string]string{
+		cloudinit.KeyAPIServerEndpoint: "10.0.0.1:6443", cloudinit.KeyToken: "abcdef.0123456789abcdef",
+		cloudinit.KeyCACertHash: "sha256:00ff"}}
+	if err := kube.Client.Create(context.Background(), join); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func cleanUpGroup(t *testing.T, ns string) {
 	ctx := context.Background()
 	var vns v1alpha1.VPSieNodeList

@@ -43,6 +43,13 @@ type CollectOrphansInput struct {
 	Grace   time.Duration `json:"grace"`
 	// DryRun finds and reports, and deletes nothing.
 	DryRun bool `json:"dryRun,omitempty"`
+	// StrandedAfter is the age after which a VPSieNode still in a create phase (Pending
+	// to Joining) has no ScaleUp left that could finish it (its boot, join and ready
+	// timeouts have passed): it was stranded, for example when the Temporal database was
+	// lost. Such a VPSieNode is deleted (its termination deletes its VPS and Node); a
+	// ScaleUp still working on it finds its owner gone and deletes what it made. Zero
+	// looks for none.
+	StrandedAfter time.Duration `json:"strandedAfter,omitempty"`
 }
 
 // OrphanVPS is a VPS tagged for the cluster, with the owner its tags name.
@@ -66,19 +73,23 @@ type OrphanNode struct {
 type Orphans struct {
 	VPSs  []OrphanVPS  `json:"vpss,omitempty"`
 	Nodes []OrphanNode `json:"nodes,omitempty"`
+	// Stranded are VPSieNodes in a create phase older than StrandedAfter.
+	Stranded []VPSieNodeRef `json:"stranded,omitempty"`
 }
 
 // Empty reports whether nothing was found.
-func (o Orphans) Empty() bool { return len(o.VPSs) == 0 && len(o.Nodes) == 0 }
+func (o Orphans) Empty() bool { return len(o.VPSs) == 0 && len(o.Nodes) == 0 && len(o.Stranded) == 0 }
 
 // ListClusterVPSInput names the cluster whose VPSs are listed.
 type ListClusterVPSInput struct {
 	Cluster string `json:"cluster"`
 }
 
-// FindOrphansInput is the cluster's VPS list to hold against the VPSieNodes.
+// FindOrphansInput is the cluster's VPS list to hold against the VPSieNodes, and the age
+// after which a VPSieNode in a create phase is stranded (zero: look for none).
 type FindOrphansInput struct {
-	VPSs []OrphanVPS `json:"vpss,omitempty"`
+	VPSs          []OrphanVPS   `json:"vpss,omitempty"`
+	StrandedAfter time.Duration `json:"strandedAfter,omitempty"`
 }
 
 // ReportOrphansInput is what a run confirmed after the grace, and what it does with it.
@@ -100,6 +111,8 @@ type CollectOrphansResult struct {
 	Found        Orphans  `json:"found"`
 	DeletedVPSs  []string `json:"deletedVPSs,omitempty"`
 	DeletedNodes []string `json:"deletedNodes,omitempty"`
+	// DeletedStranded are the stranded VPSieNodes deleted (their terminations go on).
+	DeletedStranded []string `json:"deletedStranded,omitempty"`
 	// Kept are orphans left this run, with why (dry run, the owner came back, a live VPS).
 	Kept []string `json:"kept,omitempty"`
 }
