@@ -501,12 +501,15 @@ func TestChartInstallUpgradeUninstall(t *testing.T) {
 	mkSecret(t, ns, "unrelated", map[string]string{"password": "not for the autoscaler"})
 
 	// The two required values; the simulator speaks plain HTTP and the test
-	// Temporal server has its own namespace, which a real install does not need.
+	// Temporal server has its own namespace, which a real install does not need. The
+	// admission webhooks (on by default) are off here: no Service endpoint can answer
+	// the test apiserver, so the Node deletion guard (failurePolicy Fail) would refuse the
+	// termination's Node delete below. TestChartWebhookInstallUpgradeUninstall installs them.
 	start := time.Now()
 	if out, err := h.run("install", release, chartDir(), "-n", ns,
 		"--set", "temporal.address="+ph.temporalAddr, "--set", "vpsie.credentials.existingSecret=vpsie-credentials",
 		"--set", "temporal.namespace="+ph.temporalNS, "--set", "config.vpsie.allowInsecureHTTP=true",
-		"--timeout", "60s"); err != nil {
+		"--set", "webhook.enabled=false", "--timeout", "60s"); err != nil {
 		t.Fatalf("helm install: %v\n%s", err, out)
 	} else if !strings.Contains(out, "holderIdentity") || !strings.Contains(out, "clusterName is \"local\"") {
 		t.Errorf("NOTES.txt does not say what to check next:\n%s", out)
