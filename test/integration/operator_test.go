@@ -138,6 +138,9 @@ func operatorConfig(t *testing.T, ns string) *config.Config {
 	cfg.ScaleUp.JoinSecretNamespace = ns
 	cfg.ScaleUp.BatchIdle, cfg.ScaleUp.BatchMax, cfg.ScaleUp.ResyncPeriod = 200*time.Millisecond, time.Second, 2*time.Second
 	cfg.ScaleUp.BootTimeout, cfg.ScaleUp.JoinTimeout, cfg.ScaleUp.ReadyTimeout = time.Minute, time.Minute, time.Minute
+	// The simulators of these tests lag their listings by lookups, if at all, not by time:
+	// a termination without a recorded VPS need not wait the production default (20 s).
+	cfg.VPSie.ListingLag = 2 * time.Second
 	// The orphan collector's calls would add to the VPSie calls tests count; the
 	// disaster-recovery test turns it on.
 	cfg.GC.Enabled = false
