@@ -225,3 +225,28 @@ func TestScaleUpProvisionsEachNodeAndCompensatesFailures(t *testing.T) {
 		})
 	}
 }
+
+// A ScaleUp cancelled while its create runs is compensated after the create: the
+// VPSieNode is marked Failed and deleted, so its termination (which waits out the
+// listing lag when no VPS was recorded) finds a VPS the create made.
+func TestScaleUpCancelledDuringTheCreateIsCompensated(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	workflows.Register(env)
+	f := &scaleUpFakes{boot: "running"}
+	f.register(env)
+	env.OnActivity(contract.CreateOwnedVPSActivity, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in contract.CreateOwnedVPSInput) (contract.CreateOwnedVPSResult, error) {
+			f.call("vps:" + in.Hostname)
+			env.CancelWorkflow() // the POST is on its way
+			return contract.CreateOwnedVPSResult{VPSState: contract.VPSState{VPSID: "vps-" + in.Hostname, Found: true}}, nil
+		})
+	in := contract.ScaleUpInput{Namespace: "ns", NodeGroup: "g", Cluster: "c1", Batch: "b1",
+		Nodes:    []contract.NodeRequest{{Name: "n-1", Placements: []contract.Placement{{OfferingID: "std-1", DatacenterID: "ams1"}}}},
+		Timeouts: contract.ScaleUpTimeouts{Boot: time.Minute, Join: time.Minute, Ready: time.Minute}}
+	env.ExecuteWorkflow(contract.ScaleUpWorkflow, in)
+	want := []string{"vpsienode:n-1@std-1", "vps:n-1", "phase:n-1:Failed", "delete:n-1"}
+	if !slices.Equal(f.calls, want) {
+		t.Fatalf("calls =\n  %v\nwant\n  %v", f.calls, want)
+	}
+}
