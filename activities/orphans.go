@@ -162,9 +162,21 @@ func cutProviderID(id string) (string, bool) {
 }
 
 // ReportOrphans records what a collector run confirmed after its grace: the found
-// metric by kind, a log line per orphan and a Warning Event on each orphan Node.
+// metric by kind, a log line per orphan and a Warning Event on each orphan Node; with
+// Done, the deleted metric of the Nodes and stranded VPSieNodes it deleted.
 func (k *Kube) ReportOrphans(ctx context.Context, in contract.ReportOrphansInput) error {
 	log := activity.GetLogger(ctx)
+	if in.Done {
+		for _, n := range in.Orphans.Nodes {
+			k.Orphans.countDeleted(orphanKindNode)
+			log.Warn("Deleted orphan Node", "node", n.NodeName, "vps", n.VPSID)
+		}
+		for _, r := range in.Orphans.Stranded {
+			k.Orphans.countDeleted(orphanKindStranded)
+			log.Warn("Deleted stranded VPSieNode; its termination deletes its VPS and Node", "vpsienode", r.Namespace+"/"+r.Name)
+		}
+		return nil
+	}
 	action := "deleting"
 	if in.DryRun {
 		action = "dry run: not deleting"

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/testsuite"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -53,8 +54,13 @@ func TestOrphanCollectorActivitiesFindAndDeleteOnlyOrphans(t *testing.T) {
 				v1alpha1.LabelManaged: "true", v1alpha1.LabelVPSieNode: "vn-live"}}}
 			unmanaged := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "worker-1", UID: "n3"}}
 			kc := fake.NewClientBuilder().WithScheme(orphanScheme(t)).WithObjects(vnLive, vnStranded, vnReady, nodeOrphan, nodeLive, unmanaged).Build()
-			kube := &activities.Kube{Client: kc}
-			v := &activities.VPSie{API: a.api, Owners: kube}
+			reg := prometheus.NewRegistry()
+			m, err := activities.NewOrphanMetrics(reg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kube := &activities.Kube{Client: kc, Orphans: m}
+			v := &activities.VPSie{API: a.api, Owners: kube, Orphans: m}
 
 			var suite testsuite.WorkflowTestSuite
 			env := suite.NewTestActivityEnvironment()
@@ -86,6 +92,17 @@ func TestOrphanCollectorActivitiesFindAndDeleteOnlyOrphans(t *testing.T) {
 			if left := a.sim.Snapshot().VMsByHostname("vn-live"); len(left) != 1 {
 				t.Errorf("the live owner's vps was touched: %d left", len(left))
 			}
+			if _, err := env.ExecuteActivity(contract.ReportOrphansActivity, contract.ReportOrphansInput{Orphans: found}); err != nil {
+				t.Fatal(err)
+			}
+			got := counters(t, reg)
+			for k, want := range map[string]float64{"vpsie_autoscaler_orphans_deleted_total/vps": 1,
+				"vpsie_autoscaler_orphans_found_total/vps": 1, "vpsie_autoscaler_orphans_found_total/node": 1,
+				"vpsie_autoscaler_orphans_found_total/stranded_vpsienode": 1} {
+				if got[k] != want {
+					t.Errorf("%s = %v, want %v (all: %v)", k, got[k], want, got)
+				}
+			}
 		})
 	}
 }
@@ -107,5 +124,25 @@ func hostnames(vs []contract.OrphanVPS) []string {
 		out = append(out, v.Hostname)
 	}
 	slices.Sort(out)
+	return out
+}
+
+// counters reads every counter of reg as "<name>/<kind label>".
+func counters(t *testing.T, reg *prometheus.Registry) map[string]float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "kind" {
+					out[mf.GetName()+"/"+l.GetValue()] = m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
 	return out
 }

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"slices"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -50,7 +51,32 @@ func CollectOrphans(ctx workflow.Context, in contract.CollectOrphansInput) (cont
 	if err := collectVPSs(ctx, &res); err != nil {
 		return res, err
 	}
-	return res, collectNodes(ctx, &res)
+	if err := collectNodes(ctx, &res); err != nil {
+		return res, err
+	}
+	return res, reportDeleted(ctx, in, res)
+}
+
+// reportDeleted counts the Nodes and stranded VPSieNodes the run deleted.
+func reportDeleted(ctx workflow.Context, in contract.CollectOrphansInput, res contract.CollectOrphansResult) error {
+	done := contract.ReportOrphansInput{Grace: in.Grace, Done: true}
+	for _, n := range res.Found.Nodes {
+		if slices.Contains(res.DeletedNodes, n.NodeName) {
+			done.Orphans.Nodes = append(done.Orphans.Nodes, n)
+		}
+	}
+	for _, r := range res.Found.Stranded {
+		if slices.Contains(res.DeletedStranded, r.Namespace+"/"+r.Name) {
+			done.Orphans.Stranded = append(done.Orphans.Stranded, r)
+		}
+	}
+	if len(done.Orphans.Nodes) == 0 && len(done.Orphans.Stranded) == 0 {
+		return nil
+	}
+	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.ReportOrphansActivity, done).Get(ctx, nil); err != nil {
+		return fmt.Errorf("reporting deleted orphans: %w", err)
+	}
+	return nil
 }
 
 // collectStranded deletes each confirmed stranded VPSieNode: its finalizer starts the

@@ -36,6 +36,10 @@ func (f *gcFakes) register(env *testsuite.TestWorkflowEnvironment) {
 		return f.looks[f.look-1], nil
 	})
 	on(contract.ReportOrphansActivity, func(_ context.Context, in contract.ReportOrphansInput) error {
+		if in.Done {
+			f.calls = append(f.calls, fmt.Sprintf("deleted:%d nodes,%d stranded", len(in.Orphans.Nodes), len(in.Orphans.Stranded)))
+			return nil
+		}
 		f.calls = append(f.calls, fmt.Sprintf("report:%d vps,%d nodes,dry=%v", len(in.Orphans.VPSs), len(in.Orphans.Nodes), in.DryRun))
 		return nil
 	})
@@ -77,7 +81,7 @@ func TestCollectOrphans(t *testing.T) {
 		{name: "orphaned before and after the grace: the vps goes, then its node",
 			fakes: &gcFakes{looks: []contract.Orphans{both, both}},
 			wantCalls: []string{"list:c1", "find:1", "list:c1", "find:1", "report:1 vps,1 nodes,dry=false",
-				"delete-vps:1", "state:1", "state:1", "delete-node:n-1"}},
+				"delete-vps:1", "state:1", "state:1", "delete-node:n-1", "deleted:1 nodes,0 stranded"}},
 		{name: "a create in flight: its vps has a vpsienode by the second look, nothing is deleted",
 			fakes:     &gcFakes{looks: []contract.Orphans{{VPSs: []contract.OrphanVPS{vps("2")}}, {}}},
 			wantCalls: []string{"list:c1", "find:1", "list:c1", "find:0", "report:0 vps,0 nodes,dry=false"}},
@@ -89,7 +93,7 @@ func TestCollectOrphans(t *testing.T) {
 				{Stranded: []contract.VPSieNodeRef{{Namespace: "ns", Name: "vn-s", UID: "u-s"}, {Namespace: "ns", Name: "vn-t", UID: "u-t"}}},
 				{Stranded: []contract.VPSieNodeRef{{Namespace: "ns", Name: "vn-s", UID: "u-s"}}}}},
 			wantCalls: []string{"list:c1", "find:0", "list:c1", "find:0", "report:0 vps,0 nodes,dry=false",
-				"delete-vpsienode:vn-s"}},
+				"delete-vpsienode:vn-s", "deleted:0 nodes,1 stranded"}},
 		{name: "a node whose vps still runs is left alone",
 			fakes: &gcFakes{looks: []contract.Orphans{{Nodes: []contract.OrphanNode{node("n-3", "3")}},
 				{Nodes: []contract.OrphanNode{node("n-3", "3")}}}, liveVPS: []string{"3"}},

@@ -92,11 +92,14 @@ type FindOrphansInput struct {
 	StrandedAfter time.Duration `json:"strandedAfter,omitempty"`
 }
 
-// ReportOrphansInput is what a run confirmed after the grace, and what it does with it.
+// ReportOrphansInput is what a run confirmed after the grace, and what it does with it;
+// or, with Done set, what it deleted of it (Orphans then holds only the Nodes and
+// stranded VPSieNodes deleted: a VPS is counted by its delete activity).
 type ReportOrphansInput struct {
 	Orphans Orphans       `json:"orphans"`
 	DryRun  bool          `json:"dryRun,omitempty"`
 	Grace   time.Duration `json:"grace"`
+	Done    bool          `json:"done,omitempty"`
 }
 
 // DeleteOrphanVPSResult says whether the VPS was deleted, and why not.
