@@ -36,6 +36,13 @@ func (v *VPSie) CreateOwnedVPS(ctx context.Context, in contract.CreateOwnedVPSIn
 	if err != nil {
 		return contract.CreateOwnedVPSResult{}, err
 	}
+	// Right before the POST: a VPSieNode deleted meanwhile (its termination may already
+	// have looked for this hostname) gets no VPS.
+	if v.Owners != nil {
+		if err := v.Owners.OwnerLive(ctx, in.Owner); err != nil {
+			return contract.CreateOwnedVPSResult{}, err
+		}
+	}
 	activity.RecordHeartbeat(ctx, "creating vps "+in.Hostname)
 	activity.GetLogger(ctx).Info("Creating VPS", "hostname", in.Hostname, "offering", in.OfferingID,
 		"datacenter", in.DatacenterID, "vpsienode", in.Owner.Namespace+"/"+in.Owner.Name)
@@ -78,10 +85,6 @@ func (v *VPSie) lookUp(ctx context.Context, in contract.CreateOwnedVPSInput) (co
 // repeated here). The activity's timeouts bound the wait.
 func (v *VPSie) awaitListed(ctx context.Context, in contract.CreateOwnedVPSInput) (contract.JudgedVPS, bool, error) {
 	deadline := time.Now().Add(v.ListingLag)
-	poll := v.ListingPoll
-	if poll <= 0 {
-		poll = time.Second
-	}
 	for {
 		authoritative := !time.Now().Before(deadline)
 		j, found, err := v.lookUp(ctx, in)
@@ -95,11 +98,45 @@ func (v *VPSie) awaitListed(ctx context.Context, in contract.CreateOwnedVPSInput
 				"error", err)
 		}
 		activity.RecordHeartbeat(ctx, "waiting out the listing lag for "+in.Hostname)
-		select {
-		case <-ctx.Done():
-			return contract.JudgedVPS{}, false, fmt.Errorf("waiting for the listing of %s: %w", in.Hostname, ctx.Err())
-		case <-time.After(poll):
+		if err := v.pollWait(ctx); err != nil {
+			return contract.JudgedVPS{}, false, fmt.Errorf("waiting for the listing of %s: %w", in.Hostname, err)
 		}
+	}
+}
+
+// findAfterLag judges the VPSs of a hostname with a lookup that started after the
+// listing lag (counted from this attempt's start), looking meanwhile: only that lookup
+// may say "no VPS" (lookups count as the lag's clock in some APIs, so it keeps looking
+// rather than sleeping). Failed lookups before it only mean another look.
+func (v *VPSie) findAfterLag(ctx context.Context, hostname string, o contract.Owner) (contract.FindOwnedVPSResult, error) {
+	deadline := time.Now().Add(v.ListingLag)
+	for {
+		authoritative := !time.Now().Before(deadline)
+		res, err := v.findOwned(ctx, hostname, o)
+		switch {
+		case err == nil && authoritative:
+			return res, nil
+		case err != nil && (authoritative || ctx.Err() != nil):
+			return res, err
+		}
+		activity.RecordHeartbeat(ctx, "waiting out the listing lag for "+hostname)
+		if err := v.pollWait(ctx); err != nil {
+			return res, fmt.Errorf("waiting for the listing of %s: %w", hostname, err)
+		}
+	}
+}
+
+// pollWait waits one listing poll interval.
+func (v *VPSie) pollWait(ctx context.Context) error {
+	poll := v.ListingPoll
+	if poll <= 0 {
+		poll = time.Second
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(poll):
+		return nil
 	}
 }
 

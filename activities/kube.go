@@ -8,6 +8,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/events"
 	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -24,6 +25,10 @@ type Kube struct {
 	// Evictions posts evictions (NewEvictionClient); nil posts them through Client,
 	// whose transport retries refusals by itself (fine for fakes, not for a drain).
 	Evictions rest.Interface
+	// Events records the orphan collector's findings on Nodes; nil records none.
+	Events events.EventRecorder
+	// Orphans counts the orphan collector's findings and deletions; nil counts none.
+	Orphans *OrphanMetrics
 }
 
 // ReleaseVPSieNode removes the termination finalizer once the VPS is gone,

@@ -44,6 +44,8 @@ func Register(r Registry, s Set) {
 			contract.AnnotateRebalanceActivity:   s.Kube.AnnotateRebalance,
 			contract.VerifyPodsRunningActivity:   s.Kube.VerifyPodsRunning,
 			contract.VPSieNodeDeletedActivity:    s.Kube.VPSieNodeDeleted,
+			contract.FindOrphansActivity:         s.Kube.FindOrphans,
+			contract.ReportOrphansActivity:       s.Kube.ReportOrphans,
 		})
 	}
 }
@@ -52,12 +54,14 @@ func Register(r Registry, s Set) {
 // contract.VPSieTaskQueue) so one queue-wide rate limits them across replicas.
 func RegisterVPSie(r Registry, v *VPSie) {
 	register(r, map[string]any{
-		contract.InspectVPSActivity:     v.InspectVPS,
-		contract.FindOwnedVPSActivity:   v.FindOwnedVPS,
-		contract.DeleteOwnedVPSActivity: v.DeleteOwnedVPS,
-		contract.GetVPSStateActivity:    v.GetVPSState,
-		contract.CreateOwnedVPSActivity: v.CreateOwnedVPS,
-		contract.ListCatalogueActivity:  v.ListCatalogue,
+		contract.InspectVPSActivity:      v.InspectVPS,
+		contract.FindOwnedVPSActivity:    v.FindOwnedVPS,
+		contract.DeleteOwnedVPSActivity:  v.DeleteOwnedVPS,
+		contract.GetVPSStateActivity:     v.GetVPSState,
+		contract.CreateOwnedVPSActivity:  v.CreateOwnedVPS,
+		contract.ListCatalogueActivity:   v.ListCatalogue,
+		contract.ListClusterVPSActivity:  v.ListClusterVPS,
+		contract.DeleteOrphanVPSActivity: v.DeleteOrphanVPS,
 	})
 }
 

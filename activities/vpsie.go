@@ -33,6 +33,18 @@ type VPSie struct {
 	// UserData renders a new VPS's cloud-init (it reads the join token); nil refuses
 	// creates that ask for a join.
 	UserData UserDataRenderer
+	// Owners says whether a create's VPSieNode still wants its VPS; it is asked right
+	// before the POST, so a VPSieNode deleted while the create waited gets none. The
+	// operator always sets it (Kube.OwnerLive); nil (activity unit tests) skips the check.
+	Owners OwnerChecker
+	// Orphans counts the orphan collector's deletions; nil counts none.
+	Orphans *OrphanMetrics
+}
+
+// OwnerChecker fails with ErrOwnerGone when the owner's VPSieNode is gone, replaced or
+// being deleted.
+type OwnerChecker interface {
+	OwnerLive(ctx context.Context, o contract.Owner) error
 }
 
 // UserDataRenderer renders the user data of one node placed at p (internal/cloudinit).
@@ -57,6 +69,9 @@ func (v *VPSie) FindOwnedVPS(ctx context.Context, in contract.FindOwnedVPSInput)
 	}
 	ctx, done := heartbeating(ctx)
 	defer done()
+	if in.AwaitListingLag {
+		return v.findAfterLag(ctx, in.Hostname, in.Owner)
+	}
 	return v.findOwned(ctx, in.Hostname, in.Owner)
 }
 

@@ -2,9 +2,11 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/util/retry"
@@ -19,12 +21,15 @@ const LabelBatch = v1alpha1.LabelBatch
 
 // CreateVPSieNode creates the VPSieNode of one requested node and returns its
 // reference with the UID, which the VPS's ownership tags carry. An existing object of
-// the name is this node's, made by an earlier attempt, and is returned as it is.
+// the name is this node's, made by an earlier attempt, and is returned as it is. The
+// termination finalizer is part of the create request: the object is never deletable
+// without its termination, whether or not the (leader-only) finalizer controller has
+// seen it yet.
 func (k *Kube) CreateVPSieNode(ctx context.Context, in contract.CreateVPSieNodeInput) (contract.VPSieNodeRef, error) {
 	vn := &v1alpha1.VPSieNode{
 		ObjectMeta: metav1.ObjectMeta{Namespace: in.Namespace, Name: in.Name, Labels: map[string]string{
 			v1alpha1.LabelManaged: "true", v1alpha1.LabelNodeGroup: in.NodeGroup, LabelBatch: in.Batch,
-		}},
+		}, Finalizers: []string{v1alpha1.FinalizerVPSTermination}},
 		Spec: v1alpha1.VPSieNodeSpec{NodeGroup: in.NodeGroup, OfferingID: in.Placement.OfferingID,
 			DatacenterID: in.Placement.DatacenterID, ImageID: in.ImageID, Hostname: in.Name},
 	}
@@ -43,7 +48,9 @@ func (k *Kube) CreateVPSieNode(ctx context.Context, in contract.CreateVPSieNodeI
 
 // RecordVPSieNode advances a VPSieNode's phase and records what is known: the VPS, its
 // address, its Node, the time of the phase, an error. A VPSieNode that no longer exists
-// has nothing left to record, which is success.
+// has nothing left to record, which is success, except on the create path (MustExist):
+// there a VPSieNode that is gone, replaced or being deleted is ErrOwnerGone, because a
+// VPS was just made for it and the workflow must delete it.
 func (k *Kube) RecordVPSieNode(ctx context.Context, in contract.RecordVPSieNodeInput) error {
 	phase := v1alpha1.VPSieNodePhase(in.Phase)
 	if !v1alpha1.IsKnownPhase(phase) {
@@ -51,6 +58,9 @@ func (k *Kube) RecordVPSieNode(ctx context.Context, in contract.RecordVPSieNodeI
 	}
 	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		vn, err := k.get(ctx, in.VPSieNodeRef)
+		if in.MustExist && (apierrors.IsNotFound(err) || (err == nil && (vn == nil || !vn.DeletionTimestamp.IsZero()))) {
+			return ownerGone(in.VPSieNodeRef)
+		}
 		if err != nil || vn == nil {
 			return err
 		}
@@ -58,10 +68,15 @@ func (k *Kube) RecordVPSieNode(ctx context.Context, in contract.RecordVPSieNodeI
 		k.apply(&vn.Status, in)
 		return k.Client.Status().Patch(ctx, vn, client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{}))
 	})
-	if apierrors.IsNotFound(err) {
+	var appErr *temporal.ApplicationError
+	switch {
+	case errors.As(err, &appErr):
+		return err // final as it is: a wrap would make it retryable
+	case apierrors.IsNotFound(err) && in.MustExist:
+		return ownerGone(in.VPSieNodeRef)
+	case apierrors.IsNotFound(err):
 		return nil
-	}
-	if err != nil {
+	case err != nil:
 		return fmt.Errorf("recording vpsienode %s/%s phase %s: %w", in.Namespace, in.Name, phase, err)
 	}
 	return nil
@@ -134,4 +149,25 @@ func (k *Kube) VPSieNodeDeleted(ctx context.Context, in contract.VPSieNodeRef) (
 		return false, fmt.Errorf("reading vpsienode %s/%s: %w", in.Namespace, in.Name, err)
 	}
 	return vn.DeletionTimestamp != nil, nil
+}
+
+// OwnerLive fails with a non-retryable ErrOwnerGone when the owner's VPSieNode is gone,
+// replaced by a new object of the name, or being deleted: nothing may be created for
+// it any more. Other read failures are retryable.
+func (k *Kube) OwnerLive(ctx context.Context, o contract.Owner) error {
+	ref := contract.VPSieNodeRef{Namespace: o.Namespace, Name: o.Name, UID: o.UID}
+	vn, err := k.get(ctx, ref)
+	switch {
+	case apierrors.IsNotFound(err) || (err == nil && (vn == nil || !vn.DeletionTimestamp.IsZero())):
+		return ownerGone(ref)
+	case err != nil:
+		return fmt.Errorf("reading vpsienode %s/%s: %w", o.Namespace, o.Name, err)
+	}
+	return nil
+}
+
+func ownerGone(ref contract.VPSieNodeRef) error {
+	return temporal.NewNonRetryableApplicationError(
+		fmt.Sprintf("vpsienode %s/%s (uid %s) is gone, replaced or being deleted", ref.Namespace, ref.Name, ref.UID),
+		contract.ErrOwnerGone, nil)
 }

@@ -27,6 +27,21 @@ func kubeWrite(ctx workflow.Context) workflow.Context {
 	})
 }
 
+// LiveNodeWriteAttempts bounds the attempts of a Kubernetes write about a node that has
+// joined (its labels and taints, its Ready record): a few minutes of an apiserver
+// outage are ridden out, because giving up means draining a node that may run pods.
+const LiveNodeWriteAttempts = 20
+
+// liveNodeWrite is kubeWrite with LiveNodeWriteAttempts attempts.
+func liveNodeWrite(ctx workflow.Context) workflow.Context {
+	ctx = kubeWrite(ctx)
+	o := workflow.GetActivityOptions(ctx)
+	p := *o.RetryPolicy
+	p.MaximumAttempts = LiveNodeWriteAttempts
+	o.RetryPolicy = &p
+	return workflow.WithActivityOptions(ctx, o)
+}
+
 // vpsieCall is for one VPSie API call. It runs on the VPSie task queue, whose
 // queue-wide activity rate is the cluster's one rate limit. The activity heartbeats
 // while it runs (a call in flight, the rate limiter, a login), so a dead worker is
@@ -46,13 +61,16 @@ func vpsieCall(ctx workflow.Context) workflow.Context {
 	})
 }
 
-// vpsieCreate is vpsieCall for creates: an attempt after an ambiguous failure first
-// waits out the configured listing lag before it looks the VPS up, so the attempt may
-// take that long plus the call.
+// vpsieCreate is vpsieCall for creates and for lookups that wait out the listing lag:
+// an attempt after an ambiguous failure first waits out the configured listing lag
+// before it looks the VPS up, so the attempt may take that long plus the call. A
+// cancelled workflow waits until the attempt has really ended (its POST answered or
+// abandoned), so its compensation starts after any create that may still land.
 func vpsieCreate(ctx workflow.Context) workflow.Context {
 	ctx = vpsieCall(ctx)
 	o := workflow.GetActivityOptions(ctx)
 	o.StartToCloseTimeout = 5 * time.Minute
+	o.WaitForCancellation = true
 	return workflow.WithActivityOptions(ctx, o)
 }
 

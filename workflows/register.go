@@ -21,4 +21,5 @@ func Register(r Registry) {
 	r.RegisterWorkflowWithOptions(Catalogue, workflow.RegisterOptions{Name: contract.CatalogueWorkflow})
 	r.RegisterWorkflowWithOptions(DrainAndDelete, workflow.RegisterOptions{Name: contract.DrainAndDeleteWorkflow})
 	r.RegisterWorkflowWithOptions(Rebalance, workflow.RegisterOptions{Name: contract.RebalanceWorkflow})
+	r.RegisterWorkflowWithOptions(CollectOrphans, workflow.RegisterOptions{Name: contract.CollectOrphansWorkflow})
 }

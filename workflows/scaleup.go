@@ -36,26 +36,52 @@ func provision(ctx workflow.Context, in contract.ScaleUpInput, n contract.NodeRe
 	out := contract.NodeOutcome{Name: n.Name}
 	for k, p := range n.Placements {
 		out.Name, out.Placement = contract.PlacementName(n.Name, k), p
-		err := provisionAt(ctx, in, &out)
+		var ref contract.VPSieNodeRef
+		err := provisionAt(ctx, in, &out, &ref)
 		var appErr *temporal.ApplicationError
 		if errors.As(err, &appErr) && appErr.Type() == contract.ErrVPSieCapacityExhausted && k+1 < len(n.Placements) {
 			workflow.GetLogger(ctx).Info("No capacity; trying the next placement", "vpsienode", out.Name,
 				"offering", p.OfferingID, "datacenter", p.DatacenterID)
-			compensate(ctx, in, out.Name, "no capacity: "+err.Error())
+			compensate(ctx, in, out, "no capacity: "+err.Error())
 			continue
 		}
 		if err != nil {
-			out.Failure = err.Error()
-			if out.Reason == "" {
-				out.Reason = failureReason(appErr)
-			}
-			compensate(ctx, in, out.Name, out.Failure)
+			fail(ctx, in, &out, ref, err)
 		}
 		return out
 	}
 	out.Failure, out.Reason = "no placement", contract.FailureCapacity
 	return out
 }
+
+// fail records why the node failed and undoes it by the path that fits where it
+// failed: a node whose VPSieNode is gone has what was made for it deleted; a joined
+// node (it may run pods) is drained; anything else is compensated.
+func fail(ctx workflow.Context, in contract.ScaleUpInput, out *contract.NodeOutcome, ref contract.VPSieNodeRef, err error) {
+	var appErr *temporal.ApplicationError
+	errors.As(err, &appErr)
+	var joined *joinedNodeError
+	out.Ready, out.Failure = false, err.Error()
+	switch {
+	case appErr != nil && appErr.Type() == contract.ErrOwnerGone:
+		out.Reason = contract.FailureOwnerGone
+		reclaim(ctx, in, *out, ref)
+	case errors.As(err, &joined):
+		out.Reason = contract.FailureNodeWrite
+		drainJoined(ctx, in, *out, ref)
+	default:
+		if out.Reason == "" {
+			out.Reason = failureReason(appErr)
+		}
+		compensate(ctx, in, *out, out.Failure)
+	}
+}
+
+// joinedNodeError is a failure after the Node joined: it may already run pods.
+type joinedNodeError struct{ err error }
+
+func (e *joinedNodeError) Error() string { return e.err.Error() }
+func (e *joinedNodeError) Unwrap() error { return e.err }
 
 func failureReason(appErr *temporal.ApplicationError) string {
 	if appErr != nil && appErr.Type() == contract.ErrVPSieCapacityExhausted {
@@ -65,28 +91,27 @@ func failureReason(appErr *temporal.ApplicationError) string {
 }
 
 // provisionAt runs the steps of one node at one placement, recording each on out.
-func provisionAt(ctx workflow.Context, in contract.ScaleUpInput, out *contract.NodeOutcome) error {
-	var ref contract.VPSieNodeRef
+func provisionAt(ctx workflow.Context, in contract.ScaleUpInput, out *contract.NodeOutcome, ref *contract.VPSieNodeRef) error {
 	create := contract.CreateVPSieNodeInput{Namespace: in.Namespace, Name: out.Name, NodeGroup: in.NodeGroup,
 		Placement: out.Placement, ImageID: in.Template.ImageID, Batch: in.Batch}
-	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.CreateVPSieNodeActivity, create).Get(ctx, &ref); err != nil {
+	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.CreateVPSieNodeActivity, create).Get(ctx, ref); err != nil {
 		return fmt.Errorf("creating vpsienode: %w", err)
 	}
-	vps, err := createVPS(ctx, in, out, ref)
+	vps, err := createVPS(ctx, in, out, *ref)
 	if err != nil {
 		return err
 	}
 	out.VPSID = vps.VPSID
-	if err := record(ctx, ref, contract.PhaseProvisioning, vps.VPSState, ""); err != nil {
+	if err := record(kubeWrite(ctx), *ref, contract.PhaseProvisioning, vps.VPSState, ""); err != nil {
 		return err
 	}
 	if vps, err = waitRunning(ctx, vps.VPSID, in.Timeouts.Boot, out); err != nil {
 		return err
 	}
-	if err := record(ctx, ref, contract.PhaseProvisioned, vps.VPSState, ""); err != nil {
+	if err := record(kubeWrite(ctx), *ref, contract.PhaseProvisioned, vps.VPSState, ""); err != nil {
 		return err
 	}
-	return join(ctx, in, out, ref)
+	return join(ctx, in, out, *ref)
 }
 
 func createVPS(ctx workflow.Context, in contract.ScaleUpInput, out *contract.NodeOutcome, ref contract.VPSieNodeRef) (contract.CreateOwnedVPSResult, error) {
@@ -133,27 +158,43 @@ const (
 	vpsFailed  = "failed"
 )
 
-// join waits for the Node, labels and taints it and waits until it is Ready.
+// join waits for the Node, labels and taints it and waits until it is Ready. Once the
+// Node has registered it may run pods, so a Kubernetes write about it is retried for
+// minutes (liveNodeWrite), and one that still fails is a joinedNodeError: the node is
+// drained, not deleted bare. It is reported Ready only once its record says so.
 func join(ctx workflow.Context, in contract.ScaleUpInput, out *contract.NodeOutcome, ref contract.VPSieNodeRef) error {
 	wait := contract.WaitNodeInput{NodeName: out.Name, ProviderID: contract.ProviderID(out.VPSID), Timeout: in.Timeouts.Join}
 	if err := workflow.ExecuteActivity(longWait(ctx, in.Timeouts.Join), contract.WaitNodeRegisteredActivity, wait).Get(ctx, &out.NodeName); err != nil {
 		out.Reason = contract.FailureJoinTimeout
 		return fmt.Errorf("waiting for node %s to register: %w", out.Name, err)
 	}
-	if err := record(ctx, ref, contract.PhaseJoining, contract.VPSState{VPSID: out.VPSID}, out.NodeName); err != nil {
-		return err
+	if err := record(liveNodeWrite(ctx), ref, contract.PhaseJoining, contract.VPSState{VPSID: out.VPSID}, out.NodeName); err != nil {
+		return joinedFailure(err)
 	}
 	apply := contract.ApplyNodeTemplateInput{NodeName: out.NodeName, Labels: nodeLabels(in, out), Taints: in.Template.Taints}
-	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.ApplyNodeTemplateActivity, apply).Get(ctx, nil); err != nil {
-		return fmt.Errorf("labelling node %s: %w", out.NodeName, err)
+	if err := workflow.ExecuteActivity(liveNodeWrite(ctx), contract.ApplyNodeTemplateActivity, apply).Get(ctx, nil); err != nil {
+		return joinedFailure(fmt.Errorf("labelling node %s: %w", out.NodeName, err))
 	}
 	wait.NodeName, wait.Timeout = out.NodeName, in.Timeouts.Ready
 	if err := workflow.ExecuteActivity(longWait(ctx, in.Timeouts.Ready), contract.WaitNodeReadyActivity, wait).Get(ctx, nil); err != nil {
 		out.Reason = contract.FailureNotReady
 		return fmt.Errorf("waiting for node %s to be ready: %w", out.NodeName, err)
 	}
+	if err := record(liveNodeWrite(ctx), ref, contract.PhaseReady, contract.VPSState{VPSID: out.VPSID}, out.NodeName); err != nil {
+		return joinedFailure(err)
+	}
 	out.Ready = true
-	return record(ctx, ref, contract.PhaseReady, contract.VPSState{VPSID: out.VPSID}, out.NodeName)
+	return nil
+}
+
+// joinedFailure marks a failure of a joined node, except a gone owner (reclaimed as
+// any other) and a cancellation (compensated: the workflow is being stopped).
+func joinedFailure(err error) error {
+	var appErr *temporal.ApplicationError
+	if (errors.As(err, &appErr) && appErr.Type() == contract.ErrOwnerGone) || temporal.IsCanceledError(err) {
+		return err
+	}
+	return &joinedNodeError{err: err}
 }
 
 func nodeLabels(in contract.ScaleUpInput, out *contract.NodeOutcome) map[string]string {
@@ -169,27 +210,74 @@ func nodeLabels(in contract.ScaleUpInput, out *contract.NodeOutcome) map[string]
 	return labels
 }
 
+// record writes a phase on the create path: the VPSieNode must still be the one the
+// VPS was made for (MustExist), else the activity fails with ErrOwnerGone. ctx carries
+// the activity options.
 func record(ctx workflow.Context, ref contract.VPSieNodeRef, phase string, st contract.VPSState, nodeName string) error {
-	in := contract.RecordVPSieNodeInput{VPSieNodeRef: ref, Phase: phase, VPSID: st.VPSID, IP: st.IP, NodeName: nodeName}
-	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.RecordVPSieNodeActivity, in).Get(ctx, nil); err != nil {
+	in := contract.RecordVPSieNodeInput{VPSieNodeRef: ref, Phase: phase, VPSID: st.VPSID, IP: st.IP, NodeName: nodeName,
+		MustExist: true}
+	if err := workflow.ExecuteActivity(ctx, contract.RecordVPSieNodeActivity, in).Get(ctx, nil); err != nil {
 		return fmt.Errorf("recording vpsienode %s %s: %w", ref.Name, phase, err)
 	}
 	return nil
 }
 
-// compensate marks the node's VPSieNode Failed with why, then deletes it: its finalizer
-// starts the termination workflow, which deletes the VPS (if one was made) and the Node
-// through the one ownership rule. It runs disconnected, so it also runs after the
-// workflow is cancelled.
-func compensate(ctx workflow.Context, in contract.ScaleUpInput, name, why string) {
+// compensate marks the node's VPSieNode Failed with why (and the VPS, if one was made,
+// so the termination starts from it), then deletes it: its finalizer starts the
+// termination workflow, which deletes the VPS and the Node through the one ownership
+// rule. It runs disconnected, so it also runs after the workflow is cancelled.
+func compensate(ctx workflow.Context, in contract.ScaleUpInput, out contract.NodeOutcome, why string) {
 	ctx, _ = workflow.NewDisconnectedContext(ctx)
-	ref := contract.VPSieNodeRef{Namespace: in.Namespace, Name: name}
-	log := workflow.GetLogger(ctx)
-	fail := contract.RecordVPSieNodeInput{VPSieNodeRef: ref, Phase: contract.PhaseFailed, LastError: why}
-	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.RecordVPSieNodeActivity, fail).Get(ctx, nil); err != nil {
-		log.Warn("Could not mark vpsienode failed", "vpsienode", name, "error", err)
-	}
+	ref := contract.VPSieNodeRef{Namespace: in.Namespace, Name: out.Name}
+	markFailed(ctx, ref, out, why)
 	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.DeleteVPSieNodeActivity, ref).Get(ctx, nil); err != nil {
-		log.Error("Could not delete the vpsienode of a failed node", "vpsienode", name, "error", err)
+		workflow.GetLogger(ctx).Error("Could not delete the vpsienode of a failed node", "vpsienode", out.Name, "error", err)
+	}
+}
+
+func markFailed(ctx workflow.Context, ref contract.VPSieNodeRef, out contract.NodeOutcome, why string) {
+	fail := contract.RecordVPSieNodeInput{VPSieNodeRef: ref, Phase: contract.PhaseFailed, VPSID: out.VPSID,
+		NodeName: out.NodeName, LastError: why}
+	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.RecordVPSieNodeActivity, fail).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("Could not mark vpsienode failed", "vpsienode", ref.Name, "error", err)
+	}
+}
+
+// drainJoined takes a joined node whose Kubernetes writes kept failing out through the
+// drain path (DrainAndDelete: cordon, evict with PDBs respected, then the VPSieNode's
+// termination), never a bare delete: it may already run pods. It runs disconnected.
+func drainJoined(ctx workflow.Context, in contract.ScaleUpInput, out contract.NodeOutcome, ref contract.VPSieNodeRef) {
+	ctx, _ = workflow.NewDisconnectedContext(ctx)
+	log := workflow.GetLogger(ctx)
+	markFailed(ctx, ref, out, out.Failure)
+	drain := contract.DrainAndDeleteInput{NodeName: out.NodeName, Namespace: in.Namespace, NodeGroup: in.NodeGroup,
+		VPSieNode: ref, Reason: "scale-up failed after the node joined: " + out.Failure}
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{WorkflowID: contract.DrainWorkflowID(out.NodeName)})
+	var res contract.DrainAndDeleteResult
+	if err := workflow.ExecuteChildWorkflow(cctx, contract.DrainAndDeleteWorkflow, drain).Get(ctx, &res); err != nil {
+		log.Error("Could not drain a joined node whose scale-up failed", "node", out.NodeName, "vpsienode", out.Name, "error", err)
+		return
+	}
+	log.Warn("Drained a joined node whose scale-up failed", "node", out.NodeName, "vpsienode", out.Name,
+		"outcome", res.Outcome, "reason", res.Reason)
+}
+
+// reclaim deletes what was made for a VPSieNode that is gone (deleted, replaced or
+// being deleted) while its node was provisioned: the VPS just made and its Node, through
+// the termination's steps and so the one ownership rule. With no VPS made there is
+// nothing to reclaim (the create refused before its POST). It runs disconnected.
+func reclaim(ctx workflow.Context, in contract.ScaleUpInput, out contract.NodeOutcome, ref contract.VPSieNodeRef) {
+	if out.VPSID == "" {
+		return
+	}
+	ctx, _ = workflow.NewDisconnectedContext(ctx)
+	log := workflow.GetLogger(ctx)
+	log.Warn("VPSieNode gone while its node was provisioned; deleting the VPS made for it", "vpsienode", out.Name,
+		"vps", out.VPSID)
+	gone := contract.TerminateVPSieNodeInput{Namespace: in.Namespace, Name: out.Name, UID: ref.UID, Cluster: in.Cluster,
+		VPSID: out.VPSID, Hostname: out.Name, NodeName: out.NodeName}
+	if _, err := destroy(ctx, gone); err != nil {
+		log.Error("Could not delete the VPS of a gone vpsienode; the orphan collector will", "vpsienode", out.Name,
+			"vps", out.VPSID, "error", err)
 	}
 }

@@ -2,15 +2,18 @@ package workflows_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/vpsie/vpsie-autoscaler/workflows"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
@@ -24,6 +27,12 @@ type scaleUpFakes struct {
 	boot          string
 	joinTimesOut  bool
 	readyTimesOut bool
+	// failWrites names Kubernetes writes that always fail ("labels", "phase:Ready").
+	failWrites []string
+	// ownerGoneAt is the phase whose record finds the VPSieNode gone.
+	ownerGoneAt string
+
+	deleted bool
 
 	mu    sync.Mutex
 	calls []string
@@ -58,10 +67,37 @@ func (f *scaleUpFakes) register(env *testsuite.TestWorkflowEnvironment) {
 		if polls > 1 {
 			status = f.boot
 		}
+		if f.deleted {
+			f.call("state:" + in.VPSID)
+			return contract.VPSState{VPSID: in.VPSID}, nil
+		}
 		return contract.VPSState{VPSID: in.VPSID, Status: status, Found: true}, nil
+	})
+	on(contract.InspectVPSActivity, func(_ context.Context, in contract.InspectVPSInput) (contract.JudgedVPS, error) {
+		f.call("inspect:" + in.VPSID)
+		return contract.JudgedVPS{VPSState: contract.VPSState{VPSID: in.VPSID, Found: true}, Verdict: contract.VerdictOwned}, nil
+	})
+	on(contract.FindOwnedVPSActivity, func(_ context.Context, in contract.FindOwnedVPSInput) (contract.FindOwnedVPSResult, error) {
+		f.call("find:" + in.Hostname)
+		return contract.FindOwnedVPSResult{}, nil
+	})
+	on(contract.DeleteOwnedVPSActivity, func(_ context.Context, in contract.DeleteOwnedVPSInput) error {
+		f.call("delete-vps:" + in.VPSID)
+		f.deleted = in.Owner.UID == "uid-"+in.Hostname && in.Verdict.Deletable()
+		return nil
+	})
+	on(contract.DeleteVPSieNodeNodeActivity, func(_ context.Context, in contract.DeleteVPSieNodeNodeInput) (contract.DeleteVPSieNodeNodeResult, error) {
+		f.call("node:" + in.NodeName)
+		return contract.DeleteVPSieNodeNodeResult{Deleted: true}, nil
 	})
 	on(contract.RecordVPSieNodeActivity, func(_ context.Context, in contract.RecordVPSieNodeInput) error {
 		f.call("phase:" + in.Name + ":" + in.Phase)
+		if slices.Contains(f.failWrites, "phase:"+in.Phase) {
+			return errors.New("apiserver unavailable")
+		}
+		if in.Phase == f.ownerGoneAt && in.MustExist {
+			return temporal.NewNonRetryableApplicationError("vpsienode gone", contract.ErrOwnerGone, nil)
+		}
 		return nil
 	})
 	on(contract.WaitNodeRegisteredActivity, func(_ context.Context, in contract.WaitNodeInput) (string, error) {
@@ -73,6 +109,9 @@ func (f *scaleUpFakes) register(env *testsuite.TestWorkflowEnvironment) {
 	})
 	on(contract.ApplyNodeTemplateActivity, func(_ context.Context, in contract.ApplyNodeTemplateInput) error {
 		f.call(fmt.Sprintf("labels:%s:%s:%d", in.NodeName, in.Labels[contract.LabelOffering], len(in.Taints)))
+		if slices.Contains(f.failWrites, "labels") {
+			return errors.New("apiserver unavailable")
+		}
 		return nil
 	})
 	on(contract.WaitNodeReadyActivity, func(_ context.Context, in contract.WaitNodeInput) error {
@@ -86,6 +125,14 @@ func (f *scaleUpFakes) register(env *testsuite.TestWorkflowEnvironment) {
 		f.call("delete:" + in.Name)
 		return nil
 	})
+	env.OnWorkflow(contract.DrainAndDeleteWorkflow, mock.Anything, mock.Anything).Return(
+		func(ctx workflow.Context, in contract.DrainAndDeleteInput) (contract.DrainAndDeleteResult, error) {
+			f.call("drain:" + in.NodeName + ":" + in.VPSieNode.Name)
+			if id := workflow.GetInfo(ctx).WorkflowExecution.ID; id != contract.DrainWorkflowID(in.NodeName) {
+				f.call("wrong drain id " + id)
+			}
+			return contract.DrainAndDeleteResult{Outcome: contract.DrainDeleted}, nil
+		})
 }
 
 func TestScaleUpProvisionsEachNodeAndCompensatesFailures(t *testing.T) {
@@ -124,6 +171,31 @@ func TestScaleUpProvisionsEachNodeAndCompensatesFailures(t *testing.T) {
 		{name: "a node that never gets ready is compensated", fakes: &scaleUpFakes{boot: "running", readyTimesOut: true},
 			wantCalls:  append(slices.Clone(happy[:len(happy)-1]), "phase:n-1:Failed", "delete:n-1"),
 			wantReason: contract.FailureNotReady},
+		// A VPSieNode deleted while its VPS was created: the VPS just made (and its Node)
+		// are deleted through the termination's steps, not left to bill forever.
+		{name: "vpsienode gone after the create: the vps made for it is deleted",
+			fakes: &scaleUpFakes{boot: "running", ownerGoneAt: contract.PhaseProvisioning},
+			wantCalls: []string{"vpsienode:n-1@std-1", "vps:n-1", "phase:n-1:Provisioning", "inspect:vps-n-1", "find:n-1",
+				"delete-vps:vps-n-1", "state:vps-n-1", "node:n-1"},
+			wantReason: contract.FailureOwnerGone},
+		{name: "vpsienode gone when the node joined: its vps and node are deleted",
+			fakes: &scaleUpFakes{boot: "running", ownerGoneAt: contract.PhaseJoining},
+			wantCalls: append(slices.Clone(happy[:6]), "inspect:vps-n-1", "find:n-1", "delete-vps:vps-n-1", "state:vps-n-1",
+				"node:n-1"),
+			wantReason: contract.FailureOwnerGone},
+		// A Ready node may already run pods: a Kubernetes write that keeps failing after the
+		// Node joined drains it (PDBs respected) instead of deleting it bare, and the node is
+		// not reported Ready.
+		{name: "recording Ready keeps failing: retried, then drained, not Ready",
+			fakes: &scaleUpFakes{boot: "running", failWrites: []string{"phase:Ready"}},
+			wantCalls: append(slices.Clone(happy), append(slices.Repeat([]string{"phase:n-1:Ready"}, workflows.LiveNodeWriteAttempts-1),
+				"phase:n-1:Failed", "drain:n-1:n-1")...),
+			wantReason: contract.FailureNodeWrite},
+		{name: "labelling the joined node keeps failing: retried, then drained, not Ready",
+			fakes: &scaleUpFakes{boot: "running", failWrites: []string{"labels"}},
+			wantCalls: append(slices.Clone(happy[:7]), append(slices.Repeat([]string{"labels:n-1:std-1:1"}, workflows.LiveNodeWriteAttempts-1),
+				"phase:n-1:Failed", "drain:n-1:n-1")...),
+			wantReason: contract.FailureNodeWrite},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,5 +223,30 @@ func TestScaleUpProvisionsEachNodeAndCompensatesFailures(t *testing.T) {
 				t.Fatalf("outcome %+v, want ready %v reason %q", got, tt.wantReady, tt.wantReason)
 			}
 		})
+	}
+}
+
+// A ScaleUp cancelled while its create runs is compensated after the create: the
+// VPSieNode is marked Failed and deleted, so its termination (which waits out the
+// listing lag when no VPS was recorded) finds a VPS the create made.
+func TestScaleUpCancelledDuringTheCreateIsCompensated(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	workflows.Register(env)
+	f := &scaleUpFakes{boot: "running"}
+	f.register(env)
+	env.OnActivity(contract.CreateOwnedVPSActivity, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in contract.CreateOwnedVPSInput) (contract.CreateOwnedVPSResult, error) {
+			f.call("vps:" + in.Hostname)
+			env.CancelWorkflow() // the POST is on its way
+			return contract.CreateOwnedVPSResult{VPSState: contract.VPSState{VPSID: "vps-" + in.Hostname, Found: true}}, nil
+		})
+	in := contract.ScaleUpInput{Namespace: "ns", NodeGroup: "g", Cluster: "c1", Batch: "b1",
+		Nodes:    []contract.NodeRequest{{Name: "n-1", Placements: []contract.Placement{{OfferingID: "std-1", DatacenterID: "ams1"}}}},
+		Timeouts: contract.ScaleUpTimeouts{Boot: time.Minute, Join: time.Minute, Ready: time.Minute}}
+	env.ExecuteWorkflow(contract.ScaleUpWorkflow, in)
+	want := []string{"vpsienode:n-1@std-1", "vps:n-1", "phase:n-1:Failed", "delete:n-1"}
+	if !slices.Equal(f.calls, want) {
+		t.Fatalf("calls =\n  %v\nwant\n  %v", f.calls, want)
 	}
 }

@@ -15,12 +15,26 @@ import (
 // is left alone and reported. Each step is one idempotent activity, so a failed call
 // is retried alone, and a second run after a crash is harmless.
 func TerminateVPSieNode(ctx workflow.Context, in contract.TerminateVPSieNodeInput) (contract.TerminateResult, error) {
-	var res contract.TerminateResult
 	ref := contract.VPSieNodeRef{Namespace: in.Namespace, Name: in.Name, UID: in.UID}
 	phase := contract.RecordVPSieNodeInput{VPSieNodeRef: ref, Phase: contract.PhaseDeleting}
 	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.RecordVPSieNodeActivity, phase).Get(ctx, nil); err != nil {
-		return res, fmt.Errorf("marking vpsienode deleting: %w", err)
+		return contract.TerminateResult{}, fmt.Errorf("marking vpsienode deleting: %w", err)
 	}
+	res, err := destroy(ctx, in)
+	if err != nil {
+		return res, err
+	}
+	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.ReleaseVPSieNodeActivity, ref).Get(ctx, nil); err != nil {
+		return res, fmt.Errorf("releasing vpsienode finalizer: %w", err)
+	}
+	return res, nil
+}
+
+// destroy deletes every VPS of the input's VPSieNode that the ownership rule lets go,
+// waits until each is gone, and then deletes the Node: the termination's steps, which a
+// scale-up whose VPSieNode vanished reuses for the VPS it made.
+func destroy(ctx workflow.Context, in contract.TerminateVPSieNodeInput) (contract.TerminateResult, error) {
+	var res contract.TerminateResult
 	judged, err := vpsToDelete(ctx, in, &res)
 	if err != nil {
 		return res, err
@@ -35,7 +49,8 @@ func TerminateVPSieNode(ctx workflow.Context, in contract.TerminateVPSieNodeInpu
 		}
 	}
 	report(ctx, in, res)
-	node := contract.DeleteVPSieNodeNodeInput{VPSieNode: ref, NodeName: in.NodeName, VPSIDs: res.Deleted}
+	node := contract.DeleteVPSieNodeNodeInput{VPSieNode: contract.VPSieNodeRef{Namespace: in.Namespace, Name: in.Name,
+		UID: in.UID}, NodeName: in.NodeName, VPSIDs: res.Deleted}
 	if node.NodeName == "" {
 		node.NodeName = in.Hostname
 	}
@@ -44,9 +59,6 @@ func TerminateVPSieNode(ctx workflow.Context, in contract.TerminateVPSieNodeInpu
 	node.VPSIDs = append(node.VPSIDs, res.Gone...)
 	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.DeleteVPSieNodeNodeActivity, node).Get(ctx, &res.Node); err != nil {
 		return res, fmt.Errorf("deleting node %s: %w", node.NodeName, err)
-	}
-	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.ReleaseVPSieNodeActivity, ref).Get(ctx, nil); err != nil {
-		return res, fmt.Errorf("releasing vpsienode finalizer: %w", err)
 	}
 	return res, nil
 }
@@ -64,8 +76,14 @@ func vpsToDelete(ctx workflow.Context, in contract.TerminateVPSieNodeInput, res 
 		out = keep(out, res, j)
 	}
 	var found contract.FindOwnedVPSResult
-	find := contract.FindOwnedVPSInput{Hostname: in.Hostname, Owner: in.Owner()}
-	if err := workflow.ExecuteActivity(vpsieCall(ctx), contract.FindOwnedVPSActivity, find).Get(ctx, &found); err != nil {
+	// Without a recorded VPS, a create may have landed just before this run and not be
+	// listed yet: only a lookup after the listing lag may say "no VPS".
+	find := contract.FindOwnedVPSInput{Hostname: in.Hostname, Owner: in.Owner(), AwaitListingLag: in.VPSID == ""}
+	opts := vpsieCall(ctx)
+	if find.AwaitListingLag {
+		opts = vpsieCreate(ctx)
+	}
+	if err := workflow.ExecuteActivity(opts, contract.FindOwnedVPSActivity, find).Get(ctx, &found); err != nil {
 		return nil, fmt.Errorf("finding vps by hostname %s: %w", in.Hostname, err)
 	}
 	for _, j := range found.Owned {

@@ -38,6 +38,10 @@ func (f *terminateFakes) register(env *testsuite.TestWorkflowEnvironment) {
 		return contract.JudgedVPS{VPSState: contract.VPSState{VPSID: in.VPSID, Found: true}, Verdict: f.recorded}, nil
 	})
 	on(contract.FindOwnedVPSActivity, func(_ context.Context, in contract.FindOwnedVPSInput) (contract.FindOwnedVPSResult, error) {
+		if in.AwaitListingLag {
+			f.calls = append(f.calls, "find-after-lag:"+in.Hostname)
+			return f.byHostname, nil
+		}
 		f.calls = append(f.calls, "find:"+in.Hostname)
 		return f.byHostname, nil
 	})
@@ -130,9 +134,15 @@ func TestTerminateVPSieNode(t *testing.T) {
 			fakes: &terminateFakes{byHostname: contract.FindOwnedVPSResult{
 				Owned:     []contract.JudgedVPS{judged("vps-7", contract.VerdictOwned), judged("vps-8", contract.VerdictOwned)},
 				LeftAlone: []contract.JudgedVPS{judged("vps-9", contract.VerdictForeign)}}},
-			wantCalls: []string{"phase:Deleting", "find:h-1", "delete:vps-7", "state:vps-7", "delete:vps-8", "state:vps-8",
+			wantCalls: []string{"phase:Deleting", "find-after-lag:h-1", "delete:vps-7", "state:vps-7", "delete:vps-8", "state:vps-8",
 				"node:h-1(vps-7,vps-8)", "release:vn-1"},
 			wantLeftAlone: 1,
+		},
+		{
+			name:      "no recorded vps: nothing is decided before a lookup after the listing lag",
+			in:        lost,
+			fakes:     &terminateFakes{},
+			wantCalls: []string{"phase:Deleting", "find-after-lag:h-1", "node:h-1()", "release:vn-1"},
 		},
 		{
 			name: "a failing delete is retried alone: the judged steps are not repeated",

@@ -15,6 +15,7 @@ type Config struct {
 	ScaleUp    ScaleUpConfig    `json:"scaleUp" doc:"When and how NodeGroups grow for pending pods and minNodes."`
 	ScaleDown  ScaleDownConfig  `json:"scaleDown" doc:"When and how NodeGroups shrink: underutilized and empty nodes are drained and deleted."`
 	Rebalance  RebalanceConfig  `json:"rebalance" doc:"Replacing NodeGroups' nodes by cheaper or up-to-date ones (the Rebalance workflow)."`
+	GC         GCConfig         `json:"gc" doc:"The orphan collector (Temporal Schedule gc/<clusterName>): VPSs tagged for this cluster and managed Nodes that no VPSieNode accounts for are deleted after a grace period; it also recovers the cluster after the Temporal database is lost (docs/operations/disaster-recovery.md)."`
 	Metrics    MetricsConfig    `json:"metrics" doc:"Prometheus metrics endpoint."`
 	Health     HealthConfig     `json:"health" doc:"Liveness and readiness probe endpoint."`
 	Logging    LoggingConfig    `json:"logging" doc:"Structured logs."`
@@ -125,6 +126,14 @@ type RebalanceConfig struct {
 	ProgressInterval time.Duration `json:"progressInterval" doc:"How often the progress of running rebalances is read into NodeGroup status."`
 	DrainTimeout     time.Duration `json:"drainTimeout" doc:"How long a rebalance's drain of one old node may take to evict its pods (PodDisruptionBudget waits included) before the rebalance rolls back."`
 	VerifyTimeout    time.Duration `json:"verifyTimeout" doc:"How long a blueGreen rebalance waits for the moved pods to run on the new nodes before it rolls back."`
+}
+
+// GCConfig configures the orphan collector.
+type GCConfig struct {
+	Enabled  bool          `json:"enabled" doc:"Create (or update) the Schedule gc/<clusterName> at start; false deletes no orphan and leaves an existing Schedule as it is."`
+	Interval time.Duration `json:"interval" doc:"How often the collector runs (a run still going skips the next one)."`
+	Grace    time.Duration `json:"grace" doc:"How long a VPS or Node must stay orphaned (seen at the start of a run and again after this wait) before it is deleted: a create may be in flight, so keep it well above vpsie.listingLag and a VPS create."`
+	DryRun   bool          `json:"dryRun" doc:"Find and report orphans (metrics, events, logs) but delete nothing."`
 }
 
 // ScaleUpConfig configures the scale-up provisioner and the nodes it makes.

@@ -54,6 +54,7 @@ func Default() *Config {
 			Enabled: true, Interval: time.Minute, ProgressInterval: 5 * time.Second, DrainTimeout: 10 * time.Minute,
 			VerifyTimeout: 10 * time.Minute,
 		},
+		GC:      GCConfig{Enabled: true, Interval: 10 * time.Minute, Grace: 10 * time.Minute},
 		Metrics: MetricsConfig{BindAddress: ":8080"},
 		Health:  HealthConfig{BindAddress: ":8081"},
 		Logging: LoggingConfig{Level: LogLevelInfo, Format: LogFormatJSON},

@@ -34,6 +34,7 @@ func (c *Config) problems() []error {
 	v.scaleUp()
 	v.scaleDown()
 	v.rebalance()
+	v.gc()
 	v.endpoints()
 	v.webhook()
 	order := make(map[string]int, len(leaves()))
@@ -132,6 +133,12 @@ func (v *validator) rebalance() {
 	for _, d := range []*time.Duration{&r.Interval, &r.ProgressInterval, &r.DrainTimeout, &r.VerifyTimeout} {
 		v.positive(d)
 	}
+}
+
+func (v *validator) gc() {
+	g := &v.c.GC
+	v.positive(&g.Interval)
+	v.positive(&g.Grace)
 }
 
 func (v *validator) baseURL() {

@@ -97,8 +97,11 @@ func New(ctx context.Context, cfg *config.Config, d Deps) (*Operator, error) {
 			return nil, fmt.Errorf("registering controller %s: %w", c.Name(), err)
 		}
 	}
-	w, err := newWorker(cfg, d)
+	w, err := newWorker(cfg, d, mgr.GetEventRecorder(eventSource))
 	if err != nil {
+		return nil, err
+	}
+	if err := addGCSchedule(mgr, cfg, d); err != nil {
 		return nil, err
 	}
 	if err := addProbes(mgr, d.Temporal); err != nil {
@@ -235,7 +238,7 @@ func scaleDownOptions(cfg *config.Config) plandown.Options {
 // newWorker builds the Temporal worker with every activity dependency. The
 // Kubernetes activities use an uncached client: they write after reading and
 // must not act on a stale cache.
-func newWorker(cfg *config.Config, d Deps) (*temporalworker.Worker, error) {
+func newWorker(cfg *config.Config, d Deps, rec events.EventRecorder) (*temporalworker.Worker, error) {
 	kube, err := client.New(d.RestConfig, client.Options{Scheme: NewScheme()})
 	if err != nil {
 		return nil, fmt.Errorf("creating kubernetes client for activities: %w", err)
@@ -244,23 +247,32 @@ func newWorker(cfg *config.Config, d Deps) (*temporalworker.Worker, error) {
 	if err != nil {
 		return nil, err
 	}
+	orphans, err := activities.NewOrphanMetrics(ctrlmetrics.Registry)
+	if err != nil {
+		return nil, err
+	}
 	o := d.Worker
 	o.TaskQueue = cfg.Temporal.TaskQueue
 	o.VPSieActivitiesPerSecond = float64(cfg.VPSie.RateLimitPerMinute) / 60
+	v := vpsieActivities(cfg, d.VPSie, kube)
+	if v != nil {
+		v.Orphans = orphans
+	}
 	return temporalworker.New(d.Temporal, o, activities.Set{
-		Kube:  &activities.Kube{Client: kube, Clock: d.Clock, Evictions: evictions},
-		VPSie: vpsieActivities(cfg, d.VPSie, kube),
+		Kube:  &activities.Kube{Client: kube, Clock: d.Clock, Evictions: evictions, Events: rec, Orphans: orphans},
+		VPSie: v,
 	}), nil
 }
 
 // vpsieActivities renders user data with an uncached reader: the join Secret is read
-// when a VPS is created, never cached.
-func vpsieActivities(cfg *config.Config, api activities.VPSieAPI, kube client.Reader) *activities.VPSie {
+// when a VPS is created, never cached. The same uncached client tells a create whether
+// its VPSieNode still wants the VPS, right before the POST.
+func vpsieActivities(cfg *config.Config, api activities.VPSieAPI, kube client.Client) *activities.VPSie {
 	if api == nil {
 		return nil
 	}
 	join := types.NamespacedName{Namespace: cfg.ScaleUp.JoinSecretNamespace, Name: cfg.ScaleUp.JoinSecretName}
-	return &activities.VPSie{API: api, ListingLag: cfg.VPSie.ListingLag,
+	return &activities.VPSie{API: api, ListingLag: cfg.VPSie.ListingLag, Owners: &activities.Kube{Client: kube},
 		UserData: &cloudinit.Renderer{Reader: kube, JoinSecret: join, Reserves: cloudinit.Reserves{
 			CPUMillis: cfg.ScaleUp.ReservedCPUMillis, MemoryMiB: cfg.ScaleUp.ReservedMemoryMiB,
 			EvictionMemoryMiB: cfg.ScaleUp.EvictionMemoryMiB, MaxPods: cfg.ScaleUp.MaxPodsPerNode}}}

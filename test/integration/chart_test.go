@@ -415,7 +415,11 @@ func TestChartTemplateAppliesWithServerSideDryRun(t *testing.T) {
 		"full values":            {"-f", filepath.Join(chartDir(), "ci", "full-values.yaml")},
 		"webhooks, generated CA": {"-f", filepath.Join(chartDir(), "ci", "webhook-values.yaml")},
 	}
+	// The Node deletion guard is on by default: the two required values alone install it
+	// with the chart-generated certificate.
 	wantWebhook := map[string][]string{
+		"two --set": {"validatingwebhookconfiguration.admissionregistration.k8s.io/", "mutatingwebhookconfiguration.admissionregistration.k8s.io/",
+			"secret/dry-vpsie-autoscaler-webhook-tls", "service/dry-vpsie-autoscaler-webhook"},
 		"full values": {"validatingwebhookconfiguration.admissionregistration.k8s.io/", "mutatingwebhookconfiguration.admissionregistration.k8s.io/",
 			"certificate.cert-manager.io/", "service/autoscaler-webhook",
 			"prometheusrule.monitoring.coreos.com/autoscaler", "configmap/autoscaler-dashboard-nodegroup"},
@@ -500,12 +504,15 @@ func TestChartInstallUpgradeUninstall(t *testing.T) {
 	mkSecret(t, ns, "unrelated", map[string]string{"password": "not for the autoscaler"})
 
 	// The two required values; the simulator speaks plain HTTP and the test
-	// Temporal server has its own namespace, which a real install does not need.
+	// Temporal server has its own namespace, which a real install does not need. The
+	// admission webhooks (on by default) are off here: no Service endpoint can answer
+	// the test apiserver, so the Node deletion guard (failurePolicy Fail) would refuse the
+	// termination's Node delete below. TestChartWebhookInstallUpgradeUninstall installs them.
 	start := time.Now()
 	if out, err := h.run("install", release, chartDir(), "-n", ns,
 		"--set", "temporal.address="+ph.temporalAddr, "--set", "vpsie.credentials.existingSecret=vpsie-credentials",
 		"--set", "temporal.namespace="+ph.temporalNS, "--set", "config.vpsie.allowInsecureHTTP=true",
-		"--timeout", "60s"); err != nil {
+		"--set", "webhook.enabled=false", "--timeout", "60s"); err != nil {
 		t.Fatalf("helm install: %v\n%s", err, out)
 	} else if !strings.Contains(out, "holderIdentity") || !strings.Contains(out, "clusterName is \"local\"") {
 		t.Errorf("NOTES.txt does not say what to check next:\n%s", out)

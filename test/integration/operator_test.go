@@ -71,16 +71,22 @@ type runningOperator struct {
 // Temporal server; api may be nil when the test needs no VPSie activities.
 func startOperator(t *testing.T, ns string, api activities.VPSieAPI) *runningOperator {
 	t.Helper()
-	env := needKube(t)
+	needKube(t)
 	ts := temporaltest.NewServer(temporaltest.WithT(t))
-	cfg := operatorConfig(t, ns)
+	return startOperatorOn(t, operatorConfig(t, ns), api, ts.GetFrontendHostPort(), ts.GetDefaultNamespace())
+}
+
+// startOperatorOn runs the operator with cfg against the Temporal frontend at address.
+func startOperatorOn(t *testing.T, cfg *config.Config, api activities.VPSieAPI, address, namespace string) *runningOperator {
+	t.Helper()
+	env := needKube(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	tc, err := temporalclient.Dial(ctx, temporalclient.Options{Address: ts.GetFrontendHostPort(), Namespace: ts.GetDefaultNamespace(), Logger: log})
+	tc, err := temporalclient.Dial(ctx, temporalclient.Options{Address: address, Namespace: namespace, Logger: log})
 	if err != nil {
 		t.Fatalf("dialing temporal: %v", err)
 	}
-	if err := temporalclient.EnsureSearchAttributes(ctx, tc, ts.GetDefaultNamespace(), workflowstart.SearchAttributeNames()...); err != nil {
+	if err := temporalclient.EnsureSearchAttributes(ctx, tc, namespace, workflowstart.SearchAttributeNames()...); err != nil {
 		t.Fatalf("registering search attributes: %v", err)
 	}
 	starter := workflowstart.New(tc, cfg.Temporal.TaskQueue)
@@ -132,6 +138,12 @@ func operatorConfig(t *testing.T, ns string) *config.Config {
 	cfg.ScaleUp.JoinSecretNamespace = ns
 	cfg.ScaleUp.BatchIdle, cfg.ScaleUp.BatchMax, cfg.ScaleUp.ResyncPeriod = 200*time.Millisecond, time.Second, 2*time.Second
 	cfg.ScaleUp.BootTimeout, cfg.ScaleUp.JoinTimeout, cfg.ScaleUp.ReadyTimeout = time.Minute, time.Minute, time.Minute
+	// The simulators of these tests lag their listings by lookups, if at all, not by time:
+	// a termination without a recorded VPS need not wait the production default (20 s).
+	cfg.VPSie.ListingLag = 2 * time.Second
+	// The orphan collector's calls would add to the VPSie calls tests count; the
+	// disaster-recovery test turns it on.
+	cfg.GC.Enabled = false
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("test config invalid: %v", err)
 	}

@@ -154,6 +154,17 @@ func hasEvent(ns, object, reason, contains string) error {
 }
 
 // cleanUpGroup deletes the test's VPSieNodes and Nodes so later tests see none.
+// createJoinSecret creates the join Secret scale-up renders user data from.
+func createJoinSecret(t *testing.T, ns string) {
+	t.Helper()
+	join := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "vpsie-join"}, StringData: map[string]string{
+		cloudinit.KeyAPIServerEndpoint: "10.0.0.1:6443", cloudinit.KeyToken: "abcdef.0123456789abcdef",
+		cloudinit.KeyCACertHash: "sha256:00ff"}}
+	if err := kube.Client.Create(context.Background(), join); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func cleanUpGroup(t *testing.T, ns string) {
 	ctx := context.Background()
 	var vns v1alpha1.VPSieNodeList
@@ -173,11 +184,6 @@ func startJoiningSimulator(t *testing.T, ns string, readyDelay time.Duration) (*
 	simCfg.Kubelet.ReadyDelay = readyDelay
 	simCfg.Kube = kubernetes.NewForConfigOrDie(kube.Config)
 	sim, api, _ := startSimulatorWith(t, simCfg)
-	join := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "vpsie-join"}, StringData: map[string]string{
-		cloudinit.KeyAPIServerEndpoint: "10.0.0.1:6443", cloudinit.KeyToken: "abcdef.0123456789abcdef",
-		cloudinit.KeyCACertHash: "sha256:00ff"}}
-	if err := kube.Client.Create(context.Background(), join); err != nil {
-		t.Fatal(err)
-	}
+	createJoinSecret(t, ns)
 	return sim, api
 }

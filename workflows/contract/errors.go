@@ -14,6 +14,10 @@ const (
 	// ErrNotListedYet: the API accepted a create without naming the VPS, and the listing
 	// did not show it within the listing lag; retryable.
 	ErrNotListedYet = "NotListedYet"
+	// ErrOwnerGone: the VPSieNode a create path works for is gone, replaced by a new
+	// object of the name, or being deleted; final, the workflow creates nothing more and
+	// deletes what it made.
+	ErrOwnerGone = "OwnerGone"
 	// ErrEmptyMessage: a Ping without a message.
 	ErrEmptyMessage = "EmptyMessage"
 	// ErrDrainUnsafe: a node failed a safety check when its drain was about to evict

@@ -86,6 +86,12 @@ const (
 	FailureBootTimeout = "BootTimeout"
 	FailureJoinTimeout = "JoinTimeout"
 	FailureNotReady    = "ReadyTimeout"
+	// FailureNodeWrite: a Kubernetes write about a joined node (its labels and taints, its
+	// Ready record) kept failing; the node was drained, not deleted bare.
+	FailureNodeWrite = "NodeWriteFailed"
+	// FailureOwnerGone: the node's VPSieNode was deleted (or replaced) while it was
+	// provisioned; the VPS made for it, if any, was deleted.
+	FailureOwnerGone = "OwnerGone"
 	// FailureNodeUnused is the controller's, not the workflow's: a Ready node that took
 	// none of the pods waiting for its group within scaleUp.unusedNodeGrace.
 	FailureNodeUnused = "NodeUnused"
@@ -115,6 +121,10 @@ type RecordVPSieNodeInput struct {
 	IP        string `json:"ip,omitempty"`
 	NodeName  string `json:"nodeName,omitempty"`
 	LastError string `json:"lastError,omitempty"`
+	// MustExist is set on the create path: a VPSieNode that is gone, replaced or being
+	// deleted is not success there (a VPS was just made for it) but ErrOwnerGone, and the
+	// workflow deletes what it made.
+	MustExist bool `json:"mustExist,omitempty"`
 }
 
 // WaitNodeInput waits for the Node of a VPS: registered (by provider ID or name), or Ready.

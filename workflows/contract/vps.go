@@ -50,6 +50,11 @@ type InspectVPSInput struct {
 type FindOwnedVPSInput struct {
 	Hostname string `json:"hostname"`
 	Owner    Owner  `json:"owner"`
+	// AwaitListingLag makes "nothing found" authoritative: the activity keeps looking
+	// until a lookup that started after the listing lag (counted from the attempt's start)
+	// has answered. A termination without a recorded VPS sets it, because a create may
+	// have landed just before and not be listed yet.
+	AwaitListingLag bool `json:"awaitListingLag,omitempty"`
 }
 
 // FindOwnedVPSResult lists the VPSs of a hostname: the owner's, and the rest (left alone).
