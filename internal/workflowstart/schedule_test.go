@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	sdkclient "go.temporal.io/sdk/client"
 	"go.temporal.io/server/temporaltest"
 
 	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
@@ -15,17 +16,13 @@ import (
 func TestTemporalEnsureScheduleCreatesThenUpdates(t *testing.T) {
 	ts := temporaltest.NewServer(temporaltest.WithT(t))
 	c := ts.GetDefaultClient()
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	s := workflowstart.New(c, t.Name())
 	spec := workflowstart.ScheduleSpec{ID: "gc/c1", Workflow: "CollectOrphans", Input: "c1", Every: time.Hour}
-	if err := s.EnsureSchedule(ctx, c.ScheduleClient(), spec); err != nil {
-		t.Fatal(err)
-	}
+	ensure(ctx, t, s, c.ScheduleClient(), spec)
 	spec.Every = 2 * time.Hour
-	if err := s.EnsureSchedule(ctx, c.ScheduleClient(), spec); err != nil {
-		t.Fatalf("second ensure: %v", err)
-	}
+	ensure(ctx, t, s, c.ScheduleClient(), spec)
 	d, err := c.ScheduleClient().GetHandle(ctx, "gc/c1").Describe(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -35,5 +32,23 @@ func TestTemporalEnsureScheduleCreatesThenUpdates(t *testing.T) {
 	}
 	if err := workflowstart.New(c, "q").EnsureSchedule(ctx, c.ScheduleClient(), workflowstart.ScheduleSpec{ID: "x"}); err == nil {
 		t.Fatal("a schedule without a workflow and interval was accepted")
+	}
+}
+
+// ensure retries EnsureSchedule as the operator does (internal/operator/gc.go): an update describes the Schedule
+// through its scheduler workflow, whose RPCs time out when a loaded machine slows the test server; the operator
+// then tries again, and so does the test, until ctx ends.
+func ensure(ctx context.Context, t *testing.T, s *workflowstart.Starter, c sdkclient.ScheduleClient, spec workflowstart.ScheduleSpec) {
+	t.Helper()
+	for {
+		err := s.EnsureSchedule(ctx, c, spec)
+		if err == nil {
+			return
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("ensure %s (every %s): %v", spec.ID, spec.Every, err)
+		}
+		t.Logf("ensure %s: %v; retrying", spec.ID, err)
+		time.Sleep(time.Second)
 	}
 }
