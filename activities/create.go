@@ -103,8 +103,8 @@ func (v *VPSie) awaitListed(ctx context.Context, in contract.CreateOwnedVPSInput
 	}
 }
 
-// createRequest builds the create call; the user data (with the join token) is rendered
-// here and goes only to the API.
+// createRequest builds the create call; the user data (with the node's join token, issued
+// here, right before the one POST) is rendered here and goes only to the API.
 func (v *VPSie) createRequest(ctx context.Context, in contract.CreateOwnedVPSInput) (vpsie.CreateVMRequest, error) {
 	req := vpsie.CreateVMRequest{Hostname: in.Hostname, OfferingID: in.OfferingID, DatacenterID: in.DatacenterID,
 		ImageID: in.ImageID, SSHKeyIDs: in.SSHKeyIDs, Tags: append(in.Owner.Tags(), in.Tags...), Spot: in.Spot}
@@ -115,8 +115,7 @@ func (v *VPSie) createRequest(ctx context.Context, in contract.CreateOwnedVPSInp
 		return req, nonRetryable("create asks for a join, but no join configuration is set")
 	}
 	var err error
-	if req.UserData, err = v.UserData.Render(ctx, in.Hostname,
-		contract.Placement{OfferingID: in.OfferingID, DatacenterID: in.DatacenterID}, *in.Join); err != nil {
+	if req.UserData, err = v.UserData.Render(ctx, in); err != nil {
 		// A missing Secret or template is fixed by an operator; keep retrying meanwhile.
 		return req, fmt.Errorf("rendering user data of %s: %w", in.Hostname, err)
 	}

@@ -24,6 +24,9 @@ type Kube struct {
 	// Evictions posts evictions (NewEvictionClient); nil posts them through Client,
 	// whose transport retries refusals by itself (fine for fakes, not for a drain).
 	Evictions rest.Interface
+	// Tokens revokes per-node bootstrap tokens; nil when nodes join with the shared join
+	// Secret.
+	Tokens TokenRevoker
 }
 
 // ReleaseVPSieNode removes the termination finalizer once the VPS is gone,

@@ -27,21 +27,22 @@ func Register(r Registry, s Set) {
 	// activities unregistered; workflows needing them then fail visibly in the Web UI.
 	if s.Kube != nil {
 		register(r, map[string]any{
-			contract.RecordVPSieNodeActivity:     s.Kube.RecordVPSieNode,
-			contract.ReleaseVPSieNodeActivity:    s.Kube.ReleaseVPSieNode,
-			contract.DeleteVPSieNodeNodeActivity: s.Kube.DeleteVPSieNodeNode,
-			contract.CreateVPSieNodeActivity:     s.Kube.CreateVPSieNode,
-			contract.DeleteVPSieNodeActivity:     s.Kube.DeleteVPSieNode,
-			contract.WaitNodeRegisteredActivity:  s.Kube.WaitNodeRegistered,
-			contract.WaitNodeReadyActivity:       s.Kube.WaitNodeReady,
-			contract.ApplyNodeTemplateActivity:   s.Kube.ApplyNodeTemplate,
-			contract.CordonNodeActivity:          s.Kube.CordonNode,
-			contract.UncordonNodeActivity:        s.Kube.UncordonNode,
-			contract.AnnotateDrainStatusActivity: s.Kube.AnnotateDrainStatus,
-			contract.EvictPodsActivity:           s.Kube.EvictPods,
-			contract.WaitVPSieNodeGoneActivity:   s.Kube.WaitVPSieNodeGone,
-			contract.AnnotateRebalanceActivity:   s.Kube.AnnotateRebalance,
-			contract.VerifyPodsRunningActivity:   s.Kube.VerifyPodsRunning,
+			contract.RecordVPSieNodeActivity:      s.Kube.RecordVPSieNode,
+			contract.ReleaseVPSieNodeActivity:     s.Kube.ReleaseVPSieNode,
+			contract.DeleteVPSieNodeNodeActivity:  s.Kube.DeleteVPSieNodeNode,
+			contract.CreateVPSieNodeActivity:      s.Kube.CreateVPSieNode,
+			contract.DeleteVPSieNodeActivity:      s.Kube.DeleteVPSieNode,
+			contract.WaitNodeRegisteredActivity:   s.Kube.WaitNodeRegistered,
+			contract.RevokeBootstrapTokenActivity: s.Kube.RevokeBootstrapToken,
+			contract.WaitNodeReadyActivity:        s.Kube.WaitNodeReady,
+			contract.ApplyNodeTemplateActivity:    s.Kube.ApplyNodeTemplate,
+			contract.CordonNodeActivity:           s.Kube.CordonNode,
+			contract.UncordonNodeActivity:         s.Kube.UncordonNode,
+			contract.AnnotateDrainStatusActivity:  s.Kube.AnnotateDrainStatus,
+			contract.EvictPodsActivity:            s.Kube.EvictPods,
+			contract.WaitVPSieNodeGoneActivity:    s.Kube.WaitVPSieNodeGone,
+			contract.AnnotateRebalanceActivity:    s.Kube.AnnotateRebalance,
+			contract.VerifyPodsRunningActivity:    s.Kube.VerifyPodsRunning,
 		})
 	}
 }

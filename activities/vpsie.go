@@ -30,14 +30,14 @@ type VPSie struct {
 	ListingLag time.Duration
 	// ListingPoll is the interval between lookups while waiting out the lag.
 	ListingPoll time.Duration
-	// UserData renders a new VPS's cloud-init (it reads the join token); nil refuses
-	// creates that ask for a join.
+	// UserData renders a new VPS's cloud-init (it issues or reads the join token); nil
+	// refuses creates that ask for a join.
 	UserData UserDataRenderer
 }
 
-// UserDataRenderer renders the user data of one node placed at p (internal/cloudinit).
+// UserDataRenderer renders the user data of the node a create makes (internal/cloudinit).
 type UserDataRenderer interface {
-	Render(ctx context.Context, nodeName string, p contract.Placement, t contract.NodeTemplate) (string, error)
+	Render(ctx context.Context, in contract.CreateOwnedVPSInput) (string, error)
 }
 
 // InspectVPS reads the recorded VPS and judges it for the owner (one API call).

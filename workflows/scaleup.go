@@ -12,10 +12,12 @@ import (
 )
 
 // ScaleUp provisions a batch of nodes for one NodeGroup, every node on its own: create
-// the VPSieNode, create its VPS (exactly once per hostname), wait until it runs, until
-// its Node registers, label and taint the Node, wait until it is Ready. A node that
-// fails is compensated (its VPSieNode is marked Failed and deleted, and the termination
-// path deletes its VPS and Node) while the others go on.
+// the VPSieNode, create its VPS (exactly once per hostname; the activity issues the
+// node's own bootstrap token and renders it into the user data, so the token never
+// enters this history), wait until it runs, until its Node registers, revoke the token,
+// label and taint the Node, wait until it is Ready. A node that fails is compensated (its
+// VPSieNode is marked Failed, its token revoked, the VPSieNode deleted, and the
+// termination path deletes its VPS and Node) while the others go on.
 func ScaleUp(ctx workflow.Context, in contract.ScaleUpInput) (contract.ScaleUpResult, error) {
 	res := contract.ScaleUpResult{Nodes: make([]contract.NodeOutcome, len(in.Nodes))}
 	wg := workflow.NewWaitGroup(ctx)
@@ -36,12 +38,13 @@ func provision(ctx workflow.Context, in contract.ScaleUpInput, n contract.NodeRe
 	out := contract.NodeOutcome{Name: n.Name}
 	for k, p := range n.Placements {
 		out.Name, out.Placement = contract.PlacementName(n.Name, k), p
-		err := provisionAt(ctx, in, &out)
+		uid, err := provisionAt(ctx, in, &out)
 		var appErr *temporal.ApplicationError
 		if errors.As(err, &appErr) && appErr.Type() == contract.ErrVPSieCapacityExhausted && k+1 < len(n.Placements) {
 			workflow.GetLogger(ctx).Info("No capacity; trying the next placement", "vpsienode", out.Name,
 				"offering", p.OfferingID, "datacenter", p.DatacenterID)
-			compensate(ctx, in, out.Name, "no capacity: "+err.Error())
+			compensate(ctx, in, contract.VPSieNodeRef{Namespace: in.Namespace, Name: out.Name, UID: uid},
+				"no capacity: "+err.Error())
 			continue
 		}
 		if err != nil {
@@ -49,7 +52,7 @@ func provision(ctx workflow.Context, in contract.ScaleUpInput, n contract.NodeRe
 			if out.Reason == "" {
 				out.Reason = failureReason(appErr)
 			}
-			compensate(ctx, in, out.Name, out.Failure)
+			compensate(ctx, in, contract.VPSieNodeRef{Namespace: in.Namespace, Name: out.Name, UID: uid}, out.Failure)
 		}
 		return out
 	}
@@ -64,14 +67,19 @@ func failureReason(appErr *temporal.ApplicationError) string {
 	return contract.FailureCreate
 }
 
-// provisionAt runs the steps of one node at one placement, recording each on out.
-func provisionAt(ctx workflow.Context, in contract.ScaleUpInput, out *contract.NodeOutcome) error {
+// provisionAt runs the steps of one node at one placement, recording each on out. It
+// returns the VPSieNode's UID (empty when none was made), which names the node's token.
+func provisionAt(ctx workflow.Context, in contract.ScaleUpInput, out *contract.NodeOutcome) (string, error) {
 	var ref contract.VPSieNodeRef
 	create := contract.CreateVPSieNodeInput{Namespace: in.Namespace, Name: out.Name, NodeGroup: in.NodeGroup,
 		Placement: out.Placement, ImageID: in.Template.ImageID, Batch: in.Batch}
 	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.CreateVPSieNodeActivity, create).Get(ctx, &ref); err != nil {
-		return fmt.Errorf("creating vpsienode: %w", err)
+		return "", fmt.Errorf("creating vpsienode: %w", err)
 	}
+	return ref.UID, provisionVPS(ctx, in, out, ref)
+}
+
+func provisionVPS(ctx workflow.Context, in contract.ScaleUpInput, out *contract.NodeOutcome, ref contract.VPSieNodeRef) error {
 	vps, err := createVPS(ctx, in, out, ref)
 	if err != nil {
 		return err
@@ -93,7 +101,8 @@ func createVPS(ctx workflow.Context, in contract.ScaleUpInput, out *contract.Nod
 	owner := contract.Owner{Cluster: in.Cluster, Namespace: in.Namespace, Name: out.Name, UID: ref.UID}
 	join := in.Template
 	req := contract.CreateOwnedVPSInput{Owner: owner, Hostname: out.Name, OfferingID: out.Placement.OfferingID,
-		DatacenterID: out.Placement.DatacenterID, ImageID: in.Template.ImageID, Tags: in.Template.Tags, Join: &join}
+		DatacenterID: out.Placement.DatacenterID, ImageID: in.Template.ImageID, Tags: in.Template.Tags, Join: &join,
+		TokenTTL: in.Timeouts.TokenTTL()}
 	var vps contract.CreateOwnedVPSResult
 	if err := workflow.ExecuteActivity(vpsieCreate(ctx), contract.CreateOwnedVPSActivity, req).Get(ctx, &vps); err != nil {
 		return vps, fmt.Errorf("creating vps: %w", err)
@@ -133,13 +142,15 @@ const (
 	vpsFailed  = "failed"
 )
 
-// join waits for the Node, labels and taints it and waits until it is Ready.
+// join waits for the Node, revokes its bootstrap token (the kubelet has its own
+// credentials now), labels and taints it and waits until it is Ready.
 func join(ctx workflow.Context, in contract.ScaleUpInput, out *contract.NodeOutcome, ref contract.VPSieNodeRef) error {
 	wait := contract.WaitNodeInput{NodeName: out.Name, ProviderID: contract.ProviderID(out.VPSID), Timeout: in.Timeouts.Join}
 	if err := workflow.ExecuteActivity(longWait(ctx, in.Timeouts.Join), contract.WaitNodeRegisteredActivity, wait).Get(ctx, &out.NodeName); err != nil {
 		out.Reason = contract.FailureJoinTimeout
 		return fmt.Errorf("waiting for node %s to register: %w", out.Name, err)
 	}
+	revokeToken(ctx, ref)
 	if err := record(ctx, ref, contract.PhaseJoining, contract.VPSState{VPSID: out.VPSID}, out.NodeName); err != nil {
 		return err
 	}
@@ -181,15 +192,32 @@ func record(ctx workflow.Context, ref contract.VPSieNodeRef, phase string, st co
 // starts the termination workflow, which deletes the VPS (if one was made) and the Node
 // through the one ownership rule. It runs disconnected, so it also runs after the
 // workflow is cancelled.
-func compensate(ctx workflow.Context, in contract.ScaleUpInput, name, why string) {
+//
+// Its bootstrap token is revoked before the VPSieNode goes, so a VPS that boots late can
+// no longer join. A node without a VPSieNode (ref.UID empty) has no token.
+func compensate(ctx workflow.Context, in contract.ScaleUpInput, ref contract.VPSieNodeRef, why string) {
 	ctx, _ = workflow.NewDisconnectedContext(ctx)
-	ref := contract.VPSieNodeRef{Namespace: in.Namespace, Name: name}
 	log := workflow.GetLogger(ctx)
-	fail := contract.RecordVPSieNodeInput{VPSieNodeRef: ref, Phase: contract.PhaseFailed, LastError: why}
+	fail := contract.RecordVPSieNodeInput{VPSieNodeRef: contract.VPSieNodeRef{Namespace: in.Namespace, Name: ref.Name},
+		Phase: contract.PhaseFailed, LastError: why}
 	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.RecordVPSieNodeActivity, fail).Get(ctx, nil); err != nil {
-		log.Warn("Could not mark vpsienode failed", "vpsienode", name, "error", err)
+		log.Warn("Could not mark vpsienode failed", "vpsienode", ref.Name, "error", err)
 	}
-	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.DeleteVPSieNodeActivity, ref).Get(ctx, nil); err != nil {
-		log.Error("Could not delete the vpsienode of a failed node", "vpsienode", name, "error", err)
+	revokeToken(ctx, ref)
+	del := contract.VPSieNodeRef{Namespace: in.Namespace, Name: ref.Name}
+	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.DeleteVPSieNodeActivity, del).Get(ctx, nil); err != nil {
+		log.Error("Could not delete the vpsienode of a failed node", "vpsienode", ref.Name, "error", err)
+	}
+}
+
+// revokeToken deletes the node's bootstrap token. A failure only leaves the token until it
+// expires (contract.ScaleUpTimeouts.TokenTTL), so it is logged, not fatal to the node.
+func revokeToken(ctx workflow.Context, ref contract.VPSieNodeRef) {
+	if ref.UID == "" {
+		return
+	}
+	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.RevokeBootstrapTokenActivity, ref).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("Could not revoke the bootstrap token of a node; it expires on its own",
+			"vpsienode", ref.Name, "error", err)
 	}
 }

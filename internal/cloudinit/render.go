@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -17,7 +18,7 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
-// Keys of the join Secret and of a template ConfigMap.
+// Keys of the static join Secret and of a template ConfigMap.
 const (
 	KeyAPIServerEndpoint = "apiServerEndpoint"
 	KeyToken             = "token"
@@ -46,11 +47,11 @@ type Vars struct {
 	APIServerEndpoint, Token, CACertHash string
 }
 
-// Renderer reads the join Secret and template ConfigMaps with an uncached reader (the
-// autoscaler never caches Secrets).
+// Renderer reads template ConfigMaps with an uncached reader and asks Join for the
+// node's join data (a per-node bootstrap token, or the shared join Secret).
 type Renderer struct {
-	Reader     client.Reader
-	JoinSecret types.NamespacedName
+	Reader client.Reader
+	Join   JoinSource
 	// Reserves are what the kubelet keeps from pods: the planner's node model.
 	Reserves Reserves
 }
@@ -77,9 +78,14 @@ func (r Reserves) Arg() string {
 	return strings.Join(parts, " ")
 }
 
-// Render returns the user data of one node, named nodeName (its hostname and its
-// VPSieNode's name), placed at p. Errors never carry the token.
-func (r *Renderer) Render(ctx context.Context, nodeName string, p contract.Placement, t contract.NodeTemplate) (string, error) {
+// Render returns the user data of the node a create makes (its hostname is its node
+// name and its VPSieNode's name). The join data is asked for last, so a template that
+// does not render issues no token. Errors never carry the token.
+func (r *Renderer) Render(ctx context.Context, in contract.CreateOwnedVPSInput) (string, error) {
+	if in.Join == nil {
+		return "", fmt.Errorf("create of %s has no node template to render", in.Hostname)
+	}
+	t := *in.Join
 	text := defaultTemplate
 	if t.UserDataTemplate != "" {
 		var err error
@@ -91,10 +97,17 @@ func (r *Renderer) Render(ctx context.Context, nodeName string, p contract.Place
 	if err != nil {
 		return "", fmt.Errorf("parsing user data template %q: %w", t.UserDataTemplate, err)
 	}
-	v, err := r.vars(ctx, nodeName, p, t)
+	v := r.vars(in.Hostname, contract.Placement{OfferingID: in.OfferingID, DatacenterID: in.DatacenterID}, t)
+	// A dry run with a placeholder token finds a missing key before a token exists.
+	v.APIServerEndpoint, v.Token, v.CACertHash = "endpoint", "token", "hash"
+	if err := tmpl.Execute(io.Discard, v); err != nil {
+		return "", fmt.Errorf("rendering user data template %q: %w", t.UserDataTemplate, err)
+	}
+	j, err := r.Join.Join(ctx, in)
 	if err != nil {
 		return "", err
 	}
+	v.APIServerEndpoint, v.Token, v.CACertHash = j.APIServerEndpoint, j.Token, j.CACertHash
 	var out bytes.Buffer
 	if err := tmpl.Execute(&out, v); err != nil {
 		return "", fmt.Errorf("rendering user data template %q: %w", t.UserDataTemplate, err)
@@ -102,27 +115,16 @@ func (r *Renderer) Render(ctx context.Context, nodeName string, p contract.Place
 	return out.String(), nil
 }
 
-func (r *Renderer) vars(ctx context.Context, nodeName string, p contract.Placement, t contract.NodeTemplate) (Vars, error) {
-	s := &corev1.Secret{}
-	if err := r.Reader.Get(ctx, r.JoinSecret, s); err != nil {
-		return Vars{}, fmt.Errorf("reading join secret %s: %w", r.JoinSecret, err)
-	}
+func (r *Renderer) vars(nodeName string, p contract.Placement, t contract.NodeTemplate) Vars {
 	labels := nodelabels.Node(nodelabels.Group{Name: t.NodeGroup, Labels: t.Labels}, p.OfferingID, p.DatacenterID, nodeName)
 	pkg := strings.TrimPrefix(t.KubernetesVersion, "v")
 	minor := pkg
 	if i := strings.LastIndex(pkg, "."); strings.Count(pkg, ".") == 2 && i > 0 {
 		minor = pkg[:i]
 	}
-	v := Vars{NodeName: nodeName, NodeGroup: t.NodeGroup, KubernetesVersion: t.KubernetesVersion,
+	return Vars{NodeName: nodeName, NodeGroup: t.NodeGroup, KubernetesVersion: t.KubernetesVersion,
 		KubernetesMinor: "v" + minor, KubernetesPackageVersion: pkg, Offering: p.OfferingID, Datacenter: p.DatacenterID,
-		Labels: labels, Taints: t.Taints, LabelsArg: labelsArg(labels), TaintsArg: taintsArg(t.Taints), ReservesArg: r.Reserves.Arg(),
-		APIServerEndpoint: string(s.Data[KeyAPIServerEndpoint]), Token: string(s.Data[KeyToken]),
-		CACertHash: string(s.Data[KeyCACertHash])}
-	if v.APIServerEndpoint == "" || v.Token == "" || v.CACertHash == "" {
-		return Vars{}, fmt.Errorf("join secret %s needs the keys %s, %s and %s", r.JoinSecret, KeyAPIServerEndpoint,
-			KeyToken, KeyCACertHash)
-	}
-	return v, nil
+		Labels: labels, Taints: t.Taints, LabelsArg: labelsArg(labels), TaintsArg: taintsArg(t.Taints), ReservesArg: r.Reserves.Arg()}
 }
 
 func (r *Renderer) template(ctx context.Context, ref string) (string, error) {

@@ -46,10 +46,12 @@ func TestRenderUserData(t *testing.T) {
 			if tt.objects {
 				b = b.WithObjects(join, custom)
 			}
-			r := &Renderer{Reader: b.Build(), JoinSecret: types.NamespacedName{Namespace: "sys", Name: "join"}}
+			c := b.Build()
+			r := &Renderer{Reader: c, Join: &StaticSecret{Reader: c, Secret: types.NamespacedName{Namespace: "sys", Name: "join"}}}
 			tm := tmpl
 			tm.UserDataTemplate = tt.template
-			got, err := r.Render(context.Background(), "n-1", contract.Placement{OfferingID: "std-2c-4g", DatacenterID: "tor1"}, tm)
+			got, err := r.Render(context.Background(), contract.CreateOwnedVPSInput{Hostname: "n-1", OfferingID: "std-2c-4g",
+				DatacenterID: "tor1", Join: &tm})
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || strings.Contains(err.Error(), "abcdef") {
 					t.Fatalf("error = %v, want %q and no token", err, tt.wantErr)

@@ -54,6 +54,17 @@ type ScaleUpTimeouts struct {
 	Ready time.Duration `json:"ready"`
 }
 
+// BootstrapTokenMargin is how much longer than the boot and join timeouts a node's
+// bootstrap token lives: the workflow deletes it at the join or the compensation anyway,
+// and the margin covers a slow compensation and clock skew between worker and API server.
+const BootstrapTokenMargin = 10 * time.Minute
+
+// TokenTTL is how long a node's bootstrap token is valid: until its join times out, plus
+// the margin.
+func (t ScaleUpTimeouts) TokenTTL() time.Duration {
+	return t.Boot + t.Join + BootstrapTokenMargin
+}
+
 // ScaleUpInput is one batch of new nodes for one NodeGroup.
 type ScaleUpInput struct {
 	Namespace string          `json:"namespace"`
