@@ -13,10 +13,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
-// publishClusterInfo makes the control plane look like a kubeadm cluster to a joining
+// PublishClusterInfo makes the control plane look like a kubeadm cluster to a joining
 // node: kube-public/cluster-info holds a kubeconfig with the API server's address and CA,
 // which the autoscaler reads for a `kubeadm join`'s endpoint and CA hash.
-func publishClusterInfo(ctx context.Context, c client.Client, cfg *rest.Config) error {
+func PublishClusterInfo(ctx context.Context, c client.Client, cfg *rest.Config) error {
 	kubeconfig, err := clientcmd.Write(clientcmdapi.Config{Clusters: map[string]*clientcmdapi.Cluster{
 		"": {Server: cfg.Host, CertificateAuthorityData: cfg.CAData}}})
 	if err != nil {

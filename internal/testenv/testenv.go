@@ -94,7 +94,7 @@ func Start() (*Env, error) {
 		_ = e.Stop()
 		return nil, fmt.Errorf("creating client: %w", err)
 	}
-	if err := publishClusterInfo(context.Background(), c, cfg); err != nil {
+	if err := PublishClusterInfo(context.Background(), c, cfg); err != nil {
 		_ = e.Stop()
 		return nil, err
 	}
