@@ -43,7 +43,10 @@ type Vars struct {
 	// ReservesArg are the kubelet flags that keep the planner's reserves out of the node's
 	// allocatable (--kube-reserved, --eviction-hard, --max-pods): what the planner assumes
 	// of a new node is then what the node gives pods.
-	ReservesArg                          string
+	ReservesArg string
+	// InstallScript is the default bootstrap's install step, rendered (install.sh.tmpl):
+	// containerd and the kubelet, kubeadm and kubectl of KubernetesVersion.
+	InstallScript                        string
 	APIServerEndpoint, Token, CACertHash string
 }
 
@@ -93,11 +96,14 @@ func (r *Renderer) Render(ctx context.Context, in contract.CreateOwnedVPSInput) 
 			return "", err
 		}
 	}
-	tmpl, err := template.New("user-data").Option("missingkey=error").Parse(text)
+	tmpl, err := template.New("user-data").Option("missingkey=error").Funcs(funcs).Parse(text)
 	if err != nil {
 		return "", fmt.Errorf("parsing user data template %q: %w", t.UserDataTemplate, err)
 	}
 	v := r.vars(in.Hostname, contract.Placement{OfferingID: in.OfferingID, DatacenterID: in.DatacenterID}, t)
+	if v.InstallScript, err = renderInstall(v); err != nil {
+		return "", err
+	}
 	// A dry run with a placeholder token finds a missing key before a token exists.
 	v.APIServerEndpoint, v.Token, v.CACertHash = "endpoint", "token", "hash"
 	if err := tmpl.Execute(io.Discard, v); err != nil {
@@ -125,6 +131,25 @@ func (r *Renderer) vars(nodeName string, p contract.Placement, t contract.NodeTe
 	return Vars{NodeName: nodeName, NodeGroup: t.NodeGroup, KubernetesVersion: t.KubernetesVersion,
 		KubernetesMinor: "v" + minor, KubernetesPackageVersion: pkg, Offering: p.OfferingID, Datacenter: p.DatacenterID,
 		Labels: labels, Taints: t.Taints, LabelsArg: labelsArg(labels), TaintsArg: taintsArg(t.Taints), ReservesArg: r.Reserves.Arg()}
+}
+
+// funcs are the template functions every template may use.
+var funcs = template.FuncMap{"indent": indent}
+
+// indent prefixes every line of s with n spaces (for a block scalar in cloud-config).
+func indent(n int, s string) string {
+	pad := strings.Repeat(" ", n)
+	return pad + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+pad)
+}
+
+var install = template.Must(template.New("install").Option("missingkey=error").Parse(installScript))
+
+func renderInstall(v Vars) (string, error) {
+	var b bytes.Buffer
+	if err := install.Execute(&b, v); err != nil {
+		return "", fmt.Errorf("rendering the install script: %w", err)
+	}
+	return b.String(), nil
 }
 
 func (r *Renderer) template(ctx context.Context, ref string) (string, error) {

@@ -34,7 +34,8 @@ func TestRenderUserData(t *testing.T) {
 			"--node-labels=a=1,autoscaler.vpsie.com/datacenter=tor1,autoscaler.vpsie.com/managed=true," +
 				"autoscaler.vpsie.com/nodegroup=pool,autoscaler.vpsie.com/offering=std-2c-4g,autoscaler.vpsie.com/vpsienode=n-1,b=2," +
 				"node.kubernetes.io/instance-type=std-2c-4g,topology.kubernetes.io/region=tor1,topology.kubernetes.io/zone=tor1",
-			"https://pkgs.k8s.io/core:/stable:/v1.36/deb/", "apt-get install -y 'kubelet=1.36.3-*' 'kubeadm=1.36.3-*'"}},
+			"https://pkgs.k8s.io/core:/stable:/v1.36/deb/", "apt-get install -y -q apt-transport-https ca-certificates curl gpg containerd",
+			"apt-get install -y -q 'kubelet=1.36.3-*' 'kubeadm=1.36.3-*' 'kubectl=1.36.3-*'", "- [/usr/local/sbin/vpsie-node-install]"}},
 		{name: "a nodegroup's own template", template: "ns/tmpl", objects: true, want: []string{
 			"echo n-1 v1.36.3 a=1,autoscaler.vpsie.com/datacenter=tor1,"}},
 		{name: "no join secret: a clear error without any secret", wantErr: "reading join secret sys/join"},
