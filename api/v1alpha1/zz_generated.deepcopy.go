@@ -217,6 +217,13 @@ func (in *NodeGroupSpec) DeepCopyInto(out *NodeGroupSpec) {
 	in.ScaleUpPolicy.DeepCopyInto(&out.ScaleUpPolicy)
 	in.ScaleDownPolicy.DeepCopyInto(&out.ScaleDownPolicy)
 	in.RebalancePolicy.DeepCopyInto(&out.RebalancePolicy)
+	if in.CloudInitVariables != nil {
+		in, out := &in.CloudInitVariables, &out.CloudInitVariables
+		*out = make(map[string]string, len(*in))
+		for key, val := range *in {
+			(*out)[key] = val
+		}
+	}
 	if in.Tags != nil {
 		in, out := &in.Tags, &out.Tags
 		*out = make([]string, len(*in))

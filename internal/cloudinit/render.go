@@ -44,6 +44,8 @@ type Vars struct {
 	// allocatable (--kube-reserved, --eviction-hard, --max-pods): what the planner assumes
 	// of a new node is then what the node gives pods.
 	ReservesArg string
+	// Variables are the NodeGroup's spec.cloudInitVariables.
+	Variables map[string]string
 	// InstallScript is the default bootstrap's install step, rendered (install.sh.tmpl):
 	// containerd and the kubelet, kubeadm and kubectl of KubernetesVersion.
 	InstallScript                        string
@@ -89,16 +91,13 @@ func (r *Renderer) Render(ctx context.Context, in contract.CreateOwnedVPSInput) 
 		return "", fmt.Errorf("create of %s has no node template to render", in.Hostname)
 	}
 	t := *in.Join
-	text := defaultTemplate
-	if t.UserDataTemplate != "" {
-		var err error
-		if text, err = r.template(ctx, t.UserDataTemplate); err != nil {
-			return "", err
-		}
-	}
-	tmpl, err := template.New("user-data").Option("missingkey=error").Funcs(funcs).Parse(text)
+	text, err := r.source(ctx, t)
 	if err != nil {
-		return "", fmt.Errorf("parsing user data template %q: %w", t.UserDataTemplate, err)
+		return "", err
+	}
+	tmpl, err := parse(text)
+	if err != nil {
+		return "", fmt.Errorf("parsing user data template %s: %w", describe(t), err)
 	}
 	v := r.vars(in.Hostname, contract.Placement{OfferingID: in.OfferingID, DatacenterID: in.DatacenterID}, t)
 	if v.InstallScript, err = renderInstall(v); err != nil {
@@ -107,7 +106,7 @@ func (r *Renderer) Render(ctx context.Context, in contract.CreateOwnedVPSInput) 
 	// A dry run with a placeholder token finds a missing key before a token exists.
 	v.APIServerEndpoint, v.Token, v.CACertHash = "endpoint", "token", "hash"
 	if err := tmpl.Execute(io.Discard, v); err != nil {
-		return "", fmt.Errorf("rendering user data template %q: %w", t.UserDataTemplate, err)
+		return "", fmt.Errorf("rendering user data template %s: %w", describe(t), err)
 	}
 	j, err := r.Join.Join(ctx, in)
 	if err != nil {
@@ -116,7 +115,11 @@ func (r *Renderer) Render(ctx context.Context, in contract.CreateOwnedVPSInput) 
 	v.APIServerEndpoint, v.Token, v.CACertHash = j.APIServerEndpoint, j.Token, j.CACertHash
 	var out bytes.Buffer
 	if err := tmpl.Execute(&out, v); err != nil {
-		return "", fmt.Errorf("rendering user data template %q: %w", t.UserDataTemplate, err)
+		return "", fmt.Errorf("rendering user data template %s: %w", describe(t), err)
+	}
+	if out.Len() > MaxUserDataBytes {
+		return "", fmt.Errorf("user data of %s from template %s is %d bytes, more than %d", in.Hostname, describe(t),
+			out.Len(), MaxUserDataBytes)
 	}
 	return out.String(), nil
 }
@@ -130,7 +133,8 @@ func (r *Renderer) vars(nodeName string, p contract.Placement, t contract.NodeTe
 	}
 	return Vars{NodeName: nodeName, NodeGroup: t.NodeGroup, KubernetesVersion: t.KubernetesVersion,
 		KubernetesMinor: "v" + minor, KubernetesPackageVersion: pkg, Offering: p.OfferingID, Datacenter: p.DatacenterID,
-		Labels: labels, Taints: t.Taints, LabelsArg: labelsArg(labels), TaintsArg: taintsArg(t.Taints), ReservesArg: r.Reserves.Arg()}
+		Labels: labels, Taints: t.Taints, LabelsArg: labelsArg(labels), TaintsArg: taintsArg(t.Taints), ReservesArg: r.Reserves.Arg(),
+		Variables: t.Variables}
 }
 
 // funcs are the template functions every template may use.
@@ -160,6 +164,10 @@ func (r *Renderer) template(ctx context.Context, ref string) (string, error) {
 	cm := &corev1.ConfigMap{}
 	if err := r.Reader.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, cm); err != nil {
 		return "", fmt.Errorf("reading user data template %s: %w", ref, err)
+	}
+	if cm.Labels[LabelTemplate] != "true" {
+		return "", fmt.Errorf("user data template %s is not labelled %s: \"true\" (only labelled ConfigMaps are rendered with a join token)",
+			ref, LabelTemplate)
 	}
 	text, ok := cm.Data[KeyTemplate]
 	if !ok {

@@ -40,6 +40,7 @@ func validateNodeGroup(ng, old *v1alpha1.NodeGroup, ix *catalogueIndex) (field.E
 		errs = append(errs, validateNodeGroupCatalogue(spec, &ng.Spec, oldSpec, ix)...)
 	}
 	errs = append(errs, validateImage(spec, &ng.Spec, old)...)
+	errs = append(errs, validateTemplate(spec, &ng.Spec)...)
 	errs = append(errs, validateDatacenterBounds(spec, &ng.Spec)...)
 	errs = append(errs, validateLabels(spec.Child("labels"), ng.Spec.Labels)...)
 	errs = append(errs, validateTaints(spec.Child("taints"), ng.Spec)...)
@@ -61,6 +62,19 @@ func validateImage(spec *field.Path, s *v1alpha1.NodeGroupSpec, old *v1alpha1.No
 	return field.ErrorList{field.Invalid(spec.Child("osImageID"), s.OSImageID, fmt.Sprintf(
 		"image %q is not one the default bootstrap supports: %s (any architecture suffix, e.g. ubuntu-24.04-x64); "+
 			"another image needs spec.userDataTemplate", s.OSImageID, strings.Join(cloudinit.SupportedImages, ", ")))}
+}
+
+// validateTemplate renders an inline template with placeholders for every built-in and
+// the group's variables: a variable nobody sets, or a template that does not parse, is
+// refused here rather than failing every node's boot.
+func validateTemplate(spec *field.Path, s *v1alpha1.NodeGroupSpec) field.ErrorList {
+	if s.CloudInitTemplate == "" {
+		return nil
+	}
+	if err := cloudinit.Check(s.CloudInitTemplate, s.CloudInitVariables); err != nil {
+		return field.ErrorList{field.Invalid(spec.Child("cloudInitTemplate"), "(template)", err.Error())}
+	}
+	return nil
 }
 
 // validateDatacenterBounds checks the per-datacenter bounds against each other

@@ -37,6 +37,13 @@ func TestNodeGroupValidationOnCreate(t *testing.T) {
 		{name: "any image with the group's own template", mutate: func(g *v1alpha1.NodeGroup) {
 			g.Spec.OSImageID, g.Spec.UserDataTemplate = "centos-9-x64", "centos-join"
 		}},
+		{name: "an inline template naming a variable nobody sets is refused", mutate: func(g *v1alpha1.NodeGroup) {
+			g.Spec.CloudInitTemplate = "#cloud-config\npackages: [{{ .Variables.extra }}]\n"
+		}, want: []string{`spec.cloudInitTemplate: template: user-data:2:24: executing "user-data" at <.Variables.extra>: map has no entry for key "extra"`}},
+		{name: "an inline template with its variables is admitted", mutate: func(g *v1alpha1.NodeGroup) {
+			g.Spec.CloudInitTemplate = "#cloud-config\npackages: [{{ .Variables.extra }}]\n# {{ .Token }} {{ .NodeName }}\n"
+			g.Spec.CloudInitVariables = map[string]string{"extra": "nfs-common"}
+		}},
 		{name: "debian 12 and ubuntu 22.04 are supported", mutate: func(g *v1alpha1.NodeGroup) { g.Spec.OSImageID = "debian-12-arm64" }},
 		{name: "an unknown datacenter is named", mutate: func(g *v1alpha1.NodeGroup) { g.Spec.DatacenterID = "dc-mars" },
 			want: []string{`spec.datacenterID: datacenter "dc-mars" is not in the VPSie catalogue`}},

@@ -45,6 +45,10 @@ type NodeTemplate struct {
 	// cloud-init template; empty uses the default kubeadm-join template. The rendered
 	// user data, which holds the join token, never enters a workflow's input or history.
 	UserDataTemplate string `json:"userDataTemplate,omitempty"`
+	// CloudInitTemplate is the NodeGroup's inline template; Variables are its own
+	// template variables. Neither holds a secret.
+	CloudInitTemplate string            `json:"cloudInitTemplate,omitempty"`
+	Variables         map[string]string `json:"variables,omitempty"`
 }
 
 // ScaleUpTimeouts bound each wait of a node; every one has a compensation.
