@@ -3,6 +3,8 @@ package activities
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -107,7 +109,13 @@ func (v *VPSie) awaitListed(ctx context.Context, in contract.CreateOwnedVPSInput
 // here, right before the one POST) is rendered here and goes only to the API.
 func (v *VPSie) createRequest(ctx context.Context, in contract.CreateOwnedVPSInput) (vpsie.CreateVMRequest, error) {
 	req := vpsie.CreateVMRequest{Hostname: in.Hostname, OfferingID: in.OfferingID, DatacenterID: in.DatacenterID,
-		ImageID: in.ImageID, SSHKeyIDs: in.SSHKeyIDs, Tags: append(in.Owner.Tags(), in.Tags...), Spot: in.Spot}
+		ImageID: in.ImageID, Tags: append(in.Owner.Tags(), in.Tags...), Spot: in.Spot}
+	keyIDs := append(slices.Clone(v.DefaultSSHKeyIDs), in.SSHKeyIDs...)
+	if in.Join != nil {
+		keyIDs = append(keyIDs, in.Join.SSHKeyIDs...)
+		req.SSHPublicKeys = dedupKeys(in.Join.SSHPublicKeys)
+	}
+	req.SSHKeyIDs = dedupKeys(keyIDs)
 	if in.Join == nil {
 		return req, nil
 	}
@@ -120,4 +128,16 @@ func (v *VPSie) createRequest(ctx context.Context, in contract.CreateOwnedVPSInp
 		return req, fmt.Errorf("rendering user data of %s: %w", in.Hostname, err)
 	}
 	return req, nil
+}
+
+// dedupKeys keeps the first of equal keys (an OpenSSH key compared without the whitespace
+// around it), in order; nil when there are none.
+func dedupKeys(keys []string) []string {
+	var out []string
+	for _, k := range keys {
+		if k = strings.Join(strings.Fields(k), " "); k != "" && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }

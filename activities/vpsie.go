@@ -33,6 +33,9 @@ type VPSie struct {
 	// UserData renders a new VPS's cloud-init (it issues or reads the join token); nil
 	// refuses creates that ask for a join.
 	UserData UserDataRenderer
+	// DefaultSSHKeyIDs are the account's SSH key IDs every new VPS gets
+	// (scaleUp.defaultSSHKeyIDs), before the NodeGroup's.
+	DefaultSSHKeyIDs []string
 }
 
 // UserDataRenderer renders the user data of the node a create makes (internal/cloudinit).

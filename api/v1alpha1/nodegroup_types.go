@@ -102,6 +102,18 @@ type NodeGroupSpec struct {
 	// +optional
 	CloudInitTemplate string `json:"cloudInitTemplate,omitempty"`
 
+	// SSHKeyIDs are VPSie SSH key identifiers (registered in the account) every new
+	// node gets, merged with the config's scaleUp.defaultSSHKeyIDs, duplicates dropped.
+	// +kubebuilder:validation:MaxItems=32
+	// +optional
+	SSHKeyIDs []string `json:"sshKeyIDs,omitempty"`
+
+	// SSHPublicKeys are OpenSSH public keys ("ssh-ed25519 AAAA... comment") every new
+	// node gets, duplicates dropped.
+	// +kubebuilder:validation:MaxItems=32
+	// +optional
+	SSHPublicKeys []string `json:"sshPublicKeys,omitempty"`
+
 	// CloudInitVariables are the group's own template variables, {{ .Variables.<key> }}
 	// in a template. They enter workflow histories: no secrets.
 	// +kubebuilder:validation:MaxProperties=64

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/go-logr/logr"
 	sdkclient "go.temporal.io/sdk/client"
@@ -266,7 +267,13 @@ func vpsieActivities(cfg *config.Config, api activities.VPSieAPI, kube client.Re
 	if api == nil {
 		return nil
 	}
-	return &activities.VPSie{API: api, ListingLag: cfg.VPSie.ListingLag,
+	var keys []string
+	for _, k := range strings.Split(cfg.ScaleUp.DefaultSSHKeyIDs, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	return &activities.VPSie{API: api, ListingLag: cfg.VPSie.ListingLag, DefaultSSHKeyIDs: keys,
 		UserData: &cloudinit.Renderer{Reader: kube, Join: joinSource(cfg, kube, tokens), Reserves: cloudinit.Reserves{
 			CPUMillis: cfg.ScaleUp.ReservedCPUMillis, MemoryMiB: cfg.ScaleUp.ReservedMemoryMiB,
 			EvictionMemoryMiB: cfg.ScaleUp.EvictionMemoryMiB, MaxPods: cfg.ScaleUp.MaxPodsPerNode}}}

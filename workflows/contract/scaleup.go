@@ -49,6 +49,10 @@ type NodeTemplate struct {
 	// template variables. Neither holds a secret.
 	CloudInitTemplate string            `json:"cloudInitTemplate,omitempty"`
 	Variables         map[string]string `json:"variables,omitempty"`
+	// SSHKeyIDs and SSHPublicKeys are the group's SSH keys (the activity adds the
+	// configured default key IDs and drops duplicates).
+	SSHKeyIDs     []string `json:"sshKeyIDs,omitempty"`
+	SSHPublicKeys []string `json:"sshPublicKeys,omitempty"`
 }
 
 // ScaleUpTimeouts bound each wait of a node; every one has a compensation.
