@@ -3,6 +3,8 @@ package activities
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -32,16 +34,16 @@ func (v *VPSie) CreateOwnedVPS(ctx context.Context, in contract.CreateOwnedVPSIn
 	if j, found, err := look(ctx, in); err != nil || found {
 		return contract.CreateOwnedVPSResult{VPSState: j.VPSState, Adopted: found}, err
 	}
-	req, err := v.createRequest(ctx, in)
-	if err != nil {
-		return contract.CreateOwnedVPSResult{}, err
-	}
-	// Right before the POST: a VPSieNode deleted meanwhile (its termination may already
-	// have looked for this hostname) gets no VPS.
+	// Right before the POST (and before its join token is issued): a VPSieNode deleted
+	// meanwhile (its termination may already have looked for this hostname) gets no VPS.
 	if v.Owners != nil {
 		if err := v.Owners.OwnerLive(ctx, in.Owner); err != nil {
 			return contract.CreateOwnedVPSResult{}, err
 		}
+	}
+	req, err := v.createRequest(ctx, in)
+	if err != nil {
+		return contract.CreateOwnedVPSResult{}, err
 	}
 	activity.RecordHeartbeat(ctx, "creating vps "+in.Hostname)
 	activity.GetLogger(ctx).Info("Creating VPS", "hostname", in.Hostname, "offering", in.OfferingID,
@@ -140,11 +142,17 @@ func (v *VPSie) pollWait(ctx context.Context) error {
 	}
 }
 
-// createRequest builds the create call; the user data (with the join token) is rendered
-// here and goes only to the API.
+// createRequest builds the create call; the user data (with the node's join token, issued
+// here, right before the one POST) is rendered here and goes only to the API.
 func (v *VPSie) createRequest(ctx context.Context, in contract.CreateOwnedVPSInput) (vpsie.CreateVMRequest, error) {
 	req := vpsie.CreateVMRequest{Hostname: in.Hostname, OfferingID: in.OfferingID, DatacenterID: in.DatacenterID,
-		ImageID: in.ImageID, SSHKeyIDs: in.SSHKeyIDs, Tags: append(in.Owner.Tags(), in.Tags...), Spot: in.Spot}
+		ImageID: in.ImageID, Tags: append(in.Owner.Tags(), in.Tags...), Spot: in.Spot}
+	keyIDs := append(slices.Clone(v.DefaultSSHKeyIDs), in.SSHKeyIDs...)
+	if in.Join != nil {
+		keyIDs = append(keyIDs, in.Join.SSHKeyIDs...)
+		req.SSHPublicKeys = dedupKeys(in.Join.SSHPublicKeys)
+	}
+	req.SSHKeyIDs = dedupKeys(keyIDs)
 	if in.Join == nil {
 		return req, nil
 	}
@@ -152,10 +160,21 @@ func (v *VPSie) createRequest(ctx context.Context, in contract.CreateOwnedVPSInp
 		return req, nonRetryable("create asks for a join, but no join configuration is set")
 	}
 	var err error
-	if req.UserData, err = v.UserData.Render(ctx, in.Hostname,
-		contract.Placement{OfferingID: in.OfferingID, DatacenterID: in.DatacenterID}, *in.Join); err != nil {
+	if req.UserData, err = v.UserData.Render(ctx, in); err != nil {
 		// A missing Secret or template is fixed by an operator; keep retrying meanwhile.
 		return req, fmt.Errorf("rendering user data of %s: %w", in.Hostname, err)
 	}
 	return req, nil
+}
+
+// dedupKeys keeps the first of equal keys (an OpenSSH key compared without the whitespace
+// around it), in order; nil when there are none.
+func dedupKeys(keys []string) []string {
+	var out []string
+	for _, k := range keys {
+		if k = strings.Join(strings.Fields(k), " "); k != "" && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }

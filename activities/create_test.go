@@ -2,6 +2,7 @@ package activities_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -145,4 +146,35 @@ func TestRetryAfterBecomesTemporalsNextRetryDelay(t *testing.T) {
 	if api.calls != 2 || took < 7*time.Second || took > 8*time.Second {
 		t.Fatalf("%d calls in %s, want the retry after the 7 s the api asked for (not the policy's 10 ms)", api.calls, took)
 	}
+}
+
+// A new VPS gets the configured default key IDs and the group's key IDs and public keys, each once, and the
+// simulator records what it received.
+func TestCreateOwnedVPSMergesAndDeduplicatesSSHKeys(t *testing.T) {
+	a := simulatedVPSie(t, 0, nil)
+	join := &contract.NodeTemplate{NodeGroup: "g", SSHKeyIDs: []string{"key-team", "key-ops"},
+		SSHPublicKeys: []string{"ssh-ed25519 AAAAC3 alice", "  ssh-ed25519   AAAAC3 alice ", "ssh-ed25519 AAAAD4 bob"}}
+	v := &activities.VPSie{API: a.api, DefaultSSHKeyIDs: []string{"key-ops", "key-break-glass"},
+		UserData: renderFunc(func(context.Context, contract.CreateOwnedVPSInput) (string, error) { return "#!/bin/sh\n", nil })}
+	in := contract.CreateOwnedVPSInput{Owner: owner, Hostname: "host-ssh", OfferingID: "std-2c-4g",
+		DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64", Join: join}
+	if _, err := run[contract.CreateOwnedVPSResult](t, v, contract.CreateOwnedVPSActivity, in); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"key-ops", "key-break-glass", "key-team", "ssh-ed25519 AAAAC3 alice", "ssh-ed25519 AAAAD4 bob"}
+	for _, vm := range a.sim.Snapshot().VMs {
+		if vm.VM.Hostname == "host-ssh" {
+			if !slices.Equal(vm.SSHKeys, want) {
+				t.Fatalf("the VPS got SSH keys %q, want %q", vm.SSHKeys, want)
+			}
+			return
+		}
+	}
+	t.Fatal("no VPS host-ssh in the simulator")
+}
+
+type renderFunc func(context.Context, contract.CreateOwnedVPSInput) (string, error)
+
+func (f renderFunc) Render(ctx context.Context, in contract.CreateOwnedVPSInput) (string, error) {
+	return f(ctx, in)
 }

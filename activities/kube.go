@@ -29,6 +29,9 @@ type Kube struct {
 	Events events.EventRecorder
 	// Orphans counts the orphan collector's findings and deletions; nil counts none.
 	Orphans *OrphanMetrics
+	// Tokens revokes per-node bootstrap tokens; nil when nodes join with the shared join
+	// Secret.
+	Tokens TokenRevoker
 }
 
 // ReleaseVPSieNode removes the termination finalizer once the VPS is gone,

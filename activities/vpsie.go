@@ -30,8 +30,8 @@ type VPSie struct {
 	ListingLag time.Duration
 	// ListingPoll is the interval between lookups while waiting out the lag.
 	ListingPoll time.Duration
-	// UserData renders a new VPS's cloud-init (it reads the join token); nil refuses
-	// creates that ask for a join.
+	// UserData renders a new VPS's cloud-init (it issues or reads the join token); nil
+	// refuses creates that ask for a join.
 	UserData UserDataRenderer
 	// Owners says whether a create's VPSieNode still wants its VPS; it is asked right
 	// before the POST, so a VPSieNode deleted while the create waited gets none. The
@@ -39,6 +39,9 @@ type VPSie struct {
 	Owners OwnerChecker
 	// Orphans counts the orphan collector's deletions; nil counts none.
 	Orphans *OrphanMetrics
+	// DefaultSSHKeyIDs are the account's SSH key IDs every new VPS gets
+	// (scaleUp.defaultSSHKeyIDs), before the NodeGroup's.
+	DefaultSSHKeyIDs []string
 }
 
 // OwnerChecker fails with ErrOwnerGone when the owner's VPSieNode is gone, replaced or
@@ -47,9 +50,9 @@ type OwnerChecker interface {
 	OwnerLive(ctx context.Context, o contract.Owner) error
 }
 
-// UserDataRenderer renders the user data of one node placed at p (internal/cloudinit).
+// UserDataRenderer renders the user data of the node a create makes (internal/cloudinit).
 type UserDataRenderer interface {
-	Render(ctx context.Context, nodeName string, p contract.Placement, t contract.NodeTemplate) (string, error)
+	Render(ctx context.Context, in contract.CreateOwnedVPSInput) (string, error)
 }
 
 // InspectVPS reads the recorded VPS and judges it for the owner (one API call).

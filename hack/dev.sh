@@ -171,13 +171,21 @@ check_termination() {
 		spec: {nodeGroup: general, offeringID: std-2c-4g, datacenterID: ams1, imageID: ubuntu-24.04-x64, hostname: $host}
 	EOF
 	uid=$("${KUBECTL[@]}" -n kube-system get vpsienode "$host" -o jsonpath='{.metadata.uid}')
-	# User data as the product's: a kubelet installed (the simulated kubelet registers no Node without one) and the
-	# labels that prove the Node ours (there is no provider ID: a VPS cannot know its id when its user data is written).
+	# Its own bootstrap token, as the product issues one: the strict simulator joins no VM whose token has no Secret.
+	"${KUBECTL[@]}" -n kube-system create secret generic bootstrap-token-devchk --type bootstrap.kubernetes.io/token \
+		--from-literal=token-id=devchk --from-literal=token-secret=0123456789abcdef \
+		--from-literal=usage-bootstrap-authentication=true \
+		--from-literal=expiration="$(date -u -d '+10 minutes' +%Y-%m-%dT%H:%M:%SZ)" \
+		--dry-run=client -o yaml | "${KUBECTL[@]}" apply -f - >/dev/null
+	# User data as the product's: a kubelet installed (the simulated kubelet registers no Node without one), the
+	# labels that prove the Node ours (there is no provider ID: a VPS cannot know its id when its user data is written)
+	# and a kubeadm join with the token.
 	vm=$(jq -n --arg h "$host" --arg uid "$uid" '{hostname: $h, offering_id: "std-2c-4g", datacenter_id: "ams1",
 		os_image_id: "ubuntu-24.04-x64", user_data: ("#cloud-config\nwrite_files:\n  - path: /etc/default/kubelet\n" +
 			"    content: |\n      KUBELET_EXTRA_ARGS=--node-labels=autoscaler.vpsie.com/managed=true," +
 			"autoscaler.vpsie.com/nodegroup=general,autoscaler.vpsie.com/vpsienode=\($h)\n" +
-			"runcmd:\n  - apt-get install -y kubelet=1.36.3-1.1\n"),
+			"runcmd:\n  - apt-get install -y kubelet=1.36.3-1.1\n" +
+			"  - kubeadm join 127.0.0.1:6443 --token devchk.0123456789abcdef --discovery-token-unsafe-skip-ca-verification\n"),
 		tags: ["env:local", "vpsie-autoscaler:cluster=local",
 			"vpsie-autoscaler:vpsienode=kube-system.\($h)", "vpsie-autoscaler:uid=\($uid)"]}' |
 		sim_api POST /vm -H 'Content-Type: application/json' --data-binary @- | jq -r .identifier)
@@ -189,6 +197,17 @@ check_termination() {
 	wait_for "Node $host removed" 60 gone node "$host"
 	wait_for "VPSieNode $host released" 60 gone -n kube-system vpsienode "$host"
 	log "VPSieNode deletion took VM $vm and Node $host with it"
+}
+
+publish_cluster_info() {
+	local server ca info="$LOCAL/cluster-info.kubeconfig"
+	server=$("${KUBECTL[@]}" config view --raw --minify --flatten -o jsonpath='{.clusters[0].cluster.server}')
+	ca=$("${KUBECTL[@]}" config view --raw --minify --flatten -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')
+	printf 'apiVersion: v1\nkind: Config\nclusters:\n- name: ""\n  cluster:\n    server: %s\n    certificate-authority-data: %s\n' \
+		"$server" "$ca" >"$info"
+	"${KUBECTL[@]}" create namespace kube-public --dry-run=client -o yaml | "${KUBECTL[@]}" apply -f - >/dev/null
+	"${KUBECTL[@]}" -n kube-public create configmap cluster-info --from-file=kubeconfig="$info" \
+		--dry-run=client -o yaml | "${KUBECTL[@]}" apply -f - >/dev/null
 }
 
 has_finalizer() {
@@ -253,11 +272,10 @@ log "applying CRDs, credentials and the example NodeGroup"
 "${KUBECTL[@]}" -n kube-system create secret generic vpsie-secret \
 	--from-literal=clientId=sim-client --from-literal=clientSecret=sim-secret \
 	--from-literal=url="https://$SIM_ADDR/v2" --dry-run=client -o yaml | "${KUBECTL[@]}" apply -f - >/dev/null
-# The join data new nodes' cloud-init is rendered from; the simulator plays the machine and never runs it.
-"${KUBECTL[@]}" -n kube-system create secret generic vpsie-join \
-	--from-literal=apiServerEndpoint=127.0.0.1:6443 --from-literal=token=abcdef.0123456789abcdef \
-	--from-literal=caCertHash=sha256:0000000000000000000000000000000000000000000000000000000000000000 \
-	--dry-run=client -o yaml | "${KUBECTL[@]}" apply -f - >/dev/null
+# What kubeadm publishes for a joining node: kube-public/cluster-info, the API server's address and CA (no
+# credentials). New nodes get their own bootstrap tokens (scaleUp.joinMode perNodeToken) and read the endpoint and
+# CA hash of their kubeadm join from it; the simulator checks each token as the API server would.
+publish_cluster_info
 "${KUBECTL[@]}" apply -f deploy/examples/nodegroup.yaml >/dev/null
 
 log "starting the autoscaler (metrics $METRICS_ADDR, probes $HEALTH_ADDR)"

@@ -12,10 +12,12 @@ import (
 )
 
 // ScaleUp provisions a batch of nodes for one NodeGroup, every node on its own: create
-// the VPSieNode, create its VPS (exactly once per hostname), wait until it runs, until
-// its Node registers, label and taint the Node, wait until it is Ready. A node that
-// fails is compensated (its VPSieNode is marked Failed and deleted, and the termination
-// path deletes its VPS and Node) while the others go on.
+// the VPSieNode, create its VPS (exactly once per hostname; the activity issues the
+// node's own bootstrap token and renders it into the user data, so the token never
+// enters this history), wait until it runs, until its Node registers, revoke the token,
+// label and taint the Node, wait until it is Ready. A node that fails is compensated (its
+// VPSieNode is marked Failed, its token revoked, the VPSieNode deleted, and the
+// termination path deletes its VPS and Node) while the others go on.
 func ScaleUp(ctx workflow.Context, in contract.ScaleUpInput) (contract.ScaleUpResult, error) {
 	res := contract.ScaleUpResult{Nodes: make([]contract.NodeOutcome, len(in.Nodes))}
 	wg := workflow.NewWaitGroup(ctx)
@@ -42,7 +44,7 @@ func provision(ctx workflow.Context, in contract.ScaleUpInput, n contract.NodeRe
 		if errors.As(err, &appErr) && appErr.Type() == contract.ErrVPSieCapacityExhausted && k+1 < len(n.Placements) {
 			workflow.GetLogger(ctx).Info("No capacity; trying the next placement", "vpsienode", out.Name,
 				"offering", p.OfferingID, "datacenter", p.DatacenterID)
-			compensate(ctx, in, out, "no capacity: "+err.Error())
+			compensate(ctx, in, out, ref, "no capacity: "+err.Error())
 			continue
 		}
 		if err != nil {
@@ -73,7 +75,7 @@ func fail(ctx workflow.Context, in contract.ScaleUpInput, out *contract.NodeOutc
 		if out.Reason == "" {
 			out.Reason = failureReason(appErr)
 		}
-		compensate(ctx, in, *out, out.Failure)
+		compensate(ctx, in, *out, ref, out.Failure)
 	}
 }
 
@@ -118,7 +120,8 @@ func createVPS(ctx workflow.Context, in contract.ScaleUpInput, out *contract.Nod
 	owner := contract.Owner{Cluster: in.Cluster, Namespace: in.Namespace, Name: out.Name, UID: ref.UID}
 	join := in.Template
 	req := contract.CreateOwnedVPSInput{Owner: owner, Hostname: out.Name, OfferingID: out.Placement.OfferingID,
-		DatacenterID: out.Placement.DatacenterID, ImageID: in.Template.ImageID, Tags: in.Template.Tags, Join: &join}
+		DatacenterID: out.Placement.DatacenterID, ImageID: in.Template.ImageID, Tags: in.Template.Tags, Join: &join,
+		TokenTTL: in.Timeouts.TokenTTL()}
 	var vps contract.CreateOwnedVPSResult
 	if err := workflow.ExecuteActivity(vpsieCreate(ctx), contract.CreateOwnedVPSActivity, req).Get(ctx, &vps); err != nil {
 		return vps, fmt.Errorf("creating vps: %w", err)
@@ -158,7 +161,8 @@ const (
 	vpsFailed  = "failed"
 )
 
-// join waits for the Node, labels and taints it and waits until it is Ready. Once the
+// join waits for the Node, revokes its bootstrap token (the kubelet has its own
+// credentials now), labels and taints it and waits until it is Ready. Once the
 // Node has registered it may run pods, so a Kubernetes write about it is retried for
 // minutes (liveNodeWrite), and one that still fails is a joinedNodeError: the node is
 // drained, not deleted bare. It is reported Ready only once its record says so.
@@ -168,6 +172,7 @@ func join(ctx workflow.Context, in contract.ScaleUpInput, out *contract.NodeOutc
 		out.Reason = contract.FailureJoinTimeout
 		return fmt.Errorf("waiting for node %s to register: %w", out.Name, err)
 	}
+	revokeToken(ctx, ref)
 	if err := record(liveNodeWrite(ctx), ref, contract.PhaseJoining, contract.VPSState{VPSID: out.VPSID}, out.NodeName); err != nil {
 		return joinedFailure(err)
 	}
@@ -226,10 +231,14 @@ func record(ctx workflow.Context, ref contract.VPSieNodeRef, phase string, st co
 // so the termination starts from it), then deletes it: its finalizer starts the
 // termination workflow, which deletes the VPS and the Node through the one ownership
 // rule. It runs disconnected, so it also runs after the workflow is cancelled.
-func compensate(ctx workflow.Context, in contract.ScaleUpInput, out contract.NodeOutcome, why string) {
+//
+// Its bootstrap token is revoked before the VPSieNode goes, so a VPS that boots late can
+// no longer join. A node without a VPSieNode (made.UID empty) has no token.
+func compensate(ctx workflow.Context, in contract.ScaleUpInput, out contract.NodeOutcome, made contract.VPSieNodeRef, why string) {
 	ctx, _ = workflow.NewDisconnectedContext(ctx)
 	ref := contract.VPSieNodeRef{Namespace: in.Namespace, Name: out.Name}
 	markFailed(ctx, ref, out, why)
+	revokeToken(ctx, made)
 	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.DeleteVPSieNodeActivity, ref).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Error("Could not delete the vpsienode of a failed node", "vpsienode", out.Name, "error", err)
 	}
@@ -271,6 +280,9 @@ func reclaim(ctx workflow.Context, in contract.ScaleUpInput, out contract.NodeOu
 		return
 	}
 	ctx, _ = workflow.NewDisconnectedContext(ctx)
+	if out.NodeName == "" { // a registered node's token was revoked when it joined
+		revokeToken(ctx, ref)
+	}
 	log := workflow.GetLogger(ctx)
 	log.Warn("VPSieNode gone while its node was provisioned; deleting the VPS made for it", "vpsienode", out.Name,
 		"vps", out.VPSID)
@@ -279,5 +291,17 @@ func reclaim(ctx workflow.Context, in contract.ScaleUpInput, out contract.NodeOu
 	if _, err := destroy(ctx, gone); err != nil {
 		log.Error("Could not delete the VPS of a gone vpsienode; the orphan collector will", "vpsienode", out.Name,
 			"vps", out.VPSID, "error", err)
+	}
+}
+
+// revokeToken deletes the node's bootstrap token. A failure only leaves the token until it
+// expires (contract.ScaleUpTimeouts.TokenTTL), so it is logged, not fatal to the node.
+func revokeToken(ctx workflow.Context, ref contract.VPSieNodeRef) {
+	if ref.UID == "" {
+		return
+	}
+	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.RevokeBootstrapTokenActivity, ref).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("Could not revoke the bootstrap token of a node; it expires on its own",
+			"vpsienode", ref.Name, "error", err)
 	}
 }

@@ -52,7 +52,7 @@ func (f *scaleUpFakes) register(env *testsuite.TestWorkflowEnvironment) {
 	})
 	on(contract.CreateOwnedVPSActivity, func(_ context.Context, in contract.CreateOwnedVPSInput) (contract.CreateOwnedVPSResult, error) {
 		f.call("vps:" + in.Hostname)
-		if in.Owner.UID != "uid-"+in.Hostname || in.Join == nil {
+		if in.Owner.UID != "uid-"+in.Hostname || in.Join == nil || in.TokenTTL != 12*time.Minute {
 			return contract.CreateOwnedVPSResult{}, temporal.NewNonRetryableApplicationError("bad input", contract.ErrInvalidInput, nil)
 		}
 		if slices.Contains(f.noCapacity, in.OfferingID) {
@@ -121,6 +121,10 @@ func (f *scaleUpFakes) register(env *testsuite.TestWorkflowEnvironment) {
 		}
 		return nil
 	})
+	on(contract.RevokeBootstrapTokenActivity, func(_ context.Context, in contract.VPSieNodeRef) error {
+		f.call("revoke:" + in.Name + ":" + in.UID)
+		return nil
+	})
 	on(contract.DeleteVPSieNodeActivity, func(_ context.Context, in contract.VPSieNodeRef) error {
 		f.call("delete:" + in.Name)
 		return nil
@@ -138,8 +142,11 @@ func (f *scaleUpFakes) register(env *testsuite.TestWorkflowEnvironment) {
 func TestScaleUpProvisionsEachNodeAndCompensatesFailures(t *testing.T) {
 	cheap := contract.Placement{OfferingID: "std-1", DatacenterID: "ams1"}
 	bigger := contract.Placement{OfferingID: "std-2", DatacenterID: "ams1"}
+	// The token is revoked as soon as the Node registered, and by every compensation of a
+	// node that has a VPSieNode (its UID names the token).
 	happy := []string{"vpsienode:n-1@std-1", "vps:n-1", "phase:n-1:Provisioning", "phase:n-1:Provisioned",
-		"registered:vpsie://vps-n-1", "phase:n-1:Joining", "labels:n-1:std-1:1", "ready:n-1", "phase:n-1:Ready"}
+		"registered:vpsie://vps-n-1", "revoke:n-1:uid-n-1", "phase:n-1:Joining", "labels:n-1:std-1:1", "ready:n-1",
+		"phase:n-1:Ready"}
 	tests := []struct {
 		name       string
 		fakes      *scaleUpFakes
@@ -151,36 +158,37 @@ func TestScaleUpProvisionsEachNodeAndCompensatesFailures(t *testing.T) {
 			wantCalls: happy, wantReady: true},
 		{name: "no capacity for the cheapest offering: the next placement, under its own name",
 			fakes: &scaleUpFakes{boot: "running", noCapacity: []string{"std-1"}},
-			wantCalls: []string{"vpsienode:n-1@std-1", "vps:n-1", "phase:n-1:Failed", "delete:n-1",
+			wantCalls: []string{"vpsienode:n-1@std-1", "vps:n-1", "phase:n-1:Failed", "revoke:n-1:uid-n-1", "delete:n-1",
 				"vpsienode:n-1-f1@std-2", "vps:n-1-f1", "phase:n-1-f1:Provisioning", "phase:n-1-f1:Provisioned",
-				"registered:vpsie://vps-n-1-f1", "phase:n-1-f1:Joining", "labels:n-1-f1:std-2:1", "ready:n-1-f1",
-				"phase:n-1-f1:Ready"},
+				"registered:vpsie://vps-n-1-f1", "revoke:n-1-f1:uid-n-1-f1", "phase:n-1-f1:Joining",
+				"labels:n-1-f1:std-2:1", "ready:n-1-f1", "phase:n-1-f1:Ready"},
 			wantReady: true},
 		{name: "no capacity anywhere: compensated, reason capacity",
 			fakes: &scaleUpFakes{boot: "running", noCapacity: []string{"std-1", "std-2"}},
-			wantCalls: []string{"vpsienode:n-1@std-1", "vps:n-1", "phase:n-1:Failed", "delete:n-1",
-				"vpsienode:n-1-f1@std-2", "vps:n-1-f1", "phase:n-1-f1:Failed", "delete:n-1-f1"},
+			wantCalls: []string{"vpsienode:n-1@std-1", "vps:n-1", "phase:n-1:Failed", "revoke:n-1:uid-n-1", "delete:n-1",
+				"vpsienode:n-1-f1@std-2", "vps:n-1-f1", "phase:n-1-f1:Failed", "revoke:n-1-f1:uid-n-1-f1", "delete:n-1-f1"},
 			wantReason: contract.FailureCapacity},
 		{name: "a failed boot is compensated", fakes: &scaleUpFakes{boot: "failed"},
-			wantCalls:  []string{"vpsienode:n-1@std-1", "vps:n-1", "phase:n-1:Provisioning", "phase:n-1:Failed", "delete:n-1"},
+			wantCalls: []string{"vpsienode:n-1@std-1", "vps:n-1", "phase:n-1:Provisioning", "phase:n-1:Failed",
+				"revoke:n-1:uid-n-1", "delete:n-1"},
 			wantReason: contract.FailureBoot},
 		{name: "a node that never joins is compensated", fakes: &scaleUpFakes{boot: "running", joinTimesOut: true},
 			wantCalls: []string{"vpsienode:n-1@std-1", "vps:n-1", "phase:n-1:Provisioning", "phase:n-1:Provisioned",
-				"registered:vpsie://vps-n-1", "phase:n-1:Failed", "delete:n-1"},
+				"registered:vpsie://vps-n-1", "phase:n-1:Failed", "revoke:n-1:uid-n-1", "delete:n-1"},
 			wantReason: contract.FailureJoinTimeout},
 		{name: "a node that never gets ready is compensated", fakes: &scaleUpFakes{boot: "running", readyTimesOut: true},
-			wantCalls:  append(slices.Clone(happy[:len(happy)-1]), "phase:n-1:Failed", "delete:n-1"),
+			wantCalls:  append(slices.Clone(happy[:len(happy)-1]), "phase:n-1:Failed", "revoke:n-1:uid-n-1", "delete:n-1"),
 			wantReason: contract.FailureNotReady},
 		// A VPSieNode deleted while its VPS was created: the VPS just made (and its Node)
 		// are deleted through the termination's steps, not left to bill forever.
 		{name: "vpsienode gone after the create: the vps made for it is deleted",
 			fakes: &scaleUpFakes{boot: "running", ownerGoneAt: contract.PhaseProvisioning},
-			wantCalls: []string{"vpsienode:n-1@std-1", "vps:n-1", "phase:n-1:Provisioning", "inspect:vps-n-1", "find:n-1",
+			wantCalls: []string{"vpsienode:n-1@std-1", "vps:n-1", "phase:n-1:Provisioning", "revoke:n-1:uid-n-1", "inspect:vps-n-1", "find:n-1",
 				"delete-vps:vps-n-1", "state:vps-n-1", "node:n-1"},
 			wantReason: contract.FailureOwnerGone},
 		{name: "vpsienode gone when the node joined: its vps and node are deleted",
 			fakes: &scaleUpFakes{boot: "running", ownerGoneAt: contract.PhaseJoining},
-			wantCalls: append(slices.Clone(happy[:6]), "inspect:vps-n-1", "find:n-1", "delete-vps:vps-n-1", "state:vps-n-1",
+			wantCalls: append(slices.Clone(happy[:7]), "inspect:vps-n-1", "find:n-1", "delete-vps:vps-n-1", "state:vps-n-1",
 				"node:n-1"),
 			wantReason: contract.FailureOwnerGone},
 		// A Ready node may already run pods: a Kubernetes write that keeps failing after the
@@ -193,7 +201,7 @@ func TestScaleUpProvisionsEachNodeAndCompensatesFailures(t *testing.T) {
 			wantReason: contract.FailureNodeWrite},
 		{name: "labelling the joined node keeps failing: retried, then drained, not Ready",
 			fakes: &scaleUpFakes{boot: "running", failWrites: []string{"labels"}},
-			wantCalls: append(slices.Clone(happy[:7]), append(slices.Repeat([]string{"labels:n-1:std-1:1"}, workflows.LiveNodeWriteAttempts-1),
+			wantCalls: append(slices.Clone(happy[:8]), append(slices.Repeat([]string{"labels:n-1:std-1:1"}, workflows.LiveNodeWriteAttempts-1),
 				"phase:n-1:Failed", "drain:n-1:n-1")...),
 			wantReason: contract.FailureNodeWrite},
 	}
@@ -207,14 +215,8 @@ func TestScaleUpProvisionsEachNodeAndCompensatesFailures(t *testing.T) {
 				Template: contract.NodeTemplate{ImageID: "img", Taints: []contract.Taint{{Key: "k", Effect: "NoSchedule"}}},
 				Nodes:    []contract.NodeRequest{{Name: "n-1", Placements: []contract.Placement{cheap, bigger}}},
 				Timeouts: contract.ScaleUpTimeouts{Boot: time.Minute, Join: time.Minute, Ready: time.Minute}}
-			env.ExecuteWorkflow(contract.ScaleUpWorkflow, in)
-			if err := env.GetWorkflowError(); err != nil {
-				t.Fatal(err)
-			}
-			var res contract.ScaleUpResult
-			if err := env.GetWorkflowResult(&res); err != nil {
-				t.Fatal(err)
-			}
+			// The token lives through boot and join, plus the margin: 1m + 1m + 10m.
+			res := runScaleUp(t, env, in)
 			if !slices.Equal(tt.fakes.calls, tt.wantCalls) {
 				t.Fatalf("calls =\n  %v\nwant\n  %v", tt.fakes.calls, tt.wantCalls)
 			}
@@ -245,8 +247,22 @@ func TestScaleUpCancelledDuringTheCreateIsCompensated(t *testing.T) {
 		Nodes:    []contract.NodeRequest{{Name: "n-1", Placements: []contract.Placement{{OfferingID: "std-1", DatacenterID: "ams1"}}}},
 		Timeouts: contract.ScaleUpTimeouts{Boot: time.Minute, Join: time.Minute, Ready: time.Minute}}
 	env.ExecuteWorkflow(contract.ScaleUpWorkflow, in)
-	want := []string{"vpsienode:n-1@std-1", "vps:n-1", "phase:n-1:Failed", "delete:n-1"}
+	want := []string{"vpsienode:n-1@std-1", "vps:n-1", "phase:n-1:Failed", "revoke:n-1:uid-n-1", "delete:n-1"}
 	if !slices.Equal(f.calls, want) {
 		t.Fatalf("calls =\n  %v\nwant\n  %v", f.calls, want)
 	}
+}
+
+// runScaleUp runs the workflow to its end and returns its result.
+func runScaleUp(t *testing.T, env *testsuite.TestWorkflowEnvironment, in contract.ScaleUpInput) contract.ScaleUpResult {
+	t.Helper()
+	env.ExecuteWorkflow(contract.ScaleUpWorkflow, in)
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	var res contract.ScaleUpResult
+	if err := env.GetWorkflowResult(&res); err != nil {
+		t.Fatal(err)
+	}
+	return res
 }

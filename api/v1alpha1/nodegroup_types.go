@@ -7,6 +7,7 @@ import (
 // NodeGroupSpec is the user's intent for a group of identical VPSie nodes.
 //
 // +kubebuilder:validation:XValidation:rule="self.minNodes <= self.maxNodes",message="minNodes must be less than or equal to maxNodes"
+// +kubebuilder:validation:XValidation:rule="!has(self.userDataTemplate) || !has(self.cloudInitTemplate)",message="set at most one of userDataTemplate and cloudInitTemplate"
 // +kubebuilder:validation:XValidation:rule="has(self.datacenterID) || (has(self.datacenters) && size(self.datacenters) > 0)",message="one of datacenterID or datacenters is required"
 // +kubebuilder:validation:XValidation:rule="!has(self.preferredInstanceType) || self.preferredInstanceType in self.offeringIDs",message="preferredInstanceType must be one of offeringIDs"
 // +kubebuilder:validation:XValidation:rule="!has(self.scaleUpPolicy) || !has(self.scaleUpPolicy.forceDrain)",message="scaleUpPolicy.forceDrain is not allowed: forceDrain applies to scaleDownPolicy only"
@@ -86,17 +87,40 @@ type NodeGroupSpec struct {
 	// +optional
 	RebalancePolicy RebalancePolicy `json:"rebalancePolicy,omitempty"`
 
-	// UserDataTemplate names a ConfigMap in the NodeGroup's namespace whose key
-	// "user-data" is a Go text/template for new nodes' cloud-init (variables:
-	// NodeName, NodeGroup, KubernetesVersion, KubernetesMinor, KubernetesPackageVersion,
-	// Offering, Datacenter, Labels (every label the node registers with), Taints,
-	// LabelsArg, TaintsArg, ReservesArg (the kubelet's reserve flags), APIServerEndpoint,
-	// Token, CACertHash). Empty uses the default: install the group's kubelet and kubeadm,
-	// then kubeadm join.
+	// UserDataTemplate names a ConfigMap in the NodeGroup's namespace, labelled
+	// autoscaler.vpsie.com/user-data-template: "true", whose key "user-data" is a Go
+	// text/template for new nodes' cloud-init (the variables:
+	// docs/configuration/cloud-init.md). Empty, and no cloudInitTemplate, uses the
+	// default: install containerd and the group's kubelet, kubeadm and kubectl, then
+	// kubeadm join.
 	// +kubebuilder:validation:MaxLength=253
 	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`
 	// +optional
 	UserDataTemplate string `json:"userDataTemplate,omitempty"`
+
+	// CloudInitTemplate is the group's cloud-init template inline (a Go text/template,
+	// variables as for userDataTemplate); at most one of the two.
+	// +kubebuilder:validation:MaxLength=32768
+	// +optional
+	CloudInitTemplate string `json:"cloudInitTemplate,omitempty"`
+
+	// SSHKeyIDs are VPSie SSH key identifiers (registered in the account) every new
+	// node gets, merged with the config's scaleUp.defaultSSHKeyIDs, duplicates dropped.
+	// +kubebuilder:validation:MaxItems=32
+	// +optional
+	SSHKeyIDs []string `json:"sshKeyIDs,omitempty"`
+
+	// SSHPublicKeys are OpenSSH public keys ("ssh-ed25519 AAAA... comment") every new
+	// node gets, duplicates dropped.
+	// +kubebuilder:validation:MaxItems=32
+	// +optional
+	SSHPublicKeys []string `json:"sshPublicKeys,omitempty"`
+
+	// CloudInitVariables are the group's own template variables, {{ .Variables.<key> }}
+	// in a template. They enter workflow histories: no secrets.
+	// +kubebuilder:validation:MaxProperties=64
+	// +optional
+	CloudInitVariables map[string]string `json:"cloudInitVariables,omitempty"`
 
 	// Tags are added to every VPS of the group, after the autoscaler's own
 	// tags (cluster, vpsienode, uid). They may not start with the autoscaler's

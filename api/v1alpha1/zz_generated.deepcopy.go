@@ -222,6 +222,23 @@ func (in *NodeGroupSpec) DeepCopyInto(out *NodeGroupSpec) {
 	in.ScaleUpPolicy.DeepCopyInto(&out.ScaleUpPolicy)
 	in.ScaleDownPolicy.DeepCopyInto(&out.ScaleDownPolicy)
 	in.RebalancePolicy.DeepCopyInto(&out.RebalancePolicy)
+	if in.SSHKeyIDs != nil {
+		in, out := &in.SSHKeyIDs, &out.SSHKeyIDs
+		*out = make([]string, len(*in))
+		copy(*out, *in)
+	}
+	if in.SSHPublicKeys != nil {
+		in, out := &in.SSHPublicKeys, &out.SSHPublicKeys
+		*out = make([]string, len(*in))
+		copy(*out, *in)
+	}
+	if in.CloudInitVariables != nil {
+		in, out := &in.CloudInitVariables, &out.CloudInitVariables
+		*out = make(map[string]string, len(*in))
+		for key, val := range *in {
+			(*out)[key] = val
+		}
+	}
 	if in.Tags != nil {
 		in, out := &in.Tags, &out.Tags
 		*out = make([]string, len(*in))

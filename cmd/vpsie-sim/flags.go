@@ -80,6 +80,9 @@ func parseFlags(args []string, output io.Writer) (*options, error) {
 	fs.StringVar(&c.Kubelet.LenientKubeletVersion, "lenient-kubelet-version", "",
 		"LENIENT: the kubelet version the image carries; VMs whose user data installs no kubelet register with it "+
 			"(default: they never become Nodes)")
+	fs.BoolVar(&c.Kubelet.LenientJoinToken, "lenient-join-token", false,
+		"LENIENT: register a VM's Node without checking that its kubeadm join names an existing, unexpired bootstrap "+
+			"token Secret in kube-system (default: checked, as the API server's bootstrap authenticator does)")
 	fs.DurationVar(&c.TickInterval, "tick", c.TickInterval, "lifecycle loop period")
 	fs.IntVar(&c.MaxCalls, "max-calls", c.MaxCalls, "API calls kept in /admin/state")
 	fs.StringVar(&o.logLevel, "log-level", "info", "debug|info|warn|error")

@@ -111,9 +111,9 @@ func TestKubeletFlagsAreStrictByDefault(t *testing.T) {
 	}{
 		{name: "defaults: NotReady for 3s, nothing lenient", want: vpsiesim.KubeletOptions{ReadyDelay: vpsiesim.DefaultReadyDelay}},
 		{name: "every knob", args: []string{"--node-ready-delay", "10s", "--lenient-vm-labels", "--lenient-provider-id",
-			"--lenient-kubelet-version", "v1.30.0"},
+			"--lenient-kubelet-version", "v1.30.0", "--lenient-join-token"},
 			want: vpsiesim.KubeletOptions{ReadyDelay: 10 * time.Second, LenientVMLabels: true, LenientProviderID: true,
-				LenientKubeletVersion: "v1.30.0"}},
+				LenientKubeletVersion: "v1.30.0", LenientJoinToken: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

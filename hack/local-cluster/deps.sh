@@ -13,6 +13,8 @@ declare -A packages=(
 )
 if [[ "${1:-}" == "--lint" ]]; then
 	packages[shellcheck]=shellcheck
+	# internal/cloudinit checks the default user data with `cloud-init schema`.
+	packages[cloud-init]=cloud-init
 fi
 
 missing=()

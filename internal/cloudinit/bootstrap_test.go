@@ -20,7 +20,8 @@ func TestBootstrapKubeletIsWhatTheNodeReports(t *testing.T) {
 		KeyAPIServerEndpoint: []byte("10.0.0.1:6443"), KeyToken: []byte("abcdef.0123456789abcdef"),
 		KeyCACertHash: []byte("sha256:00ff")}}
 	cm := func(name, text string) *corev1.ConfigMap {
-		return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: name}, Data: map[string]string{KeyTemplate: text}}
+		return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: name,
+			Labels: map[string]string{LabelTemplate: "true"}}, Data: map[string]string{KeyTemplate: text}}
 	}
 	pinned := cm("pinned", "#cloud-config\nruncmd:\n  - apt-get install -y 'kubelet=1.35.2-*'\n")
 	image := cm("image", "#cloud-config\nruncmd:\n  - kubeadm join {{ .APIServerEndpoint }} --token {{ .Token }}\n")
@@ -40,8 +41,9 @@ func TestBootstrapKubeletIsWhatTheNodeReports(t *testing.T) {
 			if err != nil || got != tt.want {
 				t.Fatalf("BootstrapKubelet = %q, %v; want %q", got, err, tt.want)
 			}
-			r := &Renderer{Reader: reader, JoinSecret: types.NamespacedName{Namespace: "sys", Name: "join"}}
-			ud, err := r.Render(context.Background(), "n-1", contract.Placement{OfferingID: "o", DatacenterID: "dc"}, tm)
+			r := &Renderer{Reader: reader, Join: &StaticSecret{Reader: reader, Secret: types.NamespacedName{Namespace: "sys", Name: "join"}}}
+			ud, err := r.Render(context.Background(), contract.CreateOwnedVPSInput{Hostname: "n-1", OfferingID: "o",
+				DatacenterID: "dc", Join: &tm})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -18,7 +19,7 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
-// Keys of the join Secret and of a template ConfigMap.
+// Keys of the static join Secret and of a template ConfigMap.
 const (
 	KeyAPIServerEndpoint = "apiServerEndpoint"
 	KeyToken             = "token"
@@ -43,15 +44,20 @@ type Vars struct {
 	// ReservesArg are the kubelet flags that keep the planner's reserves out of the node's
 	// allocatable (--kube-reserved, --eviction-hard, --max-pods): what the planner assumes
 	// of a new node is then what the node gives pods.
-	ReservesArg                          string
+	ReservesArg string
+	// Variables are the NodeGroup's spec.cloudInitVariables.
+	Variables map[string]string
+	// InstallScript is the default bootstrap's install step, rendered (install.sh.tmpl):
+	// containerd and the kubelet, kubeadm and kubectl of KubernetesVersion.
+	InstallScript                        string
 	APIServerEndpoint, Token, CACertHash string
 }
 
-// Renderer reads the join Secret and template ConfigMaps with an uncached reader (the
-// autoscaler never caches Secrets).
+// Renderer reads template ConfigMaps with an uncached reader and asks Join for the
+// node's join data (a per-node bootstrap token, or the shared join Secret).
 type Renderer struct {
-	Reader     client.Reader
-	JoinSecret types.NamespacedName
+	Reader client.Reader
+	Join   JoinSource
 	// Reserves are what the kubelet keeps from pods: the planner's node model.
 	Reserves Reserves
 }
@@ -78,76 +84,48 @@ func (r Reserves) Arg() string {
 	return strings.Join(parts, " ")
 }
 
-// Render returns the user data of one node, named nodeName (its hostname and its
-// VPSieNode's name), placed at p. Errors never carry the token.
-func (r *Renderer) Render(ctx context.Context, nodeName string, p contract.Placement, t contract.NodeTemplate) (string, error) {
-	text, err := templateText(ctx, r.Reader, t)
+// Render returns the user data of the node a create makes (its hostname is its node
+// name and its VPSieNode's name). The join data is asked for last, so a template that
+// does not render issues no token. Errors never carry the token.
+func (r *Renderer) Render(ctx context.Context, in contract.CreateOwnedVPSInput) (string, error) {
+	if in.Join == nil {
+		return "", fmt.Errorf("create of %s has no node template to render", in.Hostname)
+	}
+	t := *in.Join
+	text, err := r.source(ctx, t)
 	if err != nil {
 		return "", err
 	}
-	v, err := r.vars(ctx, nodeName, p, t)
+	tmpl, err := parse(text)
+	if err != nil {
+		return "", fmt.Errorf("parsing user data template %s: %w", describe(t), err)
+	}
+	v := r.vars(in.Hostname, contract.Placement{OfferingID: in.OfferingID, DatacenterID: in.DatacenterID}, t)
+	if v.InstallScript, err = renderInstall(v); err != nil {
+		return "", err
+	}
+	// A dry run with a placeholder token finds a missing key before a token exists.
+	v.APIServerEndpoint, v.Token, v.CACertHash = "endpoint", "token", "hash"
+	if err := tmpl.Execute(io.Discard, v); err != nil {
+		return "", fmt.Errorf("rendering user data template %s: %w", describe(t), err)
+	}
+	j, err := r.Join.Join(ctx, in)
 	if err != nil {
 		return "", err
 	}
-	return execute(text, t, v)
-}
-
-// BootstrapKubelet is the kubelet version ("v1.36.3") the group's user data installs, so
-// the version a new node of the group reports; "" when it installs none (the image's
-// kubelet). It renders the group's template as Render would, with placeholders for the
-// join Secret's values (it never reads the Secret) and the node's name and placement.
-func BootstrapKubelet(ctx context.Context, reader client.Reader, t contract.NodeTemplate) (string, error) {
-	text, err := templateText(ctx, reader, t)
-	if err != nil {
-		return "", err
-	}
-	v := baseVars("bootstrap-probe", contract.Placement{}, t)
-	v.APIServerEndpoint, v.Token, v.CACertHash = "placeholder:6443", "placeholder", "sha256:placeholder"
-	out, err := execute(text, t, v)
-	if err != nil {
-		return "", err
-	}
-	return kubeletflags.InstalledKubelet(out), nil
-}
-
-// templateText is the group's template: the default, or its ConfigMap's.
-func templateText(ctx context.Context, reader client.Reader, t contract.NodeTemplate) (string, error) {
-	if t.UserDataTemplate == "" {
-		return defaultTemplate, nil
-	}
-	return readTemplate(ctx, reader, t.UserDataTemplate)
-}
-
-func execute(text string, t contract.NodeTemplate, v Vars) (string, error) {
-	tmpl, err := template.New("user-data").Option("missingkey=error").Parse(text)
-	if err != nil {
-		return "", fmt.Errorf("parsing user data template %q: %w", t.UserDataTemplate, err)
-	}
+	v.APIServerEndpoint, v.Token, v.CACertHash = j.APIServerEndpoint, j.Token, j.CACertHash
 	var out bytes.Buffer
 	if err := tmpl.Execute(&out, v); err != nil {
-		return "", fmt.Errorf("rendering user data template %q: %w", t.UserDataTemplate, err)
+		return "", fmt.Errorf("rendering user data template %s: %w", describe(t), err)
+	}
+	if out.Len() > MaxUserDataBytes {
+		return "", fmt.Errorf("user data of %s from template %s is %d bytes, more than %d", in.Hostname, describe(t),
+			out.Len(), MaxUserDataBytes)
 	}
 	return out.String(), nil
 }
 
-func (r *Renderer) vars(ctx context.Context, nodeName string, p contract.Placement, t contract.NodeTemplate) (Vars, error) {
-	s := &corev1.Secret{}
-	if err := r.Reader.Get(ctx, r.JoinSecret, s); err != nil {
-		return Vars{}, fmt.Errorf("reading join secret %s: %w", r.JoinSecret, err)
-	}
-	v := baseVars(nodeName, p, t)
-	v.APIServerEndpoint, v.Token, v.CACertHash = string(s.Data[KeyAPIServerEndpoint]), string(s.Data[KeyToken]),
-		string(s.Data[KeyCACertHash])
-	if v.APIServerEndpoint == "" || v.Token == "" || v.CACertHash == "" {
-		return Vars{}, fmt.Errorf("join secret %s needs the keys %s, %s and %s", r.JoinSecret, KeyAPIServerEndpoint,
-			KeyToken, KeyCACertHash)
-	}
-	v.ReservesArg = r.Reserves.Arg()
-	return v, nil
-}
-
-// baseVars are the variables of a node but the join Secret's and the reserves.
-func baseVars(nodeName string, p contract.Placement, t contract.NodeTemplate) Vars {
+func (r *Renderer) vars(nodeName string, p contract.Placement, t contract.NodeTemplate) Vars {
 	labels := nodelabels.Node(nodelabels.Group{Name: t.NodeGroup, Labels: t.Labels}, p.OfferingID, p.DatacenterID, nodeName)
 	pkg := strings.TrimPrefix(t.KubernetesVersion, "v")
 	minor := pkg
@@ -156,17 +134,41 @@ func baseVars(nodeName string, p contract.Placement, t contract.NodeTemplate) Va
 	}
 	return Vars{NodeName: nodeName, NodeGroup: t.NodeGroup, KubernetesVersion: t.KubernetesVersion,
 		KubernetesMinor: "v" + minor, KubernetesPackageVersion: pkg, Offering: p.OfferingID, Datacenter: p.DatacenterID,
-		Labels: labels, Taints: t.Taints, LabelsArg: labelsArg(labels), TaintsArg: taintsArg(t.Taints)}
+		Labels: labels, Taints: t.Taints, LabelsArg: labelsArg(labels), TaintsArg: taintsArg(t.Taints), ReservesArg: r.Reserves.Arg(),
+		Variables: t.Variables}
 }
 
-func readTemplate(ctx context.Context, reader client.Reader, ref string) (string, error) {
+// funcs are the template functions every template may use.
+var funcs = template.FuncMap{"indent": indent}
+
+// indent prefixes every line of s with n spaces (for a block scalar in cloud-config).
+func indent(n int, s string) string {
+	pad := strings.Repeat(" ", n)
+	return pad + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+pad)
+}
+
+var install = template.Must(template.New("install").Option("missingkey=error").Parse(installScript))
+
+func renderInstall(v Vars) (string, error) {
+	var b bytes.Buffer
+	if err := install.Execute(&b, v); err != nil {
+		return "", fmt.Errorf("rendering the install script: %w", err)
+	}
+	return b.String(), nil
+}
+
+func (r *Renderer) template(ctx context.Context, ref string) (string, error) {
 	ns, name, ok := strings.Cut(ref, "/")
 	if !ok {
 		return "", fmt.Errorf("user data template %q: want namespace/name", ref)
 	}
 	cm := &corev1.ConfigMap{}
-	if err := reader.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, cm); err != nil {
+	if err := r.Reader.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, cm); err != nil {
 		return "", fmt.Errorf("reading user data template %s: %w", ref, err)
+	}
+	if cm.Labels[LabelTemplate] != "true" {
+		return "", fmt.Errorf("user data template %s is not labelled %s: \"true\" (only labelled ConfigMaps are rendered with a join token)",
+			ref, LabelTemplate)
 	}
 	text, ok := cm.Data[KeyTemplate]
 	if !ok {
@@ -193,4 +195,30 @@ func taintsArg(taints []contract.Taint) string {
 		parts = append(parts, kv+":"+t.Effect)
 	}
 	return strings.Join(parts, ",")
+}
+
+// BootstrapKubelet is the kubelet version ("v1.36.3") the group's user data installs, so
+// the version a new node of the group reports; "" when it installs none (the image's
+// kubelet). It renders the group's template as Render would, with placeholders for the
+// join data (it issues no token and reads no join Secret) and the node's name and placement.
+func BootstrapKubelet(ctx context.Context, reader client.Reader, t contract.NodeTemplate) (string, error) {
+	r := &Renderer{Reader: reader}
+	text, err := r.source(ctx, t)
+	if err != nil {
+		return "", err
+	}
+	tmpl, err := parse(text)
+	if err != nil {
+		return "", fmt.Errorf("parsing user data template %s: %w", describe(t), err)
+	}
+	v := r.vars("bootstrap-probe", contract.Placement{}, t)
+	if v.InstallScript, err = renderInstall(v); err != nil {
+		return "", err
+	}
+	v.APIServerEndpoint, v.Token, v.CACertHash = "placeholder:6443", "placeholder", "sha256:placeholder"
+	var out bytes.Buffer
+	if err := tmpl.Execute(&out, v); err != nil {
+		return "", fmt.Errorf("rendering user data template %s: %w", describe(t), err)
+	}
+	return kubeletflags.InstalledKubelet(out.String()), nil
 }

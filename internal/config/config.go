@@ -153,6 +153,10 @@ type ScaleUpConfig struct {
 	MaxPodsPerNode      int           `json:"maxPodsPerNode" doc:"Pods a new node takes at most (the kubelet's maxPods)."`
 	QuotaVMs            int           `json:"quotaVMs" doc:"VMs this cluster may have in the VPSie account (the account's limit, less what else runs there); 0 means no limit. The planner leaves a pod unschedulable with reason QuotaExhausted rather than ask for more."`
 	QuotaVCPUs          int           `json:"quotaVCPUs" doc:"vCPUs this cluster may have in the VPSie account; 0 means no limit."`
-	JoinSecretName      string        `json:"joinSecretName" doc:"Secret with the kubeadm join data (keys apiServerEndpoint, token, caCertHash) rendered into new nodes' cloud-init."`
+	JoinMode            JoinMode      `json:"joinMode" doc:"How a new node joins: perNodeToken gives every node its own bootstrap token (a Secret in kube-system, valid for bootTimeout + joinTimeout + 10m, deleted once the node joined or failed); joinSecret renders the shared Secret joinSecretName, whose token the operator keeps valid."`
+	APIServerEndpoint   string        `json:"apiServerEndpoint" doc:"The host:port new nodes join (perNodeToken); empty reads it from kube-public/cluster-info."`
+	CACertHash          string        `json:"caCertHash" doc:"The sha256:<hex> hash of the cluster CA's public key new nodes trust (perNodeToken); empty computes it from kube-public/cluster-info."`
+	DefaultSSHKeyIDs    string        `json:"defaultSSHKeyIDs" doc:"VPSie SSH key IDs (registered in the account), comma-separated, that every new node gets before its NodeGroup's spec.sshKeyIDs; duplicates are dropped."`
+	JoinSecretName      string        `json:"joinSecretName" doc:"Secret with the kubeadm join data (keys apiServerEndpoint, token, caCertHash) rendered into new nodes' cloud-init (joinMode joinSecret)."`
 	JoinSecretNamespace string        `json:"joinSecretNamespace" doc:"Namespace of joinSecretName."`
 }

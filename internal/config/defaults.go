@@ -44,7 +44,7 @@ func Default() *Config {
 			CatalogueRefresh: 10 * time.Minute, BootTimeout: 10 * time.Minute, JoinTimeout: 10 * time.Minute,
 			ReadyTimeout: 5 * time.Minute, MaxBackoff: 10 * time.Minute, UnusedNodeGrace: 2 * time.Minute,
 			ReservedCPUMillis: 100, ReservedMemoryMiB: 256, EvictionMemoryMiB: 100, MaxPodsPerNode: 110,
-			JoinSecretName: "vpsie-join", JoinSecretNamespace: "kube-system",
+			JoinMode: JoinModePerNodeToken, JoinSecretName: "vpsie-join", JoinSecretNamespace: "kube-system",
 		},
 		ScaleDown: ScaleDownConfig{
 			Enabled: true, Interval: 10 * time.Second, SampleCapacity: 360, EmptyNodeDelay: 2 * time.Minute,

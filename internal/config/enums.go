@@ -48,6 +48,16 @@ const (
 	APIShapeB APIShape = "b"
 )
 
+// JoinMode is how a new node gets the credentials of its `kubeadm join`.
+type JoinMode string
+
+// Join modes: perNodeToken issues every node its own bootstrap token (kube-system,
+// deleted at the join), joinSecret renders the shared Secret scaleUp.joinSecretName.
+const (
+	JoinModePerNodeToken JoinMode = "perNodeToken"
+	JoinModeJoinSecret   JoinMode = "joinSecret"
+)
+
 // shapeDefaulted is implemented by enums that may be left empty to take the apiShape's default.
 type shapeDefaulted interface{ takesShapeDefault() }
 
@@ -64,6 +74,7 @@ func (LogFormat) allowed() []string     { return names(LogFormatJSON, LogFormatT
 func (LoginEncoding) allowed() []string { return names(LoginEncodingForm, LoginEncodingJSON) }
 func (AuthHeader) allowed() []string    { return names(AuthHeaderBearer, AuthHeaderVPSieAuth) }
 func (APIShape) allowed() []string      { return names(APIShapeA, APIShapeB) }
+func (JoinMode) allowed() []string      { return names(JoinModePerNodeToken, JoinModeJoinSecret) }
 
 func names[T ~string](values ...T) []string {
 	out := make([]string, len(values))

@@ -117,7 +117,16 @@ func (v *validator) scaleUp() {
 	v.between(&s.QuotaVCPUs, 0, 1000000)
 	v.dnsSubdomain(&s.JoinSecretName)
 	v.dnsLabel(&s.JoinSecretNamespace)
+	if s.CACertHash != "" && !caCertHash.MatchString(s.CACertHash) {
+		v.fail(&s.CACertHash, "must be sha256:<64 hex digits> (kubeadm's --discovery-token-ca-cert-hash), got %q", s.CACertHash)
+	}
+	if _, port, err := net.SplitHostPort(s.APIServerEndpoint); s.APIServerEndpoint != "" && (err != nil || port == "") {
+		v.fail(&s.APIServerEndpoint, "must be host:port, got %q", s.APIServerEndpoint)
+	}
 }
+
+// caCertHash is kubeadm's spelling of a CA public key hash.
+var caCertHash = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 
 func (v *validator) scaleDown() {
 	s := &v.c.ScaleDown

@@ -10,7 +10,8 @@ import (
 // For is the node template of the group's new nodes (also the rebalance's replacements).
 func For(g *v1alpha1.NodeGroup) contract.NodeTemplate {
 	t := contract.NodeTemplate{NodeGroup: g.Name, ImageID: g.Spec.OSImageID, KubernetesVersion: g.Spec.KubernetesVersion,
-		Labels: g.Spec.Labels, Tags: g.Spec.Tags}
+		Labels: g.Spec.Labels, Tags: g.Spec.Tags, CloudInitTemplate: g.Spec.CloudInitTemplate, Variables: g.Spec.CloudInitVariables,
+		SSHKeyIDs: g.Spec.SSHKeyIDs, SSHPublicKeys: g.Spec.SSHPublicKeys}
 	if g.Spec.UserDataTemplate != "" {
 		t.UserDataTemplate = g.Namespace + "/" + g.Spec.UserDataTemplate
 	}

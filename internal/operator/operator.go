@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/go-logr/logr"
 	sdkclient "go.temporal.io/sdk/client"
@@ -20,6 +21,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/vpsie/vpsie-autoscaler/activities"
+	"github.com/vpsie/vpsie-autoscaler/internal/bootstraptoken"
 	"github.com/vpsie/vpsie-autoscaler/internal/cloudinit"
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/groupdeletion"
@@ -254,26 +256,53 @@ func newWorker(cfg *config.Config, d Deps, rec events.EventRecorder) (*temporalw
 	o := d.Worker
 	o.TaskQueue = cfg.Temporal.TaskQueue
 	o.VPSieActivitiesPerSecond = float64(cfg.VPSie.RateLimitPerMinute) / 60
-	v := vpsieActivities(cfg, d.VPSie, kube)
+	tokens := tokenIssuer(cfg, kube, d.Clock)
+	k := &activities.Kube{Client: kube, Clock: d.Clock, Evictions: evictions, Events: rec, Orphans: orphans}
+	if tokens != nil {
+		k.Tokens = tokens
+	}
+	v := vpsieActivities(cfg, d.VPSie, kube, tokens)
 	if v != nil {
 		v.Orphans = orphans
 	}
-	return temporalworker.New(d.Temporal, o, activities.Set{
-		Kube:  &activities.Kube{Client: kube, Clock: d.Clock, Evictions: evictions, Events: rec, Orphans: orphans},
-		VPSie: v,
-	}), nil
+	return temporalworker.New(d.Temporal, o, activities.Set{Kube: k, VPSie: v}), nil
 }
 
-// vpsieActivities renders user data with an uncached reader: the join Secret is read
-// when a VPS is created, never cached. The same uncached client tells a create whether
-// its VPSieNode still wants the VPS, right before the POST.
-func vpsieActivities(cfg *config.Config, api activities.VPSieAPI, kube client.Client) *activities.VPSie {
+// tokenIssuer is nil when nodes join with the shared join Secret.
+func tokenIssuer(cfg *config.Config, kube client.Client, c clock.PassiveClock) *bootstraptoken.Issuer {
+	if cfg.ScaleUp.JoinMode != config.JoinModePerNodeToken {
+		return nil
+	}
+	return &bootstraptoken.Issuer{Client: kube, Clock: c}
+}
+
+// joinSource is where a new node's join data comes from: its own bootstrap token, or the
+// shared join Secret (read when a VPS is created, never cached).
+func joinSource(cfg *config.Config, kube client.Reader, tokens *bootstraptoken.Issuer) cloudinit.JoinSource {
+	if tokens != nil {
+		return &cloudinit.PerNodeTokens{Issuer: tokens, Reader: kube, Configured: bootstraptoken.Discovery{
+			APIServerEndpoint: cfg.ScaleUp.APIServerEndpoint, CACertHash: cfg.ScaleUp.CACertHash}}
+	}
+	return &cloudinit.StaticSecret{Reader: kube,
+		Secret: types.NamespacedName{Namespace: cfg.ScaleUp.JoinSecretNamespace, Name: cfg.ScaleUp.JoinSecretName}}
+}
+
+// vpsieActivities renders user data with an uncached reader: template ConfigMaps and the
+// join Secret are read when a VPS is created, never cached. The same uncached client tells
+// a create whether its VPSieNode still wants the VPS, right before the POST.
+func vpsieActivities(cfg *config.Config, api activities.VPSieAPI, kube client.Client, tokens *bootstraptoken.Issuer) *activities.VPSie {
 	if api == nil {
 		return nil
 	}
-	join := types.NamespacedName{Namespace: cfg.ScaleUp.JoinSecretNamespace, Name: cfg.ScaleUp.JoinSecretName}
-	return &activities.VPSie{API: api, ListingLag: cfg.VPSie.ListingLag, Owners: &activities.Kube{Client: kube},
-		UserData: &cloudinit.Renderer{Reader: kube, JoinSecret: join, Reserves: cloudinit.Reserves{
+	var keys []string
+	for _, k := range strings.Split(cfg.ScaleUp.DefaultSSHKeyIDs, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	return &activities.VPSie{API: api, ListingLag: cfg.VPSie.ListingLag, DefaultSSHKeyIDs: keys,
+		Owners: &activities.Kube{Client: kube},
+		UserData: &cloudinit.Renderer{Reader: kube, Join: joinSource(cfg, kube, tokens), Reserves: cloudinit.Reserves{
 			CPUMillis: cfg.ScaleUp.ReservedCPUMillis, MemoryMiB: cfg.ScaleUp.ReservedMemoryMiB,
 			EvictionMemoryMiB: cfg.ScaleUp.EvictionMemoryMiB, MaxPods: cfg.ScaleUp.MaxPodsPerNode}}}
 }

@@ -45,6 +45,14 @@ package operator
 // into the release namespace.
 // +kubebuilder:rbac:groups=coordination.k8s.io,resources=leases,verbs=get;create;update,namespace=vpsie-autoscaler
 //
-// Secrets are not granted here: the credentials and join Secrets are read by
+// Per-node bootstrap tokens (scaleUp.joinMode perNodeToken) are Secrets
+// bootstrap-token-<id> in kube-system, where the API server's bootstrap
+// authenticator reads them: the create activity creates one per node and the
+// workflow deletes it at the join or the compensation. A Role in kube-system
+// only, and never get, list or watch: the autoscaler cannot read a Secret there,
+// not even its own tokens (resourceNames cannot restrict create).
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=create;delete,namespace=kube-system
+//
+// Other Secrets are not granted here: the credentials and join Secrets are read by
 // name, which a ClusterRole cannot restrict to one namespace. The chart adds a
 // Role in their namespace with resourceNames (vpsie.credentials and join).

@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -92,6 +93,10 @@ func Start() (*Env, error) {
 	if err != nil {
 		_ = e.Stop()
 		return nil, fmt.Errorf("creating client: %w", err)
+	}
+	if err := PublishClusterInfo(context.Background(), c, cfg); err != nil {
+		_ = e.Stop()
+		return nil, err
 	}
 	return &Env{Config: cfg, Client: c, Scheme: scheme, env: e}, nil
 }

@@ -79,6 +79,10 @@ type KubeletOptions struct {
 	// LenientKubeletVersion, if set, is the kubelet the image carries: a VM whose user data installs none still
 	// registers, with this version. Without it such a VM runs and never becomes a Node.
 	LenientKubeletVersion string
+	// LenientJoinToken registers a VM's Node without checking its `kubeadm join`. Strict (the default), the join's
+	// --token must exist as a bootstrap token Secret in kube-system with the same secret, usable for authentication
+	// and not expired when the VM boots, as the API server's bootstrap authenticator demands; otherwise no Node.
+	LenientJoinToken bool
 }
 
 // DefaultReadyDelay is how long DefaultConfig's Nodes stay NotReady.

@@ -80,6 +80,9 @@ func (s *Simulator) syncNodes(ctx context.Context) {
 			s.log.Warn("kubelet refused to start: the vm runs, no node registers", "vm", id, "err", r.err)
 			continue
 		}
+		if err := s.join(ctx, id, r.userData); err != nil {
+			continue
+		}
 		_, err := nodes.Create(ctx, r.node, metav1.CreateOptions{})
 		if err != nil && !apierrors.IsAlreadyExists(err) {
 			s.log.Error("registering node", "node", r.node.Name, "err", err)
@@ -108,8 +111,27 @@ type nodePlan struct {
 }
 
 type registration struct {
-	node *corev1.Node
-	err  error
+	node     *corev1.Node
+	userData string
+	err      error
+}
+
+// join runs the VM's `kubeadm join` once its kubelet would start (Config.Kubelet.LenientJoinToken skips it): a
+// refusal is the VM's NodeError for good, as a real join that failed is not retried; an API error is tried again
+// at the next sync.
+func (s *Simulator) join(ctx context.Context, id int64, userData string) error {
+	if s.cfg.Kubelet.LenientJoinToken {
+		return nil
+	}
+	err := checkJoin(ctx, s.cfg.Kube.CoreV1(), userData, s.clock.Now())
+	switch {
+	case errors.Is(err, ErrJoinRefused):
+		s.markNodeError(id, err)
+		s.log.Warn("kubeadm join refused: the vm runs, no node registers", "vm", id, "err", err)
+	case err != nil:
+		s.log.Error("checking the join token", "vm", id, "err", err)
+	}
+	return err
 }
 
 // planNodes looks at VMs whose machine runs (running or under interruption notice); with duplicate hostnames the
@@ -134,7 +156,7 @@ func (s *Simulator) planNodes() nodePlan {
 			plan.ready[vm.VM.Identifier] = !now.Before(vm.NodeReadyAt)
 		case vm.NodeError == "":
 			n, err := buildNode(vm.VM, vm.UserData, s.cfg.Kubelet, now)
-			plan.register[id] = registration{node: n, err: err}
+			plan.register[id] = registration{node: n, userData: vm.UserData, err: err}
 		}
 	}
 	return plan
@@ -160,6 +182,9 @@ func (s *Simulator) markNodeError(id int64, err error) {
 // offering, less the reserves its kubelet flags keep; labels, taints, provider ID and kubelet version from its user data (ParseKubelet) plus the kubelet's
 // own labels; NotReady, with the not-ready taint and the kubelet-starting annotation, until readyNode. Only opts' Lenient* fields add anything else.
 func buildNode(vm vpsieapi.VM, userData string, opts KubeletOptions, now time.Time) (*corev1.Node, error) {
+	if err := CheckUserDataFormat(userData); err != nil {
+		return nil, err
+	}
 	k, err := ParseKubelet(userData)
 	if errors.Is(err, ErrNoKubelet) && opts.LenientKubeletVersion != "" {
 		k.Version, err = opts.LenientKubeletVersion, nil

@@ -80,15 +80,17 @@ func TestDefaultUserDataRegistersTheLabelsTaintsAndVersionTheProductPlans(t *tes
 		cloudinit.KeyAPIServerEndpoint: []byte("10.0.0.1:6443"), cloudinit.KeyToken: []byte("abcdef.0123456789abcdef"),
 		cloudinit.KeyCACertHash: []byte("sha256:00ff")}}
 	cfg := config.Default().ScaleUp
-	r := &cloudinit.Renderer{Reader: fake.NewClientBuilder().WithObjects(join).Build(),
-		JoinSecret: types.NamespacedName{Namespace: "sys", Name: "join"}, Reserves: cloudinit.Reserves{
+	c := fake.NewClientBuilder().WithObjects(join).Build()
+	r := &cloudinit.Renderer{Reader: c,
+		Join: &cloudinit.StaticSecret{Reader: c, Secret: types.NamespacedName{Namespace: "sys", Name: "join"}}, Reserves: cloudinit.Reserves{
 			CPUMillis: cfg.ReservedCPUMillis, MemoryMiB: cfg.ReservedMemoryMiB, EvictionMemoryMiB: cfg.EvictionMemoryMiB,
 			MaxPods: cfg.MaxPodsPerNode}}
 	groupLabels := map[string]string{"team": "a", "example.com/tier": "gold"}
 	taints := []contract.Taint{{Key: "dedicated", Value: "batch", Effect: "NoSchedule"}, {Key: "gpu", Effect: "NoExecute"}}
 	tmpl := contract.NodeTemplate{NodeGroup: "pool", KubernetesVersion: "v1.36.3", Labels: groupLabels, Taints: taints}
 	place := contract.Placement{OfferingID: "std-2c-4g", DatacenterID: "tor1"}
-	userData, err := r.Render(context.Background(), "pool-b1-0", place, tmpl)
+	userData, err := r.Render(context.Background(), contract.CreateOwnedVPSInput{Hostname: "pool-b1-0",
+		OfferingID: place.OfferingID, DatacenterID: place.DatacenterID, Join: &tmpl})
 	if err != nil {
 		t.Fatal(err)
 	}

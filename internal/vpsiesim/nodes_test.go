@@ -73,10 +73,12 @@ func TestRunningVMRegistersItsNodeThatGoesNotReadyWhenTheVMIsGone(t *testing.T) 
 	h := &harness{t: t, sim: sim, srv: srv}
 
 	token := h.loginA()
+	bootstrapToken(ctx, t, kube, "abcdef", "0123456789abcdef", time.Now().Add(time.Hour))
 	req := vmReq("worker-1", "autoscaler.vpsie.com/nodegroup=pool-a", "free text tag", "cluster=dev")
 	req.UserData = "#cloud-config\nwrite_files:\n  - path: /etc/default/kubelet\n    content: |\n" +
 		"      KUBELET_EXTRA_ARGS=--node-labels=autoscaler.vpsie.com/nodegroup=pool-a,topology.kubernetes.io/zone=tor1" +
-		" --register-with-taints=dedicated=a:NoSchedule\nruncmd:\n  - apt-get install -y 'kubelet=1.36.3-*'\n"
+		" --register-with-taints=dedicated=a:NoSchedule\nruncmd:\n  - apt-get install -y 'kubelet=1.36.3-*'\n" +
+		"  - kubeadm join 10.0.0.1:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:00\n"
 	vm := h.createA(token, req)
 	node := waitForNode(ctx, t, kube, "worker-1", func(n *corev1.Node) bool { return n != nil })
 	checkRegisteredNode(t, node, vm)
@@ -100,25 +102,14 @@ func TestRunningVMRegistersItsNodeThatGoesNotReadyWhenTheVMIsGone(t *testing.T) 
 
 	// A label the kubelet may not set on its own Node: the VM runs, its kubelet refuses to start, no Node.
 	bad := vmReq("worker-2")
-	bad.UserData = "KUBELET_EXTRA_ARGS=--node-labels=node-role.kubernetes.io/worker=\napt-get install -y kubelet=1.36.3-1.1\n"
+	bad.UserData = "#!/bin/sh\nKUBELET_EXTRA_ARGS=--node-labels=node-role.kubernetes.io/worker=\napt-get install -y kubelet=1.36.3-1.1\n"
 	h.createA(token, bad)
-	if err := wait.PollUntilContextTimeout(ctx, 50*time.Millisecond, time.Minute, true, func(context.Context) (bool, error) {
-		for _, v := range sim.Snapshot().VMs {
-			if v.VM.Hostname == "worker-2" && v.NodeError != "" {
-				return true, nil
-			}
-		}
-		return false, nil
-	}); err != nil {
-		t.Fatalf("worker-2's kubelet failure not recorded: %v", err)
-	}
-	for _, v := range sim.Snapshot().VMs {
-		if v.VM.Hostname == "worker-2" && (v.VM.Status != vpsieapi.StatusRunning || !strings.Contains(v.NodeError, "node-role.kubernetes.io/worker")) {
-			t.Errorf("worker-2: status %s, node error %q", v.VM.Status, v.NodeError)
-		}
-	}
-	if _, err := kube.CoreV1().Nodes().Get(ctx, "worker-2", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-		t.Errorf("worker-2 registered a Node a kubelet would not: %v", err)
+	// A join whose token has no Secret: the VM runs, kubeadm join fails, no Node.
+	noToken := vmReq("worker-3")
+	noToken.UserData = "#!/bin/sh\napt-get install -y kubelet=1.36.3-1.1\nkubeadm join 10.0.0.1:6443 --token zzzzzz.0123456789abcdef\n"
+	h.createA(token, noToken)
+	for host, want := range map[string]string{"worker-2": "node-role.kubernetes.io/worker", "worker-3": "token zzzzzz has no Secret"} {
+		checkNoNode(ctx, t, sim, kube, host, want)
 	}
 
 	// The machine goes, its kubelet with it; nobody plays the cloud-controller-manager, so the Node stays.
@@ -218,3 +209,37 @@ func readyCondition(n *corev1.Node) corev1.NodeCondition {
 }
 
 func readyStatus(n *corev1.Node) corev1.ConditionStatus { return readyCondition(n).Status }
+
+// checkNoNode waits until the VM of host records why no Node registers, and checks it runs without one.
+func checkNoNode(ctx context.Context, t *testing.T, sim *vpsiesim.Simulator, kube kubernetes.Interface, host, want string) {
+	t.Helper()
+	if err := wait.PollUntilContextTimeout(ctx, 50*time.Millisecond, time.Minute, true, func(context.Context) (bool, error) {
+		for _, v := range sim.Snapshot().VMs {
+			if v.VM.Hostname == host && v.NodeError != "" {
+				return true, nil
+			}
+		}
+		return false, nil
+	}); err != nil {
+		t.Fatalf("%s's failure to register not recorded: %v", host, err)
+	}
+	for _, v := range sim.Snapshot().VMs {
+		if v.VM.Hostname == host && (v.VM.Status != vpsieapi.StatusRunning || !strings.Contains(v.NodeError, want)) {
+			t.Errorf("%s: status %s, node error %q, want %q", host, v.VM.Status, v.NodeError, want)
+		}
+	}
+	if _, err := kube.CoreV1().Nodes().Get(ctx, host, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("%s registered a Node a real machine would not: %v", host, err)
+	}
+}
+
+// bootstrapToken creates a bootstrap token Secret as kubeadm (or the autoscaler) does.
+func bootstrapToken(ctx context.Context, t *testing.T, kube kubernetes.Interface, id, secret string, expires time.Time) {
+	t.Helper()
+	s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "bootstrap-token-" + id},
+		Type: "bootstrap.kubernetes.io/token", StringData: map[string]string{"token-id": id, "token-secret": secret,
+			"usage-bootstrap-authentication": "true", "expiration": expires.UTC().Format(time.RFC3339)}}
+	if _, err := kube.CoreV1().Secrets("kube-system").Create(ctx, s, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}

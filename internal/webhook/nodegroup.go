@@ -3,11 +3,13 @@ package webhook
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/cloudinit"
 )
 
 // validateNodeGroup checks what the CRD schema and its CEL rules cannot: the
@@ -37,6 +39,8 @@ func validateNodeGroup(ng, old *v1alpha1.NodeGroup, ix *catalogueIndex) (field.E
 		}
 		errs = append(errs, validateNodeGroupCatalogue(spec, &ng.Spec, oldSpec, ix)...)
 	}
+	errs = append(errs, validateImage(spec, &ng.Spec, old)...)
+	errs = append(errs, validateTemplate(spec, &ng.Spec)...)
 	errs = append(errs, validateDatacenterBounds(spec, &ng.Spec)...)
 	errs = append(errs, validateLabels(spec.Child("labels"), ng.Spec.Labels)...)
 	errs = append(errs, validateTaints(spec.Child("taints"), ng.Spec)...)
@@ -54,6 +58,32 @@ func validateNodeGroup(ng, old *v1alpha1.NodeGroup, ix *catalogueIndex) (field.E
 // knowingly.
 const parkedWarning = "spec.maxNodes: 0 parks the group at zero nodes: scale-down drains every node it has " +
 	"(pods that fit on no other node wait as Pending) and scale-up adds none (GroupParked)"
+
+// validateImage refuses an image the default bootstrap cannot install Kubernetes on,
+// unless the group brings its own user data template. Like the catalogue checks it looks
+// only at what a create or update sets: a group that already has its image keeps it.
+func validateImage(spec *field.Path, s *v1alpha1.NodeGroupSpec, old *v1alpha1.NodeGroup) field.ErrorList {
+	if s.UserDataTemplate != "" || cloudinit.Supported(s.OSImageID) ||
+		old != nil && old.Spec.OSImageID == s.OSImageID && old.Spec.UserDataTemplate == s.UserDataTemplate {
+		return nil
+	}
+	return field.ErrorList{field.Invalid(spec.Child("osImageID"), s.OSImageID, fmt.Sprintf(
+		"image %q is not one the default bootstrap supports: %s (any architecture suffix, e.g. ubuntu-24.04-x64); "+
+			"another image needs spec.userDataTemplate", s.OSImageID, strings.Join(cloudinit.SupportedImages, ", ")))}
+}
+
+// validateTemplate renders an inline template with placeholders for every built-in and
+// the group's variables: a variable nobody sets, or a template that does not parse, is
+// refused here rather than failing every node's boot.
+func validateTemplate(spec *field.Path, s *v1alpha1.NodeGroupSpec) field.ErrorList {
+	if s.CloudInitTemplate == "" {
+		return nil
+	}
+	if err := cloudinit.Check(s.CloudInitTemplate, s.CloudInitVariables); err != nil {
+		return field.ErrorList{field.Invalid(spec.Child("cloudInitTemplate"), "(template)", err.Error())}
+	}
+	return nil
+}
 
 // validateDatacenterBounds checks the per-datacenter bounds against each other
 // and against the group's.

@@ -30,6 +30,21 @@ func TestNodeGroupValidationOnCreate(t *testing.T) {
 		{name: "an offering sold only elsewhere is refused", mutate: func(g *v1alpha1.NodeGroup) {
 			g.Spec.DatacenterID, g.Spec.OfferingIDs = "dc-fra1", []string{"ams-only"}
 		}, want: []string{`spec.offeringIDs[0]: offering "ams-only" is sold only in datacenter "dc-ams1", not in the group's [dc-fra1]`}},
+		{name: "an image the default bootstrap does not support is refused with the list", mutate: func(g *v1alpha1.NodeGroup) {
+			g.Spec.OSImageID = "centos-9-x64"
+		}, want: []string{`spec.osImageID: image "centos-9-x64" is not one the default bootstrap supports: ` +
+			`ubuntu-22.04, ubuntu-24.04, debian-12 (any architecture suffix, e.g. ubuntu-24.04-x64); another image needs spec.userDataTemplate`}},
+		{name: "any image with the group's own template", mutate: func(g *v1alpha1.NodeGroup) {
+			g.Spec.OSImageID, g.Spec.UserDataTemplate = "centos-9-x64", "centos-join"
+		}},
+		{name: "an inline template naming a variable nobody sets is refused", mutate: func(g *v1alpha1.NodeGroup) {
+			g.Spec.CloudInitTemplate = "#cloud-config\npackages: [{{ .Variables.extra }}]\n"
+		}, want: []string{`spec.cloudInitTemplate: template: user-data:2:24: executing "user-data" at <.Variables.extra>: map has no entry for key "extra"`}},
+		{name: "an inline template with its variables is admitted", mutate: func(g *v1alpha1.NodeGroup) {
+			g.Spec.CloudInitTemplate = "#cloud-config\npackages: [{{ .Variables.extra }}]\n# {{ .Token }} {{ .NodeName }}\n"
+			g.Spec.CloudInitVariables = map[string]string{"extra": "nfs-common"}
+		}},
+		{name: "debian 12 and ubuntu 22.04 are supported", mutate: func(g *v1alpha1.NodeGroup) { g.Spec.OSImageID = "debian-12-arm64" }},
 		{name: "an unknown datacenter is named", mutate: func(g *v1alpha1.NodeGroup) { g.Spec.DatacenterID = "dc-mars" },
 			want: []string{`spec.datacenterID: datacenter "dc-mars" is not in the VPSie catalogue`}},
 		{name: "an unknown datacenter in the list is named by index", mutate: func(g *v1alpha1.NodeGroup) {

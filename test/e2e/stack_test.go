@@ -19,10 +19,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/vpsie/vpsie-autoscaler/internal/cloudinit"
 	"github.com/vpsie/vpsie-autoscaler/internal/freeport"
 	"github.com/vpsie/vpsie-autoscaler/internal/testenv"
 	"github.com/vpsie/vpsie-autoscaler/internal/testproc"
@@ -154,7 +154,9 @@ func (s *stack) startSimulator() (func(), error) {
 	return func() { cancel(); <-done; srv.Close(); _ = logFile.Close() }, os.WriteFile(s.creds, []byte(creds), 0o600)
 }
 
-// prepareCluster installs the CRDs and the join Secret new nodes' cloud-init reads.
+// prepareCluster installs the CRDs, publishes kube-public/cluster-info as kubeadm does (new nodes read their join's
+// endpoint and CA hash from it), and leaves the day-1 bootstrap token a kubeadm cluster has (DayOneToken): the
+// product never uses it, each node gets its own.
 func (s *stack) prepareCluster() error {
 	kubectl := filepath.Join(s.repo, "bin", "k8s", "kubectl")
 	for _, args := range [][]string{
@@ -166,11 +168,26 @@ func (s *stack) prepareCluster() error {
 			return fmt.Errorf("kubectl %s: %w\n%s", args[0], err, out)
 		}
 	}
-	join := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "vpsie-join"},
-		StringData: map[string]string{cloudinit.KeyAPIServerEndpoint: "10.0.0.1:6443",
-			cloudinit.KeyToken: "abcdef.0123456789abcdef", cloudinit.KeyCACertHash: "sha256:00ff"}}
-	return s.kube.Create(context.Background(), join)
+	cfg, err := clientcmd.BuildConfigFromFlags("", s.kubeconfig)
+	if err != nil {
+		return err
+	}
+	if err := rest.LoadTLSFiles(cfg); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	if err := testenv.PublishClusterInfo(ctx, s.kube, cfg); err != nil {
+		return err
+	}
+	return s.kube.Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system",
+		Name: "bootstrap-token-" + dayOneTokenID}, Type: "bootstrap.kubernetes.io/token",
+		StringData: map[string]string{"token-id": dayOneTokenID, "token-secret": "0123456789abcdef",
+			"usage-bootstrap-authentication": "true", "usage-bootstrap-signing": "true",
+			"auth-extra-groups": "system:bootstrappers:kubeadm:default-node-token"}})
 }
+
+// dayOneTokenID is the token `kubeadm init` left behind (prepareCluster).
+const dayOneTokenID = "abcdef"
 
 // autoscaler starts the autoscaler binary against the stack; extra flags come last.
 func (s *stack) autoscaler(t testing.TB, name string, flags ...string) *testproc.Process {

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -560,13 +561,15 @@ func TestChartInstallUpgradeUninstall(t *testing.T) {
 	// Later tests run autoscalers that watch every namespace: leave nothing they would act on.
 	t.Cleanup(func() { purgeAutoscalerObjects(t, ns) })
 	grow := time.Now()
-	eventuallyWithin(t, 2*time.Minute, "a VPS made by scale-up with the join token", func() error {
+	// The default joinMode: the node's own bootstrap token, made through the chart's kube-system Role.
+	ownToken := regexp.MustCompile(`--token [a-z0-9]{6}\.[a-z0-9]{16}`)
+	eventuallyWithin(t, 2*time.Minute, "a VPS made by scale-up with its own join token", func() error {
 		for _, vm := range ph.sim.Snapshot().VMs {
-			if strings.Contains(vm.UserData, "abcdef.0123456789abcdef") {
+			if ownToken.MatchString(vm.UserData) && !strings.Contains(vm.UserData, "abcdef.0123456789abcdef") {
 				return nil
 			}
 		}
-		return fmt.Errorf("no VPS with the join token; %d VMs", len(ph.sim.Snapshot().VMs))
+		return fmt.Errorf("no VPS with its own join token; %d VMs", len(ph.sim.Snapshot().VMs))
 	})
 	t.Logf("scale-up made its VPS %s after the NodeGroup", time.Since(grow).Round(100*time.Millisecond))
 	var grown v1alpha1.VPSieNodeList
@@ -621,8 +624,9 @@ func TestChartInstallUpgradeUninstall(t *testing.T) {
 		t.Errorf("the chart's RBAC refused requests of the autoscaler:\n%s", strings.Join(refused, "\n"))
 	}
 
-	// Least privilege: the ServiceAccount reads its own Secrets by name and nothing more.
-	for _, name := range []string{"vpsie-credentials", "vpsie-join"} {
+	// Least privilege: the ServiceAccount reads its own Secret by name and nothing more (with per-node tokens it
+	// needs no join Secret).
+	for _, name := range []string{"vpsie-credentials"} {
 		if _, err := saClient.CoreV1().Secrets(ns).Get(ctx, name, metav1.GetOptions{}); err != nil {
 			t.Errorf("the ServiceAccount cannot read its Secret %s: %v", name, err)
 		}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -25,8 +26,8 @@ import (
 )
 
 // TestNoSecretInLogsEventsStatusMetricsOrHistories runs the autoscaler binary at debug level with known VPSie
-// credentials and a known join token, drives one ScaleUp (which renders the join token into the new VPS's user
-// data) and then gathers what the run left behind: the process's log, every Event in the cluster, the NodeGroup
+// credentials and the default joinMode (perNodeToken), drives one ScaleUp (whose create activity issues the node
+// its own bootstrap token and renders it into the new VPS's user data, where the test reads it back) and then gathers what the run left behind: the process's log, every Event in the cluster, the NodeGroup
 // and VPSieNode objects (status included), the /metrics output, and every Temporal workflow history in the
 // namespace (each event in its wire encoding, so payloads are searched as the bytes they are, plus its JSON).
 // None may contain the client secret, an access token the simulator issued, or the join token (whole or its
@@ -42,13 +43,8 @@ func TestNoSecretInLogsEventsStatusMetricsOrHistories(t *testing.T) {
 	simCfg.ClientSecret = "client-secret-" + randomHex(t, 12)
 	simCfg.StatePath = filepath.Join(t.TempDir(), "sim-state.json") // only to read back the tokens it issued
 	h := newProcessHarness(t, simCfg)
-	tokenID, tokenSecret := randomHex(t, 3), randomHex(t, 8) // kubeadm: [a-z0-9]{6}.[a-z0-9]{16}
-	joinToken := tokenID + "." + tokenSecret
-	mkSecret(t, h.ns, "vpsie-join", map[string]string{"apiServerEndpoint": "10.0.0.1:6443", "token": joinToken,
-		"caCertHash": "sha256:" + strings.Repeat("0", 64)})
 
-	p := h.start(t, "nosecret", "--logging.level=debug", "--scale-up.join-secret-name=vpsie-join",
-		"--scale-up.join-secret-namespace="+h.ns, "--controller.graceful-shutdown-timeout=6s")
+	p := h.start(t, "nosecret", "--logging.level=debug", "--controller.graceful-shutdown-timeout=6s")
 	eventually(t, "lease held", func() error { return leaseHolder(ctx, h.ns, h.leaseID, true) })
 	ng := validNodeGroup(h.ns, "g")
 	ng.Spec.DatacenterID, ng.Spec.OfferingIDs, ng.Spec.OSImageID = "ams1", []string{"std-2c-4g"}, "ubuntu-24.04-x64"
@@ -56,13 +52,15 @@ func TestNoSecretInLogsEventsStatusMetricsOrHistories(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { purgeAutoscalerObjects(t, h.ns) })
-	eventuallyWithin(t, 2*time.Minute, "a VPS made by scale-up with the join token in its user data", func() error {
+	var joinToken, tokenSecret string
+	eventuallyWithin(t, 2*time.Minute, "a VPS made by scale-up with its own join token in its user data", func() error {
 		for _, vm := range h.sim.Snapshot().VMs {
-			if strings.Contains(vm.UserData, joinToken) {
+			if m := regexp.MustCompile(`--token ([a-z0-9]{6})\.([a-z0-9]{16})`).FindStringSubmatch(vm.UserData); m != nil {
+				joinToken, tokenSecret = m[1]+"."+m[2], m[2]
 				return nil
 			}
 		}
-		return fmt.Errorf("no VPS with the join token yet; %d VMs", len(h.sim.Snapshot().VMs))
+		return fmt.Errorf("no VPS with a join token yet; %d VMs", len(h.sim.Snapshot().VMs))
 	})
 	eventually(t, "the VPSieNode's status written", func() error {
 		var vns v1alpha1.VPSieNodeList

@@ -108,8 +108,10 @@ func TestRBACServiceAccountHasExactlyWhatItNeeds(t *testing.T) {
 		verbs(crd, "nodegroups", "status", other, "update", "patch"),
 		verbs(crd, "vpsienodes", "", other, "get", "list", "watch", "create", "patch", "delete"),
 		verbs(crd, "vpsienodes", "status", other, "update", "patch"),
-		// Its two Secrets, by name, in its namespace.
-		{{"get", "", "secrets", "", ns, "vpsie-credentials"}, {"get", "", "secrets", "", ns, "vpsie-join"}},
+		// Its credentials Secret, by name, in its namespace (the default joinMode perNodeToken reads no join Secret).
+		{{"get", "", "secrets", "", ns, "vpsie-credentials"}},
+		// Per-node bootstrap tokens: created and deleted in kube-system, where the API server reads them.
+		verbs("", "secrets", "", "kube-system", "create", "delete"),
 	} {
 		can = append(can, set...)
 	}
@@ -120,6 +122,11 @@ func TestRBACServiceAccountHasExactlyWhatItNeeds(t *testing.T) {
 		{"get", "", "secrets", "", ns, "unrelated"},
 		{"get", "", "secrets", "", other, "vpsie-credentials"},
 		{"get", "", "secrets", "", other, "vpsie-join"},
+		{"get", "", "secrets", "", ns, "vpsie-join"},
+		{"get", "", "secrets", "", "kube-system", "bootstrap-token-abcdef"},
+		{"create", "", "secrets", "", other, ""},
+		{"delete", "", "secrets", "", other, ""},
+		{"delete", "", "secrets", "", ns, "vpsie-credentials"},
 		{"update", "", "secrets", "", ns, "vpsie-credentials"},
 		{"create", "", "secrets", "", ns, ""},
 		{"delete", "", "pods", "", other, ""},
@@ -157,6 +164,8 @@ func TestRBACServiceAccountHasExactlyWhatItNeeds(t *testing.T) {
 		{"delete", "apiextensions.k8s.io", "customresourcedefinitions", "", "", ""},
 		{"create", "certificates.k8s.io", "certificatesigningrequests", "", "", ""},
 	}
+	// Bootstrap tokens are written blind: no Secret of kube-system is ever read or changed, none created elsewhere.
+	cannot = append(cannot, verbs("", "secrets", "", "kube-system", "get", "list", "watch", "update", "patch", "deletecollection")...)
 	for _, a := range can {
 		if ok, reason := allowed(a); !ok {
 			t.Errorf("the ServiceAccount may not %s, which the autoscaler needs (%s)", a, reason)
@@ -185,6 +194,11 @@ func TestRBACServiceAccountHasExactlyWhatItNeeds(t *testing.T) {
 	if _, err := as.CoreV1().Nodes().List(ctx, metav1.ListOptions{Limit: 1}); err != nil {
 		t.Errorf("as the ServiceAccount, list nodes: %v", err)
 	}
+	token := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "bootstrap-token-rbacit"},
+		Type: "bootstrap.kubernetes.io/token", StringData: map[string]string{"token-id": "rbacit", "token-secret": "0123456789abcdef"}}
+	if _, err := as.CoreV1().Secrets("kube-system").Create(ctx, token, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}}); err != nil {
+		t.Errorf("as the ServiceAccount, create a bootstrap token Secret in kube-system: %v", err)
+	}
 	for what, call := range map[string]func() error{
 		"list Secrets cluster-wide": func() error { _, err := as.CoreV1().Secrets("").List(ctx, metav1.ListOptions{}); return err },
 		"get a Secret of another name": func() error {
@@ -193,6 +207,16 @@ func TestRBACServiceAccountHasExactlyWhatItNeeds(t *testing.T) {
 		},
 		"get the credentials name in another namespace": func() error {
 			_, err := as.CoreV1().Secrets(other).Get(ctx, "vpsie-credentials", metav1.GetOptions{})
+			return err
+		},
+		"read a Secret of kube-system": func() error {
+			_, err := as.CoreV1().Secrets("kube-system").Get(ctx, "bootstrap-token-rbacit", metav1.GetOptions{})
+			return err
+		},
+		"create a Secret outside kube-system": func() error {
+			s := token.DeepCopy()
+			s.Namespace = other
+			_, err := as.CoreV1().Secrets(other).Create(ctx, s, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
 			return err
 		},
 		"create a Node": func() error {

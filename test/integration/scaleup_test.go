@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -15,6 +17,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/bootstraptoken"
 	"github.com/vpsie/vpsie-autoscaler/internal/cloudinit"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
@@ -64,10 +67,18 @@ func TestScaleUpGrowsToMinNodesAndForPendingPods(t *testing.T) {
 		if st.Creates(vn.Spec.Hostname) != 1 {
 			t.Errorf("%s created %d times", vn.Spec.Hostname, st.Creates(vn.Spec.Hostname))
 		}
+		// Its own token (named after its VPSieNode's UID), with the endpoint and CA hash of cluster-info.
+		wantJoin := "kubeadm join " + strings.TrimSuffix(strings.TrimPrefix(env.Config.Host, "https://"), "/") + " --token " +
+			bootstraptoken.ID(string(vn.UID)) + "."
 		for _, vm := range st.VMs {
-			if vm.VM.Hostname == vn.Spec.Hostname && !strings.Contains(vm.UserData, "kubeadm join 10.0.0.1:6443") {
-				t.Errorf("user data of %s: %q", vn.Name, vm.UserData)
+			if vm.VM.Hostname == vn.Spec.Hostname && !strings.Contains(vm.UserData, wantJoin) {
+				t.Errorf("user data of %s lacks %q: %q", vn.Name, wantJoin, vm.UserData)
 			}
+		}
+		// Joined: its token is gone.
+		err := c.Get(ctx, client.ObjectKey{Namespace: "kube-system", Name: bootstraptoken.SecretName(string(vn.UID))}, &corev1.Secret{})
+		if !apierrors.IsNotFound(err) {
+			t.Errorf("the bootstrap token of joined node %s: %v, want it deleted", vn.Name, err)
 		}
 	}
 

@@ -102,6 +102,12 @@ func TestWebhookAgainstTheRealAPIServer(t *testing.T) {
 			t.Errorf("want a 422 Invalid, got %v", err)
 		}
 	})
+	t.Run("an image the default bootstrap cannot install is refused with the supported list", func(t *testing.T) {
+		ng := validNodeGroup(ns, "centos")
+		ng.Spec.OSImageID = "centos-9-x64"
+		wantDenied(t, env.Client.Create(ctx, ng), `spec.osImageID: image "centos-9-x64" is not one the default bootstrap `+
+			`supports: ubuntu-22.04, ubuntu-24.04, debian-12`)
+	})
 	t.Run("an invalid VPSieNode is rejected", func(t *testing.T) {
 		vn := &v1alpha1.VPSieNode{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "vn"},
 			Spec: v1alpha1.VPSieNodeSpec{NodeGroup: "g", OfferingID: "std-2-4", DatacenterID: "dc-mars", ImageID: "i", Hostname: "h"}}

@@ -52,6 +52,9 @@ const (
 	DeleteVPSieNodeActivity = "DeleteVPSieNode"
 	// WaitNodeRegisteredActivity waits until a VPS's Node exists and returns its name.
 	WaitNodeRegisteredActivity = "WaitNodeRegistered"
+	// RevokeBootstrapTokenActivity deletes a node's bootstrap token Secret once the node
+	// joined or was compensated (input VPSieNodeRef with its UID; a missing one is fine).
+	RevokeBootstrapTokenActivity = "RevokeBootstrapToken"
 	// WaitNodeReadyActivity waits until a Node is Ready.
 	WaitNodeReadyActivity = "WaitNodeReady"
 	// ApplyNodeTemplateActivity puts labels and taints on a Node.

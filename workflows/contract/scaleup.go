@@ -45,6 +45,14 @@ type NodeTemplate struct {
 	// cloud-init template; empty uses the default kubeadm-join template. The rendered
 	// user data, which holds the join token, never enters a workflow's input or history.
 	UserDataTemplate string `json:"userDataTemplate,omitempty"`
+	// CloudInitTemplate is the NodeGroup's inline template; Variables are its own
+	// template variables. Neither holds a secret.
+	CloudInitTemplate string            `json:"cloudInitTemplate,omitempty"`
+	Variables         map[string]string `json:"variables,omitempty"`
+	// SSHKeyIDs and SSHPublicKeys are the group's SSH keys (the activity adds the
+	// configured default key IDs and drops duplicates).
+	SSHKeyIDs     []string `json:"sshKeyIDs,omitempty"`
+	SSHPublicKeys []string `json:"sshPublicKeys,omitempty"`
 }
 
 // ScaleUpTimeouts bound each wait of a node; every one has a compensation.
@@ -52,6 +60,17 @@ type ScaleUpTimeouts struct {
 	Boot  time.Duration `json:"boot"`
 	Join  time.Duration `json:"join"`
 	Ready time.Duration `json:"ready"`
+}
+
+// BootstrapTokenMargin is how much longer than the boot and join timeouts a node's
+// bootstrap token lives: the workflow deletes it at the join or the compensation anyway,
+// and the margin covers a slow compensation and clock skew between worker and API server.
+const BootstrapTokenMargin = 10 * time.Minute
+
+// TokenTTL is how long a node's bootstrap token is valid: until its join times out, plus
+// the margin.
+func (t ScaleUpTimeouts) TokenTTL() time.Duration {
+	return t.Boot + t.Join + BootstrapTokenMargin
 }
 
 // ScaleUpInput is one batch of new nodes for one NodeGroup.

@@ -1,5 +1,7 @@
 package contract
 
+import "time"
+
 // Verdict is the ownership layer's judgement of one VPS. Only the ownership layer in
 // activities/ produces it; workflows act on it and never judge tags themselves.
 type Verdict string
@@ -92,6 +94,9 @@ type CreateOwnedVPSInput struct {
 	// Join, when set, is rendered into the VPS's cloud-init user data inside the
 	// activity, so the join token never enters a workflow's input, result or history.
 	Join *NodeTemplate `json:"join,omitempty"`
+	// TokenTTL is how long the node's own bootstrap token (issued inside the activity,
+	// right before the POST) stays valid.
+	TokenTTL time.Duration `json:"tokenTTL,omitempty"`
 }
 
 // CreateOwnedVPSResult is the VPS that now exists for the owner.
