@@ -43,6 +43,14 @@ func TestInvalidNodeGroupsAreRejectedNamingFieldAndReason(t *testing.T) {
 		{"tag with the reserved ownership prefix", func(ng *v1alpha1.NodeGroup) {
 			ng.Spec.Tags = []string{"team=a", "vpsie-autoscaler:cluster=other"}
 		}, []string{"spec.tags", "must not start with the reserved prefix 'vpsie-autoscaler:'"}},
+		{"unknown provisioning mode", func(ng *v1alpha1.NodeGroup) { ng.Spec.Provisioning.Mode = "bareMetal" },
+			[]string{"spec.provisioning.mode", "Unsupported value", "managedKubernetes"}},
+		{"managed mode without a VPSie node group", func(ng *v1alpha1.NodeGroup) {
+			ng.Spec.Provisioning.Mode = v1alpha1.ProvisioningManagedKubernetes
+		}, []string{"spec.provisioning", "mode managedKubernetes needs managedKubernetes.nodeGroupID or managedKubernetes.nodeGroupName"}},
+		{"a managed node group in mode vm", func(ng *v1alpha1.NodeGroup) {
+			ng.Spec.Provisioning.ManagedKubernetes = &v1alpha1.ManagedKubernetes{NodeGroupName: "workers"}
+		}, []string{"spec.provisioning", "managedKubernetes is only allowed with mode managedKubernetes"}},
 		{"bad taint effect", func(ng *v1alpha1.NodeGroup) {
 			ng.Spec.Taints = []corev1.Taint{{Key: "k", Effect: "Sometimes"}}
 		}, []string{"spec.taints", "taint effect must be NoSchedule, PreferNoSchedule or NoExecute"}},
@@ -74,6 +82,9 @@ func TestValidNodeGroupGetsPolicyDefaults(t *testing.T) {
 	p := ng.Spec.RebalancePolicy
 	if p.Strategy != v1alpha1.RebalanceRolling || p.MaxSurge != 1 || p.Enabled {
 		t.Errorf("rebalancePolicy defaults = %+v, want rolling, maxSurge 1, disabled", p)
+	}
+	if ng.Spec.Provisioning.Mode != v1alpha1.ProvisioningVM {
+		t.Errorf("provisioning.mode = %q, want the default vm", ng.Spec.Provisioning.Mode)
 	}
 	if !ng.Spec.ScaleUpPolicy.IsEnabled() || ng.Spec.ScaleUpPolicy.Enabled == nil {
 		t.Errorf("scaleUpPolicy.enabled not defaulted to true: %+v", ng.Spec.ScaleUpPolicy)
