@@ -18,6 +18,7 @@ import (
 // path deletes its VPS and Node) while the others go on.
 func ScaleUp(ctx workflow.Context, in contract.ScaleUpInput) (contract.ScaleUpResult, error) {
 	res := contract.ScaleUpResult{Nodes: make([]contract.NodeOutcome, len(in.Nodes))}
+	ctx = withAddLock(ctx)
 	wg := workflow.NewWaitGroup(ctx)
 	for i, n := range in.Nodes {
 		wg.Add(1)
@@ -71,6 +72,9 @@ func provisionAt(ctx workflow.Context, in contract.ScaleUpInput, out *contract.N
 		Placement: out.Placement, ImageID: in.Template.ImageID, Batch: in.Batch}
 	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.CreateVPSieNodeActivity, create).Get(ctx, &ref); err != nil {
 		return fmt.Errorf("creating vpsienode: %w", err)
+	}
+	if in.Managed != nil {
+		return provisionManaged(ctx, in, out, ref)
 	}
 	vps, err := createVPS(ctx, in, out, ref)
 	if err != nil {
@@ -135,7 +139,7 @@ const (
 
 // join waits for the Node, labels and taints it and waits until it is Ready.
 func join(ctx workflow.Context, in contract.ScaleUpInput, out *contract.NodeOutcome, ref contract.VPSieNodeRef) error {
-	wait := contract.WaitNodeInput{NodeName: out.Name, ProviderID: contract.ProviderID(out.VPSID), Timeout: in.Timeouts.Join}
+	wait := expectedNode(out, in.Timeouts.Join)
 	if err := workflow.ExecuteActivity(longWait(ctx, in.Timeouts.Join), contract.WaitNodeRegisteredActivity, wait).Get(ctx, &out.NodeName); err != nil {
 		out.Reason = contract.FailureJoinTimeout
 		return fmt.Errorf("waiting for node %s to register: %w", out.Name, err)

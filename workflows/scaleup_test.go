@@ -61,7 +61,7 @@ func (f *scaleUpFakes) register(env *testsuite.TestWorkflowEnvironment) {
 		return contract.VPSState{VPSID: in.VPSID, Status: status, Found: true}, nil
 	})
 	on(contract.RecordVPSieNodeActivity, func(_ context.Context, in contract.RecordVPSieNodeInput) error {
-		f.call("phase:" + in.Name + ":" + in.Phase)
+		f.call("phase:" + in.Name + ":" + in.Phase + recordedWorker(in.WorkerID))
 		return nil
 	})
 	on(contract.WaitNodeRegisteredActivity, func(_ context.Context, in contract.WaitNodeInput) (string, error) {

@@ -21,6 +21,9 @@ func TerminateVPSieNode(ctx workflow.Context, in contract.TerminateVPSieNodeInpu
 	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.RecordVPSieNodeActivity, phase).Get(ctx, nil); err != nil {
 		return res, fmt.Errorf("marking vpsienode deleting: %w", err)
 	}
+	if in.WorkerID != "" {
+		return terminateManaged(ctx, in, ref)
+	}
 	judged, err := vpsToDelete(ctx, in, &res)
 	if err != nil {
 		return res, err

@@ -81,6 +81,12 @@ type VPSieNodeStatus struct {
 	// +optional
 	WorkerID string `json:"workerID,omitempty"`
 
+	// ManagedCluster is the VPSie managed cluster the worker belongs to, recorded with
+	// WorkerID so termination needs nothing but this object.
+	// +kubebuilder:validation:MaxLength=64
+	// +optional
+	ManagedCluster string `json:"managedCluster,omitempty"`
+
 	// NodeName is the Kubernetes Node the VPS registered as.
 	// +optional
 	NodeName string `json:"nodeName,omitempty"`

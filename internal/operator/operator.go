@@ -231,8 +231,9 @@ func newWorker(cfg *config.Config, d Deps) (*temporalworker.Worker, error) {
 	o.TaskQueue = cfg.Temporal.TaskQueue
 	o.VPSieActivitiesPerSecond = float64(cfg.VPSie.RateLimitPerMinute) / 60
 	return temporalworker.New(d.Temporal, o, activities.Set{
-		Kube:  &activities.Kube{Client: kube, Clock: d.Clock, Evictions: evictions},
-		VPSie: vpsieActivities(cfg, d.VPSie, kube),
+		Kube:    &activities.Kube{Client: kube, Clock: d.Clock, Evictions: evictions},
+		VPSie:   vpsieActivities(cfg, d.VPSie, kube),
+		Managed: managedActivities(cfg, d.VPSie),
 	}), nil
 }
 
@@ -247,6 +248,16 @@ func vpsieActivities(cfg *config.Config, api activities.VPSieAPI, kube client.Re
 		UserData: &cloudinit.Renderer{Reader: kube, JoinSecret: join, Reserves: cloudinit.Reserves{
 			CPUMillis: cfg.ScaleUp.ReservedCPUMillis, MemoryMiB: cfg.ScaleUp.ReservedMemoryMiB,
 			EvictionMemoryMiB: cfg.ScaleUp.EvictionMemoryMiB, MaxPods: cfg.ScaleUp.MaxPodsPerNode}}}
+}
+
+// managedActivities serves provisioning mode managedKubernetes when the VPSie client
+// speaks the managed-Kubernetes API (the real client and the simulator's both do).
+func managedActivities(cfg *config.Config, api activities.VPSieAPI) *activities.Managed {
+	m, ok := api.(activities.ManagedAPI)
+	if !ok {
+		return nil
+	}
+	return &activities.Managed{API: m, ListingLag: cfg.VPSie.ListingLag}
 }
 
 // tickingClock is the clock for loops that tick; tests may inject a fake one.

@@ -1,0 +1,143 @@
+package workflows_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/vpsie/vpsie-autoscaler/workflows"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
+)
+
+// recordedWorker is how the fakes show a recorded worker identifier.
+func recordedWorker(id string) string {
+	if id == "" {
+		return ""
+	}
+	return "(" + id + ")"
+}
+
+// managedFakes play a managed node group: each add takes the next scripted answer.
+// "named" adds a worker and names it; "true" adds one and names none; "lost" adds none
+// and names none; "throttled" is refused before it acts; "two" adds one while another
+// appears (someone else's add).
+type managedFakes struct {
+	*scaleUpFakes
+	answers []string
+	listed  []string
+	next    int
+}
+
+func (m *managedFakes) appear() string {
+	m.next++
+	id := "w-" + string(rune('0'+m.next))
+	m.listed = append(m.listed, id)
+	return id
+}
+
+func (m *managedFakes) register(env *testsuite.TestWorkflowEnvironment) {
+	m.scaleUpFakes.register(env)
+	on := func(name string, fn any) { env.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name}) }
+	on(contract.ListManagedWorkersActivity, func(_ context.Context, t contract.ManagedTarget) (contract.ListManagedWorkersResult, error) {
+		m.call("list:" + strings.Join(m.listed, ","))
+		return contract.ListManagedWorkersResult{Workers: workers(m.listed)}, nil
+	})
+	on(contract.AddManagedWorkerActivity, func(_ context.Context, t contract.ManagedTarget) (contract.AddManagedWorkerResult, error) {
+		answer := m.answers[0]
+		m.answers = m.answers[1:]
+		m.call("add:" + answer)
+		switch answer {
+		case "named":
+			return contract.AddManagedWorkerResult{Worker: workers([]string{m.appear()})[0]}, nil
+		case "throttled":
+			return contract.AddManagedWorkerResult{}, temporal.NewApplicationError("429", contract.ErrVPSieRateLimited)
+		case "true":
+			m.appear()
+		case "two":
+			m.appear()
+			m.appear()
+		}
+		return contract.AddManagedWorkerResult{Ambiguous: true}, nil
+	})
+	on(contract.FindAddedWorkerActivity, func(_ context.Context, in contract.FindAddedWorkerInput) (contract.FindAddedWorkerResult, error) {
+		m.call("find:" + strings.Join(in.Before, ","))
+		var added []string
+		for _, id := range m.listed {
+			if !slices.Contains(in.Before, id) {
+				added = append(added, id)
+			}
+		}
+		return contract.FindAddedWorkerResult{Added: workers(added)}, nil
+	})
+}
+
+func workers(ids []string) []contract.ManagedWorker {
+	var out []contract.ManagedWorker
+	for _, id := range ids {
+		out = append(out, contract.ManagedWorker{WorkerID: id, Hostname: "k8s-" + id})
+	}
+	return out
+}
+
+// Exactly once with server-chosen names: the worker is recorded before anything else, an
+// ambiguous answer is resolved by listing before and after, and no try adds twice.
+func TestManagedScaleUpAddsEachWorkerExactlyOnce(t *testing.T) {
+	joined := func(id string) []string {
+		return []string{"phase:n-1:Provisioning(" + id + ")", "registered:", "phase:n-1:Joining",
+			"labels:k8s-" + id + ":std-1:0", "ready:k8s-" + id, "phase:n-1:Ready"}
+	}
+	tests := []struct {
+		name       string
+		answers    []string
+		wantCalls  []string
+		wantReady  bool
+		wantReason string
+	}{
+		{name: "a named answer is recorded at once", answers: []string{"named"},
+			wantCalls: append([]string{"vpsienode:n-1@std-1", "list:", "add:named"}, joined("w-1")...), wantReady: true},
+		{name: "data true: the one worker that appeared across the add is adopted", answers: []string{"true"},
+			wantCalls: append([]string{"vpsienode:n-1@std-1", "list:", "add:true", "find:"}, joined("w-1")...), wantReady: true},
+		{name: "a lost answer after which nothing appeared: added again, once", answers: []string{"lost", "named"},
+			wantCalls: append([]string{"vpsienode:n-1@std-1", "list:", "add:lost", "find:", "list:", "add:named"},
+				joined("w-1")...), wantReady: true},
+		{name: "throttled before it acted: added again without looking", answers: []string{"throttled", "named"},
+			wantCalls: append([]string{"vpsienode:n-1@std-1", "list:", "add:throttled", "list:", "add:named"},
+				joined("w-1")...), wantReady: true},
+		{name: "two workers appeared: none is adopted, the node is compensated", answers: []string{"two"},
+			wantCalls:  []string{"vpsienode:n-1@std-1", "list:", "add:two", "find:", "phase:n-1:Failed", "delete:n-1"},
+			wantReason: contract.FailureAmbiguousAdd},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var s testsuite.WorkflowTestSuite
+			env := s.NewTestWorkflowEnvironment()
+			workflows.Register(env)
+			f := &managedFakes{scaleUpFakes: &scaleUpFakes{boot: "running"}, answers: tt.answers}
+			f.register(env)
+			in := contract.ScaleUpInput{Namespace: "ns", NodeGroup: "g", Cluster: "c1", Batch: "b1",
+				Nodes:    []contract.NodeRequest{{Name: "n-1", Placements: []contract.Placement{{OfferingID: "std-1", DatacenterID: "ams1"}}}},
+				Timeouts: contract.ScaleUpTimeouts{Boot: time.Minute, Join: time.Minute, Ready: time.Minute},
+				Managed:  &contract.ManagedTarget{Cluster: "mk-1", GroupID: 7}}
+			env.ExecuteWorkflow(contract.ScaleUpWorkflow, in)
+			if err := env.GetWorkflowError(); err != nil {
+				t.Fatal(err)
+			}
+			var res contract.ScaleUpResult
+			if err := env.GetWorkflowResult(&res); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(f.calls, tt.wantCalls) {
+				t.Fatalf("calls =\n  %v\nwant\n  %v", f.calls, tt.wantCalls)
+			}
+			if got := res.Nodes[0]; got.Ready != tt.wantReady || got.Reason != tt.wantReason {
+				t.Fatalf("outcome %+v, want ready %v reason %q", got, tt.wantReady, tt.wantReason)
+			}
+		})
+	}
+}
