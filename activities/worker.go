@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -14,6 +15,7 @@ import (
 
 // ManagedAPI is the VPSie managed-Kubernetes transport: one request per method.
 type ManagedAPI interface {
+	ListK8sNodeGroups(ctx context.Context, cluster string) ([]vpsie.K8sNodeGroup, error)
 	ListK8sWorkers(ctx context.Context, cluster string) ([]vpsie.K8sWorker, error)
 	AddK8sWorker(ctx context.Context, cluster string, group int64) (vpsie.K8sWorker, error)
 	DeleteK8sWorker(ctx context.Context, cluster, identifier string) error
@@ -27,6 +29,41 @@ type Managed struct {
 	// in the cluster info, and how often to look meanwhile.
 	ListingLag  time.Duration
 	ListingPoll time.Duration
+	// Groups caches node-group ids resolved from names; nil resolves on every call.
+	Groups *GroupIDs
+}
+
+// GroupIDs caches the ids of managed node groups by cluster and name (a group's id never
+// changes; a group deleted and made again under the name is a new id, found after a miss).
+type GroupIDs struct{ m sync.Map }
+
+// resolve fills t.GroupID from t.GroupName with one listing of the cluster's groups.
+func (m *Managed) resolve(ctx context.Context, t contract.ManagedTarget) (contract.ManagedTarget, error) {
+	if t.GroupID > 0 {
+		return t, nil
+	}
+	key := t.Cluster + "/" + t.GroupName
+	if m.Groups != nil {
+		if id, ok := m.Groups.m.Load(key); ok {
+			t.GroupID = id.(int64)
+			return t, nil
+		}
+	}
+	gs, err := m.API.ListK8sNodeGroups(ctx, t.Cluster)
+	if err != nil {
+		return t, vpsieError("listing the node groups of "+t.Cluster, err)
+	}
+	for _, g := range gs {
+		if g.Name == t.GroupName {
+			t.GroupID = g.ID
+			if m.Groups != nil {
+				m.Groups.m.Store(key, g.ID)
+			}
+			return t, nil
+		}
+	}
+	// An operator fixes the name or creates the group; keep retrying meanwhile, visibly.
+	return t, fmt.Errorf("managed cluster %s has no node group named %q", t.Cluster, t.GroupName)
 }
 
 // ListManagedWorkers lists the group's workers (one read of the cluster info).
@@ -36,6 +73,10 @@ func (m *Managed) ListManagedWorkers(ctx context.Context, t contract.ManagedTarg
 	}
 	ctx, done := heartbeating(ctx)
 	defer done()
+	t, err := m.resolve(ctx, t)
+	if err != nil {
+		return contract.ListManagedWorkersResult{}, err
+	}
 	ws, err := m.groupWorkers(ctx, t)
 	return contract.ListManagedWorkersResult{Workers: ws}, err
 }
@@ -51,6 +92,10 @@ func (m *Managed) AddManagedWorker(ctx context.Context, t contract.ManagedTarget
 	}
 	ctx, done := heartbeating(ctx)
 	defer done()
+	t, err := m.resolve(ctx, t)
+	if err != nil {
+		return contract.AddManagedWorkerResult{}, err
+	}
 	activity.GetLogger(ctx).Info("Adding managed worker", "cluster", t.Cluster, "group", t.GroupID)
 	w, err := m.API.AddK8sWorker(ctx, t.Cluster, t.GroupID)
 	switch {
@@ -84,6 +129,11 @@ func (m *Managed) FindAddedWorker(ctx context.Context, in contract.FindAddedWork
 	}
 	ctx, done := heartbeating(ctx)
 	defer done()
+	t, err := m.resolve(ctx, in.Target)
+	if err != nil {
+		return contract.FindAddedWorkerResult{}, err
+	}
+	in.Target = t
 	deadline := time.Now().Add(m.ListingLag)
 	for {
 		authoritative := !time.Now().Before(deadline)

@@ -34,6 +34,10 @@ func (f *fakeManaged) ListK8sWorkers(context.Context, string) ([]vpsie.K8sWorker
 	return l, nil
 }
 
+func (f *fakeManaged) ListK8sNodeGroups(context.Context, string) ([]vpsie.K8sNodeGroup, error) {
+	return []vpsie.K8sNodeGroup{{ID: 8, Name: "other"}, {ID: 7, Name: "workers"}}, nil
+}
+
 func (f *fakeManaged) AddK8sWorker(context.Context, string, int64) (vpsie.K8sWorker, error) {
 	return f.add, f.addErr
 }
@@ -142,5 +146,14 @@ func TestAddManagedWorkerTellsAmbiguousFromRefused(t *testing.T) {
 				t.Fatalf("= %+v, %v; want ambiguous %v, error %v", got, err, tt.wantAmbiguous, tt.wantErr)
 			}
 		})
+	}
+}
+
+func TestManagedActivitiesResolveTheGroupName(t *testing.T) {
+	f := &fakeManaged{listings: [][]vpsie.K8sWorker{{w1, {Identifier: "w-9", GroupID: 8}}}}
+	got, err := runManaged[contract.ListManagedWorkersResult](t, &activities.Managed{API: f, Groups: &activities.GroupIDs{}},
+		contract.ListManagedWorkersActivity, contract.ManagedTarget{Cluster: "mk", GroupName: "workers"})
+	if err != nil || len(got.Workers) != 1 || got.Workers[0].WorkerID != "w-1" {
+		t.Fatalf("= %+v, %v; want w-1 of group workers (7) only", got, err)
 	}
 }

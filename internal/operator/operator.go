@@ -168,6 +168,7 @@ func controllers(mgr ctrl.Manager, cfg *config.Config, d Deps) ([]controller, er
 	sources := []nodegroup.Source{nodegroup.FromScaleUp(verdicts)}
 	prov := scaleup.NewProvisioner(mgr.GetClient(), d.Starter, rec, tickingClock(d.Clock), cfg.Controller.ClusterName,
 		cfg.ScaleUp, sm, verdicts)
+	prov.SetManagedCluster(cfg.VPSie.ManagedClusterIdentifier)
 	cs := []controller{
 		vpsienode.NewController(mgr.GetClient(), d.Starter, cfg.Controller.ClusterName, rec),
 		prov,
@@ -202,7 +203,7 @@ func rebalanceOptions(cfg *config.Config) rebalance.Options {
 	u := cfg.ScaleUp
 	return rebalance.Options{Cluster: cfg.Controller.ClusterName,
 		Timeouts: contract.ScaleUpTimeouts{Boot: u.BootTimeout, Join: u.JoinTimeout, Ready: u.ReadyTimeout},
-		Analyzer: planrebalance.Options{Simulation: nodetemplate.Model(u)}}
+		Analyzer: planrebalance.Options{Simulation: nodetemplate.Model(u)}, ManagedCluster: cfg.VPSie.ManagedClusterIdentifier}
 }
 
 // scaleDownOptions gives the scale-down simulation the node model scale-up plans with.
@@ -257,7 +258,7 @@ func managedActivities(cfg *config.Config, api activities.VPSieAPI) *activities.
 	if !ok {
 		return nil
 	}
-	return &activities.Managed{API: m, ListingLag: cfg.VPSie.ListingLag}
+	return &activities.Managed{API: m, ListingLag: cfg.VPSie.ListingLag, Groups: &activities.GroupIDs{}}
 }
 
 // tickingClock is the clock for loops that tick; tests may inject a fake one.

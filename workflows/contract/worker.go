@@ -22,13 +22,15 @@ const (
 )
 
 // ManagedTarget is the VPSie managed node group a NodeGroup scales.
+// GroupName is resolved to GroupID by the activities when GroupID is 0.
 type ManagedTarget struct {
-	Cluster string `json:"cluster"`
-	GroupID int64  `json:"groupID"`
+	Cluster   string `json:"cluster"`
+	GroupID   int64  `json:"groupID,omitempty"`
+	GroupName string `json:"groupName,omitempty"`
 }
 
 // Valid reports whether the target names a cluster and a group.
-func (t ManagedTarget) Valid() bool { return t.Cluster != "" && t.GroupID > 0 }
+func (t ManagedTarget) Valid() bool { return t.Cluster != "" && (t.GroupID > 0 || t.GroupName != "") }
 
 // ManagedWorker is one worker as the ownership layer reports it.
 type ManagedWorker struct {

@@ -49,7 +49,7 @@ func (c *Controller) start(ctx context.Context, g *v1alpha1.NodeGroup, p plan.Pl
 	in := contract.RebalanceInput{PlanID: p.ID, Namespace: g.Namespace, NodeGroup: g.Name, Cluster: c.opts.Cluster,
 		Strategy: string(p.Strategy), MaxSurge: p.MaxSurge, MaxUnavailable: p.MaxUnavailable, Batches: p.ContractBatches(),
 		Template: nodetemplate.For(g), Timeouts: c.opts.Timeouts, Drain: contract.DrainPolicy{Timeout: c.cfg.DrainTimeout},
-		Windows: windows, VerifyTimeout: c.cfg.VerifyTimeout}
+		Windows: windows, VerifyTimeout: c.cfg.VerifyTimeout, Managed: nodetemplate.Managed(g, c.opts.ManagedCluster)}
 	sum := summary(p)
 	wr, err := c.starter.StartOrAttach(ctx, workflowstart.Spec{ID: id, Workflow: contract.RebalanceWorkflow, Input: in,
 		Reuse: workflowstart.RestartFinished, NodeGroup: key.String(), Operation: contract.OperationRebalance,

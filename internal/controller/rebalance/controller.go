@@ -26,6 +26,8 @@ type Options struct {
 	Timeouts contract.ScaleUpTimeouts
 	// Analyzer builds replacement nodes with the scale-up planner's node model.
 	Analyzer plan.Options
+	// ManagedCluster is vpsie.managedClusterIdentifier, for groups in mode managedKubernetes.
+	ManagedCluster string
 }
 
 // Controller analyzes NodeGroups, starts and signals their rebalances and follows them.
