@@ -119,10 +119,11 @@ func notSent(err error) bool {
 	return false
 }
 
-// FindAddedWorker looks until a listing made after the listing lag has passed (counted
-// from this attempt's start, which is after the ambiguous add): only that one may say
-// "nothing was added". It returns early once a listing shows a worker the before listing
-// lacked.
+// FindAddedWorker answers from the first listing made after the listing lag has passed
+// (counted from this attempt's start, which is after the ambiguous add): only that one may
+// say "nothing was added", and only it shows every worker added before it. It never
+// answers early with the first new worker: an earlier add, not listed yet, would then pass
+// for this one.
 func (m *Managed) FindAddedWorker(ctx context.Context, in contract.FindAddedWorkerInput) (contract.FindAddedWorkerResult, error) {
 	if !in.Target.Valid() {
 		return contract.FindAddedWorkerResult{}, nonRetryable("find added worker needs a cluster and a group")
@@ -138,12 +139,10 @@ func (m *Managed) FindAddedWorker(ctx context.Context, in contract.FindAddedWork
 	for {
 		authoritative := !time.Now().Before(deadline)
 		ws, err := m.groupWorkers(ctx, in.Target)
-		if err == nil {
-			added := addedSince(ws, in.Before)
-			if len(added) > 0 || authoritative {
-				return contract.FindAddedWorkerResult{Added: added}, nil
-			}
-		} else if ctx.Err() != nil {
+		if err == nil && authoritative {
+			return contract.FindAddedWorkerResult{Added: addedSince(ws, in.Before)}, nil
+		}
+		if err != nil && ctx.Err() != nil {
 			return contract.FindAddedWorkerResult{}, err
 		}
 		activity.RecordHeartbeat(ctx, "waiting out the listing lag of group "+fmt.Sprint(in.Target.GroupID))

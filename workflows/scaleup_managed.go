@@ -25,9 +25,17 @@ const maxAddTries = 6
 
 type addLockKey struct{}
 
+// addLock is the batch's turn-taking for adds, and the workers its nodes recorded: a
+// sibling's worker that the cluster info does not list yet must never look like one that
+// appeared across a later add.
+type addLock struct {
+	mu    workflow.Mutex
+	known []string
+}
+
 // withAddLock gives the batch's nodes one lock for their adds.
 func withAddLock(ctx workflow.Context) workflow.Context {
-	return workflow.WithValue(ctx, addLockKey{}, workflow.NewMutex(ctx))
+	return workflow.WithValue(ctx, addLockKey{}, &addLock{mu: workflow.NewMutex(ctx)})
 }
 
 // provisionManaged adds the node's worker, records it, and joins its Node.
@@ -42,19 +50,22 @@ func provisionManaged(ctx workflow.Context, in contract.ScaleUpInput, out *contr
 
 // addWorkerOnce makes exactly one worker exist for the node and records it.
 func addWorkerOnce(ctx workflow.Context, t contract.ManagedTarget, out *contract.NodeOutcome, ref contract.VPSieNodeRef) (contract.ManagedWorker, error) {
-	if lock, ok := ctx.Value(addLockKey{}).(workflow.Mutex); ok {
-		if err := lock.Lock(ctx); err != nil {
-			return contract.ManagedWorker{}, err
-		}
-		defer lock.Unlock()
+	lock, _ := ctx.Value(addLockKey{}).(*addLock)
+	if lock == nil {
+		lock = &addLock{mu: workflow.NewMutex(ctx)}
 	}
+	if err := lock.mu.Lock(ctx); err != nil {
+		return contract.ManagedWorker{}, err
+	}
+	defer lock.mu.Unlock()
 	for try := 1; try <= maxAddTries; try++ {
-		w, found, err := tryAdd(ctx, t, out)
+		w, found, err := tryAdd(ctx, t, out, lock.known)
 		if err != nil {
 			return w, err
 		}
 		if found {
 			out.WorkerID = w.WorkerID
+			lock.known = append(lock.known, w.WorkerID)
 			return w, recordWorker(ctx, ref, t, w)
 		}
 		if err := workflow.Sleep(ctx, vpsPollInterval); err != nil {
@@ -67,7 +78,8 @@ func addWorkerOnce(ctx workflow.Context, t contract.ManagedTarget, out *contract
 
 // tryAdd is one add: list before, add, and on an ambiguous answer find what appeared.
 // found is false when this try proved no worker was added (the caller may try again).
-func tryAdd(ctx workflow.Context, t contract.ManagedTarget, out *contract.NodeOutcome) (contract.ManagedWorker, bool, error) {
+// known are the workers the batch recorded already, listed or not.
+func tryAdd(ctx workflow.Context, t contract.ManagedTarget, out *contract.NodeOutcome, known []string) (contract.ManagedWorker, bool, error) {
 	var before contract.ListManagedWorkersResult
 	if err := workflow.ExecuteActivity(vpsieCall(ctx), contract.ListManagedWorkersActivity, t).Get(ctx, &before); err != nil {
 		return contract.ManagedWorker{}, false, fmt.Errorf("listing the workers of group %d: %w", t.GroupID, err)
@@ -89,7 +101,7 @@ func tryAdd(ctx workflow.Context, t contract.ManagedTarget, out *contract.NodeOu
 	}
 	workflow.GetLogger(ctx).Info("Add answer named no worker; looking for it", "vpsienode", out.Name, "why", added.Why)
 	var found contract.FindAddedWorkerResult
-	find := contract.FindAddedWorkerInput{Target: t, Before: workerIDs(before.Workers)}
+	find := contract.FindAddedWorkerInput{Target: t, Before: append(workerIDs(before.Workers), known...)}
 	if err := workflow.ExecuteActivity(vpsieCreate(ctx), contract.FindAddedWorkerActivity, find).Get(ctx, &found); err != nil {
 		return contract.ManagedWorker{}, false, fmt.Errorf("finding the worker added to group %d: %w", t.GroupID, err)
 	}

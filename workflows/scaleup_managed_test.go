@@ -32,6 +32,10 @@ type managedFakes struct {
 	answers []string
 	listed  []string
 	next    int
+	// lag hides a named worker from listings until the next FindAddedWorker, as the
+	// cluster info lags behind an add.
+	lag    bool
+	hidden []string
 }
 
 func (m *managedFakes) appear() string {
@@ -54,7 +58,11 @@ func (m *managedFakes) register(env *testsuite.TestWorkflowEnvironment) {
 		m.call("add:" + answer)
 		switch answer {
 		case "named":
-			return contract.AddManagedWorkerResult{Worker: workers([]string{m.appear()})[0]}, nil
+			id := m.appear()
+			if m.lag {
+				m.listed, m.hidden = m.listed[:len(m.listed)-1], append(m.hidden, id)
+			}
+			return contract.AddManagedWorkerResult{Worker: workers([]string{id})[0]}, nil
 		case "throttled":
 			return contract.AddManagedWorkerResult{}, temporal.NewApplicationError("429", contract.ErrVPSieRateLimited)
 		case "true":
@@ -67,6 +75,7 @@ func (m *managedFakes) register(env *testsuite.TestWorkflowEnvironment) {
 	})
 	on(contract.FindAddedWorkerActivity, func(_ context.Context, in contract.FindAddedWorkerInput) (contract.FindAddedWorkerResult, error) {
 		m.call("find:" + strings.Join(in.Before, ","))
+		m.listed, m.hidden = append(m.listed, m.hidden...), nil
 		var added []string
 		for _, id := range m.listed {
 			if !slices.Contains(in.Before, id) {
@@ -139,5 +148,34 @@ func TestManagedScaleUpAddsEachWorkerExactlyOnce(t *testing.T) {
 				t.Fatalf("outcome %+v, want ready %v reason %q", got, tt.wantReady, tt.wantReason)
 			}
 		})
+	}
+}
+
+// A sibling's worker that the cluster info lists only after the lag must not pass for the
+// worker of a later ambiguous add in the same batch (found by the e2e test: two
+// VPSieNodes recorded one worker).
+func TestManagedScaleUpNeverTakesASiblingsUnlistedWorker(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	workflows.Register(env)
+	f := &managedFakes{scaleUpFakes: &scaleUpFakes{boot: "running"}, answers: []string{"named", "true"}, lag: true}
+	f.register(env)
+	place := []contract.Placement{{OfferingID: "std-1", DatacenterID: "ams1"}}
+	in := contract.ScaleUpInput{Namespace: "ns", NodeGroup: "g", Cluster: "c1", Batch: "b1",
+		Nodes:    []contract.NodeRequest{{Name: "n-1", Placements: place}, {Name: "n-2", Placements: place}},
+		Timeouts: contract.ScaleUpTimeouts{Boot: time.Minute, Join: time.Minute, Ready: time.Minute},
+		Managed:  &contract.ManagedTarget{Cluster: "mk-1", GroupID: 7}}
+	env.ExecuteWorkflow(contract.ScaleUpWorkflow, in)
+	var res contract.ScaleUpResult
+	if err := env.GetWorkflowResult(&res); err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{res.Nodes[0].WorkerID, res.Nodes[1].WorkerID}
+	slices.Sort(ids)
+	if !res.Nodes[0].Ready || !res.Nodes[1].Ready || !slices.Equal(ids, []string{"w-1", "w-2"}) {
+		t.Fatalf("outcomes %+v, want both ready with workers w-1 and w-2", res.Nodes)
+	}
+	if !slices.Contains(f.calls, "find:w-1") {
+		t.Fatalf("calls %v: the ambiguous add's before set must hold the sibling's w-1", f.calls)
 	}
 }
