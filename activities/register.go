@@ -44,6 +44,7 @@ func Register(r Registry, s Set) {
 			contract.WaitVPSieNodeGoneActivity:   s.Kube.WaitVPSieNodeGone,
 			contract.AnnotateRebalanceActivity:   s.Kube.AnnotateRebalance,
 			contract.VerifyPodsRunningActivity:   s.Kube.VerifyPodsRunning,
+			contract.RecordedWorkersActivity:     s.Kube.RecordedWorkers,
 		})
 	}
 }

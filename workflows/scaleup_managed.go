@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -40,7 +41,8 @@ func withAddLock(ctx workflow.Context) workflow.Context {
 
 // provisionManaged adds the node's worker, records it, and joins its Node.
 func provisionManaged(ctx workflow.Context, in contract.ScaleUpInput, out *contract.NodeOutcome, ref contract.VPSieNodeRef) error {
-	w, err := addWorkerOnce(ctx, *in.Managed, out, ref)
+	group := contract.RecordedWorkersInput{Namespace: in.Namespace, NodeGroup: in.NodeGroup}
+	w, err := addWorkerOnce(ctx, *in.Managed, group, out, ref)
 	if err != nil {
 		return err
 	}
@@ -49,7 +51,7 @@ func provisionManaged(ctx workflow.Context, in contract.ScaleUpInput, out *contr
 }
 
 // addWorkerOnce makes exactly one worker exist for the node and records it.
-func addWorkerOnce(ctx workflow.Context, t contract.ManagedTarget, out *contract.NodeOutcome, ref contract.VPSieNodeRef) (contract.ManagedWorker, error) {
+func addWorkerOnce(ctx workflow.Context, t contract.ManagedTarget, group contract.RecordedWorkersInput, out *contract.NodeOutcome, ref contract.VPSieNodeRef) (contract.ManagedWorker, error) {
 	lock, _ := ctx.Value(addLockKey{}).(*addLock)
 	if lock == nil {
 		lock = &addLock{mu: workflow.NewMutex(ctx)}
@@ -59,7 +61,7 @@ func addWorkerOnce(ctx workflow.Context, t contract.ManagedTarget, out *contract
 	}
 	defer lock.mu.Unlock()
 	for try := 1; try <= maxAddTries; try++ {
-		w, found, err := tryAdd(ctx, t, out, lock.known)
+		w, found, err := tryAdd(ctx, t, group, out, lock.known)
 		if err != nil {
 			return w, err
 		}
@@ -79,7 +81,7 @@ func addWorkerOnce(ctx workflow.Context, t contract.ManagedTarget, out *contract
 // tryAdd is one add: list before, add, and on an ambiguous answer find what appeared.
 // found is false when this try proved no worker was added (the caller may try again).
 // known are the workers the batch recorded already, listed or not.
-func tryAdd(ctx workflow.Context, t contract.ManagedTarget, out *contract.NodeOutcome, known []string) (contract.ManagedWorker, bool, error) {
+func tryAdd(ctx workflow.Context, t contract.ManagedTarget, group contract.RecordedWorkersInput, out *contract.NodeOutcome, known []string) (contract.ManagedWorker, bool, error) {
 	var before contract.ListManagedWorkersResult
 	if err := workflow.ExecuteActivity(vpsieCall(ctx), contract.ListManagedWorkersActivity, t).Get(ctx, &before); err != nil {
 		return contract.ManagedWorker{}, false, fmt.Errorf("listing the workers of group %d: %w", t.GroupID, err)
@@ -105,6 +107,13 @@ func tryAdd(ctx workflow.Context, t contract.ManagedTarget, out *contract.NodeOu
 	if err := workflow.ExecuteActivity(vpsieCreate(ctx), contract.FindAddedWorkerActivity, find).Get(ctx, &found); err != nil {
 		return contract.ManagedWorker{}, false, fmt.Errorf("finding the worker added to group %d: %w", t.GroupID, err)
 	}
+	var recorded contract.RecordedWorkersResult
+	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.RecordedWorkersActivity, group).Get(ctx, &recorded); err != nil {
+		return contract.ManagedWorker{}, false, fmt.Errorf("reading the recorded workers of %s: %w", group.NodeGroup, err)
+	}
+	found.Added = slices.DeleteFunc(found.Added, func(w contract.ManagedWorker) bool {
+		return slices.Contains(recorded.WorkerIDs, w.WorkerID)
+	})
 	switch len(found.Added) {
 	case 0:
 		return contract.ManagedWorker{}, false, nil

@@ -36,6 +36,8 @@ type managedFakes struct {
 	// cluster info lags behind an add.
 	lag    bool
 	hidden []string
+	// recorded are workers other runs' VPSieNodes recorded.
+	recorded []string
 }
 
 func (m *managedFakes) appear() string {
@@ -73,6 +75,10 @@ func (m *managedFakes) register(env *testsuite.TestWorkflowEnvironment) {
 		}
 		return contract.AddManagedWorkerResult{Ambiguous: true}, nil
 	})
+	on(contract.RecordedWorkersActivity, func(_ context.Context, in contract.RecordedWorkersInput) (contract.RecordedWorkersResult, error) {
+		m.call("recorded:" + strings.Join(m.recorded, ","))
+		return contract.RecordedWorkersResult{WorkerIDs: m.recorded}, nil
+	})
 	on(contract.FindAddedWorkerActivity, func(_ context.Context, in contract.FindAddedWorkerInput) (contract.FindAddedWorkerResult, error) {
 		m.call("find:" + strings.Join(in.Before, ","))
 		m.listed, m.hidden = append(m.listed, m.hidden...), nil
@@ -104,6 +110,7 @@ func TestManagedScaleUpAddsEachWorkerExactlyOnce(t *testing.T) {
 	tests := []struct {
 		name       string
 		answers    []string
+		recorded   []string
 		wantCalls  []string
 		wantReady  bool
 		wantReason string
@@ -111,15 +118,19 @@ func TestManagedScaleUpAddsEachWorkerExactlyOnce(t *testing.T) {
 		{name: "a named answer is recorded at once", answers: []string{"named"},
 			wantCalls: append([]string{"vpsienode:n-1@std-1", "list:", "add:named"}, joined("w-1")...), wantReady: true},
 		{name: "data true: the one worker that appeared across the add is adopted", answers: []string{"true"},
-			wantCalls: append([]string{"vpsienode:n-1@std-1", "list:", "add:true", "find:"}, joined("w-1")...), wantReady: true},
+			wantCalls: append([]string{"vpsienode:n-1@std-1", "list:", "add:true", "find:", "recorded:"}, joined("w-1")...), wantReady: true},
 		{name: "a lost answer after which nothing appeared: added again, once", answers: []string{"lost", "named"},
-			wantCalls: append([]string{"vpsienode:n-1@std-1", "list:", "add:lost", "find:", "list:", "add:named"},
+			wantCalls: append([]string{"vpsienode:n-1@std-1", "list:", "add:lost", "find:", "recorded:", "list:", "add:named"},
 				joined("w-1")...), wantReady: true},
 		{name: "throttled before it acted: added again without looking", answers: []string{"throttled", "named"},
 			wantCalls: append([]string{"vpsienode:n-1@std-1", "list:", "add:throttled", "list:", "add:named"},
 				joined("w-1")...), wantReady: true},
+		{name: "two appeared, one recorded by another run: the other is adopted", answers: []string{"two"},
+			recorded: []string{"w-1"},
+			wantCalls: append([]string{"vpsienode:n-1@std-1", "list:", "add:two", "find:", "recorded:w-1"},
+				joined("w-2")...), wantReady: true},
 		{name: "two workers appeared: none is adopted, the node is compensated", answers: []string{"two"},
-			wantCalls:  []string{"vpsienode:n-1@std-1", "list:", "add:two", "find:", "phase:n-1:Failed", "delete:n-1"},
+			wantCalls:  []string{"vpsienode:n-1@std-1", "list:", "add:two", "find:", "recorded:", "phase:n-1:Failed", "delete:n-1"},
 			wantReason: contract.FailureAmbiguousAdd},
 	}
 	for _, tt := range tests {
@@ -127,7 +138,7 @@ func TestManagedScaleUpAddsEachWorkerExactlyOnce(t *testing.T) {
 			var s testsuite.WorkflowTestSuite
 			env := s.NewTestWorkflowEnvironment()
 			workflows.Register(env)
-			f := &managedFakes{scaleUpFakes: &scaleUpFakes{boot: "running"}, answers: tt.answers}
+			f := &managedFakes{scaleUpFakes: &scaleUpFakes{boot: "running"}, answers: tt.answers, recorded: tt.recorded}
 			f.register(env)
 			in := contract.ScaleUpInput{Namespace: "ns", NodeGroup: "g", Cluster: "c1", Batch: "b1",
 				Nodes:    []contract.NodeRequest{{Name: "n-1", Placements: []contract.Placement{{OfferingID: "std-1", DatacenterID: "ams1"}}}},

@@ -81,3 +81,17 @@ type DeleteManagedWorkerResult struct {
 // workers in the group, so none can be attributed; the node is compensated and the extra
 // workers are left for an operator (reported).
 const FailureAmbiguousAdd = "AmbiguousAdd"
+
+// RecordedWorkersActivity lists the workers the NodeGroup's VPSieNodes recorded (Kubernetes).
+const RecordedWorkersActivity = "RecordedWorkers"
+
+// RecordedWorkersInput names the NodeGroup.
+type RecordedWorkersInput struct {
+	Namespace string `json:"namespace"`
+	NodeGroup string `json:"nodeGroup"`
+}
+
+// RecordedWorkersResult is the recorded worker identifiers.
+type RecordedWorkersResult struct {
+	WorkerIDs []string `json:"workerIDs,omitempty"`
+}
