@@ -55,6 +55,18 @@ func TestManagedKubernetesScalesUpAndDownUnderFaultsExactlyOnce(t *testing.T) {
 		}
 		return nil
 	})
+	faulted := map[string]int{}
+	st := env.sim.Snapshot()
+	for _, c := range st.Calls {
+		if strings.HasPrefix(c.Op, "k8s_") && c.Status >= 500 {
+			faulted[c.Op]++
+		}
+	}
+	t.Logf("managed calls %d add, %d delete, %d cluster info; answered with 5xx: %v", st.CallCount(vpsiesim.OpK8sAddWorker),
+		st.CallCount(vpsiesim.OpK8sDeleteWorker), st.CallCount(vpsiesim.OpK8sClusterInfo), faulted)
+	if faulted[vpsiesim.OpK8sAddWorker] == 0 {
+		t.Errorf("no add answer was lost: the test did not exercise the ambiguous path")
+	}
 }
 
 // exactlyOnce checks the group's VPSieNodes against the simulator's live workers: each
