@@ -16,6 +16,8 @@ type Set struct {
 	Health *Health
 	VPSie  *VPSie
 	Kube   *Kube
+	// Managed, when set, adds the managed-Kubernetes activities to the VPSie task queue.
+	Managed *Managed
 }
 
 // Register registers the activities of the workflow task queue (everything but VPSie)
@@ -47,6 +49,7 @@ func Register(r Registry, s Set) {
 			contract.VPSieNodeDeletedActivity:     s.Kube.VPSieNodeDeleted,
 			contract.FindOrphansActivity:          s.Kube.FindOrphans,
 			contract.ReportOrphansActivity:        s.Kube.ReportOrphans,
+			contract.RecordedWorkersActivity:      s.Kube.RecordedWorkers,
 		})
 	}
 }

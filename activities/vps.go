@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.temporal.io/sdk/activity"
@@ -98,4 +99,46 @@ func live(res contract.FindOwnedVPSResult) (contract.JudgedVPS, bool) {
 func stateOf(vm vpsie.VM) contract.VPSState {
 	return contract.VPSState{VPSID: vm.Identifier, Hostname: vm.Hostname, Status: string(vm.Status), IP: vm.IP,
 		Found: vm.Status != statusDeleted}
+}
+
+// Managed-Kubernetes workers carry no tags, so the ownership rule for them is the
+// VPSieNode's record: a worker is the VPSieNode's only when its recorded identifier is
+// listed (judgeWorker); a worker found by listing is attributed to a VPSieNode only as the
+// one worker that appeared in its group across its own add (addedSince), never by hostname.
+
+// judgeWorker judges the recorded worker id against a cluster-info listing.
+func judgeWorker(listed []vpsie.K8sWorker, id string) contract.Verdict {
+	for _, w := range listed {
+		if w.Identifier == id {
+			return contract.VerdictOwned
+		}
+	}
+	return contract.VerdictGone
+}
+
+// workersOfGroup keeps the listed workers of group (all of them when the listing does not
+// say which group a worker is in).
+func workersOfGroup(listed []vpsie.K8sWorker, group int64) []contract.ManagedWorker {
+	var out []contract.ManagedWorker
+	for _, w := range listed {
+		if w.GroupID == 0 || w.GroupID == group {
+			out = append(out, workerOf(w))
+		}
+	}
+	return out
+}
+
+// addedSince is the workers that a listing taken before an add did not show.
+func addedSince(now []contract.ManagedWorker, before []string) []contract.ManagedWorker {
+	var out []contract.ManagedWorker
+	for _, w := range now {
+		if !slices.Contains(before, w.WorkerID) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func workerOf(w vpsie.K8sWorker) contract.ManagedWorker {
+	return contract.ManagedWorker{WorkerID: w.Identifier, Hostname: w.Hostname, IP: w.IP, Status: w.Status}
 }

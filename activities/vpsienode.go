@@ -92,6 +92,8 @@ func (k *Kube) apply(st *v1alpha1.VPSieNodeStatus, in contract.RecordVPSieNodeIn
 		}
 	}
 	set(&st.VPSID, in.VPSID)
+	set(&st.WorkerID, in.WorkerID)
+	set(&st.ManagedCluster, in.ManagedCluster)
 	set(&st.IPAddress, in.IP)
 	set(&st.NodeName, in.NodeName)
 	if in.LastError != "" {

@@ -257,7 +257,7 @@ func (r *rebalancer) markOld(ctx workflow.Context, ps []*pair) error {
 
 func (r *rebalancer) scaleUp(ctx workflow.Context, batch string, nodes []contract.NodeRequest) (contract.ScaleUpResult, error) {
 	in := contract.ScaleUpInput{Namespace: r.in.Namespace, NodeGroup: r.in.NodeGroup, Cluster: r.in.Cluster, Batch: batch,
-		Template: r.in.Template, Nodes: nodes, Timeouts: r.in.Timeouts}
+		Template: r.in.Template, Nodes: nodes, Timeouts: r.in.Timeouts, Managed: r.in.Managed}
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID: contract.ScaleUpWorkflowID(r.in.Namespace, r.in.NodeGroup, batch)})
 	var res contract.ScaleUpResult

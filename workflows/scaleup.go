@@ -20,6 +20,7 @@ import (
 // termination path deletes its VPS and Node) while the others go on.
 func ScaleUp(ctx workflow.Context, in contract.ScaleUpInput) (contract.ScaleUpResult, error) {
 	res := contract.ScaleUpResult{Nodes: make([]contract.NodeOutcome, len(in.Nodes))}
+	ctx = withAddLock(ctx)
 	wg := workflow.NewWaitGroup(ctx)
 	for i, n := range in.Nodes {
 		wg.Add(1)
@@ -99,6 +100,9 @@ func provisionAt(ctx workflow.Context, in contract.ScaleUpInput, out *contract.N
 	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.CreateVPSieNodeActivity, create).Get(ctx, ref); err != nil {
 		return fmt.Errorf("creating vpsienode: %w", err)
 	}
+	if in.Managed != nil {
+		return provisionManaged(ctx, in, out, *ref)
+	}
 	vps, err := createVPS(ctx, in, out, *ref)
 	if err != nil {
 		return err
@@ -167,12 +171,12 @@ const (
 // minutes (liveNodeWrite), and one that still fails is a joinedNodeError: the node is
 // drained, not deleted bare. It is reported Ready only once its record says so.
 func join(ctx workflow.Context, in contract.ScaleUpInput, out *contract.NodeOutcome, ref contract.VPSieNodeRef) error {
-	wait := contract.WaitNodeInput{NodeName: out.Name, ProviderID: contract.ProviderID(out.VPSID), Timeout: in.Timeouts.Join}
+	wait := expectedNode(out, in.Timeouts.Join)
 	if err := workflow.ExecuteActivity(longWait(ctx, in.Timeouts.Join), contract.WaitNodeRegisteredActivity, wait).Get(ctx, &out.NodeName); err != nil {
 		out.Reason = contract.FailureJoinTimeout
 		return fmt.Errorf("waiting for node %s to register: %w", out.Name, err)
 	}
-	revokeToken(ctx, ref)
+	revokeToken(ctx, in, ref)
 	if err := record(liveNodeWrite(ctx), ref, contract.PhaseJoining, contract.VPSState{VPSID: out.VPSID}, out.NodeName); err != nil {
 		return joinedFailure(err)
 	}
@@ -238,7 +242,7 @@ func compensate(ctx workflow.Context, in contract.ScaleUpInput, out contract.Nod
 	ctx, _ = workflow.NewDisconnectedContext(ctx)
 	ref := contract.VPSieNodeRef{Namespace: in.Namespace, Name: out.Name}
 	markFailed(ctx, ref, out, why)
-	revokeToken(ctx, made)
+	revokeToken(ctx, in, made)
 	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.DeleteVPSieNodeActivity, ref).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Error("Could not delete the vpsienode of a failed node", "vpsienode", out.Name, "error", err)
 	}
@@ -281,7 +285,7 @@ func reclaim(ctx workflow.Context, in contract.ScaleUpInput, out contract.NodeOu
 	}
 	ctx, _ = workflow.NewDisconnectedContext(ctx)
 	if out.NodeName == "" { // a registered node's token was revoked when it joined
-		revokeToken(ctx, ref)
+		revokeToken(ctx, in, ref)
 	}
 	log := workflow.GetLogger(ctx)
 	log.Warn("VPSieNode gone while its node was provisioned; deleting the VPS made for it", "vpsienode", out.Name,
@@ -296,8 +300,9 @@ func reclaim(ctx workflow.Context, in contract.ScaleUpInput, out contract.NodeOu
 
 // revokeToken deletes the node's bootstrap token. A failure only leaves the token until it
 // expires (contract.ScaleUpTimeouts.TokenTTL), so it is logged, not fatal to the node.
-func revokeToken(ctx workflow.Context, ref contract.VPSieNodeRef) {
-	if ref.UID == "" {
+// A node without a VPSieNode, or a managed worker, has none.
+func revokeToken(ctx workflow.Context, in contract.ScaleUpInput, ref contract.VPSieNodeRef) {
+	if ref.UID == "" || in.Managed != nil { // a managed cluster joins its workers itself: no token was issued
 		return
 	}
 	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.RevokeBootstrapTokenActivity, ref).Get(ctx, nil); err != nil {

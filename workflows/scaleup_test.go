@@ -91,7 +91,7 @@ func (f *scaleUpFakes) register(env *testsuite.TestWorkflowEnvironment) {
 		return contract.DeleteVPSieNodeNodeResult{Deleted: true}, nil
 	})
 	on(contract.RecordVPSieNodeActivity, func(_ context.Context, in contract.RecordVPSieNodeInput) error {
-		f.call("phase:" + in.Name + ":" + in.Phase)
+		f.call("phase:" + in.Name + ":" + in.Phase + recordedWorker(in.WorkerID))
 		if slices.Contains(f.failWrites, "phase:"+in.Phase) {
 			return errors.New("apiserver unavailable")
 		}

@@ -20,6 +20,9 @@ func TerminateVPSieNode(ctx workflow.Context, in contract.TerminateVPSieNodeInpu
 	if err := workflow.ExecuteActivity(kubeWrite(ctx), contract.RecordVPSieNodeActivity, phase).Get(ctx, nil); err != nil {
 		return contract.TerminateResult{}, fmt.Errorf("marking vpsienode deleting: %w", err)
 	}
+	if in.WorkerID != "" {
+		return terminateManaged(ctx, in, ref)
+	}
 	res, err := destroy(ctx, in)
 	if err != nil {
 		return res, err

@@ -202,6 +202,7 @@ type NodeGroupMember struct {
 // +kubebuilder:printcolumn:name="Desired",type=integer,JSONPath=`.status.desiredNodes`
 // +kubebuilder:printcolumn:name="Current",type=integer,JSONPath=`.status.currentNodes`
 // +kubebuilder:printcolumn:name="Ready",type=integer,JSONPath=`.status.readyNodes`
+// +kubebuilder:printcolumn:name="Mode",type=string,JSONPath=`.spec.provisioning.mode`
 // +kubebuilder:printcolumn:name="Datacenter",type=string,JSONPath=`.spec.datacenterID`,priority=1
 // +kubebuilder:printcolumn:name="Status",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`

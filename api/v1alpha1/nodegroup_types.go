@@ -122,6 +122,12 @@ type NodeGroupSpec struct {
 	// +optional
 	CloudInitVariables map[string]string `json:"cloudInitVariables,omitempty"`
 
+	// Provisioning says how nodes are made: VPSie VMs (default) or workers of a
+	// VPSie managed Kubernetes node group.
+	// +kubebuilder:default={}
+	// +optional
+	Provisioning Provisioning `json:"provisioning,omitempty"`
+
 	// Tags are added to every VPS of the group, after the autoscaler's own
 	// tags (cluster, vpsienode, uid). They may not start with the autoscaler's
 	// reserved prefix "vpsie-autoscaler:", which proves ownership.

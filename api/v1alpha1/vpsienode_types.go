@@ -74,6 +74,19 @@ type VPSieNodeStatus struct {
 	// +optional
 	VPSID string `json:"vpsID,omitempty"`
 
+	// WorkerID is the identifier of the VPSie managed-Kubernetes worker (mode
+	// managedKubernetes), recorded before anything else can happen so the worker is
+	// never added twice and is always deleted by it.
+	// +kubebuilder:validation:MaxLength=64
+	// +optional
+	WorkerID string `json:"workerID,omitempty"`
+
+	// ManagedCluster is the VPSie managed cluster the worker belongs to, recorded with
+	// WorkerID so termination needs nothing but this object.
+	// +kubebuilder:validation:MaxLength=64
+	// +optional
+	ManagedCluster string `json:"managedCluster,omitempty"`
+
 	// NodeName is the Kubernetes Node the VPS registered as.
 	// +optional
 	NodeName string `json:"nodeName,omitempty"`
@@ -119,6 +132,7 @@ type VPSieNodeStatus struct {
 // +kubebuilder:printcolumn:name="NodeGroup",type=string,JSONPath=`.spec.nodeGroup`
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="VPS",type=string,JSONPath=`.status.vpsID`
+// +kubebuilder:printcolumn:name="Worker",type=string,JSONPath=`.status.workerID`,priority=1
 // +kubebuilder:printcolumn:name="Node",type=string,JSONPath=`.status.nodeName`
 // +kubebuilder:printcolumn:name="IP",type=string,JSONPath=`.status.ipAddress`,priority=1
 // +kubebuilder:printcolumn:name="Offering",type=string,JSONPath=`.spec.offeringID`,priority=1

@@ -60,19 +60,20 @@ type TemporalTLSConfig struct {
 // VPSieConfig configures the VPSie API client. Both known API shapes are reachable through loginPath,
 // loginEncoding and authHeader.
 type VPSieConfig struct {
-	APIShape           APIShape                  `json:"apiShape" doc:"VPSie API dialect: a is the earlier autoscaler's (base /v2, form login, Bearer), b is VPSie's own Go client (/apps/v2 and /api/v2, JSON login, Vpsie-Auth). It sets the defaults of baseURL, loginPath, loginEncoding and authHeader."`
-	BaseURL            string                    `json:"baseURL" doc:"Base URL of the VPSie API; empty uses the apiShape's (a: https://api.vpsie.com/v2, b: https://api.vpsie.com); must be https unless allowInsecureHTTP is true."`
-	AllowInsecureHTTP  bool                      `json:"allowInsecureHTTP" doc:"Permit an http:// baseURL, for the local simulator; only allowed when baseURL's host is a loopback address (127.0.0.0/8, ::1 or localhost)."`
-	LoginPath          string                    `json:"loginPath" doc:"Path of the login endpoint, relative to baseURL; empty uses the apiShape's (a: /auth/from/api, b: /apps/v2/auth/from/api)."`
-	LoginEncoding      LoginEncoding             `json:"loginEncoding" doc:"Body encoding of the login request; empty uses the apiShape's (a: form, b: json)."`
-	AuthHeader         AuthHeader                `json:"authHeader" doc:"How requests carry the token: bearer sends 'Authorization: Bearer <token>', vpsie-auth sends 'Vpsie-Auth: <token>'; empty uses the apiShape's (a: bearer, b: vpsie-auth)."`
-	Credentials        VPSieCredentialsConfig    `json:"credentials" doc:"Where the API client ID and secret are read from; never the values themselves."`
-	CAFile             string                    `json:"caFile" file:"true" doc:"PEM CA bundle that verifies baseURL (e.g. the simulator's CA); empty uses the system roots."`
-	RateLimitPerMinute int                       `json:"rateLimitPerMinute" doc:"Maximum API requests per minute for the whole cluster, 1 to 10000: the Temporal server holds the VPSie activities of every replica to it (the VPSie task queue's activity rate)."`
-	ListingLag         time.Duration             `json:"listingLag" doc:"Longest time a new VPS takes to appear in the API's listings. A create retried after an ambiguous failure first looks for this long, so it never makes a second VPS."`
-	Timeout            time.Duration             `json:"timeout" doc:"Timeout of one API request."`
-	TokenRefreshBefore time.Duration             `json:"tokenRefreshBefore" doc:"Refresh the access token this long before it expires."`
-	CircuitBreaker     VPSieCircuitBreakerConfig `json:"circuitBreaker" doc:"Stops calling the API after repeated failures."`
+	APIShape                 APIShape                  `json:"apiShape" doc:"VPSie API dialect: a is the earlier autoscaler's (base /v2, form login, Bearer), b is VPSie's own Go client (/apps/v2 and /api/v2, JSON login, Vpsie-Auth). It sets the defaults of baseURL, loginPath, loginEncoding and authHeader."`
+	BaseURL                  string                    `json:"baseURL" doc:"Base URL of the VPSie API; empty uses the apiShape's (a: https://api.vpsie.com/v2, b: https://api.vpsie.com); must be https unless allowInsecureHTTP is true."`
+	AllowInsecureHTTP        bool                      `json:"allowInsecureHTTP" doc:"Permit an http:// baseURL, for the local simulator; only allowed when baseURL's host is a loopback address (127.0.0.0/8, ::1 or localhost)."`
+	LoginPath                string                    `json:"loginPath" doc:"Path of the login endpoint, relative to baseURL; empty uses the apiShape's (a: /auth/from/api, b: /apps/v2/auth/from/api)."`
+	LoginEncoding            LoginEncoding             `json:"loginEncoding" doc:"Body encoding of the login request; empty uses the apiShape's (a: form, b: json)."`
+	AuthHeader               AuthHeader                `json:"authHeader" doc:"How requests carry the token: bearer sends 'Authorization: Bearer <token>', vpsie-auth sends 'Vpsie-Auth: <token>'; empty uses the apiShape's (a: bearer, b: vpsie-auth)."`
+	Credentials              VPSieCredentialsConfig    `json:"credentials" doc:"Where the API client ID and secret are read from; never the values themselves."`
+	CAFile                   string                    `json:"caFile" file:"true" doc:"PEM CA bundle that verifies baseURL (e.g. the simulator's CA); empty uses the system roots."`
+	RateLimitPerMinute       int                       `json:"rateLimitPerMinute" doc:"Maximum API requests per minute for the whole cluster, 1 to 10000: the Temporal server holds the VPSie activities of every replica to it (the VPSie task queue's activity rate)."`
+	ListingLag               time.Duration             `json:"listingLag" doc:"Longest time a new VPS takes to appear in the API's listings. A create retried after an ambiguous failure first looks for this long, so it never makes a second VPS."`
+	ManagedClusterIdentifier string                    `json:"managedClusterIdentifier" doc:"UUID of the VPSie managed Kubernetes cluster that NodeGroups in provisioning mode managedKubernetes scale, unless a NodeGroup names its own (spec.provisioning.managedKubernetes.clusterIdentifier)."`
+	Timeout                  time.Duration             `json:"timeout" doc:"Timeout of one API request."`
+	TokenRefreshBefore       time.Duration             `json:"tokenRefreshBefore" doc:"Refresh the access token this long before it expires."`
+	CircuitBreaker           VPSieCircuitBreakerConfig `json:"circuitBreaker" doc:"Stops calling the API after repeated failures."`
 }
 
 // VPSieCredentialsConfig says where the VPSie API credentials live.

@@ -175,6 +175,7 @@ func controllers(mgr ctrl.Manager, cfg *config.Config, d Deps) ([]controller, er
 	sources := []nodegroup.Source{nodegroup.FromScaleUp(verdicts)}
 	prov := scaleup.NewProvisioner(mgr.GetClient(), d.Starter, rec, tickingClock(d.Clock), cfg.Controller.ClusterName,
 		cfg.ScaleUp, sm, verdicts)
+	prov.SetManagedCluster(cfg.VPSie.ManagedClusterIdentifier)
 	cs := []controller{
 		vpsienode.NewController(mgr.GetClient(), d.Starter, cfg.Controller.ClusterName, rec),
 		prov,
@@ -224,7 +225,7 @@ func rebalanceOptions(cfg *config.Config) rebalance.Options {
 	u := cfg.ScaleUp
 	return rebalance.Options{Cluster: cfg.Controller.ClusterName,
 		Timeouts: contract.ScaleUpTimeouts{Boot: u.BootTimeout, Join: u.JoinTimeout, Ready: u.ReadyTimeout},
-		Analyzer: planrebalance.Options{Simulation: nodetemplate.Model(u)}}
+		Analyzer: planrebalance.Options{Simulation: nodetemplate.Model(u)}, ManagedCluster: cfg.VPSie.ManagedClusterIdentifier}
 }
 
 // scaleDownOptions gives the scale-down simulation the node model scale-up plans with.
@@ -265,7 +266,7 @@ func newWorker(cfg *config.Config, d Deps, rec events.EventRecorder) (*temporalw
 	if v != nil {
 		v.Orphans = orphans
 	}
-	return temporalworker.New(d.Temporal, o, activities.Set{Kube: k, VPSie: v}), nil
+	return temporalworker.New(d.Temporal, o, activities.Set{Kube: k, VPSie: v, Managed: managedActivities(cfg, d.VPSie)}), nil
 }
 
 // tokenIssuer is nil when nodes join with the shared join Secret.
@@ -305,6 +306,16 @@ func vpsieActivities(cfg *config.Config, api activities.VPSieAPI, kube client.Cl
 		UserData: &cloudinit.Renderer{Reader: kube, Join: joinSource(cfg, kube, tokens), Reserves: cloudinit.Reserves{
 			CPUMillis: cfg.ScaleUp.ReservedCPUMillis, MemoryMiB: cfg.ScaleUp.ReservedMemoryMiB,
 			EvictionMemoryMiB: cfg.ScaleUp.EvictionMemoryMiB, MaxPods: cfg.ScaleUp.MaxPodsPerNode}}}
+}
+
+// managedActivities serves provisioning mode managedKubernetes when the VPSie client
+// speaks the managed-Kubernetes API (the real client and the simulator's both do).
+func managedActivities(cfg *config.Config, api activities.VPSieAPI) *activities.Managed {
+	m, ok := api.(activities.ManagedAPI)
+	if !ok {
+		return nil
+	}
+	return &activities.Managed{API: m, ListingLag: cfg.VPSie.ListingLag, Groups: &activities.GroupIDs{}}
 }
 
 // tickingClock is the clock for loops that tick; tests may inject a fake one.

@@ -83,7 +83,12 @@ func New(c client.Client, o Options, deps activities.Set) *Worker {
 		vo.TaskQueueActivitiesPerSecond = o.VPSieActivitiesPerSecond
 		vo.DisableWorkflowWorker = true
 		w.queues = append(w.queues, queue{name: contract.VPSieTaskQueue(o.TaskQueue), options: vo,
-			register: func(r worker.Registry) { activities.RegisterVPSie(r, deps.VPSie) }})
+			register: func(r worker.Registry) {
+				activities.RegisterVPSie(r, deps.VPSie)
+				if deps.Managed != nil {
+					activities.RegisterManaged(r, deps.Managed)
+				}
+			}})
 	}
 	return w
 }

@@ -20,6 +20,11 @@ type Config struct {
 	TokenTTL time.Duration
 
 	Catalogue Catalogue
+	// ManagedClusters are the VPSie managed Kubernetes clusters served (k8s.go); none by default.
+	ManagedClusters []ManagedCluster
+	// ManagedAddAnswersTrue makes every add-worker answer "data": true instead of naming the worker, as the real
+	// API sometimes does; the worker is then only found through the cluster info.
+	ManagedAddAnswersTrue bool
 	// Capacity limits live VMs per datacenter id; a datacenter without an entry is unlimited.
 	Capacity map[string]Capacity
 

@@ -30,6 +30,8 @@ type VMState struct {
 	// VM runs and never becomes a Node.
 	NodeError string   `json:"node_error,omitempty"`
 	SSHKeys   []string `json:"ssh_keys,omitempty"`
+	// Worker is set on a VM that is a managed cluster's worker (see k8s.go).
+	Worker *ManagedWorker `json:"worker,omitempty"`
 	Listing
 }
 

@@ -23,7 +23,7 @@ const (
 )
 
 var ops = []string{OpLogin, OpListVMs, OpGetVM, OpCreateVM, OpDeleteVM, OpVMAction, OpListOfferings, OpGetOffering,
-	OpListDatacenters, OpListImages}
+	OpListDatacenters, OpListImages, OpK8sNodeGroups, OpK8sClusterInfo, OpK8sAddWorker, OpK8sDeleteWorker}
 
 func knownOp(op string) bool {
 	for _, o := range ops {
@@ -58,6 +58,8 @@ func (s *Simulator) routes() []route {
 		route{method: "DELETE", path: vpsieapi.PathBVMs, op: OpDeleteVM, handler: s.deleteVMB},
 		route{method: "GET", path: vpsieapi.PathBResources, op: OpListOfferings, handler: s.listOfferingsB()},
 		route{method: "POST", path: vpsieapi.PathBResources, op: OpListOfferings, handler: s.listOfferingsB()})
+	a = append(a, s.k8sRoutes(vpsieapi.PrefixA, shapeA)...)
+	b = append(b, s.k8sRoutes(vpsieapi.PrefixBK8s, shapeB)...)
 	return append(a, b...)
 }
 

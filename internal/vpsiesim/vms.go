@@ -29,6 +29,11 @@ func (f vmFilter) match(vm vpsieapi.VM) bool {
 // createVM validates req and creates a VM. It never checks hostname uniqueness: the real API is not known to, and
 // tests detect duplicate creates by counting VMs per hostname.
 func (s *Simulator) createVM(req vpsieapi.CreateVMRequest, sh shape) (vpsieapi.VM, *apiError) {
+	return s.createVMWith(req, sh, nil)
+}
+
+// createVMWith is createVM, with mark (if set) applied to the new VM's state before anyone can see it.
+func (s *Simulator) createVMWith(req vpsieapi.CreateVMRequest, sh shape, mark func(*VMState)) (vpsieapi.VM, *apiError) {
 	spec, aerr := s.validateCreate(req, sh)
 	if aerr != nil {
 		return vpsieapi.VM{}, aerr
@@ -57,6 +62,9 @@ func (s *Simulator) createVM(req vpsieapi.CreateVMRequest, sh shape) (vpsieapi.V
 		SSHKeys: append(req.SSHKeys(), req.SSHPublicKeys...), Listing: s.newListingLocked(now),
 	}
 	applyStatus(vm, vpsieapi.StatusCreating, now)
+	if mark != nil {
+		mark(vm)
+	}
 	s.vms[id] = vm
 	s.creates[req.Hostname]++
 	s.dirty = true

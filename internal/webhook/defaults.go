@@ -34,6 +34,8 @@ var nodeGroupDefaults = []fieldDefault{
 	{path: "spec/scaleUpPolicy/enabled", value: true},
 	{path: "spec/scaleDownPolicy", value: map[string]any{}},
 	{path: "spec/scaleDownPolicy/enabled", value: true},
+	{path: "spec/provisioning", value: map[string]any{}},
+	{path: "spec/provisioning/mode", value: "vm"},
 	{path: "spec/rebalancePolicy", value: map[string]any{}},
 	{path: "spec/rebalancePolicy/strategy", value: "rolling"},
 	{path: "spec/rebalancePolicy/maxSurge", value: int64(1)},

@@ -42,6 +42,7 @@ func validateNodeGroup(ng, old *v1alpha1.NodeGroup, ix *catalogueIndex) (field.E
 	errs = append(errs, validateImage(spec, &ng.Spec, old)...)
 	errs = append(errs, validateTemplate(spec, &ng.Spec)...)
 	errs = append(errs, validateDatacenterBounds(spec, &ng.Spec)...)
+	errs = append(errs, validateProvisioning(spec, &ng.Spec, specOf(old))...)
 	errs = append(errs, validateLabels(spec.Child("labels"), ng.Spec.Labels)...)
 	errs = append(errs, validateTaints(spec.Child("taints"), ng.Spec)...)
 	errs = append(errs, validateRebalance(spec.Child("rebalancePolicy"), ng.Spec.RebalancePolicy)...)
@@ -171,4 +172,12 @@ func maxNodesWarnings(ng, old *v1alpha1.NodeGroup) []string {
 	}
 	return []string{fmt.Sprintf("spec.maxNodes: lowered to %d, below the %d nodes the group has or is provisioning; "+
 		"no node is removed by this change, the group shrinks only through scale-down", ng.Spec.MaxNodes, have)}
+}
+
+// specOf is old's spec, nil on create.
+func specOf(old *v1alpha1.NodeGroup) *v1alpha1.NodeGroupSpec {
+	if old == nil {
+		return nil
+	}
+	return &old.Spec
 }

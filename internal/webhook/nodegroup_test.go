@@ -104,6 +104,20 @@ func TestNodeGroupValidationOnCreate(t *testing.T) {
 		{name: "a start that is not HH:MM is refused", mutate: func(g *v1alpha1.NodeGroup) {
 			g.Spec.RebalancePolicy.MaintenanceWindows = []v1alpha1.MaintenanceWindow{{Start: "25:00", DurationMinutes: 60}}
 		}, want: []string{"spec.rebalancePolicy.maintenanceWindows[0].start: must be a time of day as HH:MM"}},
+		{name: "a managed group names its VPSie node group", mutate: func(g *v1alpha1.NodeGroup) {
+			g.Spec.Provisioning = v1alpha1.Provisioning{Mode: v1alpha1.ProvisioningManagedKubernetes,
+				ManagedKubernetes: &v1alpha1.ManagedKubernetes{NodeGroupName: "workers"}}
+		}},
+		{name: "a managed group without its VPSie node group is refused", mutate: func(g *v1alpha1.NodeGroup) {
+			g.Spec.Provisioning = v1alpha1.Provisioning{Mode: v1alpha1.ProvisioningManagedKubernetes}
+		}, want: []string{"spec.provisioning.managedKubernetes.nodeGroupID: mode managedKubernetes needs"}},
+		{name: "a managed group takes neither user data nor tags", mutate: func(g *v1alpha1.NodeGroup) {
+			one := int64(7)
+			g.Spec.UserDataTemplate, g.Spec.Tags = "my-template", []string{"team=a"}
+			g.Spec.Provisioning = v1alpha1.Provisioning{Mode: v1alpha1.ProvisioningManagedKubernetes,
+				ManagedKubernetes: &v1alpha1.ManagedKubernetes{NodeGroupID: &one}}
+		}, want: []string{"spec.userDataTemplate: managedKubernetes workers are booted by VPSie",
+			"spec.tags: managedKubernetes workers cannot carry VPS tags"}},
 		{name: "every problem is reported at once", mutate: func(g *v1alpha1.NodeGroup) {
 			g.Spec.DatacenterID, g.Spec.OfferingIDs = "dc-mars", []string{"gpu-xl"}
 		}, want: []string{`spec.datacenterID: datacenter "dc-mars"`, `spec.offeringIDs[0]: offering "gpu-xl"`}},
@@ -149,6 +163,12 @@ func TestNodeGroupValidationOnUpdate(t *testing.T) {
 			}},
 		{name: "values already stored are not checked against the catalogue again",
 			new: func(g *v1alpha1.NodeGroup) { g.Spec.MaxNodes = 9 }},
+		{name: "the provisioning mode cannot change",
+			new: func(g *v1alpha1.NodeGroup) {
+				g.Spec.Provisioning = v1alpha1.Provisioning{Mode: v1alpha1.ProvisioningManagedKubernetes,
+					ManagedKubernetes: &v1alpha1.ManagedKubernetes{NodeGroupName: "workers"}}
+			},
+			wantErrs: []string{"spec.provisioning.mode: the provisioning mode of a NodeGroup cannot change"}},
 		{name: "an offering the update adds is checked",
 			new:      func(g *v1alpha1.NodeGroup) { g.Spec.OfferingIDs = []string{"std-2-4", "gpu-xl"} },
 			wantErrs: []string{`spec.offeringIDs[1]: offering "gpu-xl" is not in the VPSie catalogue`}},

@@ -141,6 +141,7 @@ func (s *stack) startSimulator() (func(), error) {
 	cfg.Logger = slog.New(slog.NewTextHandler(logFile, nil))
 	cfg.Kube, cfg.BootDelay, cfg.DeleteDelay = s.cs, time.Second, time.Second
 	cfg.TickInterval, cfg.ListingLagLookups = 100*time.Millisecond, 1
+	cfg.ManagedClusters = []vpsiesim.ManagedCluster{e2eManagedCluster}
 	sim, err := vpsiesim.New(cfg)
 	if err != nil {
 		return func() {}, err

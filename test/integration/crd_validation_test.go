@@ -47,6 +47,14 @@ func TestInvalidNodeGroupsAreRejectedNamingFieldAndReason(t *testing.T) {
 		}, []string{"spec.tags", "must not start with the reserved prefix 'vpsie-autoscaler:'"}},
 		{"forceDrain on the scale-up policy", func(ng *v1alpha1.NodeGroup) { ng.Spec.ScaleUpPolicy.ForceDrain = true },
 			[]string{"spec", "forceDrain applies to scaleDownPolicy only"}},
+		{"unknown provisioning mode", func(ng *v1alpha1.NodeGroup) { ng.Spec.Provisioning.Mode = "bareMetal" },
+			[]string{"spec.provisioning.mode", "Unsupported value", "managedKubernetes"}},
+		{"managed mode without a VPSie node group", func(ng *v1alpha1.NodeGroup) {
+			ng.Spec.Provisioning.Mode = v1alpha1.ProvisioningManagedKubernetes
+		}, []string{"spec.provisioning", "mode managedKubernetes needs managedKubernetes.nodeGroupID or managedKubernetes.nodeGroupName"}},
+		{"a managed node group in mode vm", func(ng *v1alpha1.NodeGroup) {
+			ng.Spec.Provisioning.ManagedKubernetes = &v1alpha1.ManagedKubernetes{NodeGroupName: "workers"}
+		}, []string{"spec.provisioning", "managedKubernetes is only allowed with mode managedKubernetes"}},
 		{"bad taint effect", func(ng *v1alpha1.NodeGroup) {
 			ng.Spec.Taints = []corev1.Taint{{Key: "k", Effect: "Sometimes"}}
 		}, []string{"spec.taints", "taint effect must be NoSchedule, PreferNoSchedule or NoExecute"}},
@@ -82,6 +90,9 @@ func TestValidNodeGroupGetsPolicyDefaults(t *testing.T) {
 	}
 	if !ng.Spec.ScaleDownPolicy.ForceDrain {
 		t.Errorf("scaleDownPolicy.forceDrain lost: %+v", ng.Spec.ScaleDownPolicy)
+	}
+	if ng.Spec.Provisioning.Mode != v1alpha1.ProvisioningVM {
+		t.Errorf("provisioning.mode = %q, want the default vm", ng.Spec.Provisioning.Mode)
 	}
 	if !ng.Spec.ScaleUpPolicy.IsEnabled() || ng.Spec.ScaleUpPolicy.Enabled == nil {
 		t.Errorf("scaleUpPolicy.enabled not defaulted to true: %+v", ng.Spec.ScaleUpPolicy)

@@ -97,6 +97,8 @@ type RebalanceInput struct {
 	// builds them.
 	Template NodeTemplate    `json:"template"`
 	Timeouts ScaleUpTimeouts `json:"timeouts"`
+	// Managed is passed to the ScaleUp children (provisioning mode managedKubernetes).
+	Managed *ManagedTarget `json:"managed,omitempty"`
 	// Drain is the policy of every DrainAndDelete child and of blue-green evictions.
 	Drain DrainPolicy `json:"drain"`
 	// Windows, when not empty, are the only spans in which a step may start. Past the last

@@ -82,6 +82,9 @@ type ScaleUpInput struct {
 	Template  NodeTemplate    `json:"template"`
 	Nodes     []NodeRequest   `json:"nodes"`
 	Timeouts  ScaleUpTimeouts `json:"timeouts"`
+	// Managed, when set, makes every node a worker of this VPSie managed node group
+	// (provisioning mode managedKubernetes) instead of a VPS.
+	Managed *ManagedTarget `json:"managed,omitempty"`
 }
 
 // NodeOutcome is what became of one requested node.
@@ -89,6 +92,7 @@ type NodeOutcome struct {
 	Name      string    `json:"name"`
 	Placement Placement `json:"placement"`
 	VPSID     string    `json:"vpsID,omitempty"`
+	WorkerID  string    `json:"workerID,omitempty"`
 	NodeName  string    `json:"nodeName,omitempty"`
 	Ready     bool      `json:"ready"`
 	// Failure says why a node did not become Ready (and was compensated).
@@ -135,11 +139,14 @@ type CreateVPSieNodeInput struct {
 // RecordVPSieNodeInput advances a VPSieNode: phase and whatever else is known.
 type RecordVPSieNodeInput struct {
 	VPSieNodeRef
-	Phase     string `json:"phase"`
-	VPSID     string `json:"vpsID,omitempty"`
-	IP        string `json:"ip,omitempty"`
-	NodeName  string `json:"nodeName,omitempty"`
-	LastError string `json:"lastError,omitempty"`
+	Phase    string `json:"phase"`
+	VPSID    string `json:"vpsID,omitempty"`
+	WorkerID string `json:"workerID,omitempty"`
+	// ManagedCluster is recorded with WorkerID.
+	ManagedCluster string `json:"managedCluster,omitempty"`
+	IP             string `json:"ip,omitempty"`
+	NodeName       string `json:"nodeName,omitempty"`
+	LastError      string `json:"lastError,omitempty"`
 	// MustExist is set on the create path: a VPSieNode that is gone, replaced or being
 	// deleted is not success there (a VPS was just made for it) but ErrOwnerGone, and the
 	// workflow deletes what it made.

@@ -13,6 +13,10 @@ type TerminateVPSieNodeInput struct {
 	Hostname string `json:"hostname"`
 	// NodeName is the Node the VPS registered as; empty means the hostname.
 	NodeName string `json:"nodeName,omitempty"`
+	// WorkerID and ManagedCluster, when set, name the VPSie managed-Kubernetes worker the
+	// VPSieNode recorded: it is deleted by identifier instead of a VPS.
+	WorkerID       string `json:"workerID,omitempty"`
+	ManagedCluster string `json:"managedCluster,omitempty"`
 }
 
 // Owner is the ownership the input's VPSieNode gives its VPSs.

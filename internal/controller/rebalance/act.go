@@ -50,7 +50,7 @@ func (c *Controller) start(ctx context.Context, g *v1alpha1.NodeGroup, p plan.Pl
 	in := contract.RebalanceInput{PlanID: p.ID, StartedAt: c.clock.Now(), Namespace: g.Namespace, NodeGroup: g.Name, Cluster: c.opts.Cluster,
 		Strategy: string(p.Strategy), MaxSurge: p.MaxSurge, MaxUnavailable: p.MaxUnavailable, Batches: p.ContractBatches(),
 		Template: nodetemplate.For(g), Timeouts: c.opts.Timeouts, Drain: contract.DrainPolicy{Timeout: c.cfg.DrainTimeout}.WithForceDrain(g.Spec.ScaleDownPolicy.ForceDrain),
-		Windows: windows, VerifyTimeout: c.cfg.VerifyTimeout}
+		Windows: windows, VerifyTimeout: c.cfg.VerifyTimeout, Managed: nodetemplate.Managed(g, c.opts.ManagedCluster)}
 	sum := summary(p)
 	wr, err := c.starter.StartOrAttach(ctx, workflowstart.Spec{ID: id, Workflow: contract.RebalanceWorkflow, Input: in,
 		Reuse: workflowstart.RestartFinished, NodeGroup: key.String(), Operation: contract.OperationRebalance,

@@ -30,6 +30,8 @@ type Options struct {
 	// (the autoscaler may only get ConfigMaps): what a group's bootstrap installs decides
 	// whether a kubelet version is drift. Nil: such groups never drift on their kubelet.
 	UserData client.Reader
+	// ManagedCluster is vpsie.managedClusterIdentifier, for groups in mode managedKubernetes.
+	ManagedCluster string
 }
 
 // Controller analyzes NodeGroups, starts and signals their rebalances and follows them.

@@ -105,7 +105,7 @@ func (p *Provisioner) startRun(ctx context.Context, g *v1alpha1.NodeGroup, in pl
 func (p *Provisioner) input(g *v1alpha1.NodeGroup, in plan.Intent, batch string, res plan.Result) contract.ScaleUpInput {
 	out := contract.ScaleUpInput{Namespace: g.Namespace, NodeGroup: g.Name, Cluster: p.cluster, Batch: batch,
 		Template: nodetemplate.For(g), Timeouts: contract.ScaleUpTimeouts{Boot: p.cfg.BootTimeout, Join: p.cfg.JoinTimeout,
-			Ready: p.cfg.ReadyTimeout}}
+			Ready: p.cfg.ReadyTimeout}, Managed: nodetemplate.Managed(g, p.managedCluster)}
 	places := placements(in)
 	for i := range int(in.Count) {
 		out.Nodes = append(out.Nodes, contract.NodeRequest{Name: nodeName(p.cluster, g.Name, batch, i), Placements: places})

@@ -43,7 +43,13 @@ type Provisioner struct {
 	reported  *reported
 	verdicts  *Verdicts
 	following sync.Map // IDs of runs whose outcome a goroutine waits for
+	// managedCluster is vpsie.managedClusterIdentifier (SetManagedCluster).
+	managedCluster string
 }
+
+// SetManagedCluster sets the managed cluster of groups in mode managedKubernetes that name
+// none of their own.
+func (p *Provisioner) SetManagedCluster(id string) { p.managedCluster = id }
 
 // NewProvisioner returns the provisioner; Register adds it to a manager.
 func NewProvisioner(c client.Client, s *workflowstart.Starter, rec events.EventRecorder, clk clock.WithTicker,

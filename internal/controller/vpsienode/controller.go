@@ -110,6 +110,7 @@ func terminationSpec(vn *v1alpha1.VPSieNode, cluster string) workflowstart.Spec 
 		Input: contract.TerminateVPSieNodeInput{
 			Namespace: vn.Namespace, Name: vn.Name, UID: string(vn.UID), Cluster: cluster,
 			VPSID: vn.Status.VPSID, Hostname: vn.Spec.Hostname, NodeName: vn.Status.NodeName,
+			WorkerID: vn.Status.WorkerID, ManagedCluster: vn.Status.ManagedCluster,
 		},
 	}
 }
