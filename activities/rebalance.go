@@ -96,6 +96,13 @@ func verifyMoved(pods []corev1.Pod, old map[string]bool, moved []contract.MovedP
 			example[m.OwnerUID] = m.Namespace + "/" + m.Name
 		}
 	}
+	// creationTimestamp has whole seconds: a copy made in the second the evictions began
+	// reads as earlier than since.
+	since = since.Truncate(time.Second)
+	moves := make(map[string]bool, len(moved))
+	for _, m := range moved {
+		moves[m.UID] = true
+	}
 	running, waiting := map[string]int{}, map[string]string{}
 	for i := range pods {
 		p := &pods[i]
@@ -106,7 +113,7 @@ func verifyMoved(pods []corev1.Pod, old map[string]bool, moved []contract.MovedP
 			continue
 		}
 		owner := controllerUID(p)
-		if want[owner] == 0 || p.CreationTimestamp.Time.Before(since) {
+		if want[owner] == 0 || moves[string(p.UID)] || p.CreationTimestamp.Time.Before(since) {
 			continue
 		}
 		switch {

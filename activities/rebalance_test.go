@@ -49,7 +49,7 @@ func TestAnnotateRebalanceMarksAndRestores(t *testing.T) {
 }
 
 func TestVerifyPodsRunning(t *testing.T) {
-	since := time.Now().Add(-time.Minute)
+	since := time.Now().Add(-time.Minute).Truncate(time.Second).Add(700 * time.Millisecond)
 	fresh := func(p *corev1.Pod) { p.CreationTimestamp = metav1.NewTime(since.Add(time.Second)) }
 	ready := func(p *corev1.Pod) {
 		p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}}
@@ -80,6 +80,11 @@ func TestVerifyPodsRunning(t *testing.T) {
 		{name: "a pod of another controller, created elsewhere meanwhile and pending, is not the run's",
 			objs: []client.Object{pod("web-1b", "new-1", ownedBy("ReplicaSet"), fresh, ready),
 				pod("batch-7", "", ownedBy("ReplicaSet"), otherOwner, fresh, pending)},
+			moved: moved, wantOK: true},
+		{name: "a copy created in the second the evictions began counts (creationTimestamp has whole seconds)",
+			objs: []client.Object{pod("web-1b", "new-1", ownedBy("ReplicaSet"), ready, func(p *corev1.Pod) {
+				p.CreationTimestamp = metav1.NewTime(since.Truncate(time.Second))
+			})},
 			moved: moved, wantOK: true},
 		{name: "nothing moved: nothing to wait for elsewhere",
 			objs:   []client.Object{pod("batch-7", "", ownedBy("ReplicaSet"), fresh, pending)},
