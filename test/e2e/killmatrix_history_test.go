@@ -16,18 +16,6 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/testproc"
 )
 
-// dialTemporal is a client of the stack's Temporal server, closed when the test ends.
-func dialTemporal(t testing.TB) sdkclient.Client {
-	t.Helper()
-	c, err := sdkclient.Dial(sdkclient.Options{HostPort: env.temporal.GetFrontendHostPort(),
-		Namespace: env.temporal.GetDefaultNamespace(), Logger: sdkLogger{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	return c
-}
-
 // stepTracker turns history events into the workflow's steps: each completed activity or
 // child workflow is one, named after the activity (or "child:" and the workflow type);
 // consecutive completions of the same name (a poll such as GetVPSState) are one step.
