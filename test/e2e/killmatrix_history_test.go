@@ -96,7 +96,7 @@ func waitStep(ctx context.Context, tc sdkclient.Client, id string, step int) (st
 			return "", err
 		}
 		if s.add(e) && len(s.steps) == step {
-			return "step " + s.steps[step-1], nil
+			return "after " + s.steps[step-1], nil
 		}
 	}
 	return fmt.Sprintf("the run closed after %d steps %v, before step %d", len(s.steps), s.steps, step), nil

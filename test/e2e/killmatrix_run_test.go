@@ -53,7 +53,7 @@ func runCell(t *testing.T, r *cellResult) {
 	for _, p := range r.problems {
 		t.Error(p)
 	}
-	t.Logf("%s: killed after %s; converged %s after the restart", c.name(), r.killedAfter, r.converged.Round(100*time.Millisecond))
+	t.Logf("%s: killed %s; converged %s after the restart", c.name(), r.killedAfter, r.converged.Round(100*time.Millisecond))
 	clearCell(t, ns, g)
 }
 

@@ -20,13 +20,15 @@ import (
 // every cell of the scenarios named, KILL_MATRIX=<scenario>/<step>[,...] single cells (step 1..n or mid).
 func TestKillAtEveryStep(t *testing.T) {
 	t.Run("every recorded step is in the matrix", func(t *testing.T) { checkRecordedSteps(t) })
+	t.Run("the daily samples cover every cell in 22 days", func(t *testing.T) { checkRotation(t, 22) })
 	cells, how := chooseCells(matrixScenarios(), os.Getenv("KILL_MATRIX"), os.Getenv("KILL_MATRIX_SEED"), time.Now())
 	t.Log(how)
 	var results []cellResult
 	for _, c := range cells {
 		t.Run(c.name(), func(t *testing.T) {
-			r := cellResult{cell: c}
+			r := cellResult{cell: c, began: time.Now()}
 			defer func() {
+				r.wall = time.Since(r.began)
 				if t.Failed() && len(r.problems) == 0 {
 					r.problems = []string{"failed before the checks (see the log)"}
 				}
@@ -127,11 +129,13 @@ type cellResult struct {
 	killedAfter string // what the history showed when the autoscaler died
 	problems    []string
 	converged   time.Duration
+	began       time.Time
+	wall        time.Duration // the whole cell: setup, kill, convergence, checks, clearing
 }
 
 func resultTable(rs []cellResult) string {
 	var b strings.Builder
-	b.WriteString("| scenario | kill | killed after | outcome | convergence |\n|---|---|---|---|---|\n")
+	b.WriteString("| scenario | kill | history at the kill | outcome | convergence | cell |\n|---|---|---|---|---|---|\n")
 	for _, r := range rs {
 		outcome := "ok"
 		if len(r.problems) > 0 {
@@ -141,7 +145,26 @@ func resultTable(rs []cellResult) string {
 		if r.converged > 0 {
 			conv = r.converged.Round(100 * time.Millisecond).String()
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.cell.sc.name, r.cell.stepName(), r.killedAfter, outcome, conv)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", r.cell.sc.name, r.cell.stepName(), r.killedAfter, outcome, conv,
+			r.wall.Round(time.Second))
 	}
 	return b.String()
+}
+
+// checkRotation checks that the samples of days consecutive seeds run every cell.
+func checkRotation(t *testing.T, days int) {
+	scs := matrixScenarios()
+	all, _ := chooseCells(scs, "all", "", time.Now())
+	seen := map[string]bool{}
+	for seed := 1000; seed < 1000+days; seed++ {
+		cells, _ := chooseCells(scs, "", strconv.Itoa(seed), time.Now())
+		for _, c := range cells {
+			seen[c.name()] = true
+		}
+	}
+	for _, c := range all {
+		if !seen[c.name()] {
+			t.Errorf("%d days of samples never run %s", days, c.name())
+		}
+	}
 }
