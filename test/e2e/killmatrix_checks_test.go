@@ -178,6 +178,9 @@ func checkInvariants(t *testing.T, tc sdkclient.Client, sc *scenario, ns, g, id 
 	if err := waitFor(30*time.Second, func() error { return finishedOnce(tc, id) }); err != nil {
 		out = append(out, err.Error())
 	}
+	if err := oneRun(tc, sc, ns, g); err != nil {
+		out = append(out, err.Error())
+	}
 	steps, err := historySteps(context.Background(), tc, id)
 	switch {
 	case err != nil:
@@ -236,4 +239,20 @@ func orphanNodes(t *testing.T, ns, g string) []string {
 		}
 	}
 	return out
+}
+
+// oneRun checks that the group has one workflow of the scenario's operation: a restarted
+// autoscaler attached to the run it found instead of starting another one (of another ID).
+func oneRun(tc sdkclient.Client, sc *scenario, ns, g string) error {
+	if sc.operation == "" {
+		return nil
+	}
+	ids, err := listRuns(tc, fmt.Sprintf("NodeGroup = '%s/%s' AND Operation = '%s'", ns, g, sc.operation))
+	if err != nil {
+		return err
+	}
+	if slices.Sort(ids); len(slices.Compact(ids)) != 1 {
+		return fmt.Errorf("the group has %s runs %v, want one", sc.operation, slices.Compact(ids))
+	}
+	return nil
 }

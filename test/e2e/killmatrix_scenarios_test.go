@@ -29,6 +29,9 @@ import (
 type scenario struct {
 	name, short string
 	steps       []string
+	// operation, when set, is the Operation search attribute of the scenario's runs: the
+	// group must have exactly one such run.
+	operation string
 	// setup creates the NodeGroup g in ns and what the operation needs, under the first autoscaler.
 	setup func(t *testing.T, ns, g string)
 	// trigger starts the operation the way an operator or the cluster does and returns the
@@ -56,9 +59,9 @@ var (
 // consecutive ones stays within the CI budget.
 func matrixScenarios() []*scenario {
 	return []*scenario{
-		{name: "ScaleUp", short: "su", steps: scaleUpSteps, setup: scaleUpSetup, trigger: scaleUpTrigger, converged: scaleUpDone},
+		{name: "ScaleUp", short: "su", steps: scaleUpSteps, operation: c.OperationScaleUp, setup: scaleUpSetup, trigger: scaleUpTrigger, converged: scaleUpDone},
 		rebalanceScenario("Rebalance-rolling", "rr", v1alpha1.RebalanceRolling, rollingSteps),
-		{name: "DrainAndDelete", short: "dd", steps: drainSteps, setup: drainSetup, trigger: drainTrigger, converged: drainDone},
+		{name: "DrainAndDelete", short: "dd", steps: drainSteps, operation: c.OperationDrain, setup: drainSetup, trigger: drainTrigger, converged: drainDone},
 		rebalanceScenario("Rebalance-surge", "rs", v1alpha1.RebalanceSurge, rollingSteps),
 		{name: "Terminate", short: "tm", steps: terminateSteps, setup: terminateSetup, trigger: terminateTrigger,
 			converged: terminateDone},
@@ -194,7 +197,7 @@ func terminateDone(t *testing.T, ns, g string) error {
 
 // Rebalance: one std-8c-16g node (minNodes 1) running one pod moves to std-2c-4g.
 func rebalanceScenario(name, short string, strategy v1alpha1.RebalanceStrategy, steps []string) *scenario {
-	return &scenario{name: name, short: short, steps: steps,
+	return &scenario{name: name, short: short, steps: steps, operation: c.OperationRebalance,
 		setup: func(t *testing.T, ns, g string) {
 			ng := rbGroup(ns, g, strategy)
 			ng.Spec.MinNodes = 1
