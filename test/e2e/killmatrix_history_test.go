@@ -71,7 +71,7 @@ func killAt(t *testing.T, tc sdkclient.Client, p *testproc.Process, id string, c
 	var why string
 	var err error
 	if c.step == 0 {
-		why, err = waitRunningActivity(ctx, tc, id)
+		why, err = waitRunningActivity(ctx, tc, id, c.sc.mid)
 	} else {
 		why, err = waitStep(ctx, tc, id, c.step)
 	}
@@ -103,20 +103,20 @@ func waitStep(ctx context.Context, tc sdkclient.Client, id string, step int) (st
 }
 
 // waitRunningActivity polls the run until an activity of it has started (a worker holds
-// it) or a child workflow of it runs.
-func waitRunningActivity(ctx context.Context, tc sdkclient.Client, id string) (string, error) {
+// it), the activity named mid when set, or else a child workflow of it runs.
+func waitRunningActivity(ctx context.Context, tc sdkclient.Client, id, mid string) (string, error) {
 	for ctx.Err() == nil {
 		d, err := tc.DescribeWorkflowExecution(ctx, id, "")
 		if err != nil {
 			return "", err
 		}
 		for _, a := range d.GetPendingActivities() {
-			if a.GetState() == enumspb.PENDING_ACTIVITY_STATE_STARTED {
+			if a.GetState() == enumspb.PENDING_ACTIVITY_STATE_STARTED && (mid == "" || a.GetActivityType().GetName() == mid) {
 				return fmt.Sprintf("during %s (attempt %d)", a.GetActivityType().GetName(), a.GetAttempt()), nil
 			}
 		}
-		for _, ch := range d.GetPendingChildren() {
-			return "during child " + ch.GetWorkflowTypeName() + " " + ch.GetWorkflowId(), nil
+		if ch := d.GetPendingChildren(); mid == "" && len(ch) > 0 {
+			return "during child " + ch[0].GetWorkflowTypeName() + " " + ch[0].GetWorkflowId(), nil
 		}
 		if d.GetWorkflowExecutionInfo().GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
 			return "after the run closed, no running activity seen", nil

@@ -32,6 +32,9 @@ type scenario struct {
 	// operation, when set, is the Operation search attribute of the scenario's runs: the
 	// group must have exactly one such run.
 	operation string
+	// mid, when set, is the activity the mid-activity cell kills in (the riskiest one that
+	// lasts long enough to be seen running); otherwise the first activity or child seen running.
+	mid string
 	// setup creates the NodeGroup g in ns and what the operation needs, under the first autoscaler.
 	setup func(t *testing.T, ns, g string)
 	// trigger starts the operation the way an operator or the cluster does and returns the
@@ -59,13 +62,13 @@ var (
 // consecutive ones stays within the CI budget.
 func matrixScenarios() []*scenario {
 	return []*scenario{
-		{name: "ScaleUp", short: "su", steps: scaleUpSteps, operation: c.OperationScaleUp, setup: scaleUpSetup, trigger: scaleUpTrigger, converged: scaleUpDone},
+		{name: "ScaleUp", short: "su", steps: scaleUpSteps, operation: c.OperationScaleUp, mid: c.CreateOwnedVPSActivity, setup: scaleUpSetup, trigger: scaleUpTrigger, converged: scaleUpDone},
 		rebalanceScenario("Rebalance-rolling", "rr", v1alpha1.RebalanceRolling, rollingSteps),
-		{name: "DrainAndDelete", short: "dd", steps: drainSteps, operation: c.OperationDrain, setup: drainSetup, trigger: drainTrigger, converged: drainDone},
+		{name: "DrainAndDelete", short: "dd", steps: drainSteps, operation: c.OperationDrain, mid: c.EvictPodsActivity, setup: drainSetup, trigger: drainTrigger, converged: drainDone},
 		rebalanceScenario("Rebalance-surge", "rs", v1alpha1.RebalanceSurge, rollingSteps),
 		{name: "Terminate", short: "tm", steps: terminateSteps, setup: terminateSetup, trigger: terminateTrigger,
 			converged: terminateDone},
-		rebalanceScenario("Rebalance-blueGreen", "rb", v1alpha1.RebalanceBlueGreen, blueGreenSteps),
+		withMid(rebalanceScenario("Rebalance-blueGreen", "rb", v1alpha1.RebalanceBlueGreen, blueGreenSteps), c.EvictPodsActivity),
 	}
 }
 
@@ -222,6 +225,11 @@ func rebalanceScenario(name, short string, strategy v1alpha1.RebalanceStrategy, 
 			return running(ns, 1)
 		},
 	}
+}
+
+func withMid(sc *scenario, activity string) *scenario {
+	sc.mid = activity
+	return sc
 }
 
 // waitStarted waits until a run of id exists and returns id.
