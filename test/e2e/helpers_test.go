@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	sdkclient "go.temporal.io/sdk/client"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -127,4 +128,26 @@ func logEvents(t *testing.T, ns, reason string) {
 			t.Logf("%s %s/%s: %s", e.CreationTimestamp.Format(time.TimeOnly), e.InvolvedObject.Kind, e.InvolvedObject.Name, e.Message)
 		}
 	}
+}
+
+// dialTemporal is a client of the stack's Temporal server, closed when the test ends.
+func dialTemporal(t testing.TB) sdkclient.Client {
+	t.Helper()
+	c, err := sdkclient.Dial(sdkclient.Options{HostPort: env.temporal.GetFrontendHostPort(),
+		Namespace: env.temporal.GetDefaultNamespace(), Logger: sdkLogger{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
+// runsOf counts the runs of the workflow id.
+func runsOf(t *testing.T, id string) int {
+	t.Helper()
+	ids, err := listRuns(dialTemporal(t), fmt.Sprintf("WorkflowId = '%s'", id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ids)
 }

@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/api/workflowservice/v1"
-	sdkclient "go.temporal.io/sdk/client"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -430,19 +428,7 @@ func rbNoExtraVPS(t *testing.T, name string, n int) {
 // rbRuns counts the runs of the group's rebalance workflow.
 func rbRuns(t *testing.T, ns, name string) int {
 	t.Helper()
-	c, err := sdkclient.Dial(sdkclient.Options{HostPort: env.temporal.GetFrontendHostPort(),
-		Namespace: env.temporal.GetDefaultNamespace(), Logger: sdkLogger{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	resp, err := c.ListWorkflow(context.Background(), &workflowservice.ListWorkflowExecutionsRequest{
-		Namespace: env.temporal.GetDefaultNamespace(),
-		Query:     fmt.Sprintf("WorkflowId = '%s'", contract.RebalanceWorkflowID(ns, name))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(resp.Executions)
+	return runsOf(t, contract.RebalanceWorkflowID(ns, name))
 }
 
 // rbMetric is the value of the scraped series named with its labels.

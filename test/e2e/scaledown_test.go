@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/api/workflowservice/v1"
-	sdkclient "go.temporal.io/sdk/client"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -457,18 +455,7 @@ func deletedOnce(t *testing.T, hosts []string) {
 // drainRuns counts the runs of a node's drain workflow.
 func drainRuns(t *testing.T, node string) int {
 	t.Helper()
-	c, err := sdkclient.Dial(sdkclient.Options{HostPort: env.temporal.GetFrontendHostPort(),
-		Namespace: env.temporal.GetDefaultNamespace(), Logger: sdkLogger{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	resp, err := c.ListWorkflow(context.Background(), &workflowservice.ListWorkflowExecutionsRequest{
-		Namespace: env.temporal.GetDefaultNamespace(), Query: fmt.Sprintf("WorkflowId = '%s'", contract.DrainWorkflowID(node))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(resp.Executions)
+	return runsOf(t, contract.DrainWorkflowID(node))
 }
 
 func scrape(t *testing.T, p *testproc.Process) string {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"go.temporal.io/api/workflowservice/v1"
-	sdkclient "go.temporal.io/sdk/client"
 	corev1 "k8s.io/api/core/v1"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
@@ -116,12 +115,7 @@ func ours(hostname string) bool {
 // them in the Web UI: by the NodeGroup and Operation search attributes.
 func assertRunsFilterByNodeGroup(t *testing.T, nodeGroup string) {
 	t.Helper()
-	c, err := sdkclient.Dial(sdkclient.Options{HostPort: env.temporal.GetFrontendHostPort(),
-		Namespace: env.temporal.GetDefaultNamespace(), Logger: sdkLogger{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialTemporal(t)
 	query := fmt.Sprintf("NodeGroup = '%s' AND Operation = '%s'", nodeGroup, contract.OperationScaleUp)
 	eventually(t, 30*time.Second, "runs found by "+query, func() error {
 		resp, err := c.ListWorkflow(context.Background(), &workflowservice.ListWorkflowExecutionsRequest{

@@ -50,6 +50,14 @@ func (r *runs) following(key types.NamespacedName, runID string) bool {
 	return cur != nil && cur.runID == runID && cur.finished.IsZero()
 }
 
+// known reports whether this process has followed the run runID, running or ended.
+func (r *runs) known(key types.NamespacedName, runID string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	cur := r.byGroup[key]
+	return cur != nil && cur.runID == runID
+}
+
 // begin records a run to follow; false when this process follows it already.
 func (r *runs) begin(key types.NamespacedName, x run) bool {
 	r.mu.Lock()

@@ -66,11 +66,24 @@ func (c *Controller) groupStates(ctx context.Context, o observation) map[types.N
 			continue
 		}
 		out[key] = groupState{closed: info.GetCloseTime().AsTime()}
+		if unreported(g) && !c.runs.known(key, info.GetExecution().GetRunId()) {
+			c.attach(ctx, g, id, info)
+		}
 	}
 	return out
 }
 
-// attach follows a running run this process did not start, with what its memo says.
+// unreported: the group's status still shows a run under way, but the run has closed. It
+// closed while no autoscaler followed it (the leader died after the run's last step and the
+// workflow task was done before the next leader looked), and its report lived in the dead
+// process: the closed run is followed once, so its ending is recorded (its result is there
+// at once).
+func unreported(g *v1alpha1.NodeGroup) bool {
+	st := g.Status.Rebalance
+	return st != nil && st.StartedAt != nil && st.FinishedAt == nil
+}
+
+// attach follows a run this process did not start, with what its memo says.
 func (c *Controller) attach(ctx context.Context, g *v1alpha1.NodeGroup, id string, info *workflowpb.WorkflowExecutionInfo) {
 	runID := info.GetExecution().GetRunId()
 	key := keyOf(g)
