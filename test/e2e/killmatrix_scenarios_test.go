@@ -47,15 +47,15 @@ type scenario struct {
 // The steps of each workflow on its happy path, for one node.
 var (
 	scaleUpSteps = []string{c.CreateVPSieNodeActivity, c.CreateOwnedVPSActivity, c.RecordVPSieNodeActivity,
-		c.GetVPSStateActivity, c.RecordVPSieNodeActivity, c.WaitNodeRegisteredActivity, c.RecordVPSieNodeActivity,
-		c.ApplyNodeTemplateActivity, c.WaitNodeReadyActivity, c.RecordVPSieNodeActivity}
-	drainSteps = []string{c.CordonNodeActivity, c.AnnotateDrainStatusActivity, c.EvictPodsActivity,
-		c.AnnotateDrainStatusActivity, c.DeleteVPSieNodeActivity, c.WaitVPSieNodeGoneActivity}
+		c.GetVPSStateActivity, c.RecordVPSieNodeActivity, c.WaitNodeRegisteredActivity, c.RevokeBootstrapTokenActivity,
+		c.RecordVPSieNodeActivity, c.ApplyNodeTemplateActivity, c.WaitNodeReadyActivity, c.RecordVPSieNodeActivity}
+	drainSteps = []string{c.CordonNodeActivity, c.CheckDrainSafetyActivity, c.AnnotateDrainStatusActivity,
+		c.EvictPodsActivity, c.AnnotateDrainStatusActivity, c.DeleteVPSieNodeActivity, c.WaitVPSieNodeGoneActivity}
 	terminateSteps = []string{c.RecordVPSieNodeActivity, c.InspectVPSActivity, c.FindOwnedVPSActivity,
 		c.DeleteOwnedVPSActivity, c.GetVPSStateActivity, c.DeleteVPSieNodeNodeActivity, c.ReleaseVPSieNodeActivity}
 	rollingSteps   = []string{c.AnnotateRebalanceActivity, "child:" + c.ScaleUpWorkflow, "child:" + c.DrainAndDeleteWorkflow}
 	blueGreenSteps = []string{c.AnnotateRebalanceActivity, "child:" + c.ScaleUpWorkflow, c.CordonNodeActivity,
-		c.EvictPodsActivity, c.VerifyPodsRunningActivity, "child:" + c.DrainAndDeleteWorkflow}
+		c.CheckDrainSafetyActivity, c.EvictPodsActivity, c.VerifyPodsRunningActivity, "child:" + c.DrainAndDeleteWorkflow}
 )
 
 // matrixScenarios in rotation order: cheap and dear ones alternate, so a sample of three
