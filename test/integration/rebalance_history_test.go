@@ -138,6 +138,7 @@ func fakeRebalanceActivities(w, vpsie worker.Worker, created func(name string)) 
 	on(w, contract.WaitNodeRegisteredActivity, func(_ context.Context, in contract.WaitNodeInput) (string, error) {
 		return in.NodeName, nil
 	})
+	on(w, contract.RevokeBootstrapTokenActivity, func(context.Context, contract.VPSieNodeRef) error { return nil })
 	on(w, contract.ApplyNodeTemplateActivity, func(context.Context, contract.ApplyNodeTemplateInput) error { return nil })
 	on(w, contract.WaitNodeReadyActivity, func(ctx context.Context, in contract.WaitNodeInput) error {
 		if strings.HasSuffix(in.NodeName, "-1") && !strings.Contains(in.NodeName, "u-") {
