@@ -80,7 +80,7 @@ func (s *Simulator) syncNodes(ctx context.Context) {
 			s.log.Warn("kubelet refused to start: the vm runs, no node registers", "vm", id, "err", r.err)
 			continue
 		}
-		if err := s.join(ctx, id, r.userData); err != nil {
+		if err := s.join(ctx, id, r); err != nil {
 			continue
 		}
 		_, err := nodes.Create(ctx, r.node, metav1.CreateOptions{})
@@ -113,17 +113,20 @@ type nodePlan struct {
 type registration struct {
 	node     *corev1.Node
 	userData string
-	err      error
+	// worker is set for a managed cluster's worker: VPSie's control plane joins it with
+	// credentials of its own, not a token of ours.
+	worker bool
+	err    error
 }
 
-// join runs the VM's `kubeadm join` once its kubelet would start (Config.Kubelet.LenientJoinToken skips it): a
-// refusal is the VM's NodeError for good, as a real join that failed is not retried; an API error is tried again
-// at the next sync.
-func (s *Simulator) join(ctx context.Context, id int64, userData string) error {
-	if s.cfg.Kubelet.LenientJoinToken {
+// join runs the VM's `kubeadm join` once its kubelet would start (Config.Kubelet.LenientJoinToken and managed
+// workers skip it): a refusal is the VM's NodeError for good, as a real join that failed is not retried; an API
+// error is tried again at the next sync.
+func (s *Simulator) join(ctx context.Context, id int64, r registration) error {
+	if s.cfg.Kubelet.LenientJoinToken || r.worker {
 		return nil
 	}
-	err := checkJoin(ctx, s.cfg.Kube.CoreV1(), userData, s.clock.Now())
+	err := checkJoin(ctx, s.cfg.Kube.CoreV1(), r.userData, s.clock.Now())
 	switch {
 	case errors.Is(err, ErrJoinRefused):
 		s.markNodeError(id, err)
@@ -156,7 +159,7 @@ func (s *Simulator) planNodes() nodePlan {
 			plan.ready[vm.VM.Identifier] = !now.Before(vm.NodeReadyAt)
 		case vm.NodeError == "":
 			n, err := buildNode(vm.VM, vm.UserData, s.cfg.Kubelet, now)
-			plan.register[id] = registration{node: n, userData: vm.UserData, err: err}
+			plan.register[id] = registration{node: n, userData: vm.UserData, worker: vm.Worker != nil, err: err}
 		}
 	}
 	return plan
