@@ -58,6 +58,12 @@ func TestPrometheusEvaluatesTheDashboardsAndRulesOfAScaleUpAndScaleDown(t *testi
 	create(t, sdGroup(ns, "prom-web"))
 	as := env.autoscaler(t, "prometheus-1", scaleDownFlags...)
 	prom := startPrometheus(t, bin, as)
+	// The product starts a group's counters at zero on the first pass that sees it; until
+	// Prometheus has scraped that zero, a scale-up would make the counter appear at 1 and
+	// increase() would never show it (the leader may still be electing when Prometheus is up).
+	eventually(t, 2*time.Minute, "Prometheus holds prom-web's counters at zero", func() error {
+		return prom.hasSeries(`vpsie_autoscaler_scale_up_total{namespace="e2e-prometheus", nodegroup="prom-web", result="started"} == 0`)
+	})
 	start := time.Now()
 	create(t, deployment(ns, podShape{name: "web", cpu: "700m", memory: "256Mi", replicas: 2,
 		selector: map[string]string{"workload": "prom-web"}}))
@@ -160,6 +166,22 @@ func (p *prometheus) get(path string, query url.Values, into any) error {
 		return fmt.Errorf("GET %s: %s", path, resp.Status)
 	}
 	return json.NewDecoder(resp.Body).Decode(into)
+}
+
+// hasSeries is nil when the instant query expr returns a series now.
+func (p *prometheus) hasSeries(expr string) error {
+	var res struct {
+		Data struct {
+			Result []json.RawMessage `json:"result"`
+		} `json:"data"`
+	}
+	if err := p.get("/api/v1/query", url.Values{"query": {expr}}, &res); err != nil {
+		return err
+	}
+	if len(res.Data.Result) == 0 {
+		return fmt.Errorf("no series for %s", expr)
+	}
+	return nil
 }
 
 // seriesOver is how many series expr returns at any step between start and end.
