@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
+	"github.com/vpsie/vpsie-autoscaler/internal/testproc"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
@@ -123,6 +124,7 @@ func TestRebalanceSurgeAndBlueGreenMoveToTheCheaperOffering(t *testing.T) {
 	const surge, bg = "rb-surge", "rb-bg"
 	create(t, rbGroup(surgeNS, surge, v1alpha1.RebalanceSurge), rbGroup(bgNS, bg, v1alpha1.RebalanceBlueGreen))
 	as := env.autoscaler(t, "rebalance-strategies-1", rebalanceFlags...)
+	t.Cleanup(func() { logLoops(t, as) })
 	beforeSurge, beforeBG := rbWorkload(t, surgeNS, surge), rbWorkloadWithBudget(t, bgNS, bg, 0)
 	ws, wb := watchGroup(surgeNS, surge, "web", 2), watchGroup(bgNS, bg, "web", 2)
 	start := time.Now()
@@ -350,8 +352,12 @@ func rbWaitOutcome(t *testing.T, ns, name, outcome string, limit time.Duration) 
 	eventually(t, limit, "rebalance "+outcome, func() error {
 		st = rbStatus(t, ns, name)
 		switch {
-		case st == nil || st.Outcome == "":
-			return fmt.Errorf("status.rebalance %+v", st)
+		case st == nil:
+			// Say why no run started: the annotation left and the controller's events.
+			return fmt.Errorf("no status.rebalance; annotation %q; events %s; %s", rbAnnotation(t, ns, name), rbEvents(ns, name),
+				rbBudgets(ns))
+		case st.Outcome == "":
+			return fmt.Errorf("status.rebalance %+v", *st)
 		case st.Outcome != outcome:
 			t.Fatalf("rebalance ended %s, want %s: %+v", st.Outcome, outcome, *st)
 		}
@@ -361,6 +367,56 @@ func rbWaitOutcome(t *testing.T, ns, name, outcome string, limit time.Duration) 
 		t.Errorf("no status.lastRebalanceTime after the run")
 	}
 	return st
+}
+
+// logLoops logs, when the test failed, the autoscaler's loop metrics: whether its passes
+// still run.
+func logLoops(t *testing.T, as *testproc.Process) {
+	if !t.Failed() {
+		return
+	}
+	t.Logf("now %d", time.Now().Unix())
+	for _, line := range strings.Split(scrape(t, as), "\n") {
+		if strings.HasPrefix(line, "vpsie_autoscaler_loop_") {
+			t.Log(line)
+		}
+	}
+}
+
+// rbEvents are the group's Rebalance* events, for a failure's message.
+func rbEvents(ns, name string) string {
+	var evs corev1.EventList
+	if err := env.kube.List(context.Background(), &evs, client.InNamespace(ns)); err != nil {
+		return err.Error()
+	}
+	var out []string
+	for _, e := range evs.Items {
+		if e.InvolvedObject.Name == name && strings.HasPrefix(e.Reason, "Rebalance") {
+			out = append(out, e.Reason+": "+e.Message)
+		}
+	}
+	return fmt.Sprintf("%q", out)
+}
+
+// rbBudgets are the namespace's budgets and pods as the disruption controller sees them, for a
+// failure's message.
+func rbBudgets(ns string) string {
+	var pdbs policyv1.PodDisruptionBudgetList
+	var pods corev1.PodList
+	if err := env.kube.List(context.Background(), &pdbs, client.InNamespace(ns)); err != nil {
+		return err.Error()
+	}
+	if err := env.kube.List(context.Background(), &pods, client.InNamespace(ns)); err != nil {
+		return err.Error()
+	}
+	var out []string
+	for _, b := range pdbs.Items {
+		out = append(out, fmt.Sprintf("budget %s: generation %d, status %+v", b.Name, b.Generation, b.Status))
+	}
+	for _, p := range pods.Items {
+		out = append(out, fmt.Sprintf("pod %s on %s: %s %+v", p.Name, p.Spec.NodeName, p.Status.Phase, p.Status.Conditions))
+	}
+	return strings.Join(out, "; ")
 }
 
 // rbCheckMoved checks that the group has n Ready std-2c-4g members and none of its old nodes,

@@ -128,14 +128,17 @@ func reasonsWhere(p plan.Plan, keep func(plan.Reason) bool) []string {
 // pass (a node under load misses a heartbeat), and the operator asked for a rebalance.
 func (c *Controller) manualHeld(ctx context.Context, g *v1alpha1.NodeGroup, v plan.GroupVerdict, excluded []plan.Exclusion) {
 	key := keyOf(g)
+	logger := log.FromContext(ctx).WithValues("nodegroup", key.String(), "reason", v.Reason.String())
 	if settles(key, v, excluded) {
 		c.clearAnnotation(ctx, g, v1alpha1.RebalanceNow)
 		c.held.forget(key)
+		logger.Info("Rebalance skipped", "message", v.Message+why(key, excluded))
 		c.events.Eventf(g, nil, corev1.EventTypeNormal, "RebalanceSkipped", "Rebalance", "%s: %s%s", v.Reason, v.Message,
 			why(key, excluded))
 		return
 	}
 	if c.held.changed(key, v.Reason) {
+		logger.Info("Rebalance waits", "message", v.Message+why(key, excluded), "exclusions", exclusionMessages(key, excluded))
 		c.events.Eventf(g, nil, corev1.EventTypeNormal, "RebalanceWaiting", "Rebalance", "%s=%s waits: %s: %s",
 			v1alpha1.AnnotationRebalance, v1alpha1.RebalanceNow, v.Reason, v.Message)
 	}
@@ -153,4 +156,15 @@ func why(key types.NamespacedName, excluded []plan.Exclusion) string {
 		return ""
 	}
 	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// exclusionMessages are the group's exclusions in full, for the log.
+func exclusionMessages(key types.NamespacedName, excluded []plan.Exclusion) []string {
+	var out []string
+	for _, e := range excluded {
+		if e.NodeGroup == key {
+			out = append(out, e.Node+": "+e.Message)
+		}
+	}
+	return out
 }
