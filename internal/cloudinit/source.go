@@ -34,7 +34,8 @@ func (r *Renderer) source(ctx context.Context, t contract.NodeTemplate) (string,
 		}
 	}
 	if len(text) > MaxTemplateBytes {
-		return "", fmt.Errorf("user data template %s is %d bytes, more than %d", describe(t), len(text), MaxTemplateBytes)
+		return "", configError(ReasonUserDataTemplateInvalid, "user data template %s is %d bytes, more than %d", describe(t),
+			len(text), MaxTemplateBytes)
 	}
 	return text, nil
 }

@@ -15,6 +15,9 @@ func For(g *v1alpha1.NodeGroup) contract.NodeTemplate {
 	if g.Spec.UserDataTemplate != "" {
 		t.UserDataTemplate = g.Namespace + "/" + g.Spec.UserDataTemplate
 	}
+	if r := g.Spec.SSHKeySecretRef; r != nil {
+		t.SSHKeySecret, t.SSHKeySecretKeys = g.Namespace+"/"+r.Name, r.Keys
+	}
 	for _, taint := range g.Spec.Taints {
 		t.Taints = append(t.Taints, contract.Taint{Key: taint.Key, Value: taint.Value, Effect: string(taint.Effect)})
 	}

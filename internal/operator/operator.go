@@ -302,7 +302,7 @@ func vpsieActivities(cfg *config.Config, api activities.VPSieAPI, kube client.Cl
 		}
 	}
 	return &activities.VPSie{API: api, ListingLag: cfg.VPSie.ListingLag, DefaultSSHKeyIDs: keys,
-		Owners: &activities.Kube{Client: kube},
+		Owners: &activities.Kube{Client: kube}, SSHKeys: &cloudinit.KeyReader{Reader: kube},
 		UserData: &cloudinit.Renderer{Reader: kube, Join: joinSource(cfg, kube, tokens), Reserves: cloudinit.Reserves{
 			CPUMillis: cfg.ScaleUp.ReservedCPUMillis, MemoryMiB: cfg.ScaleUp.ReservedMemoryMiB,
 			EvictionMemoryMiB: cfg.ScaleUp.EvictionMemoryMiB, MaxPods: cfg.ScaleUp.MaxPodsPerNode}}}
