@@ -176,6 +176,7 @@ func controllers(mgr ctrl.Manager, cfg *config.Config, d Deps) ([]controller, er
 	prov := scaleup.NewProvisioner(mgr.GetClient(), d.Starter, rec, tickingClock(d.Clock), cfg.Controller.ClusterName,
 		cfg.ScaleUp, sm, verdicts)
 	prov.SetManagedCluster(cfg.VPSie.ManagedClusterIdentifier)
+	prov.SetBootstrapReader(mgr.GetAPIReader())
 	cs := []controller{
 		vpsienode.NewController(mgr.GetClient(), d.Starter, cfg.Controller.ClusterName, rec),
 		prov,
@@ -203,7 +204,7 @@ func controllers(mgr ctrl.Manager, cfg *config.Config, d Deps) ([]controller, er
 		cs = append(cs, rebalance.NewController(mgr.GetClient(), d.Starter, d.Temporal, prov.Catalogue(), rec,
 			tickingClock(d.Clock), cfg.Rebalance, ro, rm, reports))
 	}
-	ngc := nodegroup.NewController(mgr.GetClient(), d.Clock, m, sources...)
+	ngc := nodegroup.NewController(mgr.GetClient(), d.Clock, m, sources...).CheckBootstrapWith(mgr.GetAPIReader())
 	return append([]controller{ngc}, cs...), nil
 }
 
