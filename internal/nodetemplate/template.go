@@ -49,3 +49,12 @@ func CheckBootstrap(ctx context.Context, reader client.Reader, g *v1alpha1.NodeG
 	}
 	return cloudinit.CheckBootstrap(ctx, reader, For(g))
 }
+
+// BootstrapProblem is CheckBootstrap's answer as the planners' gates take it: "" when valid,
+// else "<typed reason>: <message>".
+func BootstrapProblem(ctx context.Context, reader client.Reader, g *v1alpha1.NodeGroup) string {
+	if err := CheckBootstrap(ctx, reader, g); err != nil {
+		return cloudinit.ReasonOf(err) + ": " + err.Error()
+	}
+	return ""
+}

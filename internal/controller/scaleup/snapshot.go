@@ -3,7 +3,6 @@ package scaleup
 import (
 	"context"
 
-	"github.com/vpsie/vpsie-autoscaler/internal/cloudinit"
 	"github.com/vpsie/vpsie-autoscaler/internal/clusterview"
 	"github.com/vpsie/vpsie-autoscaler/internal/nodetemplate"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
@@ -51,10 +50,7 @@ func (p *Provisioner) checkBootstrap(ctx context.Context, s plan.Snapshot) {
 			continue
 		}
 		st := s.Groups[g.Key()]
-		st.BootstrapInvalid = ""
-		if err := nodetemplate.CheckBootstrap(ctx, p.bootstrap, g); err != nil {
-			st.BootstrapInvalid = cloudinit.ReasonOf(err) + ": " + err.Error()
-		}
+		st.BootstrapInvalid = nodetemplate.BootstrapProblem(ctx, p.bootstrap, g)
 		s.Groups[g.Key()] = st
 	}
 }
