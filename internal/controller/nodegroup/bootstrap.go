@@ -1,12 +1,17 @@
 package nodegroup
 
 import (
+	"context"
+	"sync"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/cloudinit"
+	"github.com/vpsie/vpsie-autoscaler/internal/nodetemplate"
 )
 
 // How soon a group whose bootstrap configuration names objects (a template ConfigMap, an
@@ -17,6 +22,46 @@ const (
 	bootstrapRecheckInvalid = 10 * time.Second
 	bootstrapRecheck        = time.Minute
 )
+
+// bootstrapReuse is how long one check of a group's bootstrap configuration answers for
+// the same spec generation: a group is reconciled at every change of its VPSieNodes and
+// Nodes, many a second while it scales, and each check costs uncached reads.
+const bootstrapReuse = 5 * time.Second
+
+// bootstrapChecks remembers each group's last check.
+type bootstrapChecks struct {
+	mu   sync.Mutex
+	last map[types.NamespacedName]bootstrapCheck
+}
+
+type bootstrapCheck struct {
+	generation int64
+	at         time.Time
+	err        error
+}
+
+func (b *bootstrapChecks) forget(key types.NamespacedName) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.last, key)
+}
+
+// checkBootstrap is nodetemplate.CheckBootstrap of the group, read again once the last
+// answer for its generation is bootstrapReuse old.
+func (c *Controller) checkBootstrap(ctx context.Context, ng *v1alpha1.NodeGroup) error {
+	key, now := client.ObjectKeyFromObject(ng), c.clock.Now()
+	c.checks.mu.Lock()
+	last, ok := c.checks.last[key]
+	c.checks.mu.Unlock()
+	if ok && last.generation == ng.Generation && now.Sub(last.at) < bootstrapReuse {
+		return last.err
+	}
+	err := nodetemplate.CheckBootstrap(ctx, c.bootstrap, ng)
+	c.checks.mu.Lock()
+	c.checks.last[key] = bootstrapCheck{generation: ng.Generation, at: now, err: err}
+	c.checks.mu.Unlock()
+	return err
+}
 
 // bootstrapCondition is BootstrapConfigValid from the check's answer: the reasons are
 // internal/cloudinit's (UserDataTemplateNotFound, SSHKeySecretNotFound, ...).

@@ -10,6 +10,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	clocktesting "k8s.io/utils/clock/testing"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
@@ -34,9 +36,11 @@ func TestBootstrapConditionIsSetAndClearedAsTheObjectsAppear(t *testing.T) {
 	if err := c.Update(ctx, &ng); err != nil {
 		t.Fatal(err)
 	}
-	ctrl := NewController(c, clocktesting.NewFakeClock(t0.Time), nil).CheckBootstrapWith(c)
+	clk := clocktesting.NewFakeClock(t0.Time)
+	ctrl := NewController(c, clk, nil).CheckBootstrapWith(c)
 	step := func(wantStatus metav1.ConditionStatus, wantReason string, wantRequeue time.Duration) {
 		t.Helper()
+		clk.Step(bootstrapReuse) // the last check's answer is reused for bootstrapReuse
 		res, err := ctrl.Reconcile(ctx, reconcile.Request{NamespacedName: key})
 		if err != nil {
 			t.Fatal(err)
@@ -53,6 +57,22 @@ func TestBootstrapConditionIsSetAndClearedAsTheObjectsAppear(t *testing.T) {
 		}
 	}
 	step(metav1.ConditionFalse, cloudinit.ReasonUserDataTemplateNotFound, bootstrapRecheckInvalid)
+
+	// Reconciles in a burst (every VPSieNode and Node change) reuse the check: no read.
+	var reads int
+	ctrl.bootstrap = interceptor.NewClient(c.(client.WithWatch), interceptor.Funcs{Get: func(ctx context.Context, cl client.WithWatch,
+		key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+		reads++
+		return cl.Get(ctx, key, obj, opts...)
+	}})
+	for range 3 {
+		if _, err := ctrl.Reconcile(ctx, reconcile.Request{NamespacedName: key}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if reads != 0 {
+		t.Fatalf("%d reads of the template within %s of the last check, want none", reads, bootstrapReuse)
+	}
 
 	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "team-a", Name: "bootstrap"},
 		Data: map[string]string{cloudinit.KeyTemplate: "#cloud-config\nhostname: {{ .NodeName }}\n"}}

@@ -23,7 +23,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
-	"github.com/vpsie/vpsie-autoscaler/internal/nodetemplate"
 )
 
 // VPSieNode field indexes: by group so a reconcile lists only its own
@@ -66,6 +65,7 @@ type Controller struct {
 	// bootstrap reads user data templates and SSH key Secrets, uncached; nil writes no
 	// BootstrapConfigValid condition.
 	bootstrap client.Reader
+	checks    bootstrapChecks
 }
 
 // CheckBootstrapWith makes the controller write the BootstrapConfigValid condition, reading
@@ -74,6 +74,7 @@ type Controller struct {
 // re-read every bootstrapRecheck instead).
 func (c *Controller) CheckBootstrapWith(r client.Reader) *Controller {
 	c.bootstrap = r
+	c.checks = bootstrapChecks{last: map[types.NamespacedName]bootstrapCheck{}}
 	return c
 }
 
@@ -126,6 +127,7 @@ func (c *Controller) Reconcile(ctx context.Context, req reconcile.Request) (res 
 	})
 	if apierrors.IsNotFound(err) {
 		c.metrics.forget(req.NamespacedName)
+		c.checks.forget(req.NamespacedName)
 		return reconcile.Result{}, nil
 	}
 	if err != nil {
@@ -148,7 +150,7 @@ func (c *Controller) observe(ctx context.Context, ng *v1alpha1.NodeGroup) (obser
 	}
 	obs := observation{group: ng, vpsieNodes: vns.Items, nodes: nodes, now: metav1.NewTime(c.clock.Now())}
 	if c.bootstrap != nil {
-		err := nodetemplate.CheckBootstrap(ctx, c.bootstrap, ng)
+		err := c.checkBootstrap(ctx, ng)
 		obs.bootstrap = &err
 	}
 	for _, s := range c.sources {
