@@ -150,21 +150,37 @@ func (v *VPSie) createRequest(ctx context.Context, in contract.CreateOwnedVPSInp
 	keyIDs := append(slices.Clone(v.DefaultSSHKeyIDs), in.SSHKeyIDs...)
 	if in.Join != nil {
 		keyIDs = append(keyIDs, in.Join.SSHKeyIDs...)
-		req.SSHPublicKeys = dedupKeys(in.Join.SSHPublicKeys)
 	}
 	req.SSHKeyIDs = dedupKeys(keyIDs)
 	if in.Join == nil {
 		return req, nil
 	}
+	var err error
+	if req.SSHPublicKeys, err = v.publicKeys(ctx, *in.Join); err != nil {
+		// A missing or empty key Secret is fixed by an operator (the NodeGroup's
+		// BootstrapConfigValid condition says so); keep retrying, never boot without the keys.
+		return req, fmt.Errorf("ssh keys of %s: %w", in.Hostname, err)
+	}
 	if v.UserData == nil {
 		return req, nonRetryable("create asks for a join, but no join configuration is set")
 	}
-	var err error
 	if req.UserData, err = v.UserData.Render(ctx, in); err != nil {
 		// A missing Secret or template is fixed by an operator; keep retrying meanwhile.
 		return req, fmt.Errorf("rendering user data of %s: %w", in.Hostname, err)
 	}
 	return req, nil
+}
+
+// publicKeys are the node's OpenSSH public keys: the group's and its Secret's, read now
+// (the workflow carries only the Secret's name), each once.
+func (v *VPSie) publicKeys(ctx context.Context, t contract.NodeTemplate) ([]string, error) {
+	if v.SSHKeys != nil {
+		return v.SSHKeys.PublicKeys(ctx, t)
+	}
+	if t.SSHKeySecret != "" {
+		return nil, nonRetryable("create asks for the SSH keys of Secret " + t.SSHKeySecret + ", but no key reader is set")
+	}
+	return dedupKeys(t.SSHPublicKeys), nil
 }
 
 // dedupKeys keeps the first of equal keys (an OpenSSH key compared without the whitespace

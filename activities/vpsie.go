@@ -42,6 +42,15 @@ type VPSie struct {
 	// DefaultSSHKeyIDs are the account's SSH key IDs every new VPS gets
 	// (scaleUp.defaultSSHKeyIDs), before the NodeGroup's.
 	DefaultSSHKeyIDs []string
+	// SSHKeys reads a new node's public keys, its group's and those of its key Secret
+	// (internal/cloudinit); nil sends the group's own keys and refuses a group with a Secret.
+	SSHKeys PublicKeyReader
+}
+
+// PublicKeyReader gives the OpenSSH public keys a node of a template gets, each once; a
+// key Secret that is missing or holds no key is an error, never an empty answer.
+type PublicKeyReader interface {
+	PublicKeys(ctx context.Context, t contract.NodeTemplate) ([]string, error)
 }
 
 // OwnerChecker fails with ErrOwnerGone when the owner's VPSieNode is gone, replaced or

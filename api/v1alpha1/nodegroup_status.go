@@ -26,6 +26,12 @@ const (
 	// cancelled, its nodes drained and terminated; reason NodeGroupDeleting, the message
 	// counts what is left); it is set only on a group being deleted.
 	ConditionDeleting = "Deleting"
+	// ConditionBootstrapConfigValid is true when new nodes of the group can be made as
+	// its spec asks: its user data template (inline, ConfigMap or the default) reads and
+	// renders, and its sshKeySecretRef Secret holds public keys. False (reason e.g.
+	// UserDataTemplateNotFound, SSHKeySecretNotFound; internal/cloudinit) holds scale-up
+	// back. Mode managedKubernetes has no user data: always true there.
+	ConditionBootstrapConfigValid = "BootstrapConfigValid"
 )
 
 // NodeGroupStatus is what the autoscaler observed of the group.
@@ -52,7 +58,8 @@ type NodeGroupStatus struct {
 	// +optional
 	Nodes []NodeGroupMember `json:"nodes,omitempty"`
 
-	// Conditions are Ready, Scaling, AtMinCapacity, AtMaxCapacity and Error.
+	// Conditions are Ready, Scaling, AtMinCapacity, AtMaxCapacity, Error, ScaleUpBlocked,
+	// BootstrapConfigValid and, while the group is deleted, Deleting.
 	// +listType=map
 	// +listMapKey=type
 	// +optional

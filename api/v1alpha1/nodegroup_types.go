@@ -116,6 +116,15 @@ type NodeGroupSpec struct {
 	// +optional
 	SSHPublicKeys []string `json:"sshPublicKeys,omitempty"`
 
+	// SSHKeySecretRef names a Secret in the NodeGroup's namespace whose data values are
+	// OpenSSH public keys in authorized_keys form (one a line, "#" comments and blank
+	// lines skipped, no options); every new node gets them too, merged with sshPublicKeys,
+	// each key once. The Secret is read when a node is created; while it is missing or
+	// holds no valid key the group's BootstrapConfigValid condition is False and
+	// scale-up adds no node to it (BootstrapConfigInvalid).
+	// +optional
+	SSHKeySecretRef *SSHKeySecretReference `json:"sshKeySecretRef,omitempty"`
+
 	// CloudInitVariables are the group's own template variables, {{ .Variables.<key> }}
 	// in a template. They enter workflow histories: no secrets.
 	// +kubebuilder:validation:MaxProperties=64
@@ -137,6 +146,25 @@ type NodeGroupSpec struct {
 	// +listType=set
 	// +optional
 	Tags []string `json:"tags,omitempty"`
+}
+
+// SSHKeySecretReference names a Secret of public keys in the NodeGroup's namespace.
+type SSHKeySecretReference struct {
+	// Name is the Secret's name.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`
+	Name string `json:"name"`
+
+	// Keys are the Secret's data keys to read, in order; empty reads every key. A key
+	// named here that the Secret lacks makes the configuration invalid.
+	// +kubebuilder:validation:MaxItems=16
+	// +kubebuilder:validation:items:MinLength=1
+	// +kubebuilder:validation:items:MaxLength=253
+	// +kubebuilder:validation:items:Pattern=`^[-._a-zA-Z0-9]+$`
+	// +listType=set
+	// +optional
+	Keys []string `json:"keys,omitempty"`
 }
 
 // DatacenterPlacement weights one datacenter of a multi-datacenter group.

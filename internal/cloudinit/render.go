@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"maps"
 	"slices"
 	"strings"
 	"text/template"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -92,30 +92,19 @@ func (r *Renderer) Render(ctx context.Context, in contract.CreateOwnedVPSInput) 
 		return "", fmt.Errorf("create of %s has no node template to render", in.Hostname)
 	}
 	t := *in.Join
-	text, err := r.source(ctx, t)
+	// A dry run with placeholder join data finds a missing key before a token exists.
+	p, err := r.prepare(ctx, in.Hostname, contract.Placement{OfferingID: in.OfferingID, DatacenterID: in.DatacenterID}, t)
 	if err != nil {
 		return "", err
-	}
-	tmpl, err := parse(text)
-	if err != nil {
-		return "", fmt.Errorf("parsing user data template %s: %w", describe(t), err)
-	}
-	v := r.vars(in.Hostname, contract.Placement{OfferingID: in.OfferingID, DatacenterID: in.DatacenterID}, t)
-	if v.InstallScript, err = renderInstall(v); err != nil {
-		return "", err
-	}
-	// A dry run with a placeholder token finds a missing key before a token exists.
-	v.APIServerEndpoint, v.Token, v.CACertHash = "endpoint", "token", "hash"
-	if err := tmpl.Execute(io.Discard, v); err != nil {
-		return "", fmt.Errorf("rendering user data template %s: %w", describe(t), err)
 	}
 	j, err := r.Join.Join(ctx, in)
 	if err != nil {
 		return "", err
 	}
+	v := p.vars
 	v.APIServerEndpoint, v.Token, v.CACertHash = j.APIServerEndpoint, j.Token, j.CACertHash
 	var out bytes.Buffer
-	if err := tmpl.Execute(&out, v); err != nil {
+	if err := p.tmpl.Execute(&out, v); err != nil {
 		return "", fmt.Errorf("rendering user data template %s: %w", describe(t), err)
 	}
 	if out.Len() > MaxUserDataBytes {
@@ -123,6 +112,48 @@ func (r *Renderer) Render(ctx context.Context, in contract.CreateOwnedVPSInput) 
 			out.Len(), MaxUserDataBytes)
 	}
 	return out.String(), nil
+}
+
+// prepared is a node's template, parsed, with its variables and what it renders with
+// placeholder join data.
+type prepared struct {
+	tmpl   *template.Template
+	vars   Vars
+	probed string
+}
+
+// prepare reads and parses the node's template and renders it with placeholder join data:
+// every problem but the join data's shows here, as a *ConfigError, before a token exists.
+func (r *Renderer) prepare(ctx context.Context, nodeName string, p contract.Placement, t contract.NodeTemplate) (prepared, error) {
+	text, err := r.source(ctx, t)
+	if err != nil {
+		return prepared{}, err
+	}
+	tmpl, err := parse(text)
+	if err != nil {
+		return prepared{}, configError(ReasonUserDataTemplateInvalid, "parsing user data template %s: %v", describe(t), err)
+	}
+	v := r.vars(nodeName, p, t)
+	if v.InstallScript, err = renderInstall(v); err != nil {
+		return prepared{}, err
+	}
+	probe := v
+	probe.APIServerEndpoint, probe.Token, probe.CACertHash = "placeholder:6443", "placeholder", "sha256:placeholder"
+	var out bytes.Buffer
+	if err := tmpl.Execute(&out, probe); err != nil {
+		return prepared{}, configError(ReasonUserDataTemplateInvalid, "rendering user data template %s: %v", describe(t), err)
+	}
+	if out.Len() > MaxUserDataBytes {
+		return prepared{}, configError(ReasonUserDataTemplateInvalid, "user data of %s from template %s is %d bytes, more than %d",
+			nodeName, describe(t), out.Len(), MaxUserDataBytes)
+	}
+	return prepared{tmpl: tmpl, vars: v, probed: out.String()}, nil
+}
+
+// dryRun renders t's template for a placeholder node of no placement.
+func (r *Renderer) dryRun(ctx context.Context, t contract.NodeTemplate) (string, error) {
+	p, err := r.prepare(ctx, "bootstrap-probe", contract.Placement{}, t)
+	return p.probed, err
 }
 
 func (r *Renderer) vars(nodeName string, p contract.Placement, t contract.NodeTemplate) Vars {
@@ -160,19 +191,24 @@ func renderInstall(v Vars) (string, error) {
 func (r *Renderer) template(ctx context.Context, ref string) (string, error) {
 	ns, name, ok := strings.Cut(ref, "/")
 	if !ok {
-		return "", fmt.Errorf("user data template %q: want namespace/name", ref)
+		return "", configError(ReasonUserDataTemplateInvalid, "user data template %q: want namespace/name", ref)
 	}
 	cm := &corev1.ConfigMap{}
 	if err := r.Reader.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, cm); err != nil {
-		return "", fmt.Errorf("reading user data template %s: %w", ref, err)
+		reason := ReasonBootstrapConfigUnreadable
+		if apierrors.IsNotFound(err) {
+			reason = ReasonUserDataTemplateNotFound
+		}
+		return "", configError(reason, "reading user data template %s: %v", ref, err)
 	}
 	if cm.Labels[LabelTemplate] != "true" {
-		return "", fmt.Errorf("user data template %s is not labelled %s: \"true\" (only labelled ConfigMaps are rendered with a join token)",
+		return "", configError(ReasonUserDataTemplateNotLabelled,
+			"user data template %s is not labelled %s: \"true\" (only labelled ConfigMaps are rendered with a join token)",
 			ref, LabelTemplate)
 	}
 	text, ok := cm.Data[KeyTemplate]
 	if !ok {
-		return "", fmt.Errorf("user data template %s has no key %q", ref, KeyTemplate)
+		return "", configError(ReasonUserDataTemplateKeyMissing, "user data template %s has no key %q", ref, KeyTemplate)
 	}
 	return text, nil
 }
@@ -202,23 +238,9 @@ func taintsArg(taints []contract.Taint) string {
 // kubelet). It renders the group's template as Render would, with placeholders for the
 // join data (it issues no token and reads no join Secret) and the node's name and placement.
 func BootstrapKubelet(ctx context.Context, reader client.Reader, t contract.NodeTemplate) (string, error) {
-	r := &Renderer{Reader: reader}
-	text, err := r.source(ctx, t)
+	out, err := (&Renderer{Reader: reader}).dryRun(ctx, t)
 	if err != nil {
 		return "", err
 	}
-	tmpl, err := parse(text)
-	if err != nil {
-		return "", fmt.Errorf("parsing user data template %s: %w", describe(t), err)
-	}
-	v := r.vars("bootstrap-probe", contract.Placement{}, t)
-	if v.InstallScript, err = renderInstall(v); err != nil {
-		return "", err
-	}
-	v.APIServerEndpoint, v.Token, v.CACertHash = "placeholder:6443", "placeholder", "sha256:placeholder"
-	var out bytes.Buffer
-	if err := tmpl.Execute(&out, v); err != nil {
-		return "", fmt.Errorf("rendering user data template %s: %w", describe(t), err)
-	}
-	return kubeletflags.InstalledKubelet(out.String()), nil
+	return kubeletflags.InstalledKubelet(out), nil
 }

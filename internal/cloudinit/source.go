@@ -34,7 +34,8 @@ func (r *Renderer) source(ctx context.Context, t contract.NodeTemplate) (string,
 		}
 	}
 	if len(text) > MaxTemplateBytes {
-		return "", fmt.Errorf("user data template %s is %d bytes, more than %d", describe(t), len(text), MaxTemplateBytes)
+		return "", configError(ReasonUserDataTemplateInvalid, "user data template %s is %d bytes, more than %d", describe(t),
+			len(text), MaxTemplateBytes)
 	}
 	return text, nil
 }
@@ -56,8 +57,9 @@ func parse(text string) (*template.Template, error) {
 
 // Check renders a template with placeholder values of every built-in variable and the
 // group's variables, so a template that names a variable nobody sets, or does not
-// parse, is refused before any node boots with it (the admission webhook and the
-// NodeGroup's status call it).
+// parse, is refused before any node boots with it (the admission webhook calls it; the
+// NodeGroup's status and the planners use CheckBootstrap, which also reads ConfigMaps and
+// key Secrets).
 func Check(text string, variables map[string]string) error {
 	if len(text) > MaxTemplateBytes {
 		return fmt.Errorf("%d bytes, more than %d", len(text), MaxTemplateBytes)

@@ -176,6 +176,7 @@ func controllers(mgr ctrl.Manager, cfg *config.Config, d Deps) ([]controller, er
 	prov := scaleup.NewProvisioner(mgr.GetClient(), d.Starter, rec, tickingClock(d.Clock), cfg.Controller.ClusterName,
 		cfg.ScaleUp, sm, verdicts)
 	prov.SetManagedCluster(cfg.VPSie.ManagedClusterIdentifier)
+	prov.SetBootstrapReader(mgr.GetAPIReader())
 	cs := []controller{
 		vpsienode.NewController(mgr.GetClient(), d.Starter, cfg.Controller.ClusterName, rec),
 		prov,
@@ -203,7 +204,7 @@ func controllers(mgr ctrl.Manager, cfg *config.Config, d Deps) ([]controller, er
 		cs = append(cs, rebalance.NewController(mgr.GetClient(), d.Starter, d.Temporal, prov.Catalogue(), rec,
 			tickingClock(d.Clock), cfg.Rebalance, ro, rm, reports))
 	}
-	ngc := nodegroup.NewController(mgr.GetClient(), d.Clock, m, sources...)
+	ngc := nodegroup.NewController(mgr.GetClient(), d.Clock, m, sources...).CheckBootstrapWith(mgr.GetAPIReader())
 	return append([]controller{ngc}, cs...), nil
 }
 
@@ -302,7 +303,7 @@ func vpsieActivities(cfg *config.Config, api activities.VPSieAPI, kube client.Cl
 		}
 	}
 	return &activities.VPSie{API: api, ListingLag: cfg.VPSie.ListingLag, DefaultSSHKeyIDs: keys,
-		Owners: &activities.Kube{Client: kube},
+		Owners: &activities.Kube{Client: kube}, SSHKeys: &cloudinit.KeyReader{Reader: kube},
 		UserData: &cloudinit.Renderer{Reader: kube, Join: joinSource(cfg, kube, tokens), Reserves: cloudinit.Reserves{
 			CPUMillis: cfg.ScaleUp.ReservedCPUMillis, MemoryMiB: cfg.ScaleUp.ReservedMemoryMiB,
 			EvictionMemoryMiB: cfg.ScaleUp.EvictionMemoryMiB, MaxPods: cfg.ScaleUp.MaxPodsPerNode}}}

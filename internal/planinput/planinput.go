@@ -3,6 +3,8 @@ package planinput
 import (
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
@@ -41,11 +43,16 @@ func ScaleUp(v *clusterview.View, cat contract.Catalogue) scaleup.Snapshot {
 }
 
 // ScaleUpGroup is what a group's spec and status say of its growth at now: disabled, in
-// its cooldown, and its member count.
+// its cooldown, its bootstrap configuration invalid (its BootstrapConfigValid condition;
+// the provisioner checks afresh), and its member count.
 func ScaleUpGroup(g *v1alpha1.NodeGroup, members int32, now time.Time) scaleup.GroupState {
 	st := scaleup.GroupState{ScaleUpDisabled: !g.Spec.ScaleUpPolicy.IsEnabled(), Members: members}
 	if cd := g.Spec.ScaleUpPolicy.CooldownSeconds; cd > 0 && g.Status.LastScaleUpTime != nil {
 		st.InCooldown = now.Before(g.Status.LastScaleUpTime.Add(time.Duration(cd) * time.Second))
+	}
+	if c := meta.FindStatusCondition(g.Status.Conditions, v1alpha1.ConditionBootstrapConfigValid); c != nil &&
+		c.Status == metav1.ConditionFalse && c.ObservedGeneration == g.Generation {
+		st.BootstrapInvalid = c.Reason + ": " + c.Message
 	}
 	return st
 }

@@ -91,3 +91,29 @@ func TestManagedNodesAndPoliciesFollowTheMembershipRule(t *testing.T) {
 		t.Errorf("nodes %d, want 2", len(n))
 	}
 }
+
+// The kubectl plugin has no reader of ConfigMaps and Secrets: a group's BootstrapConfigValid
+// condition of its current generation holds it back, as the provisioner's own check does.
+func TestScaleUpGroupIsHeldByAFalseBootstrapCondition(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		status     metav1.ConditionStatus
+		generation int64
+		want       string
+	}{
+		{name: "false for this generation", status: metav1.ConditionFalse, generation: 2, want: "SSHKeySecretNotFound: gone"},
+		{name: "false for an older spec", status: metav1.ConditionFalse, generation: 1},
+		{name: "true", status: metav1.ConditionTrue, generation: 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			g := group("a", func(g *v1alpha1.NodeGroup) {
+				g.Generation = 2
+				g.Status.Conditions = []metav1.Condition{{Type: v1alpha1.ConditionBootstrapConfigValid, Status: tt.status,
+					Reason: "SSHKeySecretNotFound", Message: "gone", ObservedGeneration: tt.generation}}
+			})
+			if got := planinput.ScaleUpGroup(g, 0, now).BootstrapInvalid; got != tt.want {
+				t.Fatalf("BootstrapInvalid = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

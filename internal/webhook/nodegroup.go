@@ -41,6 +41,7 @@ func validateNodeGroup(ng, old *v1alpha1.NodeGroup, ix *catalogueIndex) (field.E
 	}
 	errs = append(errs, validateImage(spec, &ng.Spec, old)...)
 	errs = append(errs, validateTemplate(spec, &ng.Spec)...)
+	errs = append(errs, validateSSHPublicKeys(spec.Child("sshPublicKeys"), ng.Spec.SSHPublicKeys)...)
 	errs = append(errs, validateDatacenterBounds(spec, &ng.Spec)...)
 	errs = append(errs, validateProvisioning(spec, &ng.Spec, specOf(old))...)
 	errs = append(errs, validateLabels(spec.Child("labels"), ng.Spec.Labels)...)
@@ -84,6 +85,22 @@ func validateTemplate(spec *field.Path, s *v1alpha1.NodeGroupSpec) field.ErrorLi
 		return field.ErrorList{field.Invalid(spec.Child("cloudInitTemplate"), "(template)", err.Error())}
 	}
 	return nil
+}
+
+// validateSSHPublicKeys refuses an entry that is not one OpenSSH public key without
+// options, by the parser the SSH key Secret's lines go through (internal/cloudinit).
+func validateSSHPublicKeys(p *field.Path, keys []string) field.ErrorList {
+	var errs field.ErrorList
+	for i, k := range keys {
+		parsed, err := cloudinit.ParseAuthorizedKeys(k)
+		switch {
+		case err != nil:
+			errs = append(errs, field.Invalid(p.Index(i), "(key)", strings.TrimPrefix(err.Error(), "line 1: ")))
+		case len(parsed) != 1:
+			errs = append(errs, field.Invalid(p.Index(i), "(key)", "want exactly one OpenSSH public key (\"ssh-ed25519 AAAA... comment\")"))
+		}
+	}
+	return errs
 }
 
 // validateDatacenterBounds checks the per-datacenter bounds against each other

@@ -13,6 +13,9 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
+// testKey is a real ed25519 public key (the webhook parses keys).
+const testKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMw9o9W3gJIxv3XX3QZ4fGhdQO7pKxGzbsAbVf6Y0P1n"
+
 func TestNodeGroupValidationOnCreate(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -111,13 +114,24 @@ func TestNodeGroupValidationOnCreate(t *testing.T) {
 		{name: "a managed group without its VPSie node group is refused", mutate: func(g *v1alpha1.NodeGroup) {
 			g.Spec.Provisioning = v1alpha1.Provisioning{Mode: v1alpha1.ProvisioningManagedKubernetes}
 		}, want: []string{"spec.provisioning.managedKubernetes.nodeGroupID: mode managedKubernetes needs"}},
-		{name: "a managed group takes neither user data nor tags", mutate: func(g *v1alpha1.NodeGroup) {
+		{name: "a managed group takes neither user data, an SSH key Secret nor tags", mutate: func(g *v1alpha1.NodeGroup) {
 			one := int64(7)
 			g.Spec.UserDataTemplate, g.Spec.Tags = "my-template", []string{"team=a"}
+			g.Spec.SSHKeySecretRef = &v1alpha1.SSHKeySecretReference{Name: "ops-keys"}
 			g.Spec.Provisioning = v1alpha1.Provisioning{Mode: v1alpha1.ProvisioningManagedKubernetes,
 				ManagedKubernetes: &v1alpha1.ManagedKubernetes{NodeGroupID: &one}}
 		}, want: []string{"spec.userDataTemplate: managedKubernetes workers are booted by VPSie",
+			"spec.sshKeySecretRef: managedKubernetes workers are booted by VPSie with no keys of ours",
 			"spec.tags: managedKubernetes workers cannot carry VPS tags"}},
+		{name: "SSH public keys that are keys, and a key Secret, are admitted", mutate: func(g *v1alpha1.NodeGroup) {
+			g.Spec.SSHPublicKeys = []string{testKey + " ops@laptop"}
+			g.Spec.SSHKeySecretRef = &v1alpha1.SSHKeySecretReference{Name: "ops-keys"}
+		}},
+		{name: "an SSH public key that is no key, or has options, is refused by index", mutate: func(g *v1alpha1.NodeGroup) {
+			g.Spec.SSHPublicKeys = []string{testKey, "ssh-ed25519 AAAA alice", `command="true" ` + testKey, testKey + "\n" + testKey}
+		}, want: []string{"spec.sshPublicKeys[1]: not an OpenSSH public key",
+			"spec.sshPublicKeys[2]: authorized_keys options (command) are not supported",
+			"spec.sshPublicKeys[3]: want exactly one OpenSSH public key"}},
 		{name: "every problem is reported at once", mutate: func(g *v1alpha1.NodeGroup) {
 			g.Spec.DatacenterID, g.Spec.OfferingIDs = "dc-mars", []string{"gpu-xl"}
 		}, want: []string{`spec.datacenterID: datacenter "dc-mars"`, `spec.offeringIDs[0]: offering "gpu-xl"`}},

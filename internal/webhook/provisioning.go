@@ -24,6 +24,10 @@ func validateProvisioning(spec *field.Path, s, old *v1alpha1.NodeGroupSpec) fiel
 		errs = append(errs, field.Forbidden(spec.Child("userDataTemplate"),
 			"managedKubernetes workers are booted by VPSie; user data is only for mode vm"))
 	}
+	if s.SSHKeySecretRef != nil {
+		errs = append(errs, field.Forbidden(spec.Child("sshKeySecretRef"),
+			"managedKubernetes workers are booted by VPSie with no keys of ours; SSH keys are only for mode vm"))
+	}
 	if len(s.Tags) > 0 {
 		errs = append(errs, field.Forbidden(spec.Child("tags"),
 			"managedKubernetes workers cannot carry VPS tags; tags are only for mode vm"))

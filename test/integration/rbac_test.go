@@ -56,7 +56,8 @@ func TestRBACServiceAccountHasExactlyWhatItNeeds(t *testing.T) {
 	release := "rbac-it"
 	sa := release + "-vpsie-autoscaler"
 	if out, err := h.run("install", release, chartDir(), "-n", ns, "--set", "temporal.address=temporal.example:7233",
-		"--set", "vpsie.credentials.existingSecret=vpsie-credentials", "--timeout", "60s"); err != nil {
+		"--set", "vpsie.credentials.existingSecret=vpsie-credentials", "--set-json", `sshKeySecrets=["`+other+`/ops-keys"]`,
+		"--timeout", "60s"); err != nil {
 		t.Fatalf("helm install: %v\n%s", err, out)
 	}
 	t.Cleanup(func() { _, _ = h.run("uninstall", release, "-n", ns, "--timeout", "60s") })
@@ -110,6 +111,8 @@ func TestRBACServiceAccountHasExactlyWhatItNeeds(t *testing.T) {
 		verbs(crd, "vpsienodes", "status", other, "update", "patch"),
 		// Its credentials Secret, by name, in its namespace (the default joinMode perNodeToken reads no join Secret).
 		{{"get", "", "secrets", "", ns, "vpsie-credentials"}},
+		// The SSH key Secret a NodeGroup names (spec.sshKeySecretRef), listed in the chart's sshKeySecrets: by name.
+		{{"get", "", "secrets", "", other, "ops-keys"}},
 		// Per-node bootstrap tokens: created and deleted in kube-system, where the API server reads them.
 		verbs("", "secrets", "", "kube-system", "create", "delete"),
 	} {
@@ -121,6 +124,9 @@ func TestRBACServiceAccountHasExactlyWhatItNeeds(t *testing.T) {
 		{"list", "", "secrets", "", ns, ""},
 		{"get", "", "secrets", "", ns, "unrelated"},
 		{"get", "", "secrets", "", other, "vpsie-credentials"},
+		{"get", "", "secrets", "", other, "unrelated"},
+		{"get", "", "secrets", "", ns, "ops-keys"},
+		{"list", "", "secrets", "", other, ""},
 		{"get", "", "secrets", "", other, "vpsie-join"},
 		{"get", "", "secrets", "", ns, "vpsie-join"},
 		{"get", "", "secrets", "", "kube-system", "bootstrap-token-abcdef"},

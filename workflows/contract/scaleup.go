@@ -53,6 +53,11 @@ type NodeTemplate struct {
 	// configured default key IDs and drops duplicates).
 	SSHKeyIDs     []string `json:"sshKeyIDs,omitempty"`
 	SSHPublicKeys []string `json:"sshPublicKeys,omitempty"`
+	// SSHKeySecret names the group's Secret of further public keys ("namespace/name");
+	// SSHKeySecretKeys are the data keys to read, empty for all. Only the reference crosses
+	// the workflow boundary: the create activity reads the keys right before its POST.
+	SSHKeySecret     string   `json:"sshKeySecret,omitempty"`
+	SSHKeySecretKeys []string `json:"sshKeySecretKeys,omitempty"`
 }
 
 // ScaleUpTimeouts bound each wait of a node; every one has a compensation.

@@ -62,6 +62,20 @@ type Controller struct {
 	metrics *Metrics
 	// sources are the other controllers' reports folded into status.
 	sources []Source
+	// bootstrap reads user data templates and SSH key Secrets, uncached; nil writes no
+	// BootstrapConfigValid condition.
+	bootstrap client.Reader
+	checks    bootstrapChecks
+}
+
+// CheckBootstrapWith makes the controller write the BootstrapConfigValid condition, reading
+// each group's template ConfigMap and SSH key Secret through r (uncached: the autoscaler
+// may get them only by name, so it cannot watch them; a group that names either is
+// re-read every bootstrapRecheck instead).
+func (c *Controller) CheckBootstrapWith(r client.Reader) *Controller {
+	c.bootstrap = r
+	c.checks = bootstrapChecks{last: map[types.NamespacedName]bootstrapCheck{}}
+	return c
 }
 
 // NewController returns a NodeGroup status controller that folds the sources' reports
@@ -113,6 +127,7 @@ func (c *Controller) Reconcile(ctx context.Context, req reconcile.Request) (res 
 	})
 	if apierrors.IsNotFound(err) {
 		c.metrics.forget(req.NamespacedName)
+		c.checks.forget(req.NamespacedName)
 		return reconcile.Result{}, nil
 	}
 	if err != nil {
@@ -120,7 +135,7 @@ func (c *Controller) Reconcile(ctx context.Context, req reconcile.Request) (res 
 	}
 	c.metrics.observe(written)
 	logger.V(1).Info("status current", "current", written.Status.CurrentNodes, "ready", written.Status.ReadyNodes)
-	return reconcile.Result{RequeueAfter: resyncAfter}, nil
+	return reconcile.Result{RequeueAfter: c.requeueAfter(written)}, nil
 }
 
 func (c *Controller) observe(ctx context.Context, ng *v1alpha1.NodeGroup) (observation, error) {
@@ -134,6 +149,10 @@ func (c *Controller) observe(ctx context.Context, ng *v1alpha1.NodeGroup) (obser
 		return observation{}, err
 	}
 	obs := observation{group: ng, vpsieNodes: vns.Items, nodes: nodes, now: metav1.NewTime(c.clock.Now())}
+	if c.bootstrap != nil {
+		err := c.checkBootstrap(ctx, ng)
+		obs.bootstrap = &err
+	}
 	for _, s := range c.sources {
 		s.fold(client.ObjectKeyFromObject(ng), &obs)
 	}

@@ -30,6 +30,9 @@ type observation struct {
 	tracked   bool
 	// rebalance is the rebalance controller's report on the group, if any.
 	rebalance *RebalanceReport
+	// bootstrap is the check of the group's bootstrap configuration (nil error: valid);
+	// nil when the controller checks none.
+	bootstrap *error
 }
 
 // computeStatus returns the status the group should have. It starts from the
@@ -53,6 +56,9 @@ func computeStatus(o observation) v1alpha1.NodeGroupStatus {
 	cs := append(conditions(o.group.Spec, st, o.vpsieNodes), scaleUpCondition(o.blocked))
 	if o.group.DeletionTimestamp != nil {
 		cs = append(cs, deletingCondition(o.vpsieNodes, nodes))
+	}
+	if o.bootstrap != nil {
+		cs = append(cs, bootstrapCondition(o.group, *o.bootstrap))
 	}
 	for _, c := range cs {
 		c.ObservedGeneration = o.group.Generation

@@ -46,7 +46,7 @@ func (c *Controller) snapshot(ctx context.Context, o observation, states map[typ
 		key := keyOf(g)
 		st := states[key]
 		s.Groups[key] = plan.GroupState{LastRebalance: lastRebalance(g, st), Manual: manual[key], Running: st.running,
-			BootstrapKubelet: c.bootstrapKubelet(ctx, g)}
+			BootstrapKubelet: c.bootstrapKubelet(ctx, g), BootstrapInvalid: c.bootstrapInvalid(ctx, g)}
 	}
 	return s
 }
@@ -66,6 +66,16 @@ func (c *Controller) bootstrapKubelet(ctx context.Context, g *v1alpha1.NodeGroup
 		return ""
 	}
 	return v
+}
+
+// bootstrapInvalid is why the group's replacements cannot be made as its spec asks (its
+// template or SSH key Secret; the check scale-up makes), "" when they can or when the
+// controller has no reader (then its create activities would say so).
+func (c *Controller) bootstrapInvalid(ctx context.Context, g *v1alpha1.NodeGroup) string {
+	if c.opts.UserData == nil {
+		return ""
+	}
+	return nodetemplate.BootstrapProblem(ctx, c.opts.UserData, g)
 }
 
 // lastRebalance is the later of the group's status.lastRebalanceTime and its last run's

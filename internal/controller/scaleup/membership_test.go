@@ -21,18 +21,13 @@ import (
 // is the membership rule's answer on the shared fixture. It once counted a VPSieNode in the
 // Terminating phase (not yet deleted) as a member while the planner did not.
 func TestObserveCountsMembersByTheOneRule(t *testing.T) {
-	scheme := runtime.NewScheme()
-	_ = clientgoscheme.AddToScheme(scheme)
-	_ = v1alpha1.AddToScheme(scheme)
 	ng := &v1alpha1.NodeGroup{}
 	ng.Namespace, ng.Name = membershiptest.Group.Namespace, membershiptest.Group.Name
 	objs := []client.Object{ng}
 	for _, vn := range membershiptest.VPSieNodes("dc1", "std") {
 		objs = append(objs, vn.DeepCopy())
 	}
-	kube := fake.NewClientBuilder().WithScheme(scheme).WithObjects(objs...).Build()
-	clk := clocktesting.NewFakeClock(time.Unix(1000, 0))
-	p := NewProvisioner(kube, nil, nil, clk, "c", config.ScaleUpConfig{MaxBackoff: time.Minute}, nil, nil)
+	p, _ := observingProvisioner(objs...)
 	s, err := p.observe(context.Background(), contract.Catalogue{})
 	if err != nil {
 		t.Fatal(err)
@@ -40,4 +35,14 @@ func TestObserveCountsMembersByTheOneRule(t *testing.T) {
 	if got := s.Groups[membershiptest.Group].Members; got != membershiptest.Members {
 		t.Fatalf("members = %d, want %d", got, membershiptest.Members)
 	}
+}
+
+// observingProvisioner is a provisioner over a fake cluster of objs, enough to observe.
+func observingProvisioner(objs ...client.Object) (*Provisioner, client.Client) {
+	scheme := runtime.NewScheme()
+	_ = clientgoscheme.AddToScheme(scheme)
+	_ = v1alpha1.AddToScheme(scheme)
+	kube := fake.NewClientBuilder().WithScheme(scheme).WithObjects(objs...).Build()
+	clk := clocktesting.NewFakeClock(time.Unix(1000, 0))
+	return NewProvisioner(kube, nil, nil, clk, "c", config.ScaleUpConfig{MaxBackoff: time.Minute}, nil, nil), kube
 }

@@ -45,7 +45,13 @@ type Provisioner struct {
 	following sync.Map // IDs of runs whose outcome a goroutine waits for
 	// managedCluster is vpsie.managedClusterIdentifier (SetManagedCluster).
 	managedCluster string
+	// bootstrap reads user data templates and SSH key Secrets, uncached (SetBootstrapReader).
+	bootstrap client.Reader
 }
+
+// SetBootstrapReader makes every pass check each group's bootstrap configuration through r
+// (uncached: the autoscaler may get ConfigMaps and Secrets only by name) before planning.
+func (p *Provisioner) SetBootstrapReader(r client.Reader) { p.bootstrap = r }
 
 // SetManagedCluster sets the managed cluster of groups in mode managedKubernetes that name
 // none of their own.

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/vpsie/vpsie-autoscaler/internal/clusterview"
+	"github.com/vpsie/vpsie-autoscaler/internal/nodetemplate"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
 	"github.com/vpsie/vpsie-autoscaler/internal/planinput"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
@@ -30,5 +31,26 @@ func (p *Provisioner) observe(ctx context.Context, cat contract.Catalogue) (plan
 		st.BackingOffUntil, st.BackoffReason = p.backoff.until(key)
 		s.Groups[key] = st
 	}
+	p.checkBootstrap(ctx, s)
 	return s, nil
+}
+
+// checkBootstrap reads each group's bootstrap configuration afresh (its user data template
+// and SSH key Secret, by name through the uncached reader): a group whose nodes cannot be
+// made as its spec asks gets no ScaleUp run (plan.ReasonBootstrapConfigInvalid), rather
+// than a VM that cannot join or lacks its keys. Without a reader the group's
+// BootstrapConfigValid condition decides (planinput.ScaleUpGroup). A group being deleted
+// or parked does not grow anyway: it costs no read.
+func (p *Provisioner) checkBootstrap(ctx context.Context, s plan.Snapshot) {
+	if p.bootstrap == nil {
+		return
+	}
+	for _, g := range s.NodeGroups {
+		if g.DeletionTimestamp != nil || g.Spec.MaxNodes == 0 {
+			continue
+		}
+		st := s.Groups[g.Key()]
+		st.BootstrapInvalid = nodetemplate.BootstrapProblem(ctx, p.bootstrap, g)
+		s.Groups[g.Key()] = st
+	}
 }

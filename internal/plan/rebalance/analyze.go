@@ -223,6 +223,8 @@ func (a *analyzer) gate(g *group) (Reason, string) {
 			v1alpha1.AnnotationRebalance + "=now to run one)"
 	case !st.Manual && !st.LastRebalance.IsZero() && a.s.Now.Before(st.LastRebalance.Add(p.cooldown)):
 		return ReasonCooldown, "cooldown until " + stamp(st.LastRebalance.Add(p.cooldown))
+	case st.BootstrapInvalid != "":
+		return ReasonBootstrapConfigInvalid, "bootstrap configuration invalid: " + st.BootstrapInvalid
 	}
 	if ws := g.ng.Spec.RebalancePolicy.MaintenanceWindows; len(ws) > 0 {
 		parsed, err := maintenance.ParseAll(ws)

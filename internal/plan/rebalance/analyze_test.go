@@ -226,6 +226,18 @@ func TestAnalyze(t *testing.T) {
 			wantExcluded: []string{"n-1:GroupUnhealthy", "n-2:NodeNotReady", "n-3:NoCheaperFit"},
 			wantGroup:    ReasonGroupUnhealthy,
 		},
+		{
+			name: "a group whose SSH key Secret is missing makes no replacement",
+			snap: func() Snapshot {
+				ng := nodeGroup()
+				s := snapshot(ng, newMember("n-1", "big", web("a")))
+				st := s.Groups[ng.Key()]
+				st.BootstrapInvalid = "SSHKeySecretNotFound: SSH key Secret ns/keys (spec.sshKeySecretRef) not found"
+				s.Groups[ng.Key()] = st
+				return s
+			},
+			wantExcluded: []string{"n-1:BootstrapConfigInvalid"}, wantGroup: ReasonBootstrapConfigInvalid,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

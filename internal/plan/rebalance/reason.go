@@ -40,6 +40,9 @@ const (
 	ReasonInvalidMaintenanceWindow
 	ReasonGroupUnhealthy
 	ReasonNothingToReplace
+	// The group's user data template or SSH key Secret cannot make a replacement (added
+	// after the first release of the list: appended, never renumbered).
+	ReasonBootstrapConfigInvalid
 	reasonCount
 )
 
@@ -49,7 +52,7 @@ var reasonNames = [reasonCount]string{
 	"NotManaged", "DrainInProgress", "NodeNotReady", "UnknownOffering", "NoCheaperFit", "NoFittingOffering",
 	"ProtectedNode", "DoNotDisrupt", "PodDisruptionBudget", "LocalStorage", "KubeSystemPod", "NoController",
 	"RebalanceDisabled", "RebalanceInProgress", "Cooldown", "OutsideMaintenanceWindow", "InvalidMaintenanceWindow",
-	"GroupUnhealthy", "NothingToReplace",
+	"GroupUnhealthy", "NothingToReplace", "BootstrapConfigInvalid",
 }
 
 func (r Reason) String() string {

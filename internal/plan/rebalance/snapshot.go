@@ -49,6 +49,10 @@ type GroupState struct {
 	// spec.kubernetesVersion as drift only when this is spec.kubernetesVersion: otherwise a
 	// replacement would differ the same way.
 	BootstrapKubelet string
+	// BootstrapInvalid, when set, says why a replacement of the group cannot be made as its
+	// spec asks ("SSHKeySecretNotFound: ..."): no rebalance starts, whose replacements would
+	// wait in their create for the operator's fix while old nodes wait to be drained.
+	BootstrapInvalid string
 }
 
 // Options tune the analyzer.

@@ -54,6 +54,8 @@ func gateOf(ng *v1alpha1.NodeGroup, st GroupState, s *Snapshot) failure {
 		return fail(ReasonGroupParked, "maxNodes is 0: the group is parked at zero nodes")
 	case !ng.Spec.ScaleUpPolicy.IsEnabled() || st.ScaleUpDisabled:
 		return fail(ReasonScaleUpDisabled, "scale-up is disabled")
+	case st.BootstrapInvalid != "":
+		return fail(ReasonBootstrapConfigInvalid, "bootstrap configuration invalid: "+st.BootstrapInvalid)
 	case s.Now.Before(st.BackingOffUntil):
 		why := st.BackoffReason
 		if why == "" {

@@ -39,6 +39,9 @@ const (
 	// Why the group cannot grow: it is parked at maxNodes 0, or being deleted.
 	ReasonGroupParked
 	ReasonNodeGroupDeleting
+	// Why the group cannot grow: its bootstrap configuration (user data template, SSH key
+	// Secret) cannot make a node that joins with what the spec asks for.
+	ReasonBootstrapConfigInvalid
 	reasonCount
 )
 
@@ -48,7 +51,7 @@ var reasonNames = [reasonCount]string{
 	"TooManyPods", "NodeSelectorMismatch", "NodeAffinityMismatch", "TaintNotTolerated", "AntiAffinity",
 	"TopologySpread", "MaxNodesReached", "ScaleUpDisabled", "BackingOff", "InCooldown", "QuotaExhausted",
 	"UnknownOffering", "UnknownDatacenter", "NoOfferingAvailable", "HostPortConflict", "PodAffinity", "VolumeNodeAffinity",
-	"GroupParked", "NodeGroupDeleting",
+	"GroupParked", "NodeGroupDeleting", "BootstrapConfigInvalid",
 }
 
 func (r Reason) String() string {

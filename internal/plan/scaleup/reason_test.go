@@ -15,7 +15,7 @@ func TestReasonStringsAreStableCamelCaseAndDistinct(t *testing.T) {
 		"InsufficientExtendedResource", "TooManyPods", "NodeSelectorMismatch", "NodeAffinityMismatch",
 		"TaintNotTolerated", "AntiAffinity", "TopologySpread", "MaxNodesReached", "ScaleUpDisabled", "BackingOff",
 		"InCooldown", "QuotaExhausted", "UnknownOffering", "UnknownDatacenter", "NoOfferingAvailable", "HostPortConflict", "PodAffinity", "VolumeNodeAffinity",
-		"GroupParked", "NodeGroupDeleting",
+		"GroupParked", "NodeGroupDeleting", "BootstrapConfigInvalid",
 	}
 	got := Reasons()
 	if len(got) != len(want) {

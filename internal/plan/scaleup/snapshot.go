@@ -54,6 +54,11 @@ type GroupState struct {
 	BackingOffUntil time.Time
 	// BackoffReason says which failure caused the pause, for the group's condition and events.
 	BackoffReason string
+	// BootstrapInvalid, when set, says why a new node of the group cannot be made as its
+	// spec asks ("SSHKeySecretNotFound: ..."): a missing user data template or SSH key
+	// Secret. The group does not grow until it is fixed, rather than boot a node that
+	// cannot join or lacks the keys.
+	BootstrapInvalid string
 	// InCooldown pauses growth after a recent scale-up.
 	InCooldown bool
 	// Members is the group's VPSieNodes not being deleted, as the controller counts them. The
