@@ -1,0 +1,33 @@
+package tracing
+
+import (
+	"context"
+	"fmt"
+
+	"go.opentelemetry.io/otel/baggage"
+	"go.opentelemetry.io/otel/trace"
+	temporalotel "go.temporal.io/sdk/contrib/opentelemetry"
+	"go.temporal.io/sdk/interceptor"
+)
+
+// temporalInterceptor is the SDK's OpenTelemetry interceptor: StartWorkflow, RunWorkflow, StartActivity and
+// RunActivity spans, linked through the workflow and activity headers (W3C trace context and baggage). It keeps
+// workflows deterministic: spans are not re-created when a history is replayed. Every span it starts also gets the
+// decision's NodeGroup and operation, which travel as baggage, so each span of a trace can be found by NodeGroup.
+func temporalInterceptor(t trace.Tracer) (interceptor.Interceptor, error) {
+	ic, err := temporalotel.NewTracingInterceptor(temporalotel.TracerOptions{
+		Tracer:      t,
+		SpanStarter: startWithBaggage,
+		// The status controllers query running workflows every few seconds: reads, not part of the operation.
+		DisableQueryTracing: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating the Temporal tracing interceptor: %w", err)
+	}
+	return ic, nil
+}
+
+func startWithBaggage(ctx context.Context, t trace.Tracer, name string, opts ...trace.SpanStartOption) trace.Span {
+	_, span := t.Start(ctx, name, append(opts, trace.WithAttributes(fromBaggage(baggage.FromContext(ctx))...))...)
+	return span
+}
