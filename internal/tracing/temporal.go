@@ -6,6 +6,7 @@ import (
 
 	"go.opentelemetry.io/otel/baggage"
 	"go.opentelemetry.io/otel/trace"
+	"go.temporal.io/sdk/client"
 	temporalotel "go.temporal.io/sdk/contrib/opentelemetry"
 	"go.temporal.io/sdk/interceptor"
 )
@@ -24,7 +25,26 @@ func temporalInterceptor(t trace.Tracer) (interceptor.Interceptor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating the Temporal tracing interceptor: %w", err)
 	}
-	return ic, nil
+	return untracedSchedules{ic}, nil
+}
+
+// untracedSchedules is the SDK's interceptor except for CreateSchedule. A Schedule keeps the header it was created
+// with and starts every run with it: traced, each orphan collection would be a child of the span of the process
+// start that created the Schedule (one trace growing for ever). Untraced, each scheduled run is its own trace.
+type untracedSchedules struct{ interceptor.Interceptor }
+
+func (u untracedSchedules) InterceptClient(next interceptor.ClientOutboundInterceptor) interceptor.ClientOutboundInterceptor {
+	return &scheduleBypass{ClientOutboundInterceptor: u.Interceptor.InterceptClient(next), next: next}
+}
+
+type scheduleBypass struct {
+	interceptor.ClientOutboundInterceptor
+	next interceptor.ClientOutboundInterceptor
+}
+
+func (s *scheduleBypass) CreateSchedule(ctx context.Context, in *interceptor.ScheduleClientCreateInput) (
+	client.ScheduleHandle, error) {
+	return s.next.CreateSchedule(ctx, in)
 }
 
 func startWithBaggage(ctx context.Context, t trace.Tracer, name string, opts ...trace.SpanStartOption) trace.Span {
