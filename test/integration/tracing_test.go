@@ -3,6 +3,7 @@ package integration
 import (
 	"context"
 	"encoding/hex"
+	"fmt"
 	"maps"
 	"net"
 	"slices"
@@ -14,16 +15,21 @@ import (
 	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	enumspb "go.temporal.io/api/enums/v1"
+	sdkclient "go.temporal.io/sdk/client"
 	"go.temporal.io/server/temporaltest"
 	"google.golang.org/grpc"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
+	"github.com/vpsie/vpsie-autoscaler/internal/temporalclient"
 	"github.com/vpsie/vpsie-autoscaler/internal/tracing"
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
 // TestOneScaleUpIsOneConnectedTrace runs the operator with tracing enabled, exporting over OTLP/gRPC to a receiver
@@ -61,7 +67,7 @@ func TestOneScaleUpIsOneConnectedTrace(t *testing.T) {
 	if err := op.temporal.GetWorkflow(ctx, id, "").Get(ctx, nil); err != nil {
 		t.Fatalf("scale-up %s: %v", id, err)
 	}
-	activities := scheduledActivities(ctx, t, op, id)
+	activities := scheduledActivities(ctx, t, op.temporal, id)
 	if err := op.stop(); err != nil { // the worker's last spans end here
 		t.Fatal(err)
 	}
@@ -71,15 +77,62 @@ func TestOneScaleUpIsOneConnectedTrace(t *testing.T) {
 	if got, want := receiver.serviceNames(), []string{tracing.ServiceName + " it"}; !slices.Equal(got, want) {
 		t.Errorf("resources (service.name k8s.cluster.name) = %q, want %q", got, want)
 	}
-	checkConnectedTrace(t, receiver.spans(), ns+"/grow", id, activities)
+	checkConnectedTrace(t, receiver.spans(), wantTrace{workflow: "ScaleUp", reason: plan.ReasonPendingPods.String(),
+		nodeGroup: ns + "/grow", id: id, activities: activities})
 }
 
-// checkConnectedTrace finds the trace of workflow id's run and checks its shape and attributes.
-func checkConnectedTrace(t *testing.T, spans []*tracepb.Span, nodeGroup, id string, activities []string) {
+// TestAutoscalerBinaryTracesATermination runs the real binary, tracing enabled by flags only, and deletes a
+// VPSieNode: its termination is one connected trace, flushed when the binary stops on SIGTERM. This is the wiring of
+// operator.Run (config, exporter, interceptor, starter, flush at exit) that the scale-up test builds by hand.
+func TestAutoscalerBinaryTracesATermination(t *testing.T) {
+	receiver := startOTLPReceiver(t)
+	simCfg := vpsiesim.DefaultConfig()
+	simCfg.BootDelay, simCfg.DeleteDelay = 0, 300*time.Millisecond
+	h := newProcessHarness(t, simCfg)
+	ctx := context.Background()
+	vm, err := h.api.CreateVM(ctx, vpsie.CreateVMRequest{Hostname: "traced-a", OfferingID: "std-2c-4g",
+		DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := h.start(t, "traced", "--tracing.enabled", "--tracing.endpoint="+receiver.addr, "--tracing.insecure")
+	memberNode(t, kube.Client, h.ns, "g", "traced-a", v1alpha1.PhaseReady, nil)
+	setVPSID(t, h.ns, "traced-a", vm.Identifier)
+	eventually(t, "finalizer added", func() error { return hasFinalizer(h.ns, "traced-a") })
+	deleteVPSieNode(t, h.ns, "traced-a")
+	eventuallyWithin(t, time.Minute, "vpsienode released by its termination", func() error {
+		if err := kube.Client.Get(ctx, keyOf(h.ns, "traced-a"), &v1alpha1.VPSieNode{}); !apierrors.IsNotFound(err) {
+			return fmt.Errorf("still there: %v", err)
+		}
+		return nil
+	})
+	p.Terminate(t, 45*time.Second) // flushes the spans it holds
+	tc, err := temporalclient.Dial(ctx, temporalclient.Options{Address: h.temporalAddr, Namespace: h.temporalNS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tc.Close()
+	id := contract.TerminateWorkflowID(h.ns, "traced-a")
+	if got, want := receiver.serviceNames(), []string{tracing.ServiceName + " local"}; !slices.Equal(got, want) {
+		t.Errorf("resources (service.name k8s.cluster.name) = %q, want %q", got, want)
+	}
+	checkConnectedTrace(t, receiver.spans(), wantTrace{workflow: contract.TerminateVPSieNodeWorkflow,
+		nodeGroup: h.ns + "/g", id: id, activities: scheduledActivities(ctx, t, tc, id)})
+}
+
+// wantTrace is the trace one operation must make.
+type wantTrace struct {
+	workflow, reason, nodeGroup, id string
+	activities                      []string // every activity type of the run's history
+}
+
+// checkConnectedTrace finds the trace of the run of w.id and checks its shape and attributes.
+func checkConnectedTrace(t *testing.T, spans []*tracepb.Span, w wantTrace) {
 	t.Helper()
-	run := findSpan(spans, "RunWorkflow:ScaleUp", id)
+	nodeGroup, id := w.nodeGroup, w.id
+	run := findSpan(spans, "RunWorkflow:"+w.workflow, id)
 	if run == nil {
-		t.Fatalf("no RunWorkflow:ScaleUp span of %s among %d spans", id, len(spans))
+		t.Fatalf("no RunWorkflow:%s span of %s among %d spans: %v", w.workflow, id, len(spans), names(spans))
 	}
 	trace := sameTrace(spans, run.TraceId)
 	byID := map[string]*tracepb.Span{}
@@ -90,12 +143,12 @@ func checkConnectedTrace(t *testing.T, spans []*tracepb.Span, nodeGroup, id stri
 			roots = append(roots, s)
 		}
 	}
-	if len(roots) != 1 || roots[0].Name != "Decide:ScaleUp" {
-		t.Fatalf("roots of the trace = %v, want one Decide:ScaleUp", names(roots))
+	if len(roots) != 1 || roots[0].Name != "Decide:"+w.workflow {
+		t.Fatalf("roots of the trace = %v, want one Decide:%s", names(roots), w.workflow)
 	}
 	root := roots[0]
-	if got, want := attr(root, string(tracing.AttrReason)), plan.ReasonPendingPods.String(); got != want {
-		t.Errorf("decision reason = %q, want %q", got, want)
+	if got := attr(root, string(tracing.AttrReason)); got != w.reason {
+		t.Errorf("decision reason = %q, want %q", got, w.reason)
 	}
 	ran := map[string]bool{}
 	for _, s := range trace {
@@ -110,7 +163,7 @@ func checkConnectedTrace(t *testing.T, spans []*tracepb.Span, nodeGroup, id stri
 			ran[name] = true
 		}
 	}
-	for _, a := range activities {
+	for _, a := range w.activities {
 		if !ran[a] {
 			t.Errorf("activity %s of the history has no RunActivity span in the trace (spans: %v)", a, names(trace))
 		}
@@ -121,7 +174,7 @@ func checkConnectedTrace(t *testing.T, spans []*tracepb.Span, nodeGroup, id stri
 			t.Errorf("span %s of %s is in another trace", s.Name, id)
 		}
 	}
-	t.Logf("trace %s: %d spans, %d activities", hex.EncodeToString(run.TraceId), len(trace), len(activities))
+	t.Logf("trace %s: %d spans, %d activities", hex.EncodeToString(run.TraceId), len(trace), len(w.activities))
 }
 
 func isWorkSpan(name string) bool {
@@ -134,10 +187,10 @@ func isWorkSpan(name string) bool {
 }
 
 // scheduledActivities are the distinct activity types of the run's history.
-func scheduledActivities(ctx context.Context, t *testing.T, op *runningOperator, id string) []string {
+func scheduledActivities(ctx context.Context, t *testing.T, c sdkclient.Client, id string) []string {
 	t.Helper()
 	var out []string
-	it := op.temporal.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	it := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for it.HasNext() {
 		ev, err := it.Next()
 		if err != nil {
