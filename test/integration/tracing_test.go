@@ -27,7 +27,6 @@ import (
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalclient"
 	"github.com/vpsie/vpsie-autoscaler/internal/tracing"
-	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
@@ -90,16 +89,9 @@ func TestAutoscalerBinaryTracesATermination(t *testing.T) {
 	simCfg.BootDelay, simCfg.DeleteDelay = 0, 300*time.Millisecond
 	h := newProcessHarness(t, simCfg)
 	ctx := context.Background()
-	vm, err := h.api.CreateVM(ctx, vpsie.CreateVMRequest{Hostname: "traced-a", OfferingID: "std-2c-4g",
-		DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	vpsID := h.createVPS(t, "traced-a")
 	p := h.start(t, "traced", "--tracing.enabled", "--tracing.endpoint="+receiver.addr, "--tracing.insecure")
-	memberNode(t, kube.Client, h.ns, "g", "traced-a", v1alpha1.PhaseReady, nil)
-	setVPSID(t, h.ns, "traced-a", vm.Identifier)
-	eventually(t, "finalizer added", func() error { return hasFinalizer(h.ns, "traced-a") })
-	deleteVPSieNode(t, h.ns, "traced-a")
+	h.deleteMember(t, "traced-a", vpsID)
 	eventuallyWithin(t, time.Minute, "vpsienode released by its termination", func() error {
 		if err := kube.Client.Get(ctx, keyOf(h.ns, "traced-a"), &v1alpha1.VPSieNode{}); !apierrors.IsNotFound(err) {
 			return fmt.Errorf("still there: %v", err)
