@@ -13,7 +13,8 @@ import (
 
 // temporalInterceptor is the SDK's OpenTelemetry interceptor: StartWorkflow, RunWorkflow, StartActivity and
 // RunActivity spans, linked through the workflow and activity headers (W3C trace context and baggage). It keeps
-// workflows deterministic: spans are not re-created when a history is replayed. Every span it starts also gets the
+// workflows deterministic (replay_test.go): a replay makes no activity span again, only RunWorkflow, which the SDK
+// starts on every execution of the workflow function. Every span it starts also gets the
 // decision's NodeGroup and operation, which travel as baggage, so each span of a trace can be found by NodeGroup.
 func temporalInterceptor(t trace.Tracer) (interceptor.Interceptor, error) {
 	ic, err := temporalotel.NewTracingInterceptor(temporalotel.TracerOptions{
