@@ -56,7 +56,7 @@ func run(args []string, lookupEnv func(string) (string, bool), stderr io.Writer)
 	log := logging.NewLogger(cfg.Logging, stderr)
 	ctrl.SetLogger(logr.FromSlogHandler(log.Handler()))
 	log.Info("vpsie-autoscaler", "version", version)
-	if err := operator.Run(ctrl.SetupSignalHandler(), cfg, log); err != nil {
+	if err := operator.Run(ctrl.SetupSignalHandler(), cfg, log, version); err != nil {
 		log.Error("autoscaler stopped", "error", err)
 		return 1
 	}

@@ -19,6 +19,7 @@ type Config struct {
 	Metrics    MetricsConfig    `json:"metrics" doc:"Prometheus metrics endpoint."`
 	Health     HealthConfig     `json:"health" doc:"Liveness and readiness probe endpoint."`
 	Logging    LoggingConfig    `json:"logging" doc:"Structured logs."`
+	Tracing    TracingConfig    `json:"tracing" doc:"OpenTelemetry traces of node operations, exported over OTLP (off by default)."`
 	Webhook    WebhookConfig    `json:"webhook" doc:"Admission webhooks: the Node deletion guard, NodeGroup and VPSieNode validation, NodeGroup defaults."`
 }
 

@@ -37,6 +37,7 @@ func (c *Config) problems() []error {
 	v.gc()
 	v.endpoints()
 	v.webhook()
+	v.tracing()
 	order := make(map[string]int, len(leaves()))
 	for i, n := range leaves() {
 		order[n.path] = i

@@ -114,6 +114,13 @@ func TestValidateNamesFieldAndProblem(t *testing.T) {
 		}},
 		{"metrics and health cannot share an address", func(c *Config) { c.Health.BindAddress = ":8080" },
 			[]string{`health.bindAddress: must differ from metrics.bindAddress, both are ":8080"`}},
+		{"tracing needs an endpoint when enabled", func(c *Config) { c.Tracing.Enabled = true },
+			[]string{"tracing.endpoint: must not be empty"}},
+		{"tracing endpoint is host:port, not a URL", func(c *Config) {
+			c.Tracing.Enabled, c.Tracing.Endpoint = true, "http://collector:4317"
+		}, []string{`tracing.endpoint: must be host:port with a port from 1 to 65535, got "http://collector:4317"`}},
+		{"tracing sample percent bounds", func(c *Config) { c.Tracing.SamplePercent = 101 },
+			[]string{"tracing.samplePercent: must be between 0 and 100, got 101"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -161,6 +168,9 @@ func TestValidateAcceptsOperatorSetups(t *testing.T) {
 			c.Metrics.BindAddress, c.Health.BindAddress = "127.0.0.1:0", "127.0.0.1:0"
 		}},
 		{"IPv6 Temporal address", func(c *Config) { c.Temporal.Address = "[::1]:7233" }},
+		{"tracing to an in-cluster collector", func(c *Config) {
+			c.Tracing = TracingConfig{Enabled: true, Endpoint: "otel-collector.observability:4317", Insecure: true, SamplePercent: 10}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

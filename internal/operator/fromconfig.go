@@ -17,13 +17,14 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalclient"
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalworker"
+	"github.com/vpsie/vpsie-autoscaler/internal/tracing"
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsie"
 	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
 )
 
 // Run connects to Kubernetes, Temporal and VPSie as cfg says and runs the
-// operator until ctx is cancelled.
-func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+// operator until ctx is cancelled. version is the build's, exported with traces.
+func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, version string) error {
 	restCfg, err := RestConfig(&cfg.Controller)
 	if err != nil {
 		return err
@@ -32,7 +33,15 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	tc, err := temporalclient.Dial(ctx, TemporalOptions(cfg, log))
+	tr, err := tracing.New(ctx, TracingOptions(cfg, version))
+	if err != nil {
+		return err
+	}
+	// Deferred first, so it runs last: the worker has stopped and its last spans are flushed.
+	defer flushTraces(tr, log)
+	topts := TemporalOptions(cfg, log)
+	topts.Interceptors = tr.TemporalInterceptors()
+	tc, err := temporalclient.Dial(ctx, topts)
 	if err != nil {
 		return err
 	}
@@ -40,7 +49,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	op, err := New(ctx, cfg, Deps{
 		RestConfig: restCfg,
 		Temporal:   tc,
-		Starter:    newStarter(ctx, cfg, tc, log),
+		Starter:    newStarter(ctx, cfg, tc, log).WithTracing(tr.Provider()),
 		VPSie:      api,
 		Logger:     logr.FromSlogHandler(log.Handler()),
 		Worker: temporalworker.Options{
@@ -69,6 +78,20 @@ func newStarter(ctx context.Context, cfg *config.Config, tc sdkclient.Client, lo
 	}
 	s.EnableSearchAttributes(err == nil)
 	return s
+}
+
+// TracingOptions maps the config onto the tracer's options.
+func TracingOptions(cfg *config.Config, version string) tracing.Options {
+	return tracing.Options{Config: cfg.Tracing, Cluster: cfg.Controller.ClusterName, Version: version}
+}
+
+// flushTraces sends the spans still buffered, bounded so a dead collector cannot hold up the exit.
+func flushTraces(tr *tracing.Tracing, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := tr.Shutdown(ctx); err != nil {
+		log.Warn("Traces not flushed", "error", err)
+	}
 }
 
 // TemporalOptions maps the config onto the Temporal client's options.

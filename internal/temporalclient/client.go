@@ -24,6 +24,7 @@ func ClientOptions(o Options) (client.Options, error) {
 		Identity:          o.Identity,
 		Logger:            sdklog.NewStructuredLogger(o.Logger.With("component", "temporal-sdk")),
 		ConnectionOptions: client.ConnectionOptions{TLS: tlsCfg},
+		Interceptors:      o.Interceptors,
 	}
 	if o.APIKeyFile != "" {
 		key, err := newAPIKeyFile(o.APIKeyFile)
@@ -46,7 +47,8 @@ func Dial(ctx context.Context, o Options) (client.Client, error) {
 	}
 	log := o.withDefaults().Logger
 	log.Info("Connecting to Temporal", "address", opts.HostPort, "namespace", opts.Namespace,
-		"identity", opts.Identity, "tls", opts.ConnectionOptions.TLS != nil, "apiKeySet", opts.Credentials != nil)
+		"identity", opts.Identity, "tls", opts.ConnectionOptions.TLS != nil, "apiKeySet", opts.Credentials != nil,
+		"interceptors", len(opts.Interceptors))
 	c, err := client.DialContext(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("connecting to temporal at %s (namespace %s): %w", opts.HostPort, opts.Namespace, err)

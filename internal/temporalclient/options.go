@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+
+	"go.temporal.io/sdk/interceptor"
 )
 
 // DefaultNamespace is the namespace every Temporal server creates for local use.
@@ -25,6 +27,9 @@ type Options struct {
 	APIKeyFile string
 	// Logger receives SDK logs; defaults to slog.Default().
 	Logger *slog.Logger
+	// Interceptors wrap the client's calls; the SDK also applies them to every worker built from the client
+	// (internal/tracing's interceptor traces StartWorkflow, workflows and activities this way).
+	Interceptors []interceptor.ClientInterceptor
 }
 
 // TLSOptions configure transport security. With Enabled and no files, the system roots

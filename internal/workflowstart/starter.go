@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"sync/atomic"
 
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	sdkclient "go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
+
+	"github.com/vpsie/vpsie-autoscaler/internal/tracing"
 )
 
 // Search attributes set on every workflow the product starts, so an operator can filter
@@ -55,6 +59,8 @@ type Spec struct {
 	// NodeGroup ("namespace/name") and Operation become search attributes.
 	NodeGroup string
 	Operation string
+	// Reason is the planner's typed reason (its stable name), recorded on the decision span.
+	Reason string
 	// Memo is shown with the run in the Web UI (a plan summary, for example).
 	Memo map[string]any
 }
@@ -64,18 +70,36 @@ type Starter struct {
 	client    Client
 	taskQueue string
 	attrs     atomic.Bool
+	tracer    trace.TracerProvider
 }
 
-// New returns a Starter; search attributes are off until EnableSearchAttributes.
-func New(c Client, taskQueue string) *Starter { return &Starter{client: c, taskQueue: taskQueue} }
+// New returns a Starter; search attributes are off until EnableSearchAttributes, and traces until WithTracing.
+func New(c Client, taskQueue string) *Starter {
+	return &Starter{client: c, taskQueue: taskQueue, tracer: noop.NewTracerProvider()}
+}
+
+// WithTracing opens every start's decision span from tp (internal/tracing); call it before the first start.
+func (s *Starter) WithTracing(tp trace.TracerProvider) *Starter {
+	s.tracer = tp
+	return s
+}
 
 // EnableSearchAttributes turns search attributes on once the namespace has them
 // registered (a start with an unknown attribute fails).
 func (s *Starter) EnableSearchAttributes(on bool) { s.attrs.Store(on) }
 
 // StartOrAttach starts the workflow under its deterministic ID, or returns the running
-// one: Temporal hands back the running run instead of a second.
+// one: Temporal hands back the running run instead of a second. Each call is the root span
+// of one trace (the decision); the workflow and its activities become its descendants.
 func (s *Starter) StartOrAttach(ctx context.Context, spec Spec) (sdkclient.WorkflowRun, error) {
+	ctx, span := tracing.StartDecision(ctx, s.tracer, tracing.Decision{NodeGroup: spec.NodeGroup,
+		Operation: spec.Operation, Reason: spec.Reason, WorkflowID: spec.ID, Workflow: spec.Workflow})
+	run, err := s.startOrAttach(ctx, spec)
+	tracing.EndDecision(span, err, errors.Is(err, ErrAlreadyRan))
+	return run, err
+}
+
+func (s *Starter) startOrAttach(ctx context.Context, spec Spec) (sdkclient.WorkflowRun, error) {
 	o := sdkclient.StartWorkflowOptions{
 		ID:                       spec.ID,
 		TaskQueue:                s.taskQueue,

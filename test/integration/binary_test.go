@@ -46,16 +46,9 @@ func TestTerminationSurvivesAutoscalerCrash(t *testing.T) {
 	simCfg.BootDelay, simCfg.DeleteDelay = 0, 20*time.Second
 	h := newProcessHarness(t, simCfg)
 	ctx := context.Background()
-	vm, err := h.api.CreateVM(ctx, vpsie.CreateVMRequest{Hostname: "crash-a", OfferingID: "std-2c-4g",
-		DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	vpsID := h.createVPS(t, "crash-a")
 	first := h.start(t, "first")
-	memberNode(t, kube.Client, h.ns, "g", "crash-a", v1alpha1.PhaseReady, nil)
-	setVPSID(t, h.ns, "crash-a", vm.Identifier)
-	eventually(t, "finalizer added", func() error { return hasFinalizer(h.ns, "crash-a") })
-	deleteVPSieNode(t, h.ns, "crash-a")
+	h.deleteMember(t, "crash-a", vpsID)
 	eventually(t, "vps deleting", func() error { return vmStatus(h.sim, "crash-a", vpsieapi.StatusDeleting) })
 
 	first.Kill(t) // mid-wait: the workflow polls GetVPSState until the VPS is gone
@@ -200,6 +193,27 @@ func (h *processHarness) start(t *testing.T, name string, flags ...string) *test
 		"--temporal.task-queue=process-it", "--temporal.identity=" + name,
 		"--vpsie.base-url=" + h.simURL, "--vpsie.allow-insecure-http", "--vpsie.credentials.file=" + h.creds,
 		"--logging.format=text"}, flags...)})
+}
+
+// createVPS makes a VPS in the simulator, as a scale-up would have.
+func (h *processHarness) createVPS(t *testing.T, hostname string) string {
+	t.Helper()
+	vm, err := h.api.CreateVM(context.Background(), vpsie.CreateVMRequest{Hostname: hostname, OfferingID: "std-2c-4g",
+		DatacenterID: "ams1", ImageID: "ubuntu-24.04-x64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vm.Identifier
+}
+
+// deleteMember makes a Ready member of group g on that VPS, waits until a running replica guards it with its
+// finalizer, and deletes it: the replica starts its termination.
+func (h *processHarness) deleteMember(t *testing.T, hostname, vpsID string) {
+	t.Helper()
+	memberNode(t, kube.Client, h.ns, "g", hostname, v1alpha1.PhaseReady, nil)
+	setVPSID(t, h.ns, hostname, vpsID)
+	eventually(t, "finalizer added", func() error { return hasFinalizer(h.ns, hostname) })
+	deleteVPSieNode(t, h.ns, hostname)
 }
 
 func vmStatus(sim *vpsiesim.Simulator, hostname, want string) error {

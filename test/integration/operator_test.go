@@ -23,6 +23,7 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/operator"
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalclient"
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalworker"
+	"github.com/vpsie/vpsie-autoscaler/internal/tracing"
 	"github.com/vpsie/vpsie-autoscaler/internal/workflowstart"
 )
 
@@ -79,17 +80,25 @@ func startOperator(t *testing.T, ns string, api activities.VPSieAPI) *runningOpe
 // startOperatorOn runs the operator with cfg against the Temporal frontend at address.
 func startOperatorOn(t *testing.T, cfg *config.Config, api activities.VPSieAPI, address, namespace string) *runningOperator {
 	t.Helper()
+	return startOperatorTraced(t, cfg, api, address, namespace, tracing.Disabled())
+}
+
+// startOperatorTraced is startOperatorOn with tracing wired as operator.Run wires it.
+func startOperatorTraced(t *testing.T, cfg *config.Config, api activities.VPSieAPI, address, namespace string,
+	tr *tracing.Tracing) *runningOperator {
+	t.Helper()
 	env := needKube(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	tc, err := temporalclient.Dial(ctx, temporalclient.Options{Address: address, Namespace: namespace, Logger: log})
+	tc, err := temporalclient.Dial(ctx, temporalclient.Options{Address: address, Namespace: namespace, Logger: log,
+		Interceptors: tr.TemporalInterceptors()})
 	if err != nil {
 		t.Fatalf("dialing temporal: %v", err)
 	}
 	if err := temporalclient.EnsureSearchAttributes(ctx, tc, namespace, workflowstart.SearchAttributeNames()...); err != nil {
 		t.Fatalf("registering search attributes: %v", err)
 	}
-	starter := workflowstart.New(tc, cfg.Temporal.TaskQueue)
+	starter := workflowstart.New(tc, cfg.Temporal.TaskQueue).WithTracing(tr.Provider())
 	starter.EnableSearchAttributes(true)
 	op, err := operator.New(ctx, cfg, operator.Deps{
 		RestConfig: env.Config, Temporal: tc, VPSie: api, Logger: logr.FromSlogHandler(log.Handler()), Starter: starter,

@@ -84,7 +84,8 @@ func (c *Controller) drain(ctx context.Context, ng *v1alpha1.NodeGroup, vn *v1al
 		Reason:    ReasonNodeGroupDeleted + ": NodeGroup " + ng.Key().String() + " is being deleted", Policy: c.opts.Drain}
 	_, err := c.starter.StartOrAttach(ctx, workflowstart.Spec{ID: id, Workflow: contract.DrainAndDeleteWorkflow, Input: in,
 		Reuse: workflowstart.RestartFinished, NodeGroup: ng.Key().String(), Operation: contract.OperationDrain,
-		Memo: map[string]any{"node": n.Name, "reason": ReasonNodeGroupDeleted}})
+		Reason: ReasonNodeGroupDeleted,
+		Memo:   map[string]any{"node": n.Name, "reason": ReasonNodeGroupDeleted}})
 	if err != nil {
 		return fmt.Errorf("starting the drain of node %s: %w", n.Name, err)
 	}

@@ -54,6 +54,7 @@ func (c *Controller) start(ctx context.Context, g *v1alpha1.NodeGroup, p plan.Pl
 	sum := summary(p)
 	wr, err := c.starter.StartOrAttach(ctx, workflowstart.Spec{ID: id, Workflow: contract.RebalanceWorkflow, Input: in,
 		Reuse: workflowstart.RestartFinished, NodeGroup: key.String(), Operation: contract.OperationRebalance,
+		Reason: strings.Join(reasonsOf(p), ","),
 		Memo: map[string]any{memoPlan: p.ID, memoStrategy: string(p.Strategy), memoSavings: p.MonthlySavings,
 			memoBatches: len(p.Batches), memoSummary: sum, memoReasons: reasonsOf(p)}})
 	if err != nil {

@@ -49,8 +49,8 @@ func (c *Controller) start(ctx context.Context, g *v1alpha1.NodeGroup, vn *v1alp
 	}
 	run, err := c.starter.StartOrAttach(ctx, workflowstart.Spec{ID: id, Workflow: contract.DrainAndDeleteWorkflow,
 		Input: c.input(g, vn, d), Reuse: workflowstart.RestartFinished, NodeGroup: d.NodeGroup.String(),
-		Operation: contract.OperationDrain,
-		Memo:      map[string]any{"node": d.Node, "reason": d.Reason.String(), "message": d.Message, "pods": len(d.Pods)}})
+		Operation: contract.OperationDrain, Reason: d.Reason.String(),
+		Memo: map[string]any{"node": d.Node, "reason": d.Reason.String(), "message": d.Message, "pods": len(d.Pods)}})
 	if err != nil {
 		c.drains.forget(d.Node)
 		logger.Error(err, "Starting the drain failed; the next pass tries again")

@@ -82,7 +82,7 @@ func (p *Provisioner) startRun(ctx context.Context, g *v1alpha1.NodeGroup, in pl
 		input := p.input(g, in, batch, res)
 		run, err := p.starter.StartOrAttach(ctx, workflowstart.Spec{
 			ID: id, Workflow: contract.ScaleUpWorkflow, Input: input, Reuse: workflowstart.NeverReuse,
-			NodeGroup: g.Namespace + "/" + g.Name, Operation: contract.OperationScaleUp, Memo: map[string]any{"plan": summary(in)},
+			NodeGroup: g.Namespace + "/" + g.Name, Operation: contract.OperationScaleUp, Reason: in.Reason.String(), Memo: map[string]any{"plan": summary(in)},
 		})
 		if err == nil {
 			p.launched.add(id, input)
