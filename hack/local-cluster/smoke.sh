@@ -3,6 +3,7 @@
 #   - a Node annotated kwok.x-k8s.io/node=fake stays Ready (kwok),
 #   - a 2-replica Deployment is scheduled onto it (kube-scheduler) and Running (kwok),
 #   - a PodDisruptionBudget gets status (kube-controller-manager),
+#   - a Running pod marked NotReady (as when its node missed heartbeats) is Ready again (kwok),
 #   - a deleted pod finishes terminating (kwok) and a deleted Deployment's pods are
 #     garbage-collected (kube-controller-manager),
 # and down.sh leaves no process behind. Exits non-zero on any failure.
@@ -166,6 +167,17 @@ main() {
 	until_ok "PDB status currentHealthy=2 (controller-manager)" \
 		jsonpath_is pdb/smoke '{.status.currentHealthy}/{.status.disruptionsAllowed}' 2/1
 	lc_kubectl get node,pods,pdb -o wide
+
+	# What the node lifecycle controller does to a node's pods when the node misses its
+	# heartbeats; kwok (pod-ready-again in up.sh) reports them Ready again, as a kubelet would.
+	local unready
+	unready="$(lc_kubectl get pods -l app=smoke -o 'jsonpath={.items[0].metadata.name}')"
+	lc_kubectl patch pod "$unready" --subresource=status --type=strategic \
+		-p '{"status":{"conditions":[{"type":"Ready","status":"False","reason":"NodeNotReady"}]}}' >/dev/null
+	until_ok "pod $unready marked NotReady is Ready again (kwok, as a kubelet)" \
+		jsonpath_is "pod/$unready" '{.status.conditions[?(@.type=="Ready")].status}/{.status.conditions[?(@.type=="PodScheduled")].status}' True/True
+	until_ok "PDB allows a disruption again (controller-manager)" \
+		jsonpath_is pdb/smoke '{.status.currentHealthy}/{.status.disruptionsAllowed}' 2/1
 
 	local victim
 	victim="$(lc_kubectl get pods -l app=smoke -o 'jsonpath={.items[0].metadata.name}')"

@@ -265,7 +265,54 @@ kwok_stages() {
 		}
 	' "$K8S_BIN_DIR/kwok-stages.yaml" >"$out.tmp"
 	grep -q 'vpsie-sim.vpsie.com/kubelet-starting' "$out.tmp" || lc_die "no node-initialize stage in $K8S_BIN_DIR/kwok-stages.yaml"
+	pod_ready_again >>"$out.tmp"
 	mv -f "$out.tmp" "$out"
+}
+
+# pod_ready_again is a stage kwok's defaults lack: a Running pod whose Ready condition is not
+# True is made Ready again. The node lifecycle controller marks every pod of a node NotReady
+# when the node misses its heartbeats; a real kubelet, once its node is back, reports its
+# running containers ready again and the pods' Ready follows. kwok's pod-ready stage only
+# matches Pending pods, so without this one a node that missed a heartbeat on a loaded
+# machine left its pods NotReady for ever, and every PodDisruptionBudget over them at zero
+# disruptions: stricter than any real cluster, and in a way no real cluster is.
+pod_ready_again() {
+	cat <<'EOF'
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: pod-ready-again
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Pod
+  selector:
+    matchExpressions:
+    - key: '.metadata.deletionTimestamp'
+      operator: 'DoesNotExist'
+    - key: '.status.phase'
+      operator: 'In'
+      values:
+      - 'Running'
+    - key: '.status.conditions.[] | select( .type == "Ready" ) | .status'
+      operator: 'NotIn'
+      values:
+      - 'True'
+  delay:
+    durationMilliseconds: 1000
+  next:
+    statusTemplate: |
+      {{ $now := Now }}
+
+      conditions:
+      - lastTransitionTime: {{ $now | Quote }}
+        status: "True"
+        type: Ready
+      - lastTransitionTime: {{ $now | Quote }}
+        status: "True"
+        type: ContainersReady
+EOF
 }
 
 start_kwok() {

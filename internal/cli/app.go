@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -139,6 +140,10 @@ func (a *App) closeTemporal() {
 	}
 }
 
+// quiet takes the Temporal client's and SDK's logs: a command's output is its answer, and
+// what goes wrong reaches the user as the command's error.
+var quiet = slog.New(slog.DiscardHandler)
+
 func (a *App) dial(ctx context.Context) (sdkclient.Client, error) {
 	if a.NewTemporal != nil {
 		return a.NewTemporal(ctx)
@@ -149,7 +154,7 @@ func (a *App) dial(ctx context.Context) (sdkclient.Client, error) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	c, err := temporalclient.Dial(ctx, temporalclient.Options{Address: a.TemporalAddress, Namespace: a.TemporalNamespace,
-		Identity: "kubectl-vpsie@" + temporalclient.DefaultIdentity()})
+		Identity: "kubectl-vpsie@" + temporalclient.DefaultIdentity(), Logger: quiet})
 	if err != nil {
 		return nil, temporalError(a.TemporalAddress, err)
 	}

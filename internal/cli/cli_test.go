@@ -85,6 +85,9 @@ func TestExplainPodNamesWhatHappensAndWhy(t *testing.T) {
 			objs: objects(base, booting("boot-1", "general", "small", "abc12345"), pending("web", "500m", "1Gi")), pod: "web",
 			want: []string{"waiting", "boot-1", "scaleup/default/general/abc12345",
 				"http://ui.example:8233/namespaces/default/workflows/scaleup/default/general/abc12345"}},
+		{name: "a node just asked for, its VPSieNode without a phase yet: no empty field printed",
+			objs: objects(base, phaseless(booting("boot-1", "general", "small", "abc12345")), pending("web", "500m", "1Gi")), pod: "web",
+			want: []string{"node boot-1 (VPSieNode default/boot-1) is booting"}},
 		{name: "a running pod needs nothing", objs: base, pod: "busy", want: []string{"Running on node n1", "nothing to do"}},
 	}
 	for _, tt := range tests {

@@ -240,8 +240,8 @@ func (a *App) writePod(w io.Writer, ex PodExplanation) error {
 		fmt.Fprintf(&b, "Autoscaler: no new node needed: it fits on node %s (the scheduler's next attempt places it)\n", ex.Node)
 	case "InFlight":
 		r := ex.InFlight
-		fmt.Fprintf(&b, "Autoscaler: %s: node %s (VPSieNode %s, %s) is booting and will take it\n", a.paint(yellow, "waiting"),
-			r.Node, r.VPSieNode, r.Phase)
+		fmt.Fprintf(&b, "Autoscaler: %s: node %s (%s) is booting and will take it\n", a.paint(yellow, "waiting"),
+			r.Node, strings.Join(nonEmpty("VPSieNode "+r.VPSieNode, r.Phase), ", "))
 		if r.Workflow != "" {
 			fmt.Fprintf(&b, "Run:        %s\n", r.Workflow)
 		}
@@ -269,4 +269,16 @@ func (a *App) writePod(w io.Writer, ex PodExplanation) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// nonEmpty drops the parts that say nothing: a label whose value is missing (ends in a
+// space) or an empty value.
+func nonEmpty(parts ...string) []string {
+	var out []string
+	for _, p := range parts {
+		if p != "" && !strings.HasSuffix(p, " ") {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -104,6 +104,12 @@ func booting(name, g, offering, batch string) *v1alpha1.VPSieNode {
 	}
 }
 
+// phaseless is vn as its ScaleUp run creates it, before any phase is written.
+func phaseless(vn *v1alpha1.VPSieNode) *v1alpha1.VPSieNode {
+	vn.Status.Phase = ""
+	return vn
+}
+
 // pending is a ReplicaSet's pod the scheduler found no node for.
 func pending(name, cpu, mem string) *corev1.Pod {
 	p := running(name, "", cpu, mem)
