@@ -17,14 +17,14 @@ import (
 
 // options are the command's flags; everything the simulator can be told has one.
 type options struct {
-	listen, adminListen                string
-	tlsCert, tlsKey, tlsCAOut, tlsHost string
-	tlsSelfSigned                      bool
-	capacity, catalogue, faults        string
-	staticTokens, kubeconfig           string
-	kubeQPS, kubeBurst                 int
-	logLevel, logFormat                string
-	cfg                                vpsiesim.Config
+	listen, adminListen                  string
+	tlsCert, tlsKey, tlsCAOut, tlsHost   string
+	tlsSelfSigned                        bool
+	capacity, catalogue, faults, managed string
+	staticTokens, kubeconfig             string
+	kubeQPS, kubeBurst                   int
+	logLevel, logFormat                  string
+	cfg                                  vpsiesim.Config
 }
 
 // parseFlags parses args; usage and parse errors go to output.
@@ -63,6 +63,7 @@ func parseFlags(args []string, output io.Writer) (*options, error) {
 	fs.StringVar(&o.capacity, "capacity", "", "per-datacenter limits dc=vms[:cpus],... (replaces the defaults)")
 	fs.StringVar(&o.catalogue, "catalogue", "", "JSON file with datacenters, offerings and images")
 	fs.StringVar(&o.faults, "faults", "", "JSON file with the initial faults (see docs/development/vpsie-sim.md)")
+	fs.StringVar(&o.managed, "managed-clusters", "", "JSON file with the VPSie managed Kubernetes clusters to serve (see docs/development/vpsie-sim.md)")
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "seed of the fault RNG")
 	fs.DurationVar(&c.MaxHang, "max-hang", c.MaxHang, "longest an injected hang lasts")
 	fs.StringVar(&c.StatePath, "state", "", "JSON file to load state from and save it to")
@@ -134,6 +135,11 @@ func (o *options) complete() error {
 	if o.faults != "" {
 		if err := vpsiesim.LoadJSON(o.faults, &c.Faults); err != nil {
 			return fmt.Errorf("--faults: %w", err)
+		}
+	}
+	if o.managed != "" {
+		if err := vpsiesim.LoadJSON(o.managed, &c.ManagedClusters); err != nil {
+			return fmt.Errorf("--managed-clusters: %w", err)
 		}
 	}
 	if o.staticTokens != "" {

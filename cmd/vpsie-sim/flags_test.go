@@ -171,3 +171,30 @@ func TestKubeClientRateComesFromFlags(t *testing.T) {
 		})
 	}
 }
+
+func TestManagedClustersComeFromTheirFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "managed.json")
+	const cluster = `[{"identifier": "c-1", "name": "AMS-Kubernetes-1", "kube_version": "1.36.3",
+		"groups": [{"id": 7, "name": "workers", "offering_id": "std-2c-4g", "datacenter_id": "ams1"}]}]`
+	typo := filepath.Join(dir, "typo.json")
+	for path, body := range map[string]string{good: cluster, typo: `[{"identifer": "c-1"}]`} {
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o, err := parseFlags([]string{"--managed-clusters", good}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := o.cfg.ManagedClusters; len(got) != 1 || got[0].Identifier != "c-1" || got[0].Groups[0].ID != 7 {
+		t.Fatalf("managed clusters = %+v", got)
+	}
+	if _, err := vpsiesim.New(o.cfg); err != nil {
+		t.Fatalf("the simulator refuses the file's cluster: %v", err)
+	}
+	if _, err := parseFlags([]string{"--managed-clusters", typo}, io.Discard); err == nil ||
+		!strings.Contains(err.Error(), "--managed-clusters") || !strings.Contains(err.Error(), "identifer") {
+		t.Fatalf("a misspelt field: error = %v, want it to name the flag and the field", err)
+	}
+}

@@ -133,6 +133,9 @@ func (c *Config) validate() error {
 	if err := c.Catalogue.validate(); err != nil {
 		return err
 	}
+	if err := c.validateManaged(); err != nil {
+		return err
+	}
 	capacity, err := c.Catalogue.normalizeCapacity(c.Capacity)
 	if err != nil {
 		return err
@@ -157,4 +160,31 @@ func (c *Config) validate() error {
 		c.Logger = slog.Default()
 	}
 	return c.Faults.validate()
+}
+
+// validateManaged refuses a managed cluster the API could not serve: one without an
+// identifier, name or Kubernetes version, a group id given twice (workers are added by group
+// id), or a group whose offering or datacenter the catalogue does not sell.
+func (c *Config) validateManaged() error {
+	groups := map[int64]bool{}
+	for i, m := range c.ManagedClusters {
+		if m.Identifier == "" || m.Name == "" || m.KubeVersion == "" {
+			return fmt.Errorf("managed cluster %d: identifier, name and kube_version are required", i)
+		}
+		for _, g := range m.Groups {
+			switch _, offering := c.Catalogue.offering(g.OfferingID); {
+			case g.ID <= 0 || g.Name == "":
+				return fmt.Errorf("managed cluster %s: every group needs a positive id and a name", m.Identifier)
+			case groups[g.ID]:
+				return fmt.Errorf("managed cluster %s: group id %d is used twice", m.Identifier, g.ID)
+			case !offering:
+				return fmt.Errorf("managed cluster %s, group %s: offering_id %q is not in the catalogue", m.Identifier, g.Name, g.OfferingID)
+			}
+			if _, ok := c.Catalogue.datacenter(g.DatacenterID); !ok {
+				return fmt.Errorf("managed cluster %s, group %s: datacenter_id %q is not in the catalogue", m.Identifier, g.Name, g.DatacenterID)
+			}
+			groups[g.ID] = true
+		}
+	}
+	return nil
 }

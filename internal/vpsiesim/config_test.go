@@ -27,6 +27,20 @@ func TestNewRejectsInvalidConfig(t *testing.T) {
 		}},
 		{"negative boot delay", func(c *vpsiesim.Config) { c.BootDelay = -1 }},
 		{"fault rate above 1", func(c *vpsiesim.Config) { c.Faults.Default.HangRate = 2 }},
+		{"managed cluster without identifier", func(c *vpsiesim.Config) {
+			c.ManagedClusters = []vpsiesim.ManagedCluster{managedCluster(func(m *vpsiesim.ManagedCluster) { m.Identifier = "" })}
+		}},
+		{"managed group of an unknown offering", func(c *vpsiesim.Config) {
+			c.ManagedClusters = []vpsiesim.ManagedCluster{managedCluster(func(m *vpsiesim.ManagedCluster) { m.Groups[0].OfferingID = "none" })}
+		}},
+		{"managed group in an unknown datacenter", func(c *vpsiesim.Config) {
+			c.ManagedClusters = []vpsiesim.ManagedCluster{managedCluster(func(m *vpsiesim.ManagedCluster) { m.Groups[0].DatacenterID = "mars1" })}
+		}},
+		{"two managed groups with one id", func(c *vpsiesim.Config) {
+			c.ManagedClusters = []vpsiesim.ManagedCluster{managedCluster(func(m *vpsiesim.ManagedCluster) {
+				m.Groups = append(m.Groups, m.Groups[0])
+			})}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -36,6 +50,22 @@ func TestNewRejectsInvalidConfig(t *testing.T) {
 				t.Fatal("accepted")
 			}
 		})
+	}
+}
+
+// managedCluster is a valid managed cluster of the default catalogue, changed by mutate.
+func managedCluster(mutate func(*vpsiesim.ManagedCluster)) vpsiesim.ManagedCluster {
+	m := vpsiesim.ManagedCluster{Identifier: "c-1", Name: "AMS-Kubernetes-1", KubeVersion: "1.36.3",
+		Groups: []vpsiesim.ManagedGroup{{ID: 1, Name: "workers", OfferingID: "std-2c-4g", DatacenterID: "ams1"}}}
+	mutate(&m)
+	return m
+}
+
+func TestNewAcceptsAValidManagedCluster(t *testing.T) {
+	cfg := vpsiesim.DefaultConfig()
+	cfg.ManagedClusters = []vpsiesim.ManagedCluster{managedCluster(func(*vpsiesim.ManagedCluster) {})}
+	if _, err := vpsiesim.New(cfg); err != nil {
+		t.Fatal(err)
 	}
 }
 
