@@ -147,7 +147,8 @@ type ScaleUpConfig struct {
 	BootTimeout         time.Duration `json:"bootTimeout" doc:"How long a new VPS may take to run before it is deleted as failed."`
 	JoinTimeout         time.Duration `json:"joinTimeout" doc:"How long a running VPS may take to register its Node before it is deleted as failed."`
 	ReadyTimeout        time.Duration `json:"readyTimeout" doc:"How long a registered Node may take to become Ready before it is deleted as failed."`
-	MaxBackoff          time.Duration `json:"maxBackoff" doc:"Longest pause of a NodeGroup whose new nodes keep failing (the backoff doubles from 30s up to this)."`
+	MinBackoff          time.Duration `json:"minBackoff" doc:"First pause of a NodeGroup after one of its new nodes failed; it doubles with each further failure up to maxBackoff."`
+	MaxBackoff          time.Duration `json:"maxBackoff" doc:"Longest pause of a NodeGroup whose new nodes keep failing (the backoff doubles from minBackoff up to this)."`
 	UnusedNodeGrace     time.Duration `json:"unusedNodeGrace" doc:"How long a new Ready node may run none of the group's pods while pods still wait for the group; then it counts as a failed node (runaway guard), and until then the group makes no more nodes for pending pods."`
 	ReservedCPUMillis   int           `json:"reservedCPUMillis" doc:"CPU a new node keeps for the kubelet and the system (kube-reserved plus system-reserved), in millicores; the planner subtracts it from each offering."`
 	ReservedMemoryMiB   int           `json:"reservedMemoryMiB" doc:"Memory a new node keeps for the kubelet and the system, in MiB."`

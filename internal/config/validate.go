@@ -106,9 +106,10 @@ func (v *validator) vpsie() {
 func (v *validator) scaleUp() {
 	s := &v.c.ScaleUp
 	for _, d := range []*time.Duration{&s.BatchIdle, &s.ResyncPeriod, &s.CatalogueRefresh,
-		&s.BootTimeout, &s.JoinTimeout, &s.ReadyTimeout, &s.MaxBackoff, &s.UnusedNodeGrace} {
+		&s.BootTimeout, &s.JoinTimeout, &s.ReadyTimeout, &s.MinBackoff, &s.MaxBackoff, &s.UnusedNodeGrace} {
 		v.positive(d)
 	}
+	v.notShorter(&s.MaxBackoff, &s.MinBackoff)
 	v.longer(&s.BatchMax, &s.BatchIdle)
 	v.between(&s.ReservedCPUMillis, 0, 64000)
 	v.between(&s.ReservedMemoryMiB, 0, 1<<20)
@@ -267,6 +268,13 @@ func (v *validator) positive(p *time.Duration) bool {
 func (v *validator) longer(a, b *time.Duration) {
 	if v.positive(a) && *b > 0 && *a <= *b {
 		v.fail(a, "must be greater than %s (%s), got %s", v.pathOf(b), shortDuration(*b), shortDuration(*a))
+	}
+}
+
+// notShorter checks *a >= *b; a non-positive a or b is reported by its own check.
+func (v *validator) notShorter(a, b *time.Duration) {
+	if *a > 0 && *b > 0 && *a < *b {
+		v.fail(a, "must not be shorter than %s (%s), got %s", v.pathOf(b), shortDuration(*b), shortDuration(*a))
 	}
 }
 

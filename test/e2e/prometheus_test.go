@@ -30,7 +30,7 @@ var exercised = map[string]bool{}
 
 func init() {
 	for _, m := range strings.Fields(`nodegroup_min_nodes nodegroup_max_nodes nodegroup_desired_nodes
-		nodegroup_current_nodes nodegroup_ready_nodes vpsienode_phase pending_pods scale_up_total
+		nodegroup_current_nodes nodegroup_ready_nodes vpsienode_phase pending_pods unschedulable_pods scale_up_total
 		node_provisioning_duration_seconds scale_up_decision_latency_seconds scale_down_total
 		node_drain_duration_seconds node_drain_pods_evicted node_termination_duration_seconds
 		nodegroup_utilization_ratio loop_last_success_timestamp_seconds loop_interval_seconds
@@ -68,6 +68,12 @@ func TestPrometheusEvaluatesTheDashboardsAndRulesOfAScaleUpAndScaleDown(t *testi
 	create(t, deployment(ns, podShape{name: "web", cpu: "700m", memory: "256Mi", replicas: 2,
 		selector: map[string]string{"workload": "prom-web"}}))
 	eventually(t, 3*time.Minute, "both pods running", func() error { return running(ns, 2) })
+	// A pod no offering of the group can hold: the unschedulable-pods panels read its reason.
+	create(t, bare(ns, "too-big", "64", map[string]string{"workload": "prom-web"}))
+	eventually(t, time.Minute, "the too-big pod counted unschedulable", func() error {
+		return prom.hasSeries(`vpsie_autoscaler_unschedulable_pods{reason="InsufficientCPU"} > 0`)
+	})
+	kubectl(t, "-n", ns, "delete", "pod", "too-big", "--wait=false")
 	kubectl(t, "-n", ns, "scale", "deployment/web", "--replicas=0")
 	eventually(t, 3*time.Minute, "prom-web scaled down to no node", func() error {
 		if n := groupNodes(t, ns, "prom-web"); len(n) != 0 {

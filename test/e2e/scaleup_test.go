@@ -140,13 +140,25 @@ func assertRunsFilterByNodeGroup(t *testing.T, nodeGroup string) {
 // raised with kubectl, and a pod no offering can hold.
 func TestScaleUpGuards(t *testing.T) {
 	ns := namespace(t, "e2e-guards")
-	env.autoscaler(t, "guards")
+	env.autoscaler(t, "guards", "--scale-up.unused-node-grace="+runawayGrace.String(),
+		"--scale-up.min-backoff="+runawayBackoff.String())
 	t.Run("runaway", func(t *testing.T) { t.Parallel(); runaway(t, ns) })
 	t.Run("fallbacks", func(t *testing.T) { t.Parallel(); fallbacks(t, ns) })
 }
 
+// The runaway guard's clock in this test: a node that runs none of the pods for
+// runawayGrace failed, and the group then pauses runawayBackoff, doubling. Node n+1 cannot be
+// asked for before G + B, G + 2B, G + 4B ... after node n: the fourth comes at 3G + 7B = 65 s
+// at the earliest however fast the machine, so the window holds three at most. (With the
+// defaults, 2 min and 30 s, the same bound needs a window of minutes.)
+const (
+	runawayGrace   = 10 * time.Second
+	runawayBackoff = 5 * time.Second
+	runawayWindow  = time.Minute
+)
+
 // runaway: a controller taints every new node of the group NoExecute, so the one pending
-// pod never lands. In five minutes at most three VPSs are made, and the NodeGroup's
+// pod never lands. In the window at most three VPSs are made, and the NodeGroup's
 // condition says why it holds back.
 func runaway(t *testing.T, ns string) {
 	ctx, cancel := context.WithCancel(context.Background())
@@ -155,7 +167,7 @@ func runaway(t *testing.T, ns string) {
 	create(t, group(ns, "chaos", "std-1c-2g"), bare(ns, "lonely", "500m", map[string]string{"workload": "chaos"}))
 	start := time.Now()
 	var condition string
-	for time.Since(start) < 5*time.Minute {
+	for time.Since(start) < runawayWindow {
 		time.Sleep(5 * time.Second)
 		if c := blockedCondition(t, ns, "chaos"); c != "" && c != condition {
 			condition = c
@@ -168,9 +180,9 @@ func runaway(t *testing.T, ns string) {
 			made += n
 		}
 	}
-	t.Logf("VPSs made in 5 minutes for a pod no new node takes: %d", made)
+	t.Logf("VPSs made in %s for a pod no new node takes: %d", runawayWindow, made)
 	if made == 0 || made > 3 {
-		t.Errorf("%d VPSs in 5 minutes, want 1 to 3", made)
+		t.Errorf("%d VPSs in %s, want 1 to 3", made, runawayWindow)
 	}
 	if !strings.Contains(condition, "took none of the pods") {
 		t.Errorf("the NodeGroup's ScaleUpBlocked condition never said why: %q", condition)

@@ -72,7 +72,7 @@ func (p *Provisioner) start(ctx context.Context, g *v1alpha1.NodeGroup, in plan.
 // startRun starts the intent's run, or attaches to it while it runs. Run n of an intent has
 // a deterministic ID, so a restarted controller attaches instead of starting it twice. A
 // finished run whose intent comes back (its nodes failed, or did not help) is looked past
-// once it closed long enough ago: minBackoff doubling with n, so even a leader that
+// once it closed long enough ago: scaleUp.minBackoff doubling with n, so even a leader that
 // restarted and forgot its backoff never loops; the closed runs in Temporal are the record.
 func (p *Provisioner) startRun(ctx context.Context, g *v1alpha1.NodeGroup, in plan.Intent, res plan.Result,
 	members int32) (workflowRun, error) {
@@ -94,7 +94,7 @@ func (p *Provisioner) startRun(ctx context.Context, g *v1alpha1.NodeGroup, in pl
 		if err != nil {
 			return nil, err
 		}
-		if p.clock.Since(closed) < min(minBackoff<<n, p.cfg.MaxBackoff) {
+		if p.clock.Since(closed) < min(p.cfg.MinBackoff<<n, p.cfg.MaxBackoff) {
 			return nil, errRanRecently
 		}
 	}

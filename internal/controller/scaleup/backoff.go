@@ -8,15 +8,13 @@ import (
 	"k8s.io/utils/clock"
 )
 
-// minBackoff is the first pause of a NodeGroup after a failed node.
-const minBackoff = 30 * time.Second
-
 // backoff is the runaway guard: nodes that fail to boot, join or get ready pause their
-// NodeGroup, doubling up to max; a node that becomes Ready resets it. It is in memory:
+// NodeGroup for min, doubling up to max; a node that becomes Ready resets it. It is in memory:
 // a restarted controller starts without a pause, which costs at most one more batch.
 type backoff struct {
 	mu    sync.Mutex
 	clock clock.Clock
+	min   time.Duration
 	max   time.Duration
 	state map[types.NamespacedName]*groupBackoff
 }
@@ -27,8 +25,8 @@ type groupBackoff struct {
 	reason   string
 }
 
-func newBackoff(c clock.Clock, max time.Duration) *backoff {
-	return &backoff{clock: c, max: max, state: map[types.NamespacedName]*groupBackoff{}}
+func newBackoff(c clock.Clock, min, max time.Duration) *backoff {
+	return &backoff{clock: c, min: min, max: max, state: map[types.NamespacedName]*groupBackoff{}}
 }
 
 // failed records a failed node of a group and says until when the group pauses.
@@ -41,7 +39,7 @@ func (b *backoff) failed(g types.NamespacedName, reason string) time.Time {
 		b.state[g] = s
 	}
 	s.failures++
-	d := min(minBackoff<<min(s.failures-1, 20), b.max)
+	d := min(b.min<<min(s.failures-1, 20), b.max)
 	s.until, s.reason = b.clock.Now().Add(d), reason
 	return s.until
 }

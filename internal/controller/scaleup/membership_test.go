@@ -44,5 +44,5 @@ func observingProvisioner(objs ...client.Object) (*Provisioner, client.Client) {
 	_ = v1alpha1.AddToScheme(scheme)
 	kube := fake.NewClientBuilder().WithScheme(scheme).WithObjects(objs...).Build()
 	clk := clocktesting.NewFakeClock(time.Unix(1000, 0))
-	return NewProvisioner(kube, nil, nil, clk, "c", config.ScaleUpConfig{MaxBackoff: time.Minute}, nil, nil), kube
+	return NewProvisioner(kube, nil, nil, clk, "c", config.ScaleUpConfig{MinBackoff: 30 * time.Second, MaxBackoff: time.Minute}, nil, nil), kube
 }

@@ -58,7 +58,7 @@ func TestPlacementsAreThePlanThenItsFallbacks(t *testing.T) {
 
 func TestBackoffDoublesUpToTheMaximumAndResetsOnSuccess(t *testing.T) {
 	clk := clocktesting.NewFakeClock(time.Unix(0, 0))
-	b := newBackoff(clk, 2*time.Minute)
+	b := newBackoff(clk, 30*time.Second, 2*time.Minute)
 	g := types.NamespacedName{Namespace: "ns", Name: "g"}
 	var pauses []time.Duration
 	for range 4 {

@@ -63,7 +63,7 @@ func NewProvisioner(c client.Client, s *workflowstart.Starter, rec events.EventR
 	return &Provisioner{client: c, starter: s, events: rec, clock: clk, cfg: cfg, cluster: cluster, verdicts: v,
 		batcher:   batcher.New[string](cfg.BatchIdle, cfg.BatchMax, clk),
 		catalogue: catalogue.NewCache(s, cluster, clk, cfg.CatalogueRefresh),
-		backoff:   newBackoff(clk, cfg.MaxBackoff), probation: newProbation(cfg.UnusedNodeGrace), seen: newSeenPods(), launched: newLaunched(), metrics: m, reported: newReported()}
+		backoff:   newBackoff(clk, cfg.MinBackoff, cfg.MaxBackoff), probation: newProbation(cfg.UnusedNodeGrace), seen: newSeenPods(), launched: newLaunched(), metrics: m, reported: newReported()}
 }
 
 // Name is the controller's name in logs.
