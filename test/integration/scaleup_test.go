@@ -135,11 +135,18 @@ func hasMemberWithOffering(ns, offering string) error {
 // unschedulablePod creates a pod asking cpu and marks it as the scheduler would.
 func unschedulablePod(t *testing.T, ns, name, cpu string) *corev1.Pod {
 	t.Helper()
+	return unschedulablePodOf(t, ns, "grow", name, cpu)
+}
+
+// unschedulablePodOf is a pending pod the scheduler found no node for, selecting the nodes
+// of the NodeGroup named group.
+func unschedulablePodOf(t *testing.T, ns, group, name, cpu string) *corev1.Pod {
+	t.Helper()
 	ctx := context.Background()
 	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Spec: corev1.PodSpec{
 		Containers: []corev1.Container{{Name: "c", Image: "busybox", Resources: corev1.ResourceRequirements{
 			Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(cpu)}}}},
-		NodeSelector: map[string]string{v1alpha1.LabelNodeGroup: "grow"}}}
+		NodeSelector: map[string]string{v1alpha1.LabelNodeGroup: group}}}
 	if err := kube.Client.Create(ctx, pod); err != nil {
 		t.Fatal(err)
 	}

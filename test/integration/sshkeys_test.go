@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/cloudinit"
 	"github.com/vpsie/vpsie-autoscaler/internal/cloudinit/sshkeytest"
+	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
 )
 
 // TestScaleUpWaitsForTheSSHKeySecret runs the operator against a real apiserver, Temporal
@@ -51,10 +53,12 @@ func TestScaleUpWaitsForTheSSHKeySecret(t *testing.T) {
 		return hasEvent(ns, "keyed", "BootstrapConfigInvalid", "ops-keys")
 	})
 	// Held, not booted without the keys: a few more passes (resync 2 s) make no VPSieNode and no VPS.
+	// (The operator serves the NodeGroups earlier tests left in their namespaces too, so only
+	// this group's VPSs count.)
 	time.Sleep(3 * time.Second)
 	var vns v1alpha1.VPSieNodeList
-	if err := c.List(ctx, &vns, client.InNamespace(ns)); err != nil || len(vns.Items) != 0 || len(sim.Snapshot().VMs) != 0 {
-		t.Fatalf("while the Secret is missing: %d VPSieNodes, %d VPSs (%v); want none", len(vns.Items), len(sim.Snapshot().VMs), err)
+	if err := c.List(ctx, &vns, client.InNamespace(ns)); err != nil || len(vns.Items) != 0 || len(keyedVMs(sim)) != 0 {
+		t.Fatalf("while the Secret is missing: %d VPSieNodes, %d VPSs (%v); want none", len(vns.Items), len(keyedVMs(sim)), err)
 	}
 
 	keys := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "ops-keys"}, StringData: map[string]string{
@@ -67,10 +71,21 @@ func TestScaleUpWaitsForTheSSHKeySecret(t *testing.T) {
 		return groupCondition(ns, "keyed", v1alpha1.ConditionBootstrapConfigValid, metav1.ConditionTrue, cloudinit.ReasonBootstrapConfigValid)
 	})
 	want := []string{alice + " alice", bob + " bob"}
-	vms := sim.Snapshot().VMs
+	vms := keyedVMs(sim)
 	if len(vms) != 1 || !slices.Equal(vms[0].SSHKeys, want) {
 		t.Fatalf("the simulator has %d VPSs; want one that received %q, got %+v", len(vms), want, vms)
 	}
+}
+
+// keyedVMs are the simulator's VPSs of the group "keyed" (hostnames <cluster>-keyed-<batch>-<n>).
+func keyedVMs(sim *vpsiesim.Simulator) []vpsiesim.VMState {
+	var out []vpsiesim.VMState
+	for _, vm := range sim.Snapshot().VMs {
+		if strings.Contains(vm.VM.Hostname, "-keyed-") {
+			out = append(out, vm)
+		}
+	}
+	return out
 }
 
 // groupCondition checks a NodeGroup's condition of the current generation.

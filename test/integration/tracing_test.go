@@ -48,21 +48,23 @@ func TestOneScaleUpIsOneConnectedTrace(t *testing.T) {
 	}
 	ts := temporaltest.NewServer(temporaltest.WithT(t))
 	op := startOperatorTraced(t, operatorConfig(t, ns), api, ts.GetFrontendHostPort(), ts.GetDefaultNamespace(), tr)
-	ng := &v1alpha1.NodeGroup{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "grow"}, Spec: v1alpha1.NodeGroupSpec{
+	// Named after this test: a pod selects its group by name only (the nodegroup label), and
+	// earlier tests leave groups named "grow" in their namespaces, which this operator serves too.
+	ng := &v1alpha1.NodeGroup{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "traced"}, Spec: v1alpha1.NodeGroupSpec{
 		MinNodes: 0, MaxNodes: 2, DatacenterID: "ams1", OfferingIDs: []string{"std-2c-4g"},
 		OSImageID: "ubuntu-24.04-x64", KubernetesVersion: "v1.36.3"}}
 	if err := env.Client.Create(ctx, ng); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cleanUpGroup(t, ns) })
-	unschedulablePod(t, ns, "pending", "1")
+	unschedulablePodOf(t, ns, "traced", "pending", "1")
 	eventuallyWithin(t, 2*time.Minute, "one ready node for the pending pod", func() error { return readyMembers(ns, 1) })
 
 	var vns v1alpha1.VPSieNodeList
 	if err := env.Client.List(ctx, &vns, client.InNamespace(ns)); err != nil {
 		t.Fatal(err)
 	}
-	id := "scaleup/" + ns + "/grow/" + vns.Items[0].Labels["autoscaler.vpsie.com/batch"]
+	id := "scaleup/" + ns + "/traced/" + vns.Items[0].Labels["autoscaler.vpsie.com/batch"]
 	if err := op.temporal.GetWorkflow(ctx, id, "").Get(ctx, nil); err != nil {
 		t.Fatalf("scale-up %s: %v", id, err)
 	}
@@ -77,7 +79,7 @@ func TestOneScaleUpIsOneConnectedTrace(t *testing.T) {
 		t.Errorf("resources (service.name k8s.cluster.name) = %q, want %q", got, want)
 	}
 	checkConnectedTrace(t, receiver.spans(), wantTrace{workflow: "ScaleUp", reason: plan.ReasonPendingPods.String(),
-		nodeGroup: ns + "/grow", id: id, activities: activities})
+		nodeGroup: ns + "/traced", id: id, activities: activities})
 }
 
 // TestAutoscalerBinaryTracesATermination runs the real binary, tracing enabled by flags only, and deletes a
