@@ -71,7 +71,7 @@ func TestPrometheusEvaluatesTheDashboardsAndRulesOfAScaleUpAndScaleDown(t *testi
 	// A pod no offering of the group can hold: the unschedulable-pods panels read its reason.
 	create(t, bare(ns, "too-big", "64", map[string]string{"workload": "prom-web"}))
 	eventually(t, time.Minute, "the too-big pod counted unschedulable", func() error {
-		return prom.hasSeries(`vpsie_autoscaler_unschedulable_pods{reason="InsufficientCPU"} > 0`)
+		return prom.hasSeries(`sum(vpsie_autoscaler_unschedulable_pods) > 0`)
 	})
 	kubectl(t, "-n", ns, "delete", "pod", "too-big", "--wait=false")
 	kubectl(t, "-n", ns, "scale", "deployment/web", "--replicas=0")
