@@ -62,7 +62,7 @@ func (p *Provisioner) report(snap plan.Snapshot, res plan.Result) {
 	for _, u := range res.Unschedulable {
 		reason := "NoNodeGroup"
 		if len(u.Verdicts) > 0 {
-			reason = u.Verdicts[0].Reason.String()
+			reason = u.Reason().String()
 		}
 		p.metrics.unschedulable.WithLabelValues(reason).Inc()
 		msg := plan.EventMessage(u)

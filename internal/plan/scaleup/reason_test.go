@@ -4,6 +4,8 @@ import (
 	"testing"
 	"unicode"
 
+	"k8s.io/apimachinery/pkg/types"
+
 	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
 
@@ -49,5 +51,32 @@ func TestSimulationReasonsKeepTheirNames(t *testing.T) {
 		if !ok || got.String() != r.String() {
 			t.Errorf("simulation reason %v maps to %v (known %v)", r, got, ok)
 		}
+	}
+}
+
+// An unschedulable pod's reason (the metric label) is the reason of the first group that
+// was meant for pods like it: a group whose nodes the pod does not select (another team's,
+// another namespace's) says nothing about why the pod waits.
+func TestAnUnschedulablePodsReasonIsTheClosestGroups(t *testing.T) {
+	v := func(name string, r Reason) Verdict {
+		return Verdict{NodeGroup: types.NamespacedName{Namespace: "ns", Name: name}, Reason: r}
+	}
+	tests := []struct {
+		name     string
+		verdicts []Verdict
+		want     Reason
+	}{
+		{"another group's selector comes first", []Verdict{v("a", ReasonNodeSelectorMismatch), v("b", ReasonInsufficientCPU)}, ReasonInsufficientCPU},
+		{"affinity and taints say the same", []Verdict{v("a", ReasonNodeAffinityMismatch), v("b", ReasonTaintNotTolerated),
+			v("c", ReasonMaxNodesReached)}, ReasonMaxNodesReached},
+		{"no group meant for it: the first", []Verdict{v("a", ReasonTaintNotTolerated), v("b", ReasonNodeSelectorMismatch)}, ReasonTaintNotTolerated},
+		{"no group at all", nil, ReasonNone},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := (Unschedulable{Verdicts: tt.verdicts}).Reason(); got != tt.want {
+				t.Errorf("Reason() = %s, want %s", got, tt.want)
+			}
+		})
 	}
 }

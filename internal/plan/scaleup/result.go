@@ -66,3 +66,21 @@ func (r Result) NewNodes() int32 {
 	}
 	return n
 }
+
+// Reason is why the pod waits, in one word: the reason of the first group meant for pods like
+// it (one whose nodes it selects and whose taints it tolerates), else of the first group. A
+// group the pod does not select says nothing about why it waits, and which group sorts first
+// is an accident of names.
+func (u Unschedulable) Reason() Reason {
+	for _, v := range u.Verdicts {
+		switch v.Reason {
+		case ReasonNodeSelectorMismatch, ReasonNodeAffinityMismatch, ReasonTaintNotTolerated:
+		default:
+			return v.Reason
+		}
+	}
+	if len(u.Verdicts) > 0 {
+		return u.Verdicts[0].Reason
+	}
+	return ReasonNone
+}
