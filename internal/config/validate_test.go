@@ -43,7 +43,7 @@ func TestValidateNamesFieldAndProblem(t *testing.T) {
 		{"renew deadline must outlast retry period with client-go's jitter", func(c *Config) {
 			c.Controller.RenewDeadline, c.Controller.RetryPeriod = 2*time.Second, 1900*time.Millisecond
 		}, []string{"controller.renewDeadline: must be greater than 1.2 × controller.retryPeriod (2.28s), got 2s"}},
-		{"the backoff may not start above its cap", func(c *Config) { c.ScaleUp.MinBackoff, c.ScaleUp.MaxBackoff = time.Minute, 30 * time.Second },
+		{"the backoff may not start above its cap", func(c *Config) { c.ScaleUp.MinBackoff, c.ScaleUp.MaxBackoff = time.Minute, 30*time.Second },
 			[]string{"scaleUp.maxBackoff: must not be shorter than scaleUp.minBackoff (1m), got 30s"}},
 		{"retry period positive, reported once", func(c *Config) { c.Controller.RetryPeriod = 0 },
 			[]string{"controller.retryPeriod: must be greater than 0, got 0s"}},
