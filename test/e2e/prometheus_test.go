@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/vpsie/vpsie-autoscaler/internal/freeport"
 	"github.com/vpsie/vpsie-autoscaler/internal/testproc"
+	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
 // exercised are the product metrics a scale-up followed by a scale-down must produce: a
@@ -35,18 +37,21 @@ func init() {
 		node_drain_duration_seconds node_drain_pods_evicted node_termination_duration_seconds
 		nodegroup_utilization_ratio loop_last_success_timestamp_seconds loop_interval_seconds
 		loop_pass_errors_total loop_pass_duration_seconds temporal_up vpsie_api_requests_total
+		rebalance_started_total rebalance_completed_total rebalance_rolled_back_total rebalance_failed_total
+		rebalance_duration_seconds rebalance_savings_monthly nodegroup_monthly_cost nodegroup_potential_savings_monthly
 		vpsie_api_request_duration_seconds vpsie_api_circuit_breaker_state vpsie_api_rate_limited_total`) {
 		exercised["vpsie_autoscaler_"+m] = true
 	}
 }
 
-// TestPrometheusEvaluatesTheDashboardsAndRulesOfAScaleUpAndScaleDown runs a real Prometheus
+// TestPrometheusEvaluatesTheDashboardsAndRulesOfAScaleUpRebalanceAndScaleDown runs a real Prometheus
 // (Debian's) scraping the autoscaler every second with deploy/prometheus's rules loaded,
-// through a scale-up of one group and its scale-down to nothing, then evaluates every
+// through a scale-up of one group, a pod no offering holds, a rebalance of the group to a
+// cheaper offering and its scale-down to nothing, then evaluates every
 // dashboard query and recording rule over that time through the HTTP API. A query whose
 // metrics the scenario exercises must return series; alerts must have loaded and none of
 // the availability alerts may have fired.
-func TestPrometheusEvaluatesTheDashboardsAndRulesOfAScaleUpAndScaleDown(t *testing.T) {
+func TestPrometheusEvaluatesTheDashboardsAndRulesOfAScaleUpRebalanceAndScaleDown(t *testing.T) {
 	bin, err := exec.LookPath("prometheus")
 	if err != nil {
 		if os.Getenv("CI") != "" {
@@ -55,14 +60,19 @@ func TestPrometheusEvaluatesTheDashboardsAndRulesOfAScaleUpAndScaleDown(t *testi
 		t.Skip("prometheus not found (Debian's prometheus package)")
 	}
 	ns := namespace(t, "e2e-prometheus")
-	create(t, sdGroup(ns, "prom-web"))
-	as := env.autoscaler(t, "prometheus-1", scaleDownFlags...)
+	g := sdGroup(ns, "prom-web")
+	g.Spec.OfferingIDs = []string{dearOffering}
+	create(t, g)
+	as := env.autoscaler(t, "prometheus-1", append(slices.Clone(scaleDownFlags), rebalanceFlags[:2]...)...)
 	prom := startPrometheus(t, bin, as)
 	// The product starts a group's counters at zero on the first pass that sees it; until
 	// Prometheus has scraped that zero, a scale-up would make the counter appear at 1 and
 	// increase() would never show it (the leader may still be electing when Prometheus is up).
 	eventually(t, 2*time.Minute, "Prometheus holds prom-web's counters at zero", func() error {
-		return prom.hasSeries(`vpsie_autoscaler_scale_up_total{namespace="e2e-prometheus", nodegroup="prom-web", result="started"} == 0`)
+		if err := prom.hasSeries(`vpsie_autoscaler_scale_up_total{namespace="e2e-prometheus", nodegroup="prom-web", result="started"} == 0`); err != nil {
+			return err
+		}
+		return prom.hasSeries(`vpsie_autoscaler_rebalance_started_total{namespace="e2e-prometheus", nodegroup="prom-web"} == 0`)
 	})
 	start := time.Now()
 	create(t, deployment(ns, podShape{name: "web", cpu: "700m", memory: "256Mi", replicas: 2,
@@ -74,6 +84,8 @@ func TestPrometheusEvaluatesTheDashboardsAndRulesOfAScaleUpAndScaleDown(t *testi
 		return prom.hasSeries(`sum(vpsie_autoscaler_unschedulable_pods) > 0`)
 	})
 	kubectl(t, "-n", ns, "delete", "pod", "too-big", "--wait=false")
+	rbAllowCheaperAndAnnotate(t, ns, "prom-web")
+	rbWaitOutcome(t, ns, "prom-web", contract.RebalanceCompleted, 3*time.Minute)
 	kubectl(t, "-n", ns, "scale", "deployment/web", "--replicas=0")
 	eventually(t, 3*time.Minute, "prom-web scaled down to no node", func() error {
 		if n := groupNodes(t, ns, "prom-web"); len(n) != 0 {

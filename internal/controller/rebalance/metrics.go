@@ -106,11 +106,17 @@ func (m *Metrics) ended(key types.NamespacedName, r run, took time.Duration) {
 	}
 }
 
-// groups exports every group's cost and potential savings, and forgets groups that are gone.
+// groups exports every group's cost and potential savings, starts its outcome counters at
+// zero for the strategy it runs (a counter born at 1 hides its first event from increase()
+// and rate(), so a group's first rebalance would show on no dashboard), and forgets groups
+// that are gone.
 func (m *Metrics) groups(all []*v1alpha1.NodeGroup, verdicts []plan.GroupVerdict) {
 	present := map[types.NamespacedName]bool{}
 	for _, g := range all {
 		present[keyOf(g)] = true
+		for _, c := range []*prometheus.CounterVec{m.startedTotal, m.completedTotal, m.rolledBackTotal, m.failedTotal} {
+			c.WithLabelValues(g.Name, g.Namespace, string(plan.StrategyOf(g)))
+		}
 	}
 	for _, v := range verdicts {
 		m.cost.WithLabelValues(v.NodeGroup.Name, v.NodeGroup.Namespace).Set(v.MonthlyCost)

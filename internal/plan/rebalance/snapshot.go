@@ -83,6 +83,10 @@ type policy struct {
 	minHealthy     int32
 }
 
+// StrategyOf is the strategy the group's rebalances run: its policy's, rolling when it
+// names none.
+func StrategyOf(ng *v1alpha1.NodeGroup) v1alpha1.RebalanceStrategy { return policyOf(ng).strategy }
+
 func policyOf(ng *v1alpha1.NodeGroup) policy {
 	rp := ng.Spec.RebalancePolicy
 	p := policy{enabled: rp.Enabled, strategy: rp.Strategy, maxSurge: rp.MaxSurge, maxUnavailable: rp.MaxUnavailable,
