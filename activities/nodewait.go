@@ -69,7 +69,9 @@ func (k *Kube) waitNode(ctx context.Context, in contract.WaitNodeInput, what str
 }
 
 // ApplyNodeTemplate adds labels and taints to a Node; taints it already has (same key
-// and effect) are updated, others it has are kept.
+// and effect) are updated, others it has are kept. A Node registered without a provider ID
+// gets in.ProviderID (the API server allows setting it once, from empty); one it already
+// has is never changed.
 func (k *Kube) ApplyNodeTemplate(ctx context.Context, in contract.ApplyNodeTemplateInput) error {
 	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		node := &corev1.Node{}
@@ -86,6 +88,9 @@ func (k *Kube) ApplyNodeTemplate(ctx context.Context, in contract.ApplyNodeTempl
 		for _, t := range in.Taints {
 			node.Spec.Taints = withTaint(node.Spec.Taints, corev1.Taint{Key: t.Key, Value: t.Value,
 				Effect: corev1.TaintEffect(t.Effect)})
+		}
+		if node.Spec.ProviderID == "" {
+			node.Spec.ProviderID = in.ProviderID
 		}
 		return k.Client.Patch(ctx, node, client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{}))
 	})

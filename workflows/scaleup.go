@@ -180,7 +180,8 @@ func join(ctx workflow.Context, in contract.ScaleUpInput, out *contract.NodeOutc
 	if err := record(liveNodeWrite(ctx), ref, contract.PhaseJoining, contract.VPSState{VPSID: out.VPSID}, out.NodeName); err != nil {
 		return joinedFailure(err)
 	}
-	apply := contract.ApplyNodeTemplateInput{NodeName: out.NodeName, Labels: nodeLabels(in, out), Taints: in.Template.Taints}
+	apply := contract.ApplyNodeTemplateInput{NodeName: out.NodeName, Labels: nodeLabels(in, out), Taints: in.Template.Taints,
+		ProviderID: wait.ProviderID}
 	if err := workflow.ExecuteActivity(liveNodeWrite(ctx), contract.ApplyNodeTemplateActivity, apply).Get(ctx, nil); err != nil {
 		return joinedFailure(fmt.Errorf("labelling node %s: %w", out.NodeName, err))
 	}

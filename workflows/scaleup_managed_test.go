@@ -105,7 +105,7 @@ func workers(ids []string) []contract.ManagedWorker {
 func TestManagedScaleUpAddsEachWorkerExactlyOnce(t *testing.T) {
 	joined := func(id string) []string {
 		return []string{"phase:n-1:Provisioning(" + id + ")", "registered:", "phase:n-1:Joining",
-			"labels:k8s-" + id + ":std-1:0", "ready:k8s-" + id, "phase:n-1:Ready"}
+			"labels:k8s-" + id + ":std-1:0:", "ready:k8s-" + id, "phase:n-1:Ready"}
 	}
 	tests := []struct {
 		name       string

@@ -108,7 +108,7 @@ func (f *scaleUpFakes) register(env *testsuite.TestWorkflowEnvironment) {
 		return in.NodeName, nil
 	})
 	on(contract.ApplyNodeTemplateActivity, func(_ context.Context, in contract.ApplyNodeTemplateInput) error {
-		f.call(fmt.Sprintf("labels:%s:%s:%d", in.NodeName, in.Labels[contract.LabelOffering], len(in.Taints)))
+		f.call(fmt.Sprintf("labels:%s:%s:%d:%s", in.NodeName, in.Labels[contract.LabelOffering], len(in.Taints), in.ProviderID))
 		if slices.Contains(f.failWrites, "labels") {
 			return errors.New("apiserver unavailable")
 		}
@@ -145,7 +145,7 @@ func TestScaleUpProvisionsEachNodeAndCompensatesFailures(t *testing.T) {
 	// The token is revoked as soon as the Node registered, and by every compensation of a
 	// node that has a VPSieNode (its UID names the token).
 	happy := []string{"vpsienode:n-1@std-1", "vps:n-1", "phase:n-1:Provisioning", "phase:n-1:Provisioned",
-		"registered:vpsie://vps-n-1", "revoke:n-1:uid-n-1", "phase:n-1:Joining", "labels:n-1:std-1:1", "ready:n-1",
+		"registered:vpsie://vps-n-1", "revoke:n-1:uid-n-1", "phase:n-1:Joining", "labels:n-1:std-1:1:vpsie://vps-n-1", "ready:n-1",
 		"phase:n-1:Ready"}
 	tests := []struct {
 		name       string
@@ -161,7 +161,7 @@ func TestScaleUpProvisionsEachNodeAndCompensatesFailures(t *testing.T) {
 			wantCalls: []string{"vpsienode:n-1@std-1", "vps:n-1", "phase:n-1:Failed", "revoke:n-1:uid-n-1", "delete:n-1",
 				"vpsienode:n-1-f1@std-2", "vps:n-1-f1", "phase:n-1-f1:Provisioning", "phase:n-1-f1:Provisioned",
 				"registered:vpsie://vps-n-1-f1", "revoke:n-1-f1:uid-n-1-f1", "phase:n-1-f1:Joining",
-				"labels:n-1-f1:std-2:1", "ready:n-1-f1", "phase:n-1-f1:Ready"},
+				"labels:n-1-f1:std-2:1:vpsie://vps-n-1-f1", "ready:n-1-f1", "phase:n-1-f1:Ready"},
 			wantReady: true},
 		{name: "no capacity anywhere: compensated, reason capacity",
 			fakes: &scaleUpFakes{boot: "running", noCapacity: []string{"std-1", "std-2"}},
@@ -201,7 +201,7 @@ func TestScaleUpProvisionsEachNodeAndCompensatesFailures(t *testing.T) {
 			wantReason: contract.FailureNodeWrite},
 		{name: "labelling the joined node keeps failing: retried, then drained, not Ready",
 			fakes: &scaleUpFakes{boot: "running", failWrites: []string{"labels"}},
-			wantCalls: append(slices.Clone(happy[:8]), append(slices.Repeat([]string{"labels:n-1:std-1:1"}, workflows.LiveNodeWriteAttempts-1),
+			wantCalls: append(slices.Clone(happy[:8]), append(slices.Repeat([]string{"labels:n-1:std-1:1:vpsie://vps-n-1"}, workflows.LiveNodeWriteAttempts-1),
 				"phase:n-1:Failed", "drain:n-1:n-1")...),
 			wantReason: contract.FailureNodeWrite},
 	}

@@ -22,7 +22,8 @@ const InstallPath = "/usr/local/sbin/vpsie-node-install"
 // No --provider-id: a VPS learns its VPSie id only after the create call that carries
 // this user data returns, and VPSie offers no metadata service the kubelet could ask. The
 // autoscaler finds a node by its hostname (the node name) and its
-// autoscaler.vpsie.com/vpsienode label instead.
+// autoscaler.vpsie.com/vpsienode label instead, and sets the Node's provider ID after the
+// join (ApplyNodeTemplate).
 const defaultTemplate = `#cloud-config
 # vpsie-autoscaler: node {{ .NodeName }} of NodeGroup {{ .NodeGroup }}, Kubernetes {{ .KubernetesVersion }}
 hostname: {{ .NodeName }}

@@ -64,6 +64,11 @@ func TestScaleUpGrowsToMinNodesAndForPendingPods(t *testing.T) {
 			node.Labels["team"] != "a" || node.Labels[contract.LabelOffering] != "std-2c-4g" {
 			t.Errorf("node %s labels = %v", node.Name, node.Labels)
 		}
+		// The strict kubelet registers without a provider ID (the user data cannot know the
+		// VPS's id); the join sets it, once, as a cloud controller would.
+		if want := contract.ProviderID(vn.Status.VPSID); vn.Status.VPSID == "" || node.Spec.ProviderID != want {
+			t.Errorf("node %s provider id = %q, want %q", node.Name, node.Spec.ProviderID, want)
+		}
 		if st.Creates(vn.Spec.Hostname) != 1 {
 			t.Errorf("%s created %d times", vn.Spec.Hostname, st.Creates(vn.Spec.Hostname))
 		}

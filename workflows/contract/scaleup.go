@@ -172,6 +172,10 @@ type ApplyNodeTemplateInput struct {
 	NodeName string            `json:"nodeName"`
 	Labels   map[string]string `json:"labels"`
 	Taints   []Taint           `json:"taints,omitempty"`
+	// ProviderID ("vpsie://<vps id>") is set on a Node registered without one: the user
+	// data cannot carry it (the VPS has no id before the create that carries it). Empty
+	// for a managed cluster's worker, whose Node is its control plane's.
+	ProviderID string `json:"providerID,omitempty"`
 }
 
 // VPSieNode phases advanced by ScaleUp (the API's spelling).
