@@ -86,7 +86,9 @@ type VPSieCredentialsConfig struct {
 
 // VPSieCircuitBreakerConfig configures the client's circuit breaker.
 type VPSieCircuitBreakerConfig struct {
-	FailureThreshold int           `json:"failureThreshold" doc:"Consecutive failures that open the breaker, at least 1."`
+	FailureThreshold int           `json:"failureThreshold" doc:"Consecutive failures that open the breaker, at least 1, once failurePercent of the window's calls failed too."`
+	FailurePercent   int           `json:"failurePercent" doc:"Share of the window's calls (1-100) that must have failed before the breaker opens: a flaky API whose calls mostly succeed keeps being called."`
+	Window           time.Duration `json:"window" doc:"How long a closed breaker counts calls before it starts counting again."`
 	OpenTimeout      time.Duration `json:"openTimeout" doc:"How long the breaker stays open before it lets a trial request through."`
 }
 

@@ -36,6 +36,8 @@ func Default() *Config {
 			TokenRefreshBefore: 5 * time.Minute,
 			CircuitBreaker: VPSieCircuitBreakerConfig{
 				FailureThreshold: 5,
+				FailurePercent:   50,
+				Window:           30 * time.Second,
 				OpenTimeout:      30 * time.Second,
 			},
 		},

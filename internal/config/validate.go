@@ -100,6 +100,8 @@ func (v *validator) vpsie() {
 	v.positive(&a.ListingLag)
 	v.positive(&a.TokenRefreshBefore)
 	v.between(&a.CircuitBreaker.FailureThreshold, 1, 1000)
+	v.between(&a.CircuitBreaker.FailurePercent, 1, 100)
+	v.positive(&a.CircuitBreaker.Window)
 	v.positive(&a.CircuitBreaker.OpenTimeout)
 }
 

@@ -164,6 +164,8 @@ func VPSieOptions(cfg *config.Config, creds vpsie.Credentials, log *slog.Logger)
 		RateLimit:      float64(v.RateLimitPerMinute),
 		Breaker: vpsie.BreakerPolicy{
 			ConsecutiveFailures: uint32(v.CircuitBreaker.FailureThreshold),
+			FailurePercent:      uint32(v.CircuitBreaker.FailurePercent),
+			Window:              v.CircuitBreaker.Window,
 			OpenTimeout:         v.CircuitBreaker.OpenTimeout,
 		},
 		Registerer: ctrlmetrics.Registry,

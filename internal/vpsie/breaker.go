@@ -13,7 +13,8 @@ func newBreaker(p BreakerPolicy, m *metrics) *breaker {
 		Name:        "vpsie-api",
 		MaxRequests: p.HalfOpenRequests,
 		Timeout:     p.OpenTimeout,
-		ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= p.ConsecutiveFailures },
+		Interval:    p.Window,
+		ReadyToTrip: func(c gobreaker.Counts) bool { return trips(p, c) },
 		OnStateChange: func(_ string, _, to gobreaker.State) {
 			m.breakerState.Set(breakerGaugeValue(to))
 		},
@@ -22,6 +23,15 @@ func newBreaker(p BreakerPolicy, m *metrics) *breaker {
 		// Errors that are not API outcomes (the caller giving up, the rate limiter) say nothing about its health.
 		IsExcluded: func(err error) bool { return err != nil && KindOf(err) == KindUnknown },
 	})}
+}
+
+// trips is the breaker's rule: failures in a row, and a failing share of the window's calls. A run of
+// failures alone is not enough: with many callers at once a flaky but working API (a quarter of its
+// calls failing) shows five failures in a row every few seconds, and an open circuit would then stop
+// the three quarters that succeed. A down API meets both at once.
+func trips(p BreakerPolicy, c gobreaker.Counts) bool {
+	return c.ConsecutiveFailures >= p.ConsecutiveFailures &&
+		uint64(c.TotalFailures)*100 >= uint64(p.FailurePercent)*uint64(c.Requests)
 }
 
 func opensCircuit(err error) bool {

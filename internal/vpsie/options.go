@@ -48,7 +48,9 @@ const (
 
 // BreakerPolicy configures the circuit breaker.
 type BreakerPolicy struct {
-	ConsecutiveFailures uint32        // transient failures in a row that open the circuit
+	ConsecutiveFailures uint32        // transient failures in a row that open the circuit...
+	FailurePercent      uint32        // ...when at least this share (1–100) of the window's calls failed
+	Window              time.Duration // how long a closed circuit counts calls before it starts over
 	OpenTimeout         time.Duration // time open before one half-open probe
 	HalfOpenRequests    uint32        // probes allowed while half-open
 }
@@ -89,9 +91,11 @@ type Options struct {
 	Logger     *slog.Logger
 }
 
-// DefaultBreakerPolicy opens after 5 consecutive transient failures and probes again after 30s.
+// DefaultBreakerPolicy opens after 5 consecutive transient failures once half the calls of the last 30s
+// failed, and probes again after 30s.
 func DefaultBreakerPolicy() BreakerPolicy {
-	return BreakerPolicy{ConsecutiveFailures: 5, OpenTimeout: 30 * time.Second, HalfOpenRequests: 1}
+	return BreakerPolicy{ConsecutiveFailures: 5, FailurePercent: 50, Window: 30 * time.Second,
+		OpenTimeout: 30 * time.Second, HalfOpenRequests: 1}
 }
 
 // DefaultOptions returns the complete defaults for a shape.
@@ -115,6 +119,8 @@ func (o *Options) setDefaults() {
 	setIfZero(&o.RateBurst, 5)
 	b, db := &o.Breaker, DefaultBreakerPolicy()
 	setIfZero(&b.ConsecutiveFailures, db.ConsecutiveFailures)
+	setIfZero(&b.FailurePercent, db.FailurePercent)
+	setIfZero(&b.Window, db.Window)
 	setIfZero(&b.OpenTimeout, db.OpenTimeout)
 	setIfZero(&b.HalfOpenRequests, db.HalfOpenRequests)
 	if o.Logger == nil {

@@ -121,7 +121,8 @@ func TestCallerCancellationIsNotAnAPIError(t *testing.T) {
 
 func TestCircuitBreakerOpensOnTransientFailuresAndRecovers(t *testing.T) {
 	e := imagesFaultEnv(t, vpsie.ShapeA, vpsiesim.EndpointFaults{ErrorRate: 1}, func(o *vpsie.Options) {
-		o.Breaker = vpsie.BreakerPolicy{ConsecutiveFailures: 3, OpenTimeout: 300 * time.Millisecond}
+		// Any failing share: this test is about the run of failures (the share has its own test below).
+		o.Breaker = vpsie.BreakerPolicy{ConsecutiveFailures: 3, FailurePercent: 1, OpenTimeout: 300 * time.Millisecond}
 	})
 	ctx := e.ctx()
 	for range 5 { // 404s prove the API is up: they never open the circuit
@@ -228,4 +229,36 @@ func TestCallerGivingUpMidBodyDoesNotOpenTheCircuit(t *testing.T) {
 	if _, err := e.client.ListDatacenters(e.ctx()); err != nil {
 		t.Fatalf("after 4 abandoned calls the API is unusable: %v", e.check(err))
 	}
+}
+
+// A run of failures amid mostly successful calls is a flaky API, not a down one: the circuit
+// stays closed until half the window's calls have failed.
+func TestFailuresInARowAmidSuccessesDoNotOpenTheCircuit(t *testing.T) {
+	e := imagesFaultEnv(t, vpsie.ShapeA, vpsiesim.EndpointFaults{}, func(o *vpsie.Options) {
+		o.Breaker = vpsie.BreakerPolicy{ConsecutiveFailures: 3, OpenTimeout: time.Hour, Window: time.Hour}
+	})
+	ctx := e.ctx()
+	for range 10 {
+		_, err := e.client.ListImages(ctx)
+		e.must(err)
+	}
+	faults := vpsiesim.Faults{Endpoints: map[string]vpsiesim.EndpointFaults{vpsiesim.OpListImages: {ErrorRate: 1}}}
+	if err := e.sim.SetFaults(faults); err != nil {
+		t.Fatal(err)
+	}
+	// The 10 successes (and the login) must be matched by as many failures before it opens.
+	failures := 0
+	for ; failures < 30; failures++ {
+		_, err := e.client.ListImages(ctx)
+		if errors.Is(e.check(err), vpsie.ErrCircuitOpen) {
+			break
+		}
+		if !errors.Is(err, vpsie.ErrTransient) {
+			t.Fatalf("err = %v, want transient", err)
+		}
+	}
+	if failures < 10 || failures > 11 {
+		t.Fatalf("the circuit opened after %d failures in a row, want 10 or 11 (half of the calls)", failures)
+	}
+	assertMetric(t, e, "vpsie_autoscaler_vpsie_api_circuit_breaker_state 2")
 }
