@@ -108,9 +108,10 @@ test: tools
 
 ## e2e: the local cluster's smoke test, the product end to end on it (test/e2e), and `make dev` brought up, checked and stopped
 e2e: cluster-binaries
-	hack/local-cluster/smoke.sh
-	go test -tags e2e $(E2E_GO_TEST_FLAGS) ./test/e2e
-	DEV_BUILD_FLAGS='$(DEV_BUILD_FLAGS)' hack/dev.sh --check
+	@mkdir -p $(BIN)/ci
+	hack/ci/timed.sh e2e-smoke hack/local-cluster/smoke.sh
+	GO_TEST_FLAGS='-tags e2e $(E2E_GO_TEST_FLAGS)' hack/ci/timed.sh e2e-suite hack/ci/go-test.sh $(BIN)/ci/e2e.log ./test/e2e
+	DEV_BUILD_FLAGS='$(DEV_BUILD_FLAGS)' hack/ci/timed.sh e2e-dev-check hack/dev.sh --check
 
 ## bench-e2e: the scale-up benchmarks on the local cluster (decision latency at 100 and 1000 nodes, 1000 pending
 ## pods, RSS at 1000 nodes and 10k pods); results go to docs/performance/scale-up.md

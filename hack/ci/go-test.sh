@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Usage: hack/ci/go-test.sh LOG PACKAGE...
-# go test $GO_TEST_FLAGS -v over the packages, with KUBEBUILDER_ASSETS=$KUBE_ASSETS. The whole
+# go test $GO_TEST_FLAGS $GO_TEST_SELECT -v over the packages, with KUBEBUILDER_ASSETS=$KUBE_ASSETS. The whole
 # output (with every test's duration) goes to LOG; the console shows the package results and
 # failures as they come, the whole output when something failed, and the slowest tests.
 set -uo pipefail
@@ -12,7 +12,8 @@ GO_TEST_FLAGS="${GO_TEST_FLAGS:--race -count=1 -timeout 25m}"
 # just before; go test's own vet (a subset of the analyzers) would analyse all ~2200 packages
 # of the graph again, because its cache key includes the analyzer list.
 # shellcheck disable=SC2086 # GO_TEST_FLAGS is a list of flags
-KUBEBUILDER_ASSETS="${KUBE_ASSETS:-$PWD/bin/k8s}" go test $GO_TEST_FLAGS -vet=off -v "$@" 2>&1 |
+# GO_TEST_SELECT (optional) is one -run=REGEX or -skip=REGEX: a lane's share of a package's tests.
+KUBEBUILDER_ASSETS="${KUBE_ASSETS:-$PWD/bin/k8s}" go test $GO_TEST_FLAGS ${GO_TEST_SELECT:+"$GO_TEST_SELECT"} -vet=off -v "$@" 2>&1 |
 	tee "$log" | grep --line-buffered -E '^(ok|FAIL|\?|panic:|--- FAIL)'
 status=${PIPESTATUS[0]}
 if ((status != 0)); then

@@ -66,7 +66,7 @@ summary() {
 	local status=$?
 	stop_lanes
 	if $own_times && [[ -s "$CI_PHASE_TIMES" ]]; then
-		echo "== make test phases (seconds; lanes overlap, so they add up to more than the wall time):"
+		echo "== make test phases (phase, wall s, status, cpu s; lanes overlap, so walls add up to more than the total):"
 		column -t -s $'\t' "$CI_PHASE_TIMES" 2>/dev/null || cat "$CI_PHASE_TIMES"
 	fi
 	echo "== make test: $(($(date +%s) - start))s wall, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -102,21 +102,36 @@ step staticcheck "${m[@]}" staticcheck
 waited=$(date +%s)
 wait_lane k8s
 echo "== phase wait-cluster-binaries: $(($(date +%s) - waited))s"
-printf 'wait-cluster-binaries\t%s\tok\n' "$(($(date +%s) - waited))" >>"$CI_PHASE_TIMES"
+printf 'wait-cluster-binaries\t%s\tok\t-\n' "$(($(date +%s) - waited))" >>"$CI_PHASE_TIMES"
 if ((${#failed[@]})); then
 	echo "== make test: lane k8s failed (log: $CI_LOG_DIR/k8s.log)" >&2
 	exit 1
 fi
 
-# The e2e suite runs next to go test only when CI_E2E_PARALLEL=1: on two cores the two suites
-# together starve kwok's heartbeats and the autoscaler's timers, and the timing-sensitive e2e
-# tests (rebalance, scale-down) failed in two of three such runs. Serial is the default.
-if [[ "${CI_E2E_PARALLEL:-0}" == 1 ]]; then
+# test/integration runs its tests one after another in one process (they share one API server).
+# Those that run autoscaler processes (HA, crashes, the binary's signals and traces, secrets in
+# logs) spend most of their time waiting on leases, kills and slow deletions: they run in a second
+# process of the package, in a lane of their own (it-process) next to go test. A test that matches
+# IT_PROCESS_TESTS runs there and is skipped by go test; every other test runs in go test.
+it_process='TestHA.*|TestAutoscalerBinary.*|TestTerminationsConvergeWhileTheAutoscalerKeepsCrashing|TestTerminationSurvivesAutoscalerCrash|TestRotatedCredentialsTakeEffectWithoutRestart|TestNoSecretInLogsEventsStatusMetricsOrHistories'
+IT_PROCESS_TESTS="^($it_process)\$"
+# -skip would also skip a test of that name in another package: there must be none.
+if others=$(git grep -l -E "^func ($it_process)\(" -- '*_test.go' ':!test/integration/'); then
+	echo "== make test: IT_PROCESS_TESTS also names tests outside test/integration: $others" >&2
+	exit 1
+fi
+lane it-process "$timed" it-process env GO_TEST_SELECT="-run=$IT_PROCESS_TESTS" \
+	hack/ci/go-test.sh "$CI_LOG_DIR/it-process.log" ./test/integration
+
+# The e2e suite runs next to go test unless CI_E2E_PARALLEL=0 (then after it, alone).
+if [[ "${CI_E2E_PARALLEL:-1}" == 1 ]]; then
 	lane e2e "$timed" e2e "${m[@]}" e2e
 fi
 # test/integration first: it is the longest package, and go test starts packages in order.
-"$timed" go-test hack/ci/go-test.sh "$CI_LOG_DIR/go-test.log" ./test/integration ./... || failed+=(go-test)
-if [[ "${CI_E2E_PARALLEL:-0}" == 1 ]]; then
+"$timed" go-test env GO_TEST_SELECT="-skip=$IT_PROCESS_TESTS" \
+	hack/ci/go-test.sh "$CI_LOG_DIR/go-test.log" ./test/integration ./... || failed+=(go-test)
+wait_lane it-process
+if [[ "${CI_E2E_PARALLEL:-1}" == 1 ]]; then
 	wait_lane e2e
 elif ((${#failed[@]} == 0)); then
 	"$timed" e2e "${m[@]}" e2e || failed+=(e2e)

@@ -56,6 +56,7 @@ func Start(t testing.TB, spec Spec) *Process {
 			out, _ := os.ReadFile(p.LogPath)
 			t.Logf("autoscaler %s log (last 200 lines):\n%s", spec.Name, LastLines(string(out), 200))
 		}
+		keepLog(t, p.LogPath)
 	})
 	within := spec.ReadyWithin
 	if within == 0 {
@@ -182,4 +183,27 @@ func addr(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// KeepLogsEnv names a directory that receives a copy of every process's whole log when
+// its test ends, passed or failed: the logs of a passing run are the only record of
+// where its time went (they live in the test's temporary directory otherwise).
+const KeepLogsEnv = "TESTPROC_KEEP_LOGS"
+
+func keepLog(t testing.TB, path string) {
+	dir := os.Getenv(KeepLogsEnv)
+	if dir == "" {
+		return
+	}
+	out, err := os.ReadFile(path)
+	if err == nil {
+		err = os.MkdirAll(dir, 0o755)
+	}
+	if err == nil {
+		name := strings.NewReplacer("/", "_").Replace(t.Name()) + "-" + filepath.Base(path)
+		err = os.WriteFile(filepath.Join(dir, name), out, 0o600)
+	}
+	if err != nil {
+		t.Logf("keeping log %s: %v", path, err)
+	}
 }

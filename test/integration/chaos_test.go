@@ -23,6 +23,8 @@ const (
 	chaosInterval = 4 * time.Second
 )
 
+var chaosFlags = []string{"--vpsie.rate-limit-per-minute=6000", "--vpsie.listing-lag=5s"}
+
 // TestTerminationsConvergeWhileTheAutoscalerKeepsCrashing deletes 20 VPSieNodes with
 // owned VMs (a quarter of them never recorded, as after a lost create) while the
 // autoscaler is SIGKILLed and restarted every 4 s, 8 times, under 20 % 503s, 5 % 429s
@@ -35,6 +37,10 @@ func TestTerminationsConvergeWhileTheAutoscalerKeepsCrashing(t *testing.T) {
 	simCfg := vpsiesim.DefaultConfig()
 	// Deletions take long enough that the crashes hit terminations waiting for their VPS to go.
 	simCfg.BootDelay, simCfg.DeleteDelay, simCfg.PageSize = 0, 20*time.Second, 5
+	// New VMs are listed only after a lag, as by the real API; the replicas are told the lag
+	// (chaosFlags), as an operator would configure it, so a termination without a recorded VPS waits
+	// that long before it trusts a listing, rather than the default 20 s on every attempt.
+	simCfg.ListingLag = 3 * time.Second
 	h := newProcessHarness(t, simCfg)
 	ctx := context.Background()
 	cluster := config.Default().Controller.ClusterName
@@ -68,7 +74,7 @@ func TestTerminationsConvergeWhileTheAutoscalerKeepsCrashing(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	replica := h.start(t, "r0", "--vpsie.rate-limit-per-minute=6000")
+	replica := h.start(t, "r0", chaosFlags...)
 	for _, name := range names {
 		eventually(t, "finalizer on "+name, func() error { return hasFinalizer(h.ns, name) })
 	}
@@ -82,7 +88,7 @@ func TestTerminationsConvergeWhileTheAutoscalerKeepsCrashing(t *testing.T) {
 	for i := 1; i <= chaosKills; i++ {
 		time.Sleep(chaosInterval)
 		replica.Kill(t)
-		replica = h.start(t, fmt.Sprintf("r%d", i), "--vpsie.rate-limit-per-minute=6000")
+		replica = h.start(t, fmt.Sprintf("r%d", i), chaosFlags...)
 	}
 	lastRestart := time.Now()
 	for _, name := range names {
