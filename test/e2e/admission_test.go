@@ -53,9 +53,9 @@ func newAdmission(t *testing.T) *admission {
 
 // install registers deploy/webhook's configurations (testenv.LocalWebhooks: pointed at the
 // autoscaler's server, trusting the test's CA), for NodeGroups and VPSieNodes of namespace ns
-// and the Nodes labelled nodeLabels. They are
-// removed when the test ends, before the autoscaler stops, so no later test meets a webhook
-// nobody serves. It returns once the apiserver calls them.
+// and the Nodes labelled nodeLabels. Called after the autoscaler started, they are removed
+// before it stops, so no later test meets a webhook nobody serves. It returns once the
+// apiserver calls them.
 func (a *admission) install(t *testing.T, ns string, nodeLabels map[string]string) {
 	t.Helper()
 	ctx := context.Background()
