@@ -35,6 +35,7 @@ func NewHandler(o Options) http.Handler {
 		PathDefaultNodeGroup:  defaultNodeGroup,
 		PathValidateVPSieNode: v.admitVPSieNode,
 	}
+	o.Metrics.routesSeen(routes)
 	slots := make(chan struct{}, o.MaxInFlight)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		path := strings.TrimSuffix(r.URL.Path, "/")

@@ -65,6 +65,24 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	return m, nil
 }
 
+// routesSeen starts every webhook's counters at zero: a counter born at 1 hides its first
+// event from rate() and increase(), and WebhookErrors divides one rate by another.
+func (m *Metrics) routesSeen(routes map[string]AdmitFunc) {
+	if m == nil {
+		return
+	}
+	for path := range routes {
+		webhook := routeName(path, true)
+		for _, result := range []string{resultAllowed, resultDenied, resultError} {
+			m.requests.WithLabelValues(webhook, result)
+		}
+		for _, reason := range errorReasons {
+			m.errors.WithLabelValues(webhook, reason)
+		}
+	}
+	m.errors.WithLabelValues(unknownRoute, errorReasons[http.StatusNotFound])
+}
+
 // routeName is the webhook label of a request path: the route without its slash.
 func routeName(path string, known bool) string {
 	if !known {

@@ -60,3 +60,30 @@ func TestWebhookMetricsCountDecisionsAndRefusalsByReason(t *testing.T) {
 		t.Errorf("latency series = %d, want one per webhook seen (3)", n)
 	}
 }
+
+// A counter born at 1 hides its first event from rate() and increase(), and WebhookErrors
+// divides by rate(): every webhook's decisions and refusal reasons are series at 0 before
+// the first request.
+func TestEveryWebhooksCountersStartAtZero(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m, err := NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	NewHandler(Options{Metrics: m})
+	routes := []string{"validate-node", "validate-nodegroup", "default-nodegroup", "validate-vpsienode"}
+	if n, want := testutil.CollectAndCount(reg, "vpsie_autoscaler_webhook_request_errors_total"), len(routes)*len(errorReasons)+1; n != want {
+		t.Errorf("webhook_request_errors_total has %d series, want one per webhook and reason and the unknown route's not_found (%d)", n, want)
+	}
+	if n, want := testutil.CollectAndCount(reg, "vpsie_autoscaler_webhook_requests_total"), len(routes)*3; n != want {
+		t.Errorf("webhook_requests_total has %d series, want one per webhook and result (%d)", n, want)
+	}
+	for _, r := range routes {
+		if got := testutil.ToFloat64(m.errors.WithLabelValues(r, "size_limit")); got != 0 {
+			t.Errorf("%s size_limit = %v, want 0", r, got)
+		}
+	}
+	if n := testutil.CollectAndCount(reg, "vpsie_autoscaler_webhook_request_duration_seconds"); n != 0 {
+		t.Errorf("latency series = %d before any request, want none (a quantile of nothing is NaN)", n)
+	}
+}

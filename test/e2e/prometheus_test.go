@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -22,12 +23,14 @@ import (
 
 	"github.com/vpsie/vpsie-autoscaler/internal/freeport"
 	"github.com/vpsie/vpsie-autoscaler/internal/testproc"
+	"github.com/vpsie/vpsie-autoscaler/internal/webhook"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
-// exercised are the product metrics a scale-up followed by a scale-down must produce: a
-// dashboard query or recording rule that reads only these has to return data in the test
-// below. The others (rebalance, webhook, failures of every kind) are listed in its log.
+// exercised are the product metrics the scenario below must produce (a scale-up, a rebalance,
+// a scale-down, the apiserver calling the webhooks; failures as the zeros every group's and
+// webhook's counters start at): a dashboard query or recording rule that reads only these has
+// to return data. The others are listed in its log.
 var exercised = map[string]bool{}
 
 func init() {
@@ -39,18 +42,21 @@ func init() {
 		loop_pass_errors_total loop_pass_duration_seconds temporal_up vpsie_api_requests_total
 		rebalance_started_total rebalance_completed_total rebalance_rolled_back_total rebalance_failed_total
 		rebalance_duration_seconds rebalance_savings_monthly nodegroup_monthly_cost nodegroup_potential_savings_monthly
-		vpsie_api_request_duration_seconds vpsie_api_circuit_breaker_state vpsie_api_rate_limited_total`) {
+		vpsie_api_request_duration_seconds vpsie_api_circuit_breaker_state vpsie_api_rate_limited_total
+		safety_check_failures_total webhook_requests_total webhook_request_duration_seconds
+		webhook_request_errors_total`) {
 		exercised["vpsie_autoscaler_"+m] = true
 	}
 }
 
 // TestPrometheusEvaluatesTheDashboardsAndRulesOfAScaleUpRebalanceAndScaleDown runs a real Prometheus
-// (Debian's) scraping the autoscaler every second with deploy/prometheus's rules loaded,
-// through a scale-up of one group, a pod no offering holds, a rebalance of the group to a
-// cheaper offering and its scale-down to nothing, then evaluates every
-// dashboard query and recording rule over that time through the HTTP API. A query whose
-// metrics the scenario exercises must return series; alerts must have loaded and none of
-// the availability alerts may have fired.
+// (Debian's) scraping the autoscaler every second with deploy/prometheus's rules loaded, while
+// the stack's apiserver calls the autoscaler's admission webhooks, through a valid and two
+// refused NodeGroups, a scale-up of one group, a pod no offering holds, a rebalance of the
+// group to a cheaper offering and its scale-down to nothing, then evaluates every dashboard
+// query and recording rule over that time through the HTTP API. A query whose metrics the
+// scenario exercises must return series; none of the availability alerts may have fired, and
+// PodsPendingWithoutScaleUp must hold once the group's scale-up is disabled with a pod waiting.
 func TestPrometheusEvaluatesTheDashboardsAndRulesOfAScaleUpRebalanceAndScaleDown(t *testing.T) {
 	bin, err := exec.LookPath("prometheus")
 	if err != nil {
@@ -60,10 +66,13 @@ func TestPrometheusEvaluatesTheDashboardsAndRulesOfAScaleUpRebalanceAndScaleDown
 		t.Skip("prometheus not found (Debian's prometheus package)")
 	}
 	ns := namespace(t, "e2e-prometheus")
+	adm := newAdmission(t)
+	as := env.autoscaler(t, "prometheus-1", slices.Concat(scaleDownFlags, rebalanceFlags[:2], adm.flags)...)
+	// The apiserver calls the autoscaler's webhooks for the group's NodeGroups, VPSieNodes and Nodes.
+	adm.install(t, ns, map[string]string{"workload": "prom-web"})
 	g := sdGroup(ns, "prom-web")
 	g.Spec.OfferingIDs = []string{dearOffering}
 	create(t, g)
-	as := env.autoscaler(t, "prometheus-1", append(slices.Clone(scaleDownFlags), rebalanceFlags[:2]...)...)
 	prom := startPrometheus(t, bin, as)
 	// The product starts a group's counters at zero on the first pass that sees it; until
 	// Prometheus has scraped that zero, a scale-up would make the counter appear at 1 and
@@ -75,6 +84,7 @@ func TestPrometheusEvaluatesTheDashboardsAndRulesOfAScaleUpRebalanceAndScaleDown
 		return prom.hasSeries(`vpsie_autoscaler_rebalance_started_total{namespace="e2e-prometheus", nodegroup="prom-web"} == 0`)
 	})
 	start := time.Now()
+	webhookRefusals(t, ns)
 	create(t, deployment(ns, podShape{name: "web", cpu: "700m", memory: "256Mi", replicas: 2,
 		selector: map[string]string{"workload": "prom-web"}}))
 	eventually(t, 3*time.Minute, "both pods running", func() error { return running(ns, 2) })
@@ -99,7 +109,12 @@ func TestPrometheusEvaluatesTheDashboardsAndRulesOfAScaleUpRebalanceAndScaleDown
 		}
 		return nil
 	})
-	time.Sleep(3 * time.Second) // a last scrape and rule evaluation
+	// rate() and increase() need two samples of a series born at the drain's outcome: on a
+	// loaded machine scrapes lag (a fixed 3 s wait once left the drain panels empty at load 27).
+	eventually(t, time.Minute, "Prometheus holding two samples of the drain's outcome", func() error {
+		return prom.hasSeries(`count_over_time(vpsie_autoscaler_node_drain_duration_seconds_count{namespace="e2e-prometheus", nodegroup="prom-web"}[1m]) >= 2`)
+	})
+	time.Sleep(2 * time.Second) // a last rule evaluation
 	end := time.Now()
 	t.Logf("scaled up and down in %s", end.Sub(start).Round(time.Second))
 
@@ -123,6 +138,52 @@ func TestPrometheusEvaluatesTheDashboardsAndRulesOfAScaleUpRebalanceAndScaleDown
 	if n := prom.seriesOver(t, `ALERTS{alertstate="firing", alertname=~"VPSieAutoscaler.*|TemporalUnreachable|PodsPendingWithoutScaleUp"}`, start, end); n > 0 {
 		t.Errorf("%d availability alerts fired during a healthy scale-up and scale-down", n)
 	}
+	for _, expr := range []string{
+		`increase(vpsie_autoscaler_webhook_requests_total{webhook="validate-nodegroup", result="denied"}[10m]) > 0`,
+		`increase(vpsie_autoscaler_webhook_requests_total{webhook="validate-vpsienode", result="allowed"}[10m]) > 0`,
+		`increase(vpsie_autoscaler_webhook_requests_total{webhook="validate-node", result="allowed"}[10m]) > 0`,
+		`increase(vpsie_autoscaler_webhook_request_errors_total{webhook="validate-nodegroup", reason="size_limit"}[10m]) > 0`,
+	} {
+		if err := prom.hasSeries(expr); err != nil {
+			t.Errorf("the apiserver's calls of the webhook: %v", err)
+		}
+	}
+	podsPendingWithoutScaleUp(t, prom, ns, start, end)
+}
+
+// webhookRefusals has the apiserver refuse two NodeGroups through the autoscaler's webhook
+// as an operator would meet it: one with a field wrong, refused naming the field, and one
+// whose admission review is larger than the webhook reads, refused before a decision
+// (webhook_request_errors_total{reason="size_limit"}).
+func webhookRefusals(t *testing.T, ns string) {
+	t.Helper()
+	err := env.kube.Create(context.Background(), invalidNodeGroup(ns, "prom-invalid"))
+	if err == nil || !strings.Contains(err.Error(), invalidNodeGroupField) {
+		t.Errorf("creating an invalid NodeGroup: got %v, want a denial naming %s", err, invalidNodeGroupField)
+	}
+	big := sdGroup(ns, "prom-oversized")
+	big.Annotations = map[string]string{"e2e.autoscaler.vpsie.com/padding": strings.Repeat("x", webhook.MaxBodyBytes)}
+	if err := env.kube.Create(context.Background(), big); err == nil || !strings.Contains(err.Error(), "failed calling webhook") {
+		t.Errorf("creating a NodeGroup larger than the webhook reads: got %v, want the apiserver's failed call", err)
+	}
+}
+
+// podsPendingWithoutScaleUp shows the alert silent while scale-up worked (start to end), and
+// its expression holding (state pending: its for is 10m) for prom-web once its scale-up is
+// disabled and a pod waits for it.
+func podsPendingWithoutScaleUp(t *testing.T, prom *prometheus, ns string, start, end time.Time) {
+	t.Helper()
+	if n := prom.seriesOver(t, `ALERTS{alertname="PodsPendingWithoutScaleUp"}`, start, end); n > 0 {
+		t.Errorf("PodsPendingWithoutScaleUp was pending or firing while scale-up worked (%d series)", n)
+	}
+	kubectl(t, "-n", ns, "patch", "nodegroup", "prom-web", "--type=merge", "-p", `{"spec":{"scaleUpPolicy":{"enabled":false}}}`)
+	create(t, bare(ns, "waits", "100m", map[string]string{"workload": "prom-web"}))
+	began := time.Now()
+	eventually(t, 2*time.Minute, "PodsPendingWithoutScaleUp pending for prom-web", func() error {
+		return prom.hasSeries(`ALERTS{alertname="PodsPendingWithoutScaleUp", alertstate="pending", namespace="e2e-prometheus", nodegroup="prom-web", reason="ScaleUpDisabled"}`)
+	})
+	t.Logf("PodsPendingWithoutScaleUp pending %s after prom-web's scale-up was disabled with a pod waiting",
+		time.Since(began).Round(time.Second))
 }
 
 // prometheus is a Prometheus server of the test.

@@ -24,6 +24,7 @@ import (
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
+	"github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
 	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaleup"
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalclient"
 	"github.com/vpsie/vpsie-autoscaler/internal/tracing"
@@ -112,6 +113,56 @@ func TestAutoscalerBinaryTracesATermination(t *testing.T) {
 	}
 	checkConnectedTrace(t, receiver.spans(), wantTrace{workflow: contract.TerminateVPSieNodeWorkflow,
 		nodeGroup: h.ns + "/g", id: id, activities: scheduledActivities(ctx, t, tc, id)})
+}
+
+// TestOneDrainIsOneConnectedTrace runs the traced operator with a NodeGroup whose one node runs nothing: the
+// scale-down controller decides to drain it (reason Empty), and the DrainAndDelete run is one trace rooted at that
+// decision, every activity of its history in it. The termination the drain's VPSieNode delete sets off is a trace of
+// its own (the VPSieNode controller's decision), as a separate operation should be.
+func TestOneDrainIsOneConnectedTrace(t *testing.T) {
+	env := needKube(t)
+	ns := newNamespace(t, env.Client)
+	ctx := context.Background()
+	receiver := startOTLPReceiver(t)
+	_, api := startSimulator(t)
+	tr, err := tracing.New(ctx, tracing.Options{Cluster: "it", Version: "test", Config: config.TracingConfig{
+		Enabled: true, Endpoint: receiver.addr, Insecure: true, SamplePercent: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := operatorConfig(t, ns)
+	cfg.ScaleDown.Interval, cfg.ScaleDown.EmptyNodeDelay, cfg.ScaleUp.UnusedNodeGrace = time.Second, 2*time.Second, time.Second
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ts := temporaltest.NewServer(temporaltest.WithT(t))
+	op := startOperatorTraced(t, cfg, api, ts.GetFrontendHostPort(), ts.GetDefaultNamespace(), tr)
+	ng := &v1alpha1.NodeGroup{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "g"}, Spec: v1alpha1.NodeGroupSpec{
+		MinNodes: 0, MaxNodes: 2, DatacenterID: "ams1", OfferingIDs: []string{"std-2c-4g"},
+		OSImageID: "ubuntu-24.04-x64", KubernetesVersion: "v1.36.3"}}
+	if err := env.Client.Create(ctx, ng); err != nil {
+		t.Fatal(err)
+	}
+	const node = "drain-traced"
+	drainableNode(t, ns, api, node)
+	id := contract.DrainWorkflowID(node)
+	eventuallyWithin(t, time.Minute, "the empty node's drain started", func() error {
+		_, err := op.temporal.DescribeWorkflowExecution(ctx, id, "")
+		return err
+	})
+	var res contract.DrainAndDeleteResult
+	if err := op.temporal.GetWorkflow(ctx, id, "").Get(ctx, &res); err != nil || res.Outcome != contract.DrainDeleted {
+		t.Fatalf("drain %s: %+v, %v; want %s", id, res, err, contract.DrainDeleted)
+	}
+	activities := scheduledActivities(ctx, t, op.temporal, id)
+	if err := op.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkConnectedTrace(t, receiver.spans(), wantTrace{workflow: contract.DrainAndDeleteWorkflow,
+		reason: scaledown.ReasonEmpty.String(), nodeGroup: ns + "/g", id: id, activities: activities})
 }
 
 // wantTrace is the trace one operation must make.

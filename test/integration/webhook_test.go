@@ -217,39 +217,24 @@ func startWebhook(t *testing.T) *runningWebhook {
 func installWebhookConfigurations(t *testing.T, env *testenv.Env, w *runningWebhook, ns string) {
 	t.Helper()
 	ctx := context.Background()
-	var vwc admissionregistrationv1.ValidatingWebhookConfiguration
-	var mwc admissionregistrationv1.MutatingWebhookConfiguration
-	readManifest(t, "validating.yaml", &vwc)
-	readManifest(t, "mutating.yaml", &mwc)
-	vwc.ObjectMeta = metav1.ObjectMeta{Name: "vpsie-autoscaler-" + ns}
-	mwc.ObjectMeta = metav1.ObjectMeta{Name: "vpsie-autoscaler-" + ns}
-	inNamespace := &metav1.LabelSelector{MatchLabels: map[string]string{"kubernetes.io/metadata.name": ns}}
-	for i := range vwc.Webhooks {
-		h := &vwc.Webhooks[i]
-		h.ClientConfig = clientConfig(w, h.ClientConfig)
-		if h.Rules[0].Resources[0] == "nodes" {
-			h.ObjectSelector = &metav1.LabelSelector{MatchLabels: map[string]string{webhookMarker: ns}}
-		} else {
-			h.NamespaceSelector = inNamespace
-		}
-	}
-	for i := range mwc.Webhooks {
-		h := &mwc.Webhooks[i]
-		h.ClientConfig = clientConfig(w, h.ClientConfig)
-		h.NamespaceSelector = inNamespace
-		fail := admissionregistrationv1.Fail // a test must not pass because defaulting was skipped
-		h.FailurePolicy = &fail
-	}
-	if err := env.Client.Create(ctx, &vwc); err != nil {
+	vwc, mwc, err := testenv.LocalWebhooks(w.addr, w.ca.PEM, ns, map[string]string{webhookMarker: ns})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := env.Client.Create(ctx, &mwc); err != nil {
+	for i := range mwc.Webhooks {
+		fail := admissionregistrationv1.Fail // a test must not pass because defaulting was skipped
+		mwc.Webhooks[i].FailurePolicy = &fail
+	}
+	if err := env.Client.Create(ctx, vwc); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Client.Create(ctx, mwc); err != nil {
 		t.Fatal(err)
 	}
 	w.validating, w.mutating = vwc.Name, mwc.Name
 	t.Cleanup(func() {
-		_ = env.Client.Delete(ctx, &vwc)
-		_ = env.Client.Delete(ctx, &mwc)
+		_ = env.Client.Delete(ctx, vwc)
+		_ = env.Client.Delete(ctx, mwc)
 	})
 }
 
@@ -262,11 +247,6 @@ func readManifest(t *testing.T, name string, into any) {
 	if err := yaml.UnmarshalStrict(data, into); err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-}
-
-func clientConfig(w *runningWebhook, from admissionregistrationv1.WebhookClientConfig) admissionregistrationv1.WebhookClientConfig {
-	url := "https://" + w.addr + *from.Service.Path
-	return admissionregistrationv1.WebhookClientConfig{URL: &url, CABundle: w.ca.PEM}
 }
 
 // setCABundle changes which CA the apiserver trusts for the test's webhooks.

@@ -5,6 +5,7 @@ import (
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
 	"github.com/vpsie/vpsie-autoscaler/internal/metrics"
+	plan "github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
 	"github.com/vpsie/vpsie-autoscaler/workflows/contract"
 )
 
@@ -83,6 +84,18 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 // scaleDownResults are every value of scale_down_total's result label.
 var scaleDownResults = []string{"started", contract.DrainDeleted, contract.DrainCompensated, contract.DrainDeletePending, resultFailed}
 
+// safetyChecks are every value of safety_check_failures_total's check_type label: the
+// planner's reasons that are safety checks.
+func safetyChecks() []string {
+	var out []string
+	for _, r := range plan.Reasons() {
+		if ct := r.CheckType(); ct != "" {
+			out = append(out, ct)
+		}
+	}
+	return out
+}
+
 // groupsSeen starts every NodeGroup's counters at zero: a counter that appears already at
 // 1 hides its first event from increase() and rate() (dashboard annotations, alerts).
 func (m *Metrics) groupsSeen(groups []*v1alpha1.NodeGroup) {
@@ -92,6 +105,9 @@ func (m *Metrics) groupsSeen(groups []*v1alpha1.NodeGroup) {
 	for _, g := range groups {
 		for _, r := range scaleDownResults {
 			m.scaleDowns.WithLabelValues(g.Name, g.Namespace, r)
+		}
+		for _, ct := range safetyChecks() {
+			m.safety.WithLabelValues(ct, g.Name, g.Namespace)
 		}
 		m.workflows.Seen(contract.DrainAndDeleteWorkflow, g.Namespace, g.Name)
 	}

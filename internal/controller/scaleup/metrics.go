@@ -27,7 +27,8 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Nodes a scale-up asked for, by outcome: started, ready, or the typed failure reason."},
 			[]string{"namespace", "nodegroup", "result"}),
 		unschedulable: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "vpsie_autoscaler_unschedulable_pods",
-			Help: "Pending pods no NodeGroup can take, by the typed reason of the first NodeGroup meant for them (one whose nodes they select and whose taints they tolerate)."}, []string{"reason"}),
+			Help: "Pending pods no NodeGroup can take, by the typed reason of the first NodeGroup meant for them (one whose nodes they select and whose taints they tolerate) and that group (empty for NoNodeGroup)."},
+			[]string{"reason", "namespace", "nodegroup"}),
 		pending: prometheus.NewGauge(prometheus.GaugeOpts{Name: "vpsie_autoscaler_pending_pods",
 			Help: "Pending pods the scheduler found unschedulable, as the last scale-up pass saw them (those no NodeGroup can take included)."}),
 		provisioning: prometheus.NewHistogramVec(prometheus.HistogramOpts{

@@ -46,8 +46,8 @@ func (r *reported) retain(keys map[string]bool) {
 }
 
 // report sends the plan's refusals: one event per pod that fits nowhere, naming each
-// NodeGroup and why, and one per NodeGroup the plan held back; the same typed reasons
-// label the unschedulable_pods gauge.
+// NodeGroup and why, and one per NodeGroup the plan held back; the same typed reasons, and
+// the NodeGroup meant for the pod, label the unschedulable_pods gauge.
 func (p *Provisioner) report(snap plan.Snapshot, res plan.Result) {
 	pods := map[types.NamespacedName]*corev1.Pod{}
 	for i := range snap.Pending {
@@ -60,11 +60,11 @@ func (p *Provisioner) report(snap plan.Snapshot, res plan.Result) {
 	keys := make(map[string]bool, len(res.Unschedulable)+len(res.Groups))
 	defer p.reported.retain(keys)
 	for _, u := range res.Unschedulable {
-		reason := "NoNodeGroup"
-		if len(u.Verdicts) > 0 {
-			reason = u.Reason().String()
+		reason, meant := "NoNodeGroup", types.NamespacedName{}
+		if v, ok := u.Meant(); ok {
+			reason, meant = v.Reason.String(), v.NodeGroup
 		}
-		p.metrics.unschedulable.WithLabelValues(reason).Inc()
+		p.metrics.unschedulable.WithLabelValues(reason, meant.Namespace, meant.Name).Inc()
 		msg := plan.EventMessage(u)
 		keys["pod/"+u.Pod.String()] = true
 		if pod := pods[u.Pod]; pod != nil && p.reported.changed("pod/"+u.Pod.String(), msg) {

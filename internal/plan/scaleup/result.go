@@ -67,20 +67,26 @@ func (r Result) NewNodes() int32 {
 	return n
 }
 
-// Reason is why the pod waits, in one word: the reason of the first group meant for pods like
-// it (one whose nodes it selects and whose taints it tolerates), else of the first group. A
-// group the pod does not select says nothing about why it waits, and which group sorts first
-// is an accident of names.
+// Reason is why the pod waits, in one word: the reason of its Meant verdict.
 func (u Unschedulable) Reason() Reason {
+	v, _ := u.Meant()
+	return v.Reason
+}
+
+// Meant is the verdict that says why the pod waits: the first of a group meant for pods like
+// it (one whose nodes it selects and whose taints it tolerates), else the first. A group the
+// pod does not select says nothing about why it waits, and which group sorts first is an
+// accident of names. False when no group gave a verdict.
+func (u Unschedulable) Meant() (Verdict, bool) {
 	for _, v := range u.Verdicts {
 		switch v.Reason {
 		case ReasonNodeSelectorMismatch, ReasonNodeAffinityMismatch, ReasonTaintNotTolerated:
 		default:
-			return v.Reason
+			return v, true
 		}
 	}
 	if len(u.Verdicts) > 0 {
-		return u.Verdicts[0].Reason
+		return u.Verdicts[0], true
 	}
-	return ReasonNone
+	return Verdict{}, false
 }
