@@ -23,6 +23,7 @@ func plan(s Snapshot, o Options) (*planner, Result) {
 	pl.placeOnExisting()
 	pl.packNewNodes()
 	pl.rightSize()
+	pl = replayScheduler(&s, o, pl, o.SchedulerRounds)
 	return pl, Result{
 		Intents:       pl.intents(),
 		Existing:      pl.sortedExisting(),
