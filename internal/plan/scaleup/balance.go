@@ -1,9 +1,9 @@
 package scaleup
 
 import (
-	"maps"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 )
@@ -27,44 +27,57 @@ type shape struct {
 
 // setShapes numbers the distinct requests of the non-interacting classes, once per plan.
 func (pl *planner) setShapes() {
-	var reqs []schedsim.Resources
+	ids := map[shapeKey]int{}
 	for _, c := range pl.classes {
 		c.shape = -1
 		if c.interacts {
 			continue
 		}
-		c.shape = slices.IndexFunc(reqs, func(r schedsim.Resources) bool { return sameRequests(r, c.Rep.Req) })
-		if c.shape < 0 {
-			c.shape = len(reqs)
-			reqs = append(reqs, c.Rep.Req)
+		k := keyOf(c.Rep.Req)
+		id, seen := ids[k]
+		if !seen {
+			id = len(ids)
+			ids[k] = id
 		}
+		c.shape = id
 	}
-	pl.shapeCount = len(reqs)
+}
+
+// shapeKey is a request as a map key: extended resources, rare, as one sorted string.
+type shapeKey struct {
+	cpu, memory, storage, pods int64
+	extended                   string
+}
+
+func keyOf(r schedsim.Resources) shapeKey {
+	k := shapeKey{cpu: r.CPU, memory: r.Memory, storage: r.Storage, pods: r.Pods}
+	for _, name := range r.ExtendedNames() {
+		k.extended += string(name) + "=" + strconv.FormatInt(r.Extended[name], 10) + ";"
+	}
+	return k
 }
 
 // shapes lists the shapes of the classes that could go on t, in the classes' order, with the pods each has left;
 // nil when there are more than balancedShapeLimit.
 func (pl *planner) shapes(t *template, active []*podClass) []*shape {
-	at := make([]int, pl.shapeCount) // position in out plus one, 0 for none yet
 	var out []*shape
 	for _, c := range active {
 		if c.shape < 0 || !c.tmplFit[t.index].OK() {
 			continue
 		}
-		if at[c.shape] == 0 {
+		// A linear search: out stays within balancedShapeLimit, and a batch of pods that all differ (10 000 shapes)
+		// stops here after a few dozen classes.
+		i := slices.IndexFunc(out, func(s *shape) bool { return s.id == c.shape })
+		if i < 0 {
 			if len(out) == balancedShapeLimit {
 				return nil
 			}
 			out = append(out, &shape{id: c.shape, req: c.Rep.Req})
-			at[c.shape] = len(out)
+			i = len(out) - 1
 		}
-		out[at[c.shape]-1].left += len(c.Remaining())
+		out[i].left += len(c.Remaining())
 	}
 	return out
-}
-
-func sameRequests(a, b schedsim.Resources) bool {
-	return a.CPU == b.CPU && a.Memory == b.Memory && a.Storage == b.Storage && a.Pods == b.Pods && maps.Equal(a.Extended, b.Extended)
 }
 
 // fillBalanced packs a tentative node of t one step at a time, each time from the shape that leaves the node's CPU

@@ -17,20 +17,19 @@ import (
 // planner holds one run of the simulation. Every slice in it is sorted, so no map order
 // can leak into the result.
 type planner struct {
-	opts       Options
-	cluster    schedsim.Cluster
-	planned    []*tmplNode // in-flight and planned nodes, in the order they were added
-	groups     []*group
-	templates  []*template
-	byBound    []*template  // usable templates, most promising first (see setWorth)
-	vertices   []unitPrices // the dual's vertices over the usable templates (see dualVertices)
-	classes    []*podClass
-	classOf    map[*schedsim.Class]*podClass
-	shapeCount int // distinct requests of non-interacting classes (see setShapes)
-	quota      map[string]Quota
-	seq        int // planned nodes so far, for placeholder hostnames
-	existing   []Placement
-	issues     []Verdict // minNodes shortfalls, beyond the groups' own issues and gates
+	opts      Options
+	cluster   schedsim.Cluster
+	planned   []*tmplNode // in-flight and planned nodes, in the order they were added
+	groups    []*group
+	templates []*template
+	byBound   []*template  // usable templates, most promising first (see setWorth)
+	vertices  []unitPrices // the dual's vertices over the usable templates (see dualVertices)
+	classes   []*podClass
+	classOf   map[*schedsim.Class]*podClass
+	quota     map[string]Quota
+	seq       int // planned nodes so far, for placeholder hostnames
+	existing  []Placement
+	issues    []Verdict // minNodes shortfalls, beyond the groups' own issues and gates
 }
 
 func newPlanner(s *Snapshot, opts Options) *planner {
