@@ -12,6 +12,8 @@ type podClass struct {
 	// oneEach is set when a node holds at most one of its pods: a host port, or required anti-affinity on the
 	// hostname against its own labels.
 	oneEach bool
+	// shape numbers the class's requests among the non-interacting classes (see setShapes); -1 when it interacts.
+	shape int
 	// weight is the price of the cheapest usable template that can hold one pod alone, what
 	// the pod would cost on a node of its own; placeable says whether there is such a template.
 	weight    float64

@@ -1,6 +1,7 @@
 package scaleup
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/vpsie/vpsie-autoscaler/internal/schedsim"
@@ -19,18 +20,17 @@ func (u unitPrices) of(r schedsim.Resources) float64 {
 	return u.cpu*float64(r.CPU) + u.memory*float64(r.Memory)
 }
 
-// dualPrices solves the dual, max demand·y subject to alloc·y ≤ price for every template,
-// by trying every vertex: one template's constraint tight with the other price zero, or two
-// templates' constraints tight at once. Templates are few, so this costs microseconds.
-func dualPrices(ts []*template, demand schedsim.Resources) unitPrices {
-	var best unitPrices
-	bestWorth := -1.0
+// dualVertices are the candidate solutions of the dual, max demand·y subject to alloc·y ≤ price for every
+// template: its vertices, one template's constraint tight with the other price zero, or two templates' constraints
+// tight at once, those that no template undercuts. They do not depend on the demand, so they are found once per
+// plan (templates cubed, on templates of distinct size and price) and bestPrices picks among them as the demand
+// shrinks.
+func dualVertices(ts []*template) []unitPrices {
+	ts = distinctOffers(ts)
+	var out []unitPrices
 	consider := func(y unitPrices) {
-		if y.cpu < 0 || y.memory < 0 || !affordable(ts, y) {
-			return
-		}
-		if w := y.of(demand); w > bestWorth {
-			best, bestWorth = y, w
+		if y.cpu >= 0 && y.memory >= 0 && affordable(ts, y) && !slices.Contains(out, y) {
+			out = append(out, y)
 		}
 	}
 	for i, a := range ts {
@@ -46,6 +46,37 @@ func dualPrices(ts []*template, demand schedsim.Resources) unitPrices {
 			if det := ac*bm - bc*am; det != 0 {
 				consider(unitPrices{cpu: (a.price()*bm - b.price()*am) / det, memory: (ac*b.price() - bc*a.price()) / det})
 			}
+		}
+	}
+	return out
+}
+
+// distinctOffers keeps one template per allocatable CPU, memory and price: the same offering in several
+// datacenters or groups adds no vertex.
+func distinctOffers(ts []*template) []*template {
+	type offerKey struct {
+		cpu, memory int64
+		price       float64
+	}
+	seen := map[offerKey]bool{}
+	var out []*template
+	for _, t := range ts {
+		if k := (offerKey{t.alloc.CPU, t.alloc.Memory, t.price()}); !seen[k] {
+			seen[k] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// bestPrices is the vertex worth most for the demand: by LP duality, what the cheapest fractional purchase of it
+// costs.
+func bestPrices(vertices []unitPrices, demand schedsim.Resources) unitPrices {
+	var best unitPrices
+	bestWorth := -1.0
+	for _, y := range vertices {
+		if w := y.of(demand); w > bestWorth {
+			best, bestWorth = y, w
 		}
 	}
 	return best
@@ -72,13 +103,15 @@ func (pl *planner) setWorth(active []*podClass) {
 		demand = demand.Plus(c.Rep.Req.Times(int64(len(c.Remaining()))))
 		heaviest = max(heaviest, c.weight)
 	}
-	pl.byBound = pl.byBound[:0]
-	for _, t := range pl.templates {
-		if t.group.usable() {
-			pl.byBound = append(pl.byBound, t)
+	if pl.byBound == nil {
+		for _, t := range pl.templates {
+			if t.group.usable() {
+				pl.byBound = append(pl.byBound, t)
+			}
 		}
+		pl.vertices = dualVertices(pl.byBound)
 	}
-	y := dualPrices(pl.byBound, demand)
+	y := bestPrices(pl.vertices, demand)
 	for _, c := range active {
 		c.worth = y.of(c.Rep.Req) + sliver*c.weight
 	}
@@ -87,7 +120,10 @@ func (pl *planner) setWorth(active []*podClass) {
 			t.bound = t.price() / full
 		}
 	}
-	sort.SliceStable(pl.byBound, func(i, j int) bool { return pl.byBound[i].bound < pl.byBound[j].bound })
+	sort.Slice(pl.byBound, func(i, j int) bool {
+		a, b := pl.byBound[i], pl.byBound[j]
+		return a.bound < b.bound || a.bound == b.bound && a.index < b.index
+	})
 }
 
 // sliver is the share of its weight a pod is worth beyond its requests.

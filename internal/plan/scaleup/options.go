@@ -9,6 +9,9 @@ type Options struct {
 	// PreferredTolerance is how much dearer, as a fraction, a NodeGroup's preferredInstanceType
 	// may be than the cheapest choice and still be picked: 0.1 accepts up to 10% more.
 	PreferredTolerance float64
+	// SchedulerRounds is how many times the plan is checked against kube-scheduler's queue order and scores,
+	// buying for the pods the scheduler would leave pending (see replayScheduler); 0 plans without the check.
+	SchedulerRounds int
 }
 
 // Reserve is an amount of node resources kept from pods.

@@ -25,14 +25,16 @@ type take struct {
 
 // packNewNodes buys nodes one at a time until no pod that still waits fits a node the limits
 // allow: each time, templates are filled with the waiting pods and the best fill is bought
-// (see choose). Pods are valued once, at the unit prices of all the waiting demand.
+// (see choose). Before each purchase the pods are valued at the unit prices of the demand still waiting: valued
+// once for the whole batch, a resource the first nodes made scarce stayed free, and the plan kept filling CPU with
+// CPU-heavy pods until only memory-heavy ones were left, each node with its CPU idle.
 func (pl *planner) packNewNodes() {
-	pl.setWorth(pl.waiting())
 	for {
 		active := oneEachFirst(pl.waiting())
 		if len(active) == 0 {
 			return
 		}
+		pl.setWorth(active)
 		b := pl.budget(active)
 		cands := pl.candidates(active, floors(active), b)
 		if len(cands) == 0 {

@@ -7,7 +7,9 @@ package scaleup
 //  3. the pods left are packed onto new nodes, bought one at a time by price per value
 //     (see choose), within maxNodes and the quota;
 //  4. each new node moves to the cheapest offering of its group that still holds its pods;
-//  5. every pod still left is explained, per NodeGroup.
+//  5. with Options.SchedulerRounds, the plan is checked against kube-scheduler's queue order and
+//     scores and more nodes are bought for what that leaves (see replayScheduler; off by default);
+//  6. every pod still left is explained, per NodeGroup.
 //
 // Plan is pure and deterministic: it only reads s, and the same s always gives the same
 // Result, whatever the order of the slices in it.
@@ -23,6 +25,7 @@ func plan(s Snapshot, o Options) (*planner, Result) {
 	pl.placeOnExisting()
 	pl.packNewNodes()
 	pl.rightSize()
+	pl = replayScheduler(&s, o, pl, o.SchedulerRounds)
 	return pl, Result{
 		Intents:       pl.intents(),
 		Existing:      pl.sortedExisting(),

@@ -22,7 +22,8 @@ type planner struct {
 	planned   []*tmplNode // in-flight and planned nodes, in the order they were added
 	groups    []*group
 	templates []*template
-	byBound   []*template // usable templates, most promising first (see setWorth)
+	byBound   []*template  // usable templates, most promising first (see setWorth)
+	vertices  []unitPrices // the dual's vertices over the usable templates (see dualVertices)
 	classes   []*podClass
 	classOf   map[*schedsim.Class]*podClass
 	quota     map[string]Quota
@@ -58,6 +59,7 @@ func newPlanner(s *Snapshot, opts Options) *planner {
 	pl.addInFlight(vns, members, cat, daemons, s.Nodes)
 	pl.classify(pendingPods(s.Pending, opts.Volumes))
 	pl.prepareClasses()
+	pl.setShapes()
 	return pl
 }
 
