@@ -35,7 +35,7 @@ func TestCacheTransformsKeepWhatTheProductReads(t *testing.T) {
 		Volumes: []corev1.Volume{{Name: "v", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}},
 	}, Status: corev1.PodStatus{ContainerStatuses: []corev1.ContainerStatus{{Name: "c"}},
 		Conditions: []corev1.PodCondition{{Type: corev1.PodScheduled}}}}
-	out, err = stripPod(pod)
+	out, err = stripPod(newSharer(), pod)
 	if err != nil {
 		t.Fatal(err)
 	}
