@@ -1,6 +1,9 @@
 package operator
 
 import (
+	"slices"
+	"unique"
+
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -12,9 +15,9 @@ import (
 // dominate the autoscaler's memory.
 func cacheOptions(o cache.Options) cache.Options {
 	o.DefaultTransform = cache.TransformStripManagedFields()
-	pods := newSharer()
+	pods, nodes := newSharer(), newSharer()
 	o.ByObject = map[client.Object]cache.ByObject{
-		&corev1.Node{}: {Transform: stripNode},
+		&corev1.Node{}: {Transform: func(obj any) (any, error) { return stripNode(nodes, obj) }},
 		&corev1.Pod{}:  {Transform: func(obj any) (any, error) { return stripPod(pods, obj) }},
 	}
 	return o
@@ -24,8 +27,9 @@ func cacheOptions(o cache.Options) cache.Options {
 const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 
 // stripNode drops a Node's image list (often the largest part of its status), its
-// managed fields and the last-applied copy.
-func stripNode(obj any) (any, error) {
+// managed fields and the last-applied copy; nodes of one size share their capacity and
+// allocatable lists.
+func stripNode(s *sharer, obj any) (any, error) {
 	n, ok := obj.(*corev1.Node)
 	if !ok {
 		return obj, nil
@@ -34,18 +38,24 @@ func stripNode(obj any) (any, error) {
 	n.Status.Images = nil
 	n.Status.VolumesAttached = nil
 	delete(n.Annotations, lastApplied)
+	if len(n.Status.Capacity) > 0 {
+		n.Status.Capacity = share(s, "capacity", n.Status.Capacity)
+	}
+	if len(n.Status.Allocatable) > 0 {
+		n.Status.Allocatable = share(s, "allocatable", n.Status.Allocatable)
+	}
 	return n, nil
 }
 
 // stripPod drops what scheduling simulation, drain and status never read: managed fields,
-// the last-applied copy, container statuses, containers' env, commands and probes, the
-// sources of projected volumes (the service account token every pod mounts), addresses
+// the last-applied copy, container statuses, containers' env, commands and probes,
+// projected volumes (the service account token every pod mounts), addresses
 // and start time, and every condition but PodScheduled. Requests, limits, ports,
 // selectors, affinities, tolerations, volumes' kinds and claims (local storage and
 // volume checks), owner references, phase and PodScheduled stay
-// (TestPodTransformKeepsWhatTheProductReads). The parts replicas have in common
-// (containers, tolerations, affinity, spread constraints, labels) are then shared
-// between equal pods.
+// (TestPodTransformKeepsEverythingButWhatItDocumentsDropping). The parts replicas have
+// in common (containers, volumes, tolerations, affinity, spread constraints, labels,
+// owner references, and small strings and numbers) are then shared between equal pods.
 func stripPod(s *sharer, obj any) (any, error) {
 	p, ok := obj.(*corev1.Pod)
 	if !ok {
@@ -58,11 +68,9 @@ func stripPod(s *sharer, obj any) (any, error) {
 			stripContainer(&cs[i])
 		}
 	}
-	for i := range p.Spec.Volumes {
-		if v := &p.Spec.Volumes[i]; v.Projected != nil {
-			v.Projected = &corev1.ProjectedVolumeSource{}
-		}
-	}
+	// A projected volume holds no data on the node: neither drain nor the volume checks
+	// read one.
+	p.Spec.Volumes = slices.DeleteFunc(p.Spec.Volumes, func(v corev1.Volume) bool { return v.Projected != nil })
 	stripPodStatus(&p.Status)
 	sharePodParts(s, p)
 	return p, nil
@@ -86,6 +94,15 @@ func stripPodStatus(st *corev1.PodStatus) {
 
 // sharePodParts points p's common parts at the canonical copies.
 func sharePodParts(s *sharer, p *corev1.Pod) {
+	sharePodScalars(s, p)
+	if len(p.Spec.Volumes) > 0 {
+		p.Spec.Volumes = share(s, "volumes", p.Spec.Volumes)
+	} else {
+		p.Spec.Volumes = nil
+	}
+	if len(p.OwnerReferences) > 0 {
+		p.OwnerReferences = share(s, "owners", p.OwnerReferences)
+	}
 	if len(p.Spec.Containers) > 0 {
 		p.Spec.Containers = share(s, "containers", p.Spec.Containers)
 	}
@@ -116,4 +133,29 @@ func stripContainer(c *corev1.Container) {
 	c.VolumeMounts, c.VolumeDevices = nil, nil
 	c.Lifecycle, c.SecurityContext = nil, nil
 	c.TerminationMessagePath, c.TerminationMessagePolicy, c.ImagePullPolicy = "", "", ""
+}
+
+// sharePodScalars shares the strings and pointers every pod of a namespace, node or
+// workload repeats: each is an allocation of its own per pod otherwise.
+func sharePodScalars(s *sharer, p *corev1.Pod) {
+	p.Namespace, p.GenerateName = unique.Make(p.Namespace).Value(), unique.Make(p.GenerateName).Value()
+	sp := &p.Spec
+	sp.NodeName, sp.SchedulerName = unique.Make(sp.NodeName).Value(), unique.Make(sp.SchedulerName).Value()
+	sp.ServiceAccountName = unique.Make(sp.ServiceAccountName).Value()
+	sp.DeprecatedServiceAccount = unique.Make(sp.DeprecatedServiceAccount).Value()
+	sp.PriorityClassName = unique.Make(sp.PriorityClassName).Value()
+	sp.RestartPolicy, sp.DNSPolicy = unique.Make(sp.RestartPolicy).Value(), unique.Make(sp.DNSPolicy).Value()
+	p.Status.Phase, p.Status.QOSClass = unique.Make(p.Status.Phase).Value(), unique.Make(p.Status.QOSClass).Value()
+	if sp.TerminationGracePeriodSeconds != nil {
+		sp.TerminationGracePeriodSeconds = share(s, "gracePeriod", sp.TerminationGracePeriodSeconds)
+	}
+	if sp.Priority != nil {
+		sp.Priority = share(s, "priority", sp.Priority)
+	}
+	if sp.EnableServiceLinks != nil {
+		sp.EnableServiceLinks = share(s, "serviceLinks", sp.EnableServiceLinks)
+	}
+	if sp.PreemptionPolicy != nil {
+		sp.PreemptionPolicy = share(s, "preemption", sp.PreemptionPolicy)
+	}
 }

@@ -45,11 +45,13 @@ func withoutDropped(p *corev1.Pod) *corev1.Pod {
 			c.TerminationMessagePath, c.TerminationMessagePolicy, c.ImagePullPolicy = "", "", ""
 		}
 	}
-	for i := range p.Spec.Volumes {
-		if p.Spec.Volumes[i].Projected != nil {
-			p.Spec.Volumes[i].Projected = &corev1.ProjectedVolumeSource{}
+	var volumes []corev1.Volume
+	for _, v := range p.Spec.Volumes {
+		if v.Projected == nil {
+			volumes = append(volumes, v)
 		}
 	}
+	p.Spec.Volumes = volumes
 	st := &p.Status
 	st.ContainerStatuses, st.InitContainerStatuses, st.EphemeralContainerStatuses = nil, nil, nil
 	st.PodIP, st.PodIPs, st.HostIP, st.HostIPs, st.StartTime = "", nil, "", nil, nil
@@ -90,7 +92,8 @@ func TestPodTransformKeepsWhatTheSimulationReads(t *testing.T) {
 }
 
 func replica(name, cpu string) *corev1.Pod {
-	return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "a", Name: name, Labels: map[string]string{"app": "web"}},
+	return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "a", Name: name, Labels: map[string]string{"app": "web"},
+		OwnerReferences: []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "web-1", UID: "u1"}}},
 		Spec: corev1.PodSpec{
 			Containers: []corev1.Container{{Name: "app", Image: "web:1", Env: []corev1.EnvVar{{Name: "POD", Value: name}},
 				Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(cpu)}}}},
@@ -100,8 +103,9 @@ func replica(name, cpu string) *corev1.Pod {
 func TestReplicasShareTheirCommonParts(t *testing.T) {
 	s := newSharer()
 	a, b, other := transformed(t, s, replica("a", "1")), transformed(t, s, replica("b", "1000m")), transformed(t, s, replica("c", "2"))
-	if &a.Spec.Containers[0] != &b.Spec.Containers[0] || &a.Spec.Tolerations[0] != &b.Spec.Tolerations[0] {
-		t.Error("two replicas whose containers differ only in env (dropped) hold two copies of them")
+	if &a.Spec.Containers[0] != &b.Spec.Containers[0] || &a.Spec.Tolerations[0] != &b.Spec.Tolerations[0] ||
+		&a.OwnerReferences[0] != &b.OwnerReferences[0] {
+		t.Error("two replicas whose containers differ only in env (dropped) hold two copies of their common parts")
 	}
 	if &a.Spec.Containers[0] == &other.Spec.Containers[0] {
 		t.Error("a pod with other requests shares the replicas' containers")
@@ -132,5 +136,25 @@ func TestTheShareTableStartsOverAtItsLimit(t *testing.T) {
 	again["probe"] = "x"
 	if first["probe"] == "x" {
 		t.Error("a value dropped when the table started over is still handed out")
+	}
+}
+
+func TestNodesOfOneSizeShareTheirCapacity(t *testing.T) {
+	s := newSharer()
+	node := func(name, cpu string) *corev1.Node {
+		res := corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(cpu)}
+		out, err := stripNode(s, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name},
+			Status: corev1.NodeStatus{Capacity: res, Allocatable: res.DeepCopy()}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.(*corev1.Node)
+	}
+	a, b, big := node("a", "4"), node("b", "4"), node("c", "8")
+	if reflect.ValueOf(a.Status.Allocatable).UnsafePointer() != reflect.ValueOf(b.Status.Allocatable).UnsafePointer() {
+		t.Error("two nodes of one size hold two copies of their allocatable list")
+	}
+	if big.Status.Allocatable.Cpu().Value() != 8 || a.Status.Capacity.Cpu().Value() != 4 {
+		t.Errorf("sharing changed a node's resources: %v %v", big.Status.Allocatable, a.Status.Capacity)
 	}
 }

@@ -15,7 +15,7 @@ func TestCacheTransformsKeepWhatTheProductReads(t *testing.T) {
 	node := &corev1.Node{ObjectMeta: *meta.DeepCopy(), Spec: corev1.NodeSpec{ProviderID: "vpsie://1"},
 		Status: corev1.NodeStatus{Images: []corev1.ContainerImage{{Names: []string{"img"}}},
 			Allocatable: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("2")}}}
-	out, err := stripNode(node)
+	out, err := stripNode(newSharer(), node)
 	if err != nil {
 		t.Fatal(err)
 	}
