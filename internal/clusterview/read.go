@@ -2,12 +2,12 @@ package clusterview
 
 import (
 	"context"
-	"fmt"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/utils/clock"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/vpsie/vpsie-autoscaler/api/v1alpha1"
@@ -37,61 +37,79 @@ type Options struct {
 	DaemonSets bool
 }
 
-// Read lists from reader, meant to be the manager's cache-backed client, and indexes the
-// lists into a View. Every List passes client.UnsafeDisableDeepCopy: the View holds the
-// cache's own objects, which must never be written through (see the package doc). With a
-// reader that is not a cache the option is ignored and Read still works, at the price of
-// full lists from the API server.
+// Read reads from reader, meant to be the manager's cache, and indexes what it read into a
+// View. When reader is an informer cache (cache.Informers: the manager's GetCache()), each
+// kind's objects come straight from its informer's store: pointers to the cache's own
+// objects, no List and no copy at all. Any other reader is listed with
+// client.UnsafeDisableDeepCopy: from the manager's cache-backed client that still shares
+// the objects but copies each one's struct into the list's Items (14 MB a pass at 10 000
+// pods); from an uncached client it is a full list from the API server. Either way the
+// View holds objects that must never be written through (see the package doc).
 //
-// View.Now is read from the clock after the lists, so no object in the View was created
+// View.Now is read from the clock after the reads, so no object in the View was created
 // after Now (clock skew aside).
 func Read(ctx context.Context, reader client.Reader, o Options) (*View, error) {
-	var (
-		nodes   corev1.NodeList
-		pods    corev1.PodList
-		groups  v1alpha1.NodeGroupList
-		vns     v1alpha1.VPSieNodeList
-		pdbs    policyv1.PodDisruptionBudgetList
-		pvcs    corev1.PersistentVolumeClaimList
-		pvs     corev1.PersistentVolumeList
-		daemons appsv1.DaemonSetList
-	)
-	// Nodes are listed before Pods on purpose: a pod bound to a Node created in between is
+	r := source{reader: reader}
+	r.informers, _ = reader.(cache.Informers)
+	v := &View{}
+	// Nodes are read before Pods on purpose: a pod bound to a Node created in between is
 	// then missing (undershoot), never counted twice. Keep this order.
-	lists := []client.ObjectList{&nodes, &pods, &groups, &vns}
-	if o.PDBs {
-		lists = append(lists, &pdbs)
+	nodes, err := readAll(ctx, r, &corev1.Node{}, &corev1.NodeList{})
+	if err != nil {
+		return nil, err
 	}
-	if o.Volumes {
-		lists = append(lists, &pvcs, &pvs)
+	pods, err := readAll(ctx, r, &corev1.Pod{}, &corev1.PodList{})
+	if err != nil {
+		return nil, err
 	}
-	if o.DaemonSets {
-		lists = append(lists, &daemons)
+	groups, err := readAll(ctx, r, &v1alpha1.NodeGroup{}, &v1alpha1.NodeGroupList{})
+	if err != nil {
+		return nil, err
 	}
-	for _, l := range lists {
-		if err := reader.List(ctx, l, client.UnsafeDisableDeepCopy); err != nil {
-			return nil, fmt.Errorf("listing %T: %w", l, err)
-		}
+	vns, err := readAll(ctx, r, &v1alpha1.VPSieNode{}, &v1alpha1.VPSieNodeList{})
+	if err != nil {
+		return nil, err
+	}
+	if err := v.readOptional(ctx, r, o); err != nil {
+		return nil, err
 	}
 	c := o.Clock
 	if c == nil {
 		c = clock.RealClock{}
 	}
-	v := &View{Now: c.Now()}
-	v.Nodes = sortedPointers(nodes.Items, byName[*corev1.Node])
-	v.indexPods(pods.Items)
-	v.NodeGroups = sortedPointers(groups.Items, byNamespacedName[*v1alpha1.NodeGroup])
-	v.VPSieNodes = sortedPointers(vns.Items, byNamespacedName[*v1alpha1.VPSieNode])
+	v.Now = c.Now()
+	v.Nodes = sorted(nodes, byName[*corev1.Node])
+	v.indexPods(pods)
+	v.NodeGroups = sorted(groups, byNamespacedName[*v1alpha1.NodeGroup])
+	v.VPSieNodes = sorted(vns, byNamespacedName[*v1alpha1.VPSieNode])
 	v.groupVPSieNodes()
+	return v, nil
+}
+
+// readOptional reads the kinds the options ask for, each sorted into its field.
+func (v *View) readOptional(ctx context.Context, r source, o Options) error {
+	var err error
 	if o.PDBs {
-		v.PDBs = sortedPointers(pdbs.Items, byNamespacedName[*policyv1.PodDisruptionBudget])
+		if v.PDBs, err = readAll(ctx, r, &policyv1.PodDisruptionBudget{}, &policyv1.PodDisruptionBudgetList{}); err != nil {
+			return err
+		}
+		v.PDBs = sorted(v.PDBs, byNamespacedName[*policyv1.PodDisruptionBudget])
 	}
 	if o.Volumes {
-		v.PVCs = sortedPointers(pvcs.Items, byNamespacedName[*corev1.PersistentVolumeClaim])
-		v.PVs = sortedPointers(pvs.Items, byName[*corev1.PersistentVolume])
+		if v.PVCs, err = readAll(ctx, r, &corev1.PersistentVolumeClaim{}, &corev1.PersistentVolumeClaimList{}); err != nil {
+			return err
+		}
+		v.PVCs = sorted(v.PVCs, byNamespacedName[*corev1.PersistentVolumeClaim])
+		if v.PVs, err = readAll(ctx, r, &corev1.PersistentVolume{}, &corev1.PersistentVolumeList{}); err != nil {
+			return err
+		}
+		v.PVs = sorted(v.PVs, byName[*corev1.PersistentVolume])
 	}
 	if o.DaemonSets {
-		v.DaemonSets = sortedPointers(daemons.Items, byNamespacedName[*appsv1.DaemonSet])
+		if v.DaemonSets, err = readAll(ctx, r, &appsv1.DaemonSet{}, &appsv1.DaemonSetList{}); err != nil {
+			return err
+		}
+		v.DaemonSets = sorted(v.DaemonSets, byNamespacedName[*appsv1.DaemonSet])
 	}
-	return v, nil
+	return nil
 }

@@ -111,18 +111,17 @@ func (v *View) WithVPSieNodes(extra ...*v1alpha1.VPSieNode) *View {
 }
 
 // indexPods fills bound and Pending. One pass to size bound, one to fill: no growth.
-func (v *View) indexPods(items []corev1.Pod) {
+func (v *View) indexPods(items []*corev1.Pod) {
 	n := 0
-	for i := range items {
-		if items[i].Spec.NodeName != "" {
+	for _, p := range items {
+		if p.Spec.NodeName != "" {
 			n++
 		}
 	}
 	if n > 0 {
 		v.bound = make([]*corev1.Pod, 0, n)
 	}
-	for i := range items {
-		p := &items[i]
+	for _, p := range items {
 		switch {
 		case p.Spec.NodeName != "":
 			v.bound = append(v.bound, p)
@@ -193,20 +192,14 @@ func compareKey(namespace, name string, key types.NamespacedName) int {
 	return strings.Compare(name, key.Name)
 }
 
-// sortedPointers points at each item (no copy) and sorts the pointers; nil when empty.
-func sortedPointers[T any, P interface {
-	*T
-	object
-}](items []T, compare func(a, b P) int) []P {
-	if len(items) == 0 {
+// sorted sorts s in place (a slice Read made, never the cache's) and returns it; nil when
+// empty.
+func sorted[P object](s []P, compare func(a, b P) int) []P {
+	if len(s) == 0 {
 		return nil
 	}
-	out := make([]P, len(items))
-	for i := range items {
-		out[i] = &items[i]
-	}
-	slices.SortFunc(out, compare)
-	return out
+	slices.SortFunc(s, compare)
+	return s
 }
 
 // find is the element of sorted s for which at is 0, or nil. at compares an element with

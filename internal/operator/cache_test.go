@@ -15,7 +15,7 @@ func TestCacheTransformsKeepWhatTheProductReads(t *testing.T) {
 	node := &corev1.Node{ObjectMeta: *meta.DeepCopy(), Spec: corev1.NodeSpec{ProviderID: "vpsie://1"},
 		Status: corev1.NodeStatus{Images: []corev1.ContainerImage{{Names: []string{"img"}}},
 			Allocatable: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("2")}}}
-	out, err := stripNode(node)
+	out, err := stripNode(newSharer(), node)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestCacheTransformsKeepWhatTheProductReads(t *testing.T) {
 		Volumes: []corev1.Volume{{Name: "v", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}},
 	}, Status: corev1.PodStatus{ContainerStatuses: []corev1.ContainerStatus{{Name: "c"}},
 		Conditions: []corev1.PodCondition{{Type: corev1.PodScheduled}}}}
-	out, err = stripPod(pod)
+	out, err = stripPod(newSharer(), pod)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -458,7 +458,8 @@ func drainRuns(t *testing.T, node string) int {
 	return runsOf(t, contract.DrainWorkflowID(node))
 }
 
-func scrape(t *testing.T, p *testproc.Process) string {
+// scrape is the text of the process's /metrics endpoint.
+func scrape(t testing.TB, p *testproc.Process) string {
 	t.Helper()
 	resp, err := http.Get("http://" + p.Metrics + "/metrics")
 	if err != nil {

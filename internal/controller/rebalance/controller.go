@@ -37,7 +37,10 @@ type Options struct {
 // Controller analyzes NodeGroups, starts and signals their rebalances and follows them.
 // It runs on the leader only.
 type Controller struct {
-	client    client.Client
+	client client.Client
+	// view is what each pass's clusterview.Read reads: the client until Register gives
+	// the manager's cache, whose informer stores Read takes without a copy.
+	view      client.Reader
 	starter   *workflowstart.Starter
 	temporal  Temporal
 	catalogue *catalogue.Cache
@@ -54,7 +57,7 @@ type Controller struct {
 // NewController returns the rebalance controller; Register adds it to a manager.
 func NewController(c client.Client, s *workflowstart.Starter, t Temporal, cat *catalogue.Cache, rec events.EventRecorder,
 	clk clock.WithTicker, cfg config.RebalanceConfig, o Options, m *Metrics, r *Reports) *Controller {
-	return &Controller{client: c, starter: s, temporal: t, catalogue: cat, events: rec, clock: clk, cfg: cfg, opts: o,
+	return &Controller{client: c, view: c, starter: s, temporal: t, catalogue: cat, events: rec, clock: clk, cfg: cfg, opts: o,
 		runs: newRuns(), held: newHeldGroups(), metrics: m, reports: r}
 }
 
@@ -62,7 +65,10 @@ func NewController(c client.Client, s *workflowstart.Starter, t Temporal, cat *c
 func (c *Controller) Name() string { return "rebalance" }
 
 // Register adds the loop to the manager; the cache starts its informers on first list.
-func (c *Controller) Register(_ context.Context, mgr ctrl.Manager) error { return mgr.Add(c) }
+func (c *Controller) Register(_ context.Context, mgr ctrl.Manager) error {
+	c.view = mgr.GetCache()
+	return mgr.Add(c)
+}
 
 // NeedLeaderElection: only the leader starts and signals rebalances.
 func (c *Controller) NeedLeaderElection() bool { return true }

@@ -29,7 +29,7 @@ type observation struct {
 // Node created in between is missing, never counted twice; a node looks emptier only if it
 // is brand new). It copies no object: every pod was deep-copied each pass before.
 func (c *Controller) observe(ctx context.Context) (observation, error) {
-	v, err := clusterview.Read(ctx, c.client, clusterview.Options{Clock: c.clock, PDBs: true, Volumes: true})
+	v, err := clusterview.Read(ctx, c.view, clusterview.Options{Clock: c.clock, PDBs: true, Volumes: true})
 	if err != nil {
 		return observation{}, err
 	}

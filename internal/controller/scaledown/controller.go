@@ -20,8 +20,11 @@ import (
 
 // Controller plans scale-downs and starts their drains. It runs on the leader only.
 type Controller struct {
-	usage    *usageReader
-	client   client.Client
+	usage  *usageReader
+	client client.Client
+	// view is what each pass's clusterview.Read reads: the client until Register gives
+	// the manager's cache, whose informer stores Read takes without a copy.
+	view     client.Reader
 	starter  *workflowstart.Starter
 	events   events.EventRecorder
 	clock    clock.WithTicker
@@ -52,7 +55,7 @@ func NewController(c client.Client, s *workflowstart.Starter, rec events.EventRe
 	cfg config.ScaleDownConfig, sim plan.Options, m *Metrics, r *Reports) *Controller {
 	// A node missed for three intervals in a row was not observed: its window starts over.
 	store := utilization.NewStore(cfg.SampleCapacity, 3*cfg.Interval)
-	return &Controller{client: c, starter: s, events: rec, clock: clk, cfg: cfg, store: store, drains: newDrains(),
+	return &Controller{client: c, view: c, starter: s, events: rec, clock: clk, cfg: cfg, store: store, drains: newDrains(),
 		blocked: newBlockedNodes(), metrics: m, reports: r, simulate: sim, measured: map[types.NamespacedName]bool{}}
 }
 
@@ -62,6 +65,7 @@ func (c *Controller) Name() string { return "scaledown" }
 // Register adds the loop to the manager; the cache starts its informers on first list.
 func (c *Controller) Register(_ context.Context, mgr ctrl.Manager) error {
 	c.usage = &usageReader{reader: mgr.GetAPIReader()}
+	c.view = mgr.GetCache()
 	return mgr.Add(c)
 }
 

@@ -23,7 +23,7 @@ type observation struct {
 // only if it is brand new, and the window keeps such a node) and, when configured, the
 // measured usage.
 func (c *Controller) observe(ctx context.Context) (observation, error) {
-	v, err := clusterview.Read(ctx, c.client, clusterview.Options{Clock: c.clock, PDBs: true, Volumes: true})
+	v, err := clusterview.Read(ctx, c.view, clusterview.Options{Clock: c.clock, PDBs: true, Volumes: true})
 	if err != nil {
 		return observation{}, err
 	}

@@ -27,7 +27,10 @@ import (
 
 // Provisioner plans scale-ups and starts their workflows. It runs on the leader only.
 type Provisioner struct {
-	client    client.Client
+	client client.Client
+	// view is what each pass's clusterview.Read reads: the client until Register gives
+	// the manager's cache, whose informer stores Read takes without a copy.
+	view      client.Reader
 	starter   *workflowstart.Starter
 	events    events.EventRecorder
 	clock     clock.WithTicker
@@ -60,7 +63,7 @@ func (p *Provisioner) SetManagedCluster(id string) { p.managedCluster = id }
 // NewProvisioner returns the provisioner; Register adds it to a manager.
 func NewProvisioner(c client.Client, s *workflowstart.Starter, rec events.EventRecorder, clk clock.WithTicker,
 	cluster string, cfg config.ScaleUpConfig, m *Metrics, v *Verdicts) *Provisioner {
-	return &Provisioner{client: c, starter: s, events: rec, clock: clk, cfg: cfg, cluster: cluster, verdicts: v,
+	return &Provisioner{client: c, view: c, starter: s, events: rec, clock: clk, cfg: cfg, cluster: cluster, verdicts: v,
 		batcher:   batcher.New[string](cfg.BatchIdle, cfg.BatchMax, clk),
 		catalogue: catalogue.NewCache(s, cluster, clk, cfg.CatalogueRefresh),
 		backoff:   newBackoff(clk, cfg.MinBackoff, cfg.MaxBackoff), probation: newProbation(cfg.UnusedNodeGrace), seen: newSeenPods(), launched: newLaunched(), metrics: m, reported: newReported()}
@@ -97,6 +100,7 @@ func (p *Provisioner) Register(ctx context.Context, mgr ctrl.Manager) error {
 			return err
 		}
 	}
+	p.view = mgr.GetCache()
 	return mgr.Add(p)
 }
 

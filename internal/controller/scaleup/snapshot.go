@@ -15,7 +15,7 @@ import (
 // runs this process started that the cache has not seen yet. Everything after observe
 // reads the snapshot and never writes through it.
 func (p *Provisioner) observe(ctx context.Context, cat contract.Catalogue) (plan.Snapshot, error) {
-	v, err := clusterview.Read(ctx, p.client, clusterview.Options{Clock: p.clock, DaemonSets: true, Volumes: true})
+	v, err := clusterview.Read(ctx, p.view, clusterview.Options{Clock: p.clock, DaemonSets: true, Volumes: true})
 	if err != nil {
 		return plan.Snapshot{}, err
 	}
