@@ -18,7 +18,7 @@ GO_TEST_FLAGS  ?= -race -count=1 -timeout 25m
 E2E_GO_TEST_FLAGS ?= -race -count=1 -timeout 30m -vet=off
 DEV_BUILD_FLAGS   ?= -race
 
-.PHONY: all build generate manifests tools cluster-binaries lint vet staticcheck fmt-check shellcheck verify-generated test unit integration e2e bench bench-e2e dev clean
+.PHONY: all build generate manifests tools cluster-binaries lint vet staticcheck fmt-check shellcheck verify-generated test unit integration e2e e2e-suite bench bench-e2e dev clean
 .PHONY: rbac chart-sync helm helm-lint image promtool-test
 
 all: build
@@ -110,8 +110,16 @@ test: tools
 e2e: cluster-binaries
 	@mkdir -p $(BIN)/ci
 	hack/ci/timed.sh e2e-smoke hack/local-cluster/smoke.sh
-	GO_TEST_FLAGS='-tags e2e $(E2E_GO_TEST_FLAGS)' hack/ci/timed.sh e2e-suite hack/ci/go-test.sh $(BIN)/ci/e2e.log ./test/e2e
+	hack/ci/timed.sh e2e-suite $(MAKE) --no-print-directory e2e-suite
 	DEV_BUILD_FLAGS='$(DEV_BUILD_FLAGS)' hack/ci/timed.sh e2e-dev-check hack/dev.sh --check
+
+## e2e-suite: the e2e suite alone, on a cluster of its own; E2E_SELECT (one -run=REGEX or -skip=REGEX) runs a share
+## of its tests (make test runs two shares at once, each with its own stack), E2E_LOG names the -v log
+E2E_SELECT ?=
+E2E_LOG    ?= $(BIN)/ci/e2e.log
+e2e-suite: cluster-binaries
+	@mkdir -p $(dir $(E2E_LOG))
+	GO_TEST_FLAGS='-tags e2e $(E2E_GO_TEST_FLAGS)' GO_TEST_SELECT='$(E2E_SELECT)' hack/ci/go-test.sh $(E2E_LOG) ./test/e2e
 
 ## bench-e2e: the scale-up benchmarks on the local cluster (decision latency at 100 and 1000 nodes, 1000 pending
 ## pods, RSS at 1000 nodes and 10k pods); results go to docs/performance/scale-up.md

@@ -2,21 +2,29 @@
 # The body of `make test` (what CI runs). Every check and test of the serial version runs,
 # in lanes, so that neither core idles while a suite waits on timers and watches:
 #
-#   lane k8s  (background)  hack/local-cluster/build.sh: its own modules (hack/kubebin,
-#                           hack/kwok) built with CGO_ENABLED=0, so it shares no compiled
-#                           package with the main module and can run next to lint
-#   lane image (background) the container image build test/integration repeats (see below)
-#   lane main (foreground)  fmt-check, shellcheck, helm-lint, promtool-test, verify-generated, vet (compiles
-#                           the main module once, with -race), staticcheck (reads that race
-#                           build's export data), then, once lane k8s is done,
-#                           go test -race ./... (test/integration first: the longest package)
-#   e2e (after go test)     make e2e: smoke.sh, go test -race -tags e2e ./test/e2e, dev.sh --check;
-#                           a lane next to go test only with CI_E2E_PARALLEL=1 (see below)
+#   lane k8s  (background)   hack/local-cluster/build.sh: its own modules (hack/kubebin,
+#                            hack/kwok) built with CGO_ENABLED=0, so it shares no compiled
+#                            package with the main module and can run next to lint
+#   lane image (background)  the container image build test/integration repeats (see below)
+#   lane main (foreground)   fmt-check, shellcheck, helm-lint, promtool-test, verify-generated, vet
+#                            (compiles the main module once, with -race); then, once lane k8s is
+#                            done, the test lanes start and staticcheck (reads vet's race build's
+#                            export data) and go test -race ./... run here next to them
+#   lane it-process          the integration tests that run autoscaler processes (see below)
+#   lanes e2e, e2e-b         the e2e suite in two shares, each on a cluster of its own; e2e also
+#                            runs smoke.sh first and dev.sh --check after (CI_E2E_PARALLEL=0:
+#                            make e2e, whole, after go test instead)
 #
-# Each phase prints its duration (hack/ci/timed.sh) and the end prints a table of them.
-# Logs of the go test run and of each lane are kept in CI_LOG_DIR (bin/ci).
+# Every go command builds with -trimpath (GOFLAGS): a build's cache keys then do not hold the
+# clone's directory, so a fresh clone on a warm machine reuses what an earlier clone compiled
+# and linked (without it every run of a fresh clone compiled and linked the module's ~130
+# packages and test binaries again: 533 s of CPU in go test alone).
+#
+# Each phase prints its wall and CPU time (hack/ci/timed.sh) and the end prints a table of them.
+# Logs of the go test runs and of each lane are kept in CI_LOG_DIR (bin/ci).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+export GOFLAGS="${GOFLAGS:+$GOFLAGS }-trimpath"
 
 MAKE="${MAKE:-make}"
 CI_LOG_DIR="${CI_LOG_DIR:-$PWD/bin/ci}"
@@ -96,7 +104,6 @@ step promtool-test "${m[@]}" promtool-test
 # Before vet: make generate rewrites generated sources that vet would be reading.
 step verify-generated "${m[@]}" verify-generated
 step vet "${m[@]}" vet
-step staticcheck "${m[@]}" staticcheck
 
 # Tests need the cluster binaries (test/integration, e2e).
 waited=$(date +%s)
@@ -120,19 +127,28 @@ if others=$(git grep -l -E "^func ($it_process)\(" -- '*_test.go' ':!test/integr
 	echo "== make test: IT_PROCESS_TESTS also names tests outside test/integration: $others" >&2
 	exit 1
 fi
+# The e2e suite's tests run one after another on one cluster (each test's autoscaler takes the
+# cluster's one Lease), about 15 minutes in all: the share E2E_B_TESTS runs in a second process
+# with a cluster, Temporal and simulator of its own (lane e2e-b), the rest in make e2e.
+e2e_b='TestKillAtEveryStep|TestKubectlVpsie.*|TestManagedKubernetes.*|TestANode.*'
+# (No trailing $: make would read "$)" in the pattern as a variable. The names are whole anyway.)
+E2E_B_TESTS="^($e2e_b)"
+
 lane it-process "$timed" it-process env GO_TEST_SELECT="-run=$IT_PROCESS_TESTS" \
 	hack/ci/go-test.sh "$CI_LOG_DIR/it-process.log" ./test/integration
-
-# The e2e suite runs next to go test unless CI_E2E_PARALLEL=0 (then after it, alone).
 if [[ "${CI_E2E_PARALLEL:-1}" == 1 ]]; then
-	lane e2e "$timed" e2e "${m[@]}" e2e
+	lane e2e "$timed" e2e "${m[@]}" e2e E2E_SELECT="-skip=$E2E_B_TESTS"
+	lane e2e-b "$timed" e2e-b "${m[@]}" e2e-suite E2E_SELECT="-run=$E2E_B_TESTS" E2E_LOG="$CI_LOG_DIR/e2e-b.log"
 fi
+# staticcheck reads the export data vet's build left; it runs next to the test lanes.
+step staticcheck "${m[@]}" staticcheck
 # test/integration first: it is the longest package, and go test starts packages in order.
 "$timed" go-test env GO_TEST_SELECT="-skip=$IT_PROCESS_TESTS" \
 	hack/ci/go-test.sh "$CI_LOG_DIR/go-test.log" ./test/integration ./... || failed+=(go-test)
 wait_lane it-process
 if [[ "${CI_E2E_PARALLEL:-1}" == 1 ]]; then
 	wait_lane e2e
+	wait_lane e2e-b
 elif ((${#failed[@]} == 0)); then
 	"$timed" e2e "${m[@]}" e2e || failed+=(e2e)
 fi

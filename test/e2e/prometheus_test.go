@@ -90,8 +90,10 @@ func TestPrometheusEvaluatesTheDashboardsAndRulesOfAScaleUpRebalanceAndScaleDown
 	eventually(t, 3*time.Minute, "both pods running", func() error { return running(ns, 2) })
 	// A pod no offering of the group can hold: the unschedulable-pods panels read its reason.
 	create(t, bare(ns, "too-big", "64", map[string]string{"workload": "prom-web"}))
-	eventually(t, time.Minute, "the too-big pod counted unschedulable", func() error {
-		return prom.hasSeries(`sum(vpsie_autoscaler_unschedulable_pods) > 0`)
+	// Counted for prom-web: earlier tests' namespaces may hold pending pods of their own, which
+	// a cluster-wide sum would take for this one (it was then deleted before any scrape saw it).
+	eventually(t, time.Minute, "the too-big pod counted unschedulable for prom-web", func() error {
+		return prom.hasSeries(`sum(vpsie_autoscaler_unschedulable_pods{namespace="e2e-prometheus", nodegroup="prom-web"}) > 0`)
 	})
 	kubectl(t, "-n", ns, "delete", "pod", "too-big", "--wait=false")
 	rbAllowCheaperAndAnnotate(t, ns, "prom-web")
