@@ -88,6 +88,17 @@ lc_pid_is() {
 	[[ "${exe% (deleted)}" == */"$name" ]]
 }
 
+# lc_pid_starting PID NAME succeeds while PID is alive and runs NAME or has not exec'd it
+# yet: a component started with `setsid BIN &` is bash, then setsid, and only then BIN, and
+# on a loaded machine the first health check can come before the last exec (a component
+# taken for "exited during startup" with an empty log). An exited one (zombie) has no exe.
+lc_pid_starting() {
+	local pid="$1" name="$2" exe
+	exe="$(readlink "/proc/$pid/exe" 2>/dev/null)" || return 1
+	exe="${exe% (deleted)}"
+	[[ "$exe" == */"$name" || "$exe" == */bash || "$exe" == */setsid ]]
+}
+
 # lc_stop_pid NAME PID sends TERM, waits up to 20 s, then KILLs.
 lc_stop_pid() {
 	local name="$1" pid="$2" i

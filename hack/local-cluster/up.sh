@@ -150,7 +150,7 @@ wait_healthy() {
 	begin_ms="$(lc_now_ms)"
 	shift 2
 	until curl -fsS -o /dev/null --max-time 2 "$@" "$url" 2>/dev/null; do
-		if ! lc_pid_is "$pid" "$name"; then
+		if ! lc_pid_starting "$pid" "$name"; then
 			tail -n 20 "$LC_LOG_DIR/$name.log" >&2 || true
 			lc_die "$name exited during startup (log: $LC_LOG_DIR/$name.log)"
 		fi
