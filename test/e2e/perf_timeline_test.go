@@ -149,6 +149,16 @@ func (tl *timeline) runningPods() int {
 	return len(tl.podRunning)
 }
 
+// progress says how far the scale-up got: pods created, bound and Running; VPSieNodes, VPSs (vms < 0: not
+// known), Nodes registered and Ready.
+func (tl *timeline) progress(vms int) string {
+	tl.mu.Lock()
+	defer tl.mu.Unlock()
+	return fmt.Sprintf("pods %d created, %d bound, %d running; %d VPSieNodes, %d VPSs, %d Nodes registered, %d Ready",
+		len(tl.podCreated), len(tl.podBound), len(tl.podRunning), len(tl.planned), vms, len(tl.registered),
+		len(tl.ready))
+}
+
 // span is the earliest and the latest of a map's times.
 func span(m map[string]time.Time) (earliest, latest time.Time) {
 	for _, t := range m {
