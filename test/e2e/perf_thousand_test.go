@@ -83,6 +83,8 @@ func observed(ns, name string) error {
 type vm struct {
 	hostname           string
 	created, runningAt time.Time
+	// deleted: why the VPS is gone since ("api": the product deleted it), "" while it lives.
+	deleted string
 }
 
 func vmsOf(st vpsiesim.State, infix string) []vm {
@@ -94,7 +96,7 @@ func vmsOf(st vpsiesim.State, infix string) []vm {
 	}
 	for _, v := range st.Deleted {
 		if strings.Contains(v.VM.Hostname, infix) {
-			out = append(out, vm{hostname: v.VM.Hostname, created: v.CreatedAt})
+			out = append(out, vm{hostname: v.VM.Hostname, created: v.CreatedAt, deleted: v.Reason})
 		}
 	}
 	slices.SortFunc(out, func(a, b vm) int { return a.created.Compare(b.created) })
@@ -113,8 +115,11 @@ func reportThousand(b *testing.B, ns string, tl *timeline, vms []vm) {
 	_, lastBound := span(tl.podBound)
 	_, allRunning := span(tl.podRunning)
 	lastScheduled := lastScheduledCondition(b, ns)
-	late, empty := 0, 0
+	late, empty, deleted := 0, 0, 0
 	for _, v := range vms {
+		if v.deleted != "" {
+			deleted++
+		}
 		if v.created.After(lastBound) {
 			late++
 		}
@@ -135,7 +140,8 @@ func reportThousand(b *testing.B, ns string, tl *timeline, vms []vm) {
 		since(start, vms[len(vms)-1].created), since(start, lastBound), lastScheduled.UTC().Format(time.TimeOnly),
 		since(start, allRunning))
 	b.Logf("%d VPSs (lower bound %d: %.3f×) in %d batches; %d created after the last pod was bound; %d whose node "+
-		"got no pod of the workload", len(vms), bound, float64(len(vms))/float64(bound), len(tl.batches), late, empty)
+		"got no pod of the workload; %d deleted since", len(vms), bound, float64(len(vms))/float64(bound),
+		len(tl.batches), late, empty, deleted)
 	logNodeTimeline(b, tl, start, vms)
 }
 
