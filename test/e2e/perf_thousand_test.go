@@ -142,6 +142,11 @@ func reportThousand(b *testing.B, ns string, tl *timeline, vms []vm) {
 	b.Logf("%d VPSs (lower bound %d: %.3f×) in %d batches; %d created after the last pod was bound; %d whose node "+
 		"got no pod of the workload; %d deleted since", len(vms), bound, float64(len(vms))/float64(bound),
 		len(tl.batches), late, empty, deleted)
+	var marked []time.Duration
+	for _, t := range tl.podUnschedulable {
+		marked = append(marked, t.Sub(start))
+	}
+	b.Logf("pods marked unschedulable by kube-scheduler at T0+: %s", percentiles(marked))
 	logNodeTimeline(b, tl, start, vms)
 }
 

@@ -28,8 +28,9 @@ import (
 type timeline struct {
 	infix string
 	mu    sync.Mutex
-	// pod name → when first seen created, bound (spec.nodeName set) and Running.
-	podCreated, podBound, podRunning map[string]time.Time
+	// pod name → when first seen created, marked unschedulable by kube-scheduler, bound (spec.nodeName set) and
+	// Running.
+	podCreated, podUnschedulable, podBound, podRunning map[string]time.Time
 	// node name (the VPS hostname) → the first workload pod bound there.
 	firstBound map[string]time.Time
 	// hostname → VPSieNode created, Node registered, Node Ready.
@@ -42,7 +43,7 @@ type timeline struct {
 // infix; they stop when the benchmark ends.
 func watchTimeline(b *testing.B, ns, infix string) *timeline {
 	b.Helper()
-	tl := &timeline{infix: infix, podCreated: map[string]time.Time{}, podBound: map[string]time.Time{},
+	tl := &timeline{infix: infix, podCreated: map[string]time.Time{}, podUnschedulable: map[string]time.Time{}, podBound: map[string]time.Time{},
 		podRunning: map[string]time.Time{}, firstBound: map[string]time.Time{}, planned: map[string]time.Time{},
 		registered: map[string]time.Time{}, ready: map[string]time.Time{}, batches: map[string]int{}}
 	stop := make(chan struct{})
@@ -99,6 +100,11 @@ func (tl *timeline) onPod(obj any) {
 	tl.mu.Lock()
 	defer tl.mu.Unlock()
 	first(tl.podCreated, p.Name, now)
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodScheduled && c.Reason == corev1.PodReasonUnschedulable {
+			first(tl.podUnschedulable, p.Name, now)
+		}
+	}
 	if p.Spec.NodeName != "" {
 		first(tl.podBound, p.Name, now)
 		first(tl.firstBound, p.Spec.NodeName, now)
