@@ -12,11 +12,15 @@ import (
 // created with (user data included, so tests can check what a node would boot with; the simulator plays the
 // account, whose owner may read it).
 type VMState struct {
-	VM        vpsieapi.VM `json:"vm"`
-	BootsAt   time.Time   `json:"boots_at"`
-	FailBoot  bool        `json:"fail_boot,omitempty"`
-	ReclaimAt time.Time   `json:"reclaim_at,omitzero"`
-	GoneAt    time.Time   `json:"gone_at,omitzero"`
+	VM vpsieapi.VM `json:"vm"`
+	// CreatedAt and RunningAt are when the create request was answered and when the VM turned running, at the
+	// clock's full precision (the API's own created_on has whole seconds): benchmarks time nodes from them.
+	CreatedAt time.Time `json:"created_at"`
+	RunningAt time.Time `json:"running_at,omitzero"`
+	BootsAt   time.Time `json:"boots_at"`
+	FailBoot  bool      `json:"fail_boot,omitempty"`
+	ReclaimAt time.Time `json:"reclaim_at,omitzero"`
+	GoneAt    time.Time `json:"gone_at,omitzero"`
 	// DeleteReason is why the VM is deleting: "api" or "interrupted".
 	DeleteReason  string `json:"delete_reason,omitempty"`
 	UserDataBytes int    `json:"user_data_bytes"`
@@ -39,6 +43,7 @@ type VMState struct {
 // it in state "deleted" until ListedUntil (Realism.DeletedRetention after it went); GET by id is 404 at once.
 type DeletedVM struct {
 	VM          vpsieapi.VM `json:"vm"`
+	CreatedAt   time.Time   `json:"created_at"`
 	DeletedAt   time.Time   `json:"deleted_at"`
 	Reason      string      `json:"reason"`
 	ListedUntil time.Time   `json:"listed_until,omitzero"`
@@ -80,6 +85,8 @@ func (s *Simulator) stepLocked(vm *VMState, now time.Time) bool {
 		if vm.FailBoot {
 			s.setStatus(vm, vpsieapi.StatusFailed, now)
 		} else {
+			// From the boot time, not now: transitions are applied lazily (on a tick or a request).
+			vm.RunningAt = vm.BootsAt
 			s.setStatus(vm, vpsieapi.StatusRunning, now)
 		}
 	case vpsieapi.StatusInterrupting:
@@ -106,7 +113,7 @@ func (s *Simulator) goneLocked(vm *VMState) {
 	delete(s.vms, vm.VM.ID)
 	applyStatus(vm, vpsieapi.StatusDeleted, at)
 	vm.VM.IsActive, vm.VM.IsDeleted, vm.VM.DroppedOn = 0, 1, at.UTC().Format(time.RFC3339)
-	s.deleted = append(s.deleted, DeletedVM{VM: vm.VM, DeletedAt: at, Reason: vm.DeleteReason,
+	s.deleted = append(s.deleted, DeletedVM{VM: vm.VM, CreatedAt: vm.CreatedAt, DeletedAt: at, Reason: vm.DeleteReason,
 		ListedUntil: at.Add(s.realism.DeletedRetention), Listing: vm.Listing})
 	s.log.Info("vm gone", "vps", vm.VM.Identifier, "hostname", vm.VM.Hostname, "reason", vm.DeleteReason)
 }

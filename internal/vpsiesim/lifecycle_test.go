@@ -180,3 +180,29 @@ func TestDuplicateCreatesMakeTwoVMsAndAreCounted(t *testing.T) {
 		t.Fatalf("calls not recorded: %+v", st.Calls)
 	}
 }
+
+// Benchmarks time each node from its create request and boot, so the snapshot keeps both at the clock's
+// precision (the API's created_on has whole seconds), and a deleted VM keeps when it was created.
+func TestSnapshotKeepsCreateAndRunningTimesToTheMillisecond(t *testing.T) {
+	h := newHarness(t)
+	token := h.loginA()
+	h.clock.Step(250 * time.Millisecond)
+	created := h.clock.Now()
+	vm := h.createA(token, vmReq("worker-t-1", "cluster=dev"))
+	if got := h.sim.Snapshot().VMs[0]; !got.CreatedAt.Equal(created) || !got.RunningAt.IsZero() {
+		t.Fatalf("while creating: created %s running %s, want created %s and not running", got.CreatedAt,
+			got.RunningAt, created)
+	}
+	// Looked at later than the boot: the VM still turned running at its boot time.
+	h.clock.Step(bootDelay + 3*time.Second)
+	if got := h.sim.Snapshot().VMs[0]; !got.RunningAt.Equal(created.Add(bootDelay)) {
+		t.Fatalf("running at %s, want %s", got.RunningAt, created.Add(bootDelay))
+	}
+	if resp := h.do(request{method: "DELETE", path: "/v2/vm/" + vm.Identifier, header: bearer(token)}); resp.status != 200 {
+		t.Fatalf("delete: %d %s", resp.status, resp.body)
+	}
+	h.clock.Step(deleteDelay)
+	if got := h.sim.Snapshot().Deleted; len(got) != 1 || !got[0].CreatedAt.Equal(created) {
+		t.Fatalf("deleted %+v, want one created at %s", got, created)
+	}
+}

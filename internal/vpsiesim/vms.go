@@ -58,7 +58,7 @@ func (s *Simulator) createVMWith(req vpsieapi.CreateVMRequest, sh shape, mark fu
 			OSVersion: spec.image.Version, ProjectID: req.ProjectID, Category: spec.offering.Category,
 			Tags: append([]string{}, req.Tags...), Notes: req.Notes, CreatedOn: stamp, IsActive: 1,
 		},
-		BootsAt: now.Add(s.cfg.BootDelay), FailBoot: s.bootFails(), UserDataBytes: len(req.Script()), UserData: req.Script(),
+		CreatedAt: now, BootsAt: now.Add(s.cfg.BootDelay), FailBoot: s.bootFails(), UserDataBytes: len(req.Script()), UserData: req.Script(),
 		SSHKeys: append(req.SSHKeys(), req.SSHPublicKeys...), Listing: s.newListingLocked(now),
 	}
 	applyStatus(vm, vpsieapi.StatusCreating, now)

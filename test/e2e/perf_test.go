@@ -76,35 +76,6 @@ func BenchmarkScaleUpDecisionLatency(b *testing.B) {
 	}
 }
 
-// BenchmarkThousandPendingPods: 1000 pending pods of four sizes, the simulator booting
-// instantly → the time until every pod runs.
-func BenchmarkThousandPendingPods(b *testing.B) {
-	measureAutoscalerAlone(b)
-	ns := namespace(b, "perf-thousand")
-	g := group(ns, "thousand", "std-2c-4g", "std-4c-8g", "std-8c-16g", "std-16c-32g")
-	g.Spec.MaxNodes = 500
-	create(b, g)
-	b.Cleanup(func() { settle(b, ns) })
-	env.autoscaler(b, "perf-thousand", benchFlags...)
-	start := time.Now()
-	for _, s := range []podShape{{name: "xs", cpu: "100m", memory: "128Mi"}, {name: "s", cpu: "250m", memory: "512Mi"},
-		{name: "m", cpu: "500m", memory: "1Gi"}, {name: "l", cpu: "1", memory: "2Gi"}} {
-		s.replicas, s.selector = 250, map[string]string{"workload": "thousand"}
-		create(b, deployment(ns, s))
-	}
-	eventually(b, 10*time.Minute, "1000 pods running", func() error { return running(ns, 1000) })
-	took := time.Since(start)
-	vms := 0
-	for host, n := range env.sim.Snapshot().CreatesByHostname {
-		if strings.Contains(host, "-thousand-") {
-			vms += n
-		}
-	}
-	b.ReportMetric(took.Seconds(), "s-to-running")
-	b.ReportMetric(float64(vms), "nodes")
-	b.Logf("1000 pending pods all running after %s on %d new nodes", took.Round(time.Second), vms)
-}
-
 // BenchmarkAutoscalerRSS: 1000 nodes and 10k pods bound to them; the resident memory of a
 // freshly started autoscaler after a minute of planning passes.
 func BenchmarkAutoscalerRSS(b *testing.B) {
