@@ -101,13 +101,20 @@ func TestAutoscalerBinaryTracesATermination(t *testing.T) {
 		}
 		return nil
 	})
-	p.Terminate(t, 45*time.Second) // flushes the spans it holds
 	tc, err := temporalclient.Dial(ctx, temporalclient.Options{Address: h.temporalAddr, Namespace: h.temporalNS})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tc.Close()
 	id := contract.TerminateWorkflowID(h.ns, "traced-a")
+	// The release is the last activity; the workflow (and its RunWorkflow span) ends with the
+	// task after it, which on a loaded machine can come after the VPSieNode is gone.
+	wctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := tc.GetWorkflow(wctx, id, "").Get(wctx, nil); err != nil {
+		t.Fatalf("termination %s: %v", id, err)
+	}
+	p.Terminate(t, 45*time.Second) // flushes the spans it holds
 	if got, want := receiver.serviceNames(), []string{tracing.ServiceName + " local"}; !slices.Equal(got, want) {
 		t.Errorf("resources (service.name k8s.cluster.name) = %q, want %q", got, want)
 	}
