@@ -8,8 +8,9 @@
 #   lane image (background)  the container image build test/integration repeats (see below)
 #   lane main (foreground)   fmt-check, shellcheck, helm-lint, promtool-test, verify-generated, vet
 #                            (compiles the main module once, with -race); then, once lane k8s is
-#                            done, the test lanes start and staticcheck (reads vet's race build's
-#                            export data) and go test -race ./... run here next to them
+#                            done, the test lanes start and go test -race ./... runs here next
+#                            to them
+#   lane staticcheck         staticcheck (reads vet's race build's export data), after vet
 #   lane it-process          the integration tests that run autoscaler processes (see below)
 #   lanes e2e, e2e-b         the e2e suite in two shares, each on a cluster of its own; e2e also
 #                            runs smoke.sh first and dev.sh --check after (CI_E2E_PARALLEL=0:
@@ -140,12 +141,14 @@ if [[ "${CI_E2E_PARALLEL:-1}" == 1 ]]; then
 	lane e2e "$timed" e2e "${m[@]}" e2e E2E_SELECT="-skip=$E2E_B_TESTS"
 	lane e2e-b "$timed" e2e-b "${m[@]}" e2e-suite E2E_SELECT="-run=$E2E_B_TESTS" E2E_LOG="$CI_LOG_DIR/e2e-b.log"
 fi
-# staticcheck reads the export data vet's build left; it runs next to the test lanes.
-step staticcheck "${m[@]}" staticcheck
+# staticcheck reads the export data vet's build left; it runs in a lane next to the tests (with
+# a cold analysis cache it takes minutes, which go test need not wait for).
+lane staticcheck "$timed" staticcheck "${m[@]}" staticcheck
 # test/integration first: it is the longest package, and go test starts packages in order.
 "$timed" go-test env GO_TEST_SELECT="-skip=$IT_PROCESS_TESTS" \
 	hack/ci/go-test.sh "$CI_LOG_DIR/go-test.log" ./test/integration ./... || failed+=(go-test)
 wait_lane it-process
+wait_lane staticcheck
 if [[ "${CI_E2E_PARALLEL:-1}" == 1 ]]; then
 	wait_lane e2e
 	wait_lane e2e-b
