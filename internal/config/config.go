@@ -151,6 +151,7 @@ type ScaleUpConfig struct {
 	ReadyTimeout        time.Duration `json:"readyTimeout" doc:"How long a registered Node may take to become Ready before it is deleted as failed."`
 	MinBackoff          time.Duration `json:"minBackoff" doc:"First pause of a NodeGroup after one of its new nodes failed; it doubles with each further failure up to maxBackoff."`
 	MaxBackoff          time.Duration `json:"maxBackoff" doc:"Longest pause of a NodeGroup whose new nodes keep failing (the backoff doubles from minBackoff up to this)."`
+	NominatePods        bool          `json:"nominatePods" doc:"Nominate each pending pod to the node bought or booting for it (the pod's status.nominatedNodeName), so kube-scheduler (1.35 and later, NominatedNodeNameForExpectation) keeps that room for it and the pods land as planned; false leaves placement to the scheduler alone, which can fill new nodes with other pods and buy more nodes."`
 	UnusedNodeGrace     time.Duration `json:"unusedNodeGrace" doc:"How long a new Ready node may run none of the group's pods while pods still wait for the group; then it counts as a failed node (runaway guard), and until then the group makes no more nodes for pending pods."`
 	ReservedCPUMillis   int           `json:"reservedCPUMillis" doc:"CPU a new node keeps for the kubelet and the system (kube-reserved plus system-reserved), in millicores; the planner subtracts it from each offering."`
 	ReservedMemoryMiB   int           `json:"reservedMemoryMiB" doc:"Memory a new node keeps for the kubelet and the system, in MiB."`

@@ -127,7 +127,9 @@ func reportThousand(b *testing.B, ns string, tl *timeline, vms []vm) {
 			empty++
 		}
 	}
-	bound := resourceLowerBound(b)
+	bound, packed, atOnce := resourceLowerBound(b), packedLowerBound(b), plannedAtOnce(b)
+	b.ReportMetric(float64(len(vms))/float64(packed), "nodes/packed-bound")
+	b.ReportMetric(float64(len(vms))/float64(atOnce), "nodes/planned-at-once")
 	b.ReportMetric(allRunning.Sub(start).Seconds(), "s-to-running")
 	b.ReportMetric(vms[0].created.Sub(start).Seconds(), "s-to-first-create")
 	b.ReportMetric(float64(len(vms)), "nodes")
@@ -139,9 +141,10 @@ func reportThousand(b *testing.B, ns string, tl *timeline, vms []vm) {
 		len(thousandShapes), thousandOffering, since(start, lastCreated), since(start, vms[0].created),
 		since(start, vms[len(vms)-1].created), since(start, lastBound), lastScheduled.UTC().Format(time.TimeOnly),
 		since(start, allRunning))
-	b.Logf("%d VPSs (lower bound %d: %.3f×) in %d batches; %d created after the last pod was bound; %d whose node "+
-		"got no pod of the workload; %d deleted since", len(vms), bound, float64(len(vms))/float64(bound),
-		len(tl.batches), late, empty, deleted)
+	b.Logf("%d VPSs (resource lower bound %d: %.3f×; with the pods' sizes %d: %.3f×; the planner's plan of all 1000 "+
+		"pods at once %d: %.3f×) in %d batches; %d created after the last pod was bound; %d whose node got no pod of "+
+		"the workload; %d deleted since", len(vms), bound, float64(len(vms))/float64(bound), packed,
+		float64(len(vms))/float64(packed), atOnce, float64(len(vms))/float64(atOnce), len(tl.batches), late, empty, deleted)
 	var marked []time.Duration
 	for _, t := range tl.podUnschedulable {
 		marked = append(marked, t.Sub(start))

@@ -92,6 +92,8 @@ func TestRBACServiceAccountHasExactlyWhatItNeeds(t *testing.T) {
 		// Pods anywhere: scheduling simulation, drains; eviction through the API that honours PDBs.
 		verbs("", "pods", "", "", "get", "list", "watch"),
 		verbs("", "pods", "eviction", other, "create"),
+		// Pending pods nominated to the nodes bought for them.
+		verbs("", "pods", "status", other, "patch"),
 		verbs("policy", "poddisruptionbudgets", "", "", "list", "watch"),
 		verbs("apps", "daemonsets", "", "", "list", "watch"),
 		verbs("", "persistentvolumes", "", "", "list", "watch"),
@@ -138,6 +140,7 @@ func TestRBACServiceAccountHasExactlyWhatItNeeds(t *testing.T) {
 		{"delete", "", "pods", "", other, ""},
 		{"create", "", "pods", "", other, ""},
 		{"patch", "", "pods", "", other, ""},
+		{"update", "", "pods", "status", other, ""},
 		{"create", "", "nodes", "", "", ""},
 		{"update", "", "nodes", "", "", ""},
 		{"deletecollection", "", "nodes", "", "", ""},

@@ -94,7 +94,10 @@ func TestScaleUpGrowsToMinNodesAndForPendingPods(t *testing.T) {
 		}
 		return hasMemberWithOffering(ns, "std-4c-8g")
 	})
-	_ = pending
+	// The pod is nominated to the node bought for it, so kube-scheduler keeps its room there.
+	eventually(t, "the pending pod nominated to the node bought for it", func() error {
+		return nominatedTo(ns, pending.Name, "std-4c-8g")
+	})
 	huge := unschedulablePod(t, ns, "needs-64-cpu", "64")
 	eventually(t, "an event naming why the huge pod fits nowhere", func() error {
 		return hasEvent(ns, huge.Name, "NotTriggerScaleUp", "grow")
@@ -122,6 +125,24 @@ func readyMembers(ns string, n int) error {
 		return fmt.Errorf("%d vpsienodes, %d ready; want %d ready", len(vns.Items), ready, n)
 	}
 	return nil
+}
+
+// nominatedTo checks that pod's status.nominatedNodeName names the group's member of offering.
+func nominatedTo(ns, pod, offering string) error {
+	var vns v1alpha1.VPSieNodeList
+	if err := kube.Client.List(context.Background(), &vns, client.InNamespace(ns)); err != nil {
+		return err
+	}
+	var p corev1.Pod
+	if err := kube.Client.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: pod}, &p); err != nil {
+		return err
+	}
+	for _, vn := range vns.Items {
+		if vn.Spec.OfferingID == offering && p.Status.NominatedNodeName == vn.Spec.Hostname {
+			return nil
+		}
+	}
+	return fmt.Errorf("pod %s nominated to %q, not to the member of offering %s", pod, p.Status.NominatedNodeName, offering)
 }
 
 func hasMemberWithOffering(ns, offering string) error {

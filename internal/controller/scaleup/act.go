@@ -26,12 +26,24 @@ func (p *Provisioner) act(ctx context.Context, snap plan.Snapshot, res plan.Resu
 		groups[types.NamespacedName{Namespace: g.Namespace, Name: g.Name}] = g
 	}
 	since := unschedulableSince(snap.Pending)
-	for _, in := range res.Intents {
+	started := map[int]contract.ScaleUpInput{}
+	for i, in := range res.Intents {
 		g := groups[in.NodeGroup]
 		if g == nil || failed[in.NodeGroup] || p.held(ctx, in, snap.Now) || p.stabilizing(g, in, since) {
 			continue // its pods stay pending and are planned again at the next pass
 		}
-		p.start(ctx, g, in, res, snap.Groups[in.NodeGroup].Members)
+		if input, ok := p.start(ctx, g, in, res, snap.Groups[in.NodeGroup].Members); ok {
+			started[i] = input
+		}
+	}
+	if !p.cfg.NominatePods {
+		p.report(snap, res)
+		return
+	}
+	wanted, coming := wantedNominations(res, started)
+	if changes := p.nominator.changes(snap.Pending, wanted, coming); len(changes) > 0 {
+		log.FromContext(ctx).V(1).Info("Nominating pending pods to their planned nodes", "pods", len(changes))
+		p.nominator.write(ctx, p.client, changes)
 	}
 	p.report(snap, res)
 }
@@ -42,21 +54,23 @@ const maxRuns = 16
 // errRanRecently: the intent's last run finished too recently for another; the pods wait.
 var errRanRecently = errors.New("the same intent's last run finished recently")
 
-// start starts (or attaches to) the intent's workflow and follows its outcome.
-func (p *Provisioner) start(ctx context.Context, g *v1alpha1.NodeGroup, in plan.Intent, res plan.Result, members int32) {
+// start starts (or attaches to) the intent's workflow and follows its outcome. It returns
+// the run's input, and false when no run is under way for the intent.
+func (p *Provisioner) start(ctx context.Context, g *v1alpha1.NodeGroup, in plan.Intent, res plan.Result,
+	members int32) (contract.ScaleUpInput, bool) {
 	logger := log.FromContext(ctx).WithValues("nodegroup", in.NodeGroup.String())
-	run, err := p.startRun(ctx, g, in, res, members)
+	run, input, err := p.startRun(ctx, g, in, res, members)
 	switch {
 	case errors.Is(err, errRanRecently):
 		logger.V(1).Info("Scale-up waits: the same intent ran recently", "reason", in.Reason.String())
-		return
+		return input, false
 	case err != nil:
 		logger.Error(err, "Starting scale-up failed; the next pass tries again")
-		return
+		return input, false
 	}
 	logger = logger.WithValues("workflow", run.GetID())
 	if !p.follow(run.GetID()) {
-		return // attached to a run this process already follows
+		return input, true // attached to a run this process already follows
 	}
 	logger.Info("Scale-up running", "plan", summary(in), "reason", in.Reason.String())
 	p.events.Eventf(g, nil, corev1.EventTypeNormal, "ScaleUp", "ScaleUp", "%s for %d pending pods (%s): workflow %s",
@@ -67,6 +81,7 @@ func (p *Provisioner) start(ctx context.Context, g *v1alpha1.NodeGroup, in plan.
 	p.metrics.scaleUps.WithLabelValues(g.Namespace, g.Name, "started").Add(float64(in.Count))
 	started := p.clock.Now()
 	go p.outcome(context.WithoutCancel(ctx), g, run, started, in.Reason == plan.ReasonPendingPods)
+	return input, true
 }
 
 // startRun starts the intent's run, or attaches to it while it runs. Run n of an intent has
@@ -75,7 +90,7 @@ func (p *Provisioner) start(ctx context.Context, g *v1alpha1.NodeGroup, in plan.
 // once it closed long enough ago: scaleUp.minBackoff doubling with n, so even a leader that
 // restarted and forgot its backoff never loops; the closed runs in Temporal are the record.
 func (p *Provisioner) startRun(ctx context.Context, g *v1alpha1.NodeGroup, in plan.Intent, res plan.Result,
-	members int32) (workflowRun, error) {
+	members int32) (workflowRun, contract.ScaleUpInput, error) {
 	for n := range maxRuns {
 		batch := batchID(in, members, n)
 		id := contract.ScaleUpWorkflowID(g.Namespace, g.Name, batch)
@@ -88,17 +103,17 @@ func (p *Provisioner) startRun(ctx context.Context, g *v1alpha1.NodeGroup, in pl
 			p.launched.add(id, input)
 		}
 		if !errors.Is(err, workflowstart.ErrAlreadyRan) {
-			return run, err
+			return run, input, err
 		}
 		closed, err := p.starter.ClosedAt(ctx, id)
 		if err != nil {
-			return nil, err
+			return nil, input, err
 		}
 		if p.clock.Since(closed) < min(p.cfg.MinBackoff<<n, p.cfg.MaxBackoff) {
-			return nil, errRanRecently
+			return nil, input, errRanRecently
 		}
 	}
-	return nil, fmt.Errorf("the same intent already ran %d times", maxRuns)
+	return nil, contract.ScaleUpInput{}, fmt.Errorf("the same intent already ran %d times", maxRuns)
 }
 
 // input is the workflow's input: names, placements with fallbacks, the node template.
@@ -205,12 +220,21 @@ func truncate(s string, n int) string {
 }
 
 // held: a node made for the group's pending pods is Ready but has taken none of them yet;
-// more nodes for pending pods wait until it does or its probation ends (minNodes does not wait).
+// more nodes for pending pods wait until it does or its probation ends (minNodes does not
+// wait). When pods are nominated to their nodes, only an intent for pods nominated to such
+// a node waits: those are the pods a node that takes nothing would be bought again for,
+// while the scheduler holds a Ready node's room for its own nominated pods until their
+// backoff ends (seconds), which must not stall a burst's other pods.
 func (p *Provisioner) held(ctx context.Context, in plan.Intent, now time.Time) bool {
 	if in.Reason != plan.ReasonPendingPods {
 		return false
 	}
-	until, why := p.probation.holdUntil(in.NodeGroup)
+	counts := func(string) bool { return true }
+	if p.cfg.NominatePods {
+		nodes := p.nominator.nodesOf(in.Pods)
+		counts = func(node string) bool { return nodes[node] }
+	}
+	until, why := p.probation.holdUntilOf(in.NodeGroup, counts)
 	if !now.Before(until) {
 		return false
 	}

@@ -50,12 +50,17 @@ func (p *probation) add(group types.NamespacedName, node string, at time.Time) {
 
 // holdUntil is when the group's youngest node on probation stops holding it back.
 func (p *probation) holdUntil(group types.NamespacedName) (time.Time, string) {
+	return p.holdUntilOf(group, func(string) bool { return true })
+}
+
+// holdUntilOf is holdUntil over the group's nodes on probation that counts says hold.
+func (p *probation) holdUntilOf(group types.NamespacedName, counts func(node string) bool) (time.Time, string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var until time.Time
 	var node string
 	for name, pr := range p.nodes {
-		if end := pr.readyAt.Add(p.grace); pr.group == group && end.After(until) {
+		if end := pr.readyAt.Add(p.grace); pr.group == group && counts(name) && end.After(until) {
 			until, node = end, name
 		}
 	}

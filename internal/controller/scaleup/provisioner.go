@@ -42,6 +42,7 @@ type Provisioner struct {
 	probation *probation
 	seen      *seenPods
 	launched  *launched
+	nominator *nominator
 	metrics   *Metrics
 	reported  *reported
 	verdicts  *Verdicts
@@ -66,7 +67,7 @@ func NewProvisioner(c client.Client, s *workflowstart.Starter, rec events.EventR
 	return &Provisioner{client: c, view: c, starter: s, events: rec, clock: clk, cfg: cfg, cluster: cluster, verdicts: v,
 		batcher:   batcher.New[string](cfg.BatchIdle, cfg.BatchMax, clk),
 		catalogue: catalogue.NewCache(s, cluster, clk, cfg.CatalogueRefresh),
-		backoff:   newBackoff(clk, cfg.MinBackoff, cfg.MaxBackoff), probation: newProbation(cfg.UnusedNodeGrace), seen: newSeenPods(), launched: newLaunched(), metrics: m, reported: newReported()}
+		backoff:   newBackoff(clk, cfg.MinBackoff, cfg.MaxBackoff), probation: newProbation(cfg.UnusedNodeGrace), seen: newSeenPods(), launched: newLaunched(), nominator: newNominator(), metrics: m, reported: newReported()}
 }
 
 // Name is the controller's name in logs.
@@ -198,7 +199,8 @@ func (p *Provisioner) pass(ctx context.Context) error {
 	failed := p.expireProbation(snap, res)
 	p.seen.retain(snap.Pending)
 	p.act(ctx, snap, res, failed)
-	logger.V(1).Info("Planned", "pending", len(snap.Pending), "nodes", len(snap.Nodes), "intents", len(res.Intents),
+	logger.V(1).Info("Planned", "pending", len(snap.Pending), "nodes", len(snap.Nodes), "inFlight", inFlight(snap),
+		"fitExisting", len(res.Existing), "fitInFlight", fitInFlight(res), "newNodes", res.NewNodes(), "intents", len(res.Intents),
 		"observe", planned.Sub(snap.Now), "planAndAct", p.clock.Since(planned))
 	return nil
 }
@@ -209,4 +211,26 @@ func planOptions(cfg config.ScaleUpConfig) plan.Options {
 	o := plan.DefaultOptions()
 	o.Options = nodetemplate.Model(cfg)
 	return o
+}
+
+// inFlight counts the VPSieNodes the plan models as booting templates.
+func inFlight(snap plan.Snapshot) int {
+	n := 0
+	for _, vn := range snap.VPSieNodes {
+		if vn.InFlight() {
+			n++
+		}
+	}
+	return n
+}
+
+// fitInFlight counts the pending pods the plan leaves to booting nodes.
+func fitInFlight(res plan.Result) int {
+	n := 0
+	for _, p := range res.Existing {
+		if p.InFlight {
+			n++
+		}
+	}
+	return n
 }

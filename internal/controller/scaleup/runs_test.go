@@ -71,7 +71,7 @@ func TestARepeatedIntentStartsItsNextRunOnlyAfterTheLastOneBackedOff(t *testing.
 			fake := &finishedRuns{closed: tc.closed}
 			p := &Provisioner{starter: workflowstart.New(fake, "q"), clock: clocktesting.NewFakeClock(now),
 				launched: newLaunched(), cfg: config.ScaleUpConfig{MinBackoff: 30 * time.Second, MaxBackoff: 10 * time.Minute}, catalogue: &catalogue.Cache{}}
-			_, err := p.startRun(context.Background(), g, in, plan.Result{}, 0)
+			_, _, err := p.startRun(context.Background(), g, in, plan.Result{}, 0)
 			if tc.waitErr != errors.Is(err, errRanRecently) || (!tc.waitErr && err != nil) {
 				t.Fatalf("err = %v, want waiting %v", err, tc.waitErr)
 			}

@@ -24,6 +24,7 @@ func (p *Provisioner) observe(ctx context.Context, cat contract.Catalogue) (plan
 	// template with the pods bound to it (plan/scaleup's addInFlight).
 	s := planinput.ScaleUp(v, cat)
 	s.Quota = accountQuota(p.cfg, v.VPSieNodes, cat)
+	s.Nominations = p.nominator.snapshot()
 	for _, r := range p.probation.release(s.Nodes) {
 		p.backoff.succeeded(r.group)
 	}

@@ -112,6 +112,7 @@ func (pl *planner) setWorth(active []*podClass) {
 		pl.vertices = dualVertices(pl.byBound)
 	}
 	y := bestPrices(pl.vertices, demand)
+	pl.prices = y
 	for _, c := range active {
 		c.worth = y.of(c.Rep.Req) + sliver*c.weight
 	}

@@ -2,10 +2,14 @@ package scaleup
 
 import "github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 
-// placeOnExisting puts pending pods on capacity that exists or is already coming, first fit
-// decreasing: Nodes first (a pod there runs soonest), then booting VPSieNodes, then the nodes
-// planned to reach minNodes, which are bought anyway.
-func (pl *planner) placeOnExisting() { pl.firstFitAll(func(*podClass) bool { return true }, nil) }
+// placeOnExisting puts pending pods on capacity that exists or is already coming: nominated
+// pods on their nominated nodes (placeNominated), then the rest first fit decreasing: Nodes
+// first (a pod there runs soonest), then booting VPSieNodes, then the nodes planned to reach
+// minNodes, which are bought anyway.
+func (pl *planner) placeOnExisting() {
+	pl.placeNominated()
+	pl.firstFitAll(func(*podClass) bool { return true }, nil)
+}
 
 // refit gives pods that interact another chance on every node after node bought is bought:
 // the new node may have lifted a spread's lowest domain and so opened room elsewhere. Pods

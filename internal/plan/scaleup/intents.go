@@ -33,9 +33,13 @@ func (pl *planner) intents() []Intent {
 		}
 		in.Count++
 		in.MonthlyPrice += n.tmpl.price()
+		nodePods := make([]types.NamespacedName, 0, len(n.Placed))
 		for _, p := range n.Placed {
-			in.Pods = append(in.Pods, p.Name)
+			nodePods = append(nodePods, p.Name)
 		}
+		sortNames(nodePods)
+		in.Pods = append(in.Pods, nodePods...)
+		in.NodePods = append(in.NodePods, nodePods)
 		for _, p := range n.after {
 			in.After = append(in.After, p.Name)
 		}

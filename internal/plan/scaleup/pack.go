@@ -62,6 +62,14 @@ func (pl *planner) candidates(active []*podClass, floor []schedsim.Resources, b 
 			c = alt
 			c.place()
 		}
+		if c.usedShare() < tightEnough {
+			if alt := pl.fillTightest(t, active); pl.tighter(alt, c) {
+				alt.place()
+				if imbalance(t.alloc, alt.node.Free) <= imbalance(t.alloc, c.node.Free)+epsilon {
+					c = alt
+				}
+			}
+		}
 		if c.pods == 0 {
 			continue
 		}

@@ -1,6 +1,7 @@
 package scaleup
 
 import (
+	"k8s.io/apimachinery/pkg/types"
 	"maps"
 	"sort"
 	"strings"
@@ -24,17 +25,20 @@ type planner struct {
 	templates []*template
 	byBound   []*template  // usable templates, most promising first (see setWorth)
 	vertices  []unitPrices // the dual's vertices over the usable templates (see dualVertices)
+	prices    unitPrices   // the unit prices of the demand still waiting (see setWorth)
 	classes   []*podClass
 	classOf   map[*schedsim.Class]*podClass
 	quota     map[string]Quota
 	seq       int // planned nodes so far, for placeholder hostnames
 	existing  []Placement
-	issues    []Verdict // minNodes shortfalls, beyond the groups' own issues and gates
+	// nominations are the pending pods' nominated nodes (see placeNominated).
+	nominations map[types.NamespacedName]string
+	issues      []Verdict // minNodes shortfalls, beyond the groups' own issues and gates
 }
 
 func newPlanner(s *Snapshot, opts Options) *planner {
 	opts.Volumes = schedsim.NewVolumes(s.PersistentVolumeClaims, s.PersistentVolumes)
-	pl := &planner{opts: opts, quota: maps.Clone(s.Quota)}
+	pl := &planner{opts: opts, quota: maps.Clone(s.Quota), nominations: nominationsOf(s)}
 	pl.cluster.Potential = pl.potentialDomains
 	if pl.quota == nil {
 		pl.quota = map[string]Quota{}

@@ -23,6 +23,9 @@ type Intent struct {
 	Count      int32
 	// Pods are the pending pods the simulation placed on these nodes, sorted.
 	Pods []types.NamespacedName
+	// NodePods are, for each of the Count nodes, the pending pods the simulation placed on it,
+	// sorted: what to nominate each node's pods to once the nodes are named.
+	NodePods [][]types.NamespacedName
 	// After are pending pods that fit a Node or a booting node only once these nodes run
 	// their pods (they lift a topology spread's lowest domain), sorted: the scheduler
 	// refuses them today, so they wait for this scale-up, not for the capacity they land on.

@@ -38,6 +38,9 @@ type Snapshot struct {
 	Datacenters []string
 	// Groups is what the controller knows of each NodeGroup beyond its spec.
 	Groups map[types.NamespacedName]GroupState
+	// Nominations are nodes this controller nominated pending pods to (pod → Node name) that
+	// the pods' status.nominatedNodeName may not show yet; a pod's own nomination wins.
+	Nominations map[types.NamespacedName]string
 	// Quota is what the VPSie account may still create, per datacenter, and under the key
 	// AccountQuota in all datacenters together; a key missing from the map is not limited.
 	Quota map[string]Quota
