@@ -44,7 +44,7 @@ func Default() *Config {
 		ScaleUp: ScaleUpConfig{
 			BatchIdle: 500 * time.Millisecond, BatchMax: time.Second, ResyncPeriod: 30 * time.Second,
 			CatalogueRefresh: 10 * time.Minute, BootTimeout: 10 * time.Minute, JoinTimeout: 10 * time.Minute,
-			ReadyTimeout: 5 * time.Minute, MinBackoff: 30 * time.Second, MaxBackoff: 10 * time.Minute, UnusedNodeGrace: 2 * time.Minute, NominatePods: true,
+			ReadyTimeout: 5 * time.Minute, MinBackoff: 30 * time.Second, MaxBackoff: 10 * time.Minute, UnusedNodeGrace: 2 * time.Minute,
 			ReservedCPUMillis: 100, ReservedMemoryMiB: 256, EvictionMemoryMiB: 100, MaxPodsPerNode: 110,
 			JoinMode: JoinModePerNodeToken, JoinSecretName: "vpsie-join", JoinSecretNamespace: "kube-system",
 		},

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/server/temporaltest"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	corev1 "k8s.io/api/core/v1"
@@ -40,7 +41,10 @@ func TestScaleUpGrowsToMinNodesAndForPendingPods(t *testing.T) {
 	ns := newNamespace(t, c)
 	ctx := context.Background()
 	sim, api := startJoiningSimulator(t, ns, vpsiesim.DefaultReadyDelay)
-	op := startOperator(t, ns, api)
+	cfg := operatorConfig(t, ns)
+	cfg.ScaleUp.NominatePods = true
+	ts := temporaltest.NewServer(temporaltest.WithT(t))
+	op := startOperatorOn(t, cfg, api, ts.GetFrontendHostPort(), ts.GetDefaultNamespace())
 	ng := &v1alpha1.NodeGroup{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "grow"}, Spec: v1alpha1.NodeGroupSpec{
 		MinNodes: 2, MaxNodes: 4, DatacenterID: "ams1", OfferingIDs: []string{"std-2c-4g", "std-4c-8g"},
 		OSImageID: "ubuntu-24.04-x64", KubernetesVersion: "v1.36.3", Labels: map[string]string{"team": "a"}}}
@@ -94,7 +98,7 @@ func TestScaleUpGrowsToMinNodesAndForPendingPods(t *testing.T) {
 		}
 		return hasMemberWithOffering(ns, "std-4c-8g")
 	})
-	// The pod is nominated to the node bought for it, so kube-scheduler keeps its room there.
+	// With scaleUp.nominatePods the pod is nominated to the node bought for it, so kube-scheduler keeps its room there.
 	eventually(t, "the pending pod nominated to the node bought for it", func() error {
 		return nominatedTo(ns, pending.Name, "std-4c-8g")
 	})

@@ -36,12 +36,8 @@ func (p *Provisioner) act(ctx context.Context, snap plan.Snapshot, res plan.Resu
 			started[i] = input
 		}
 	}
-	if !p.cfg.NominatePods {
-		p.report(snap, res)
-		return
-	}
 	wanted, coming := wantedNominations(res, started)
-	if changes := p.nominator.changes(snap.Pending, wanted, coming); len(changes) > 0 {
+	if changes := p.nominator.changes(snap.Pending, wanted, coming); len(changes) > 0 && p.cfg.NominatePods {
 		log.FromContext(ctx).V(1).Info("Nominating pending pods to their planned nodes", "pods", len(changes))
 		p.nominator.write(ctx, p.client, changes)
 	}
@@ -221,20 +217,15 @@ func truncate(s string, n int) string {
 
 // held: a node made for the group's pending pods is Ready but has taken none of them yet;
 // more nodes for pending pods wait until it does or its probation ends (minNodes does not
-// wait). When pods are nominated to their nodes, only an intent for pods nominated to such
-// a node waits: those are the pods a node that takes nothing would be bought again for,
-// while the scheduler holds a Ready node's room for its own nominated pods until their
-// backoff ends (seconds), which must not stall a burst's other pods.
+// wait). Only an intent for pods planned onto such a node waits: those are the pods a node
+// that takes nothing would be bought again for. Holding every intent of the group stalled a
+// burst behind each new node for as long as kube-scheduler took to fill it.
 func (p *Provisioner) held(ctx context.Context, in plan.Intent, now time.Time) bool {
 	if in.Reason != plan.ReasonPendingPods {
 		return false
 	}
-	counts := func(string) bool { return true }
-	if p.cfg.NominatePods {
-		nodes := p.nominator.nodesOf(in.Pods)
-		counts = func(node string) bool { return nodes[node] }
-	}
-	until, why := p.probation.holdUntilOf(in.NodeGroup, counts)
+	nodes := p.nominator.nodesOf(in.Pods)
+	until, why := p.probation.holdUntilOf(in.NodeGroup, func(node string) bool { return nodes[node] })
 	if !now.Before(until) {
 		return false
 	}

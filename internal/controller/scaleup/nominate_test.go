@@ -108,9 +108,10 @@ func TestWantedNominationsNameTheRunsNodes(t *testing.T) {
 	}
 }
 
-// A Ready node that took none of its pods yet holds back only the intents for pods nominated
-// to it; without nominations it holds back the whole group, as the runaway guard did before.
-func TestANewNodeHoldsBackOnlyThePodsNominatedToIt(t *testing.T) {
+// A Ready node that took none of its pods yet holds back only the intents for pods planned onto
+// it, whether or not the plan is written to the pods: holding the whole group stalled a burst
+// behind every new node.
+func TestANewNodeHoldsBackOnlyThePodsPlannedOntoIt(t *testing.T) {
 	g := types.NamespacedName{Namespace: "ns", Name: "g"}
 	p := func(name string) types.NamespacedName { return types.NamespacedName{Namespace: "ns", Name: name} }
 	for _, tt := range []struct {
@@ -119,9 +120,10 @@ func TestANewNodeHoldsBackOnlyThePodsNominatedToIt(t *testing.T) {
 		pods     []types.NamespacedName
 		held     bool
 	}{
-		{"pods nominated to the new node wait for it", true, []types.NamespacedName{p("mine"), p("other")}, true},
+		{"pods planned onto the new node wait for it", true, []types.NamespacedName{p("mine"), p("other")}, true},
 		{"other pods do not", true, []types.NamespacedName{p("other")}, false},
-		{"without nominations every pod waits", false, []types.NamespacedName{p("other")}, true},
+		{"nor when the plan is not written to the pods", false, []types.NamespacedName{p("other")}, false},
+		{"pods planned onto it wait then too", false, []types.NamespacedName{p("mine")}, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			pr := &Provisioner{nominator: newNominator(), probation: newProbation(2 * time.Minute)}
