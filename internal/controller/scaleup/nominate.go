@@ -23,7 +23,9 @@ const nominationWriters = 16
 // placed it on (ours). The next plan keeps those pods there (plan.Snapshot.Nominations): the
 // nodes of an exact fill hold pods of several sizes, and re-packed first fit decreasing across
 // the booting nodes the same pods left room stranded, and the pass bought again for pods
-// already provided for (BenchmarkArrivalInBatches: 278 nodes instead of 250).
+// already provided for (BenchmarkArrivalInBatches: 278 nodes instead of 250, before the
+// planner also filled the booting nodes' room fullest). A new node on probation holds back
+// only the intents for pods planned onto it (held).
 //
 // With scaleUp.nominatePods it also tells kube-scheduler: it sets each pod's
 // status.nominatedNodeName (NominatedNodeNameForExpectation, beta and on by default since

@@ -3,11 +3,12 @@ package scaleup
 import "github.com/vpsie/vpsie-autoscaler/internal/schedsim"
 
 // placeOnExisting puts pending pods on capacity that exists or is already coming: nominated
-// pods on their nominated nodes (placeNominated), then the rest first fit decreasing: Nodes
-// first (a pod there runs soonest), then booting VPSieNodes, then the nodes planned to reach
-// minNodes, which are bought anyway.
+// pods on their nominated nodes (placeNominated), then each node's room filled fullest
+// (placeTightly), then the rest first fit decreasing: Nodes first (a pod there runs soonest),
+// then booting VPSieNodes, then the nodes planned to reach minNodes, which are bought anyway.
 func (pl *planner) placeOnExisting() {
 	pl.placeNominated()
+	pl.placeTightly()
 	pl.firstFitAll(func(*podClass) bool { return true }, nil)
 }
 

@@ -29,3 +29,22 @@ func TestPackingKeepsSmallPodsForTheGapsOnlyTheyFill(t *testing.T) {
 			r.NewNodes(), len(r.Unschedulable))
 	}
 }
+
+// The room of booting nodes is filled fullest before first fit: two nodes of 2.5 CPUs hold pods of 1.25, 1, 3 × 0.75
+// and 0.5 CPU together (1.25 + 0.75 + 0.5 and 1 + 0.75 + 0.75), but first fit decreasing put 1.25 and 1 on the first,
+// three 0.75s on the second, and bought a node for the 0.5.
+func TestTheRoomOfBootingNodesIsFilledFullestFirst(t *testing.T) {
+	o := offer("c25", 3, 8, 10)
+	o.CPUMilli = 2500
+	pending := append(replicas("a", 1, "1250m", "256Mi"), replicas("b", 1, "1", "256Mi")...)
+	pending = append(pending, replicas("c", 3, "750m", "256Mi")...)
+	pending = append(pending, replicas("d", 1, "500m", "256Mi")...)
+	s := Snapshot{Now: now, NodeGroups: []*v1alpha1.NodeGroup{nodeGroup("g", "c25")}, Offerings: []Offering{o},
+		VPSieNodes: []*v1alpha1.VPSieNode{vpsieNode("b1", "g", "c25", v1alpha1.PhaseProvisioning),
+			vpsieNode("b2", "g", "c25", v1alpha1.PhaseProvisioning)},
+		Pending: ptrs(pending)}
+	r := Plan(s, DefaultOptions())
+	if len(r.Intents) != 0 || len(r.Existing) != len(pending) {
+		t.Fatalf("intents %+v, %d of %d pods on the booting nodes; want all on them", placements(r), len(r.Existing), len(pending))
+	}
+}
