@@ -113,6 +113,12 @@ func BenchmarkAutoscalerRSS(b *testing.B) {
 		runtimeMemory = append(runtimeMemory, fmt.Sprintf("%s %.1f MB", g, gauge(b, p, "go_memstats_"+g+"_bytes")/1e6))
 	}
 	b.Logf("runtime: %s", strings.Join(runtimeMemory, ", "))
+	// What the memory costs in CPU: a lower collector goal trades CPU for RSS, so both are reported.
+	cpu := gauge(b, p, "process_cpu_seconds_total")
+	gcs := gauge(b, p, "go_gc_duration_seconds_count")
+	b.ReportMetric(cpu, "cpu-s")
+	b.ReportMetric(gcs, "gc-cycles")
+	b.Logf("CPU %.2f s and %.0f collections since start", cpu, gcs)
 }
 
 // gauge reads one unlabelled gauge from a /metrics endpoint.
