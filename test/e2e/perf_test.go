@@ -295,5 +295,39 @@ func procMemory(b *testing.B, pid int) (rss, peak int64) {
 		}
 	}
 	b.Logf("resident: anonymous %d MiB, file-backed %d MiB", kb["RssAnon:"]>>10, kb["RssFile:"]>>10)
+	logBinaryPages(b, pid)
 	return kb["VmRSS:"] << 10, kb["VmHWM:"] << 10
+}
+
+// logBinaryPages logs, per mapping of the executable (text; read-only data with the function tables; data), how
+// much of it is mapped and how much is resident: which part of the binary the file-backed pages are.
+func logBinaryPages(b *testing.B, pid int) {
+	b.Helper()
+	exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var parts []string
+	var mapping string
+	for _, line := range strings.Split(string(data), "\n") {
+		fields := strings.Fields(line)
+		switch {
+		case len(fields) >= 6 && strings.Contains(fields[0], "-"):
+			mapping = ""
+			if fields[5] == exe {
+				mapping = fields[1]
+			}
+		case mapping != "" && len(fields) == 3 && (fields[0] == "Size:" || fields[0] == "Rss:"):
+			if fields[0] == "Size:" {
+				parts = append(parts, fmt.Sprintf("%s %s KiB mapped", mapping, fields[1]))
+			} else {
+				parts[len(parts)-1] += fmt.Sprintf(", %s KiB resident", fields[1])
+			}
+		}
+	}
+	b.Logf("the binary's mappings: %s", strings.Join(parts, "; "))
 }
