@@ -89,7 +89,10 @@ func BenchmarkAutoscalerRSS(b *testing.B) {
 	// Production intervals (the harness plans every 5 s to keep tests short).
 	p := env.autoscaler(b, "perf-rss", "--metrics.pprof-bind-address="+pprof, "--scale-up.resync-period=30s",
 		"--scale-down.interval=10s")
-	time.Sleep(time.Minute)
+	// CPU and collections are also read half-way: the second half is the steady state, after the initial sync.
+	time.Sleep(30 * time.Second)
+	cpuHalf, gcsHalf := gauge(b, p, "process_cpu_seconds_total"), gauge(b, p, "go_gc_duration_seconds_count")
+	time.Sleep(30 * time.Second)
 	rss, hwm := procMemory(b, p.Cmd.Process.Pid)
 	heap := gauge(b, p, "go_memstats_heap_alloc_bytes")
 	// inuse_space is the heap live at the last collection; alloc_space, everything allocated since start: with a
@@ -118,7 +121,9 @@ func BenchmarkAutoscalerRSS(b *testing.B) {
 	gcs := gauge(b, p, "go_gc_duration_seconds_count")
 	b.ReportMetric(cpu, "cpu-s")
 	b.ReportMetric(gcs, "gc-cycles")
-	b.Logf("CPU %.2f s and %.0f collections since start", cpu, gcs)
+	b.ReportMetric(cpu-cpuHalf, "steady-cpu-s")
+	b.Logf("CPU %.2f s and %.0f collections since start, %.2f s and %.0f in the last 30 s", cpu, gcs, cpu-cpuHalf,
+		gcs-gcsHalf)
 }
 
 // gauge reads one unlabelled gauge from a /metrics endpoint.
