@@ -15,6 +15,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	"github.com/vpsie/vpsie-autoscaler/internal/config"
+	"github.com/vpsie/vpsie-autoscaler/internal/goruntime"
 	"github.com/vpsie/vpsie-autoscaler/internal/logging"
 	"github.com/vpsie/vpsie-autoscaler/internal/operator"
 )
@@ -56,6 +57,9 @@ func run(args []string, lookupEnv func(string) (string, bool), stderr io.Writer)
 	log := logging.NewLogger(cfg.Logging, stderr)
 	ctrl.SetLogger(logr.FromSlogHandler(log.Handler()))
 	log.Info("vpsie-autoscaler", "version", version)
+	if src := goruntime.ApplyGCPercent(cfg.Runtime, lookupEnv); src == goruntime.SourceEnv {
+		log.Info("GOGC is set; runtime.gcPercent is ignored", "gcPercent", cfg.Runtime.GCPercent)
+	}
 	if err := operator.Run(ctrl.SetupSignalHandler(), cfg, log, version); err != nil {
 		log.Error("autoscaler stopped", "error", err)
 		return 1

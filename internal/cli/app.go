@@ -15,7 +15,6 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/vpsie/vpsie-autoscaler/internal/operator"
 	"github.com/vpsie/vpsie-autoscaler/internal/temporalclient"
 )
 
@@ -88,7 +87,7 @@ func (a *App) client() (client.Client, error) {
 	if err != nil {
 		return nil, usageError("reading the kubeconfig: %v", err)
 	}
-	a.kube, err = client.New(cfg, client.Options{Scheme: operator.NewScheme()})
+	a.kube, err = client.New(cfg, client.Options{Scheme: newScheme()})
 	return a.kube, err
 }
 

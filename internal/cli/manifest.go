@@ -15,8 +15,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
-
-	"github.com/vpsie/vpsie-autoscaler/internal/operator"
 )
 
 // Workload is one object of a what-if manifest and the pods it would create.
@@ -42,7 +40,7 @@ func readManifest(path, ns string, stdin io.Reader) ([]Workload, error) {
 		defer f.Close()
 		r = f
 	}
-	decoder := serializer.NewCodecFactory(operator.NewScheme()).UniversalDeserializer()
+	decoder := serializer.NewCodecFactory(newScheme()).UniversalDeserializer()
 	reader := utilyaml.NewYAMLReader(bufio.NewReader(r))
 	var out []Workload
 	for i := 1; ; i++ {

@@ -21,6 +21,13 @@ type Config struct {
 	Logging    LoggingConfig    `json:"logging" doc:"Structured logs."`
 	Tracing    TracingConfig    `json:"tracing" doc:"OpenTelemetry traces of node operations, exported over OTLP (off by default)."`
 	Webhook    WebhookConfig    `json:"webhook" doc:"Admission webhooks: the Node deletion guard, NodeGroup and VPSieNode validation, NodeGroup defaults."`
+	Runtime    RuntimeConfig    `json:"runtime" doc:"The Go runtime's memory settings (docs/performance/scale-up.md, Memory)."`
+}
+
+// RuntimeConfig tunes the Go runtime. The process's own GOGC environment variable, when set, wins over gcPercent,
+// so an operator can still tune the collector the standard way.
+type RuntimeConfig struct {
+	GCPercent int `json:"gcPercent" doc:"Garbage collector target (Go's GOGC), 10 to 1000: the heap may grow this many percent over what was live after the last collection before the next one. The autoscaler's heap is mostly its long-lived informer cache, so a value below Go's 100 keeps the resident memory low at a small CPU cost. Ignored when the GOGC environment variable is set."`
 }
 
 // ControllerConfig configures the controller manager.

@@ -60,6 +60,7 @@ func Default() *Config {
 		Metrics: MetricsConfig{BindAddress: ":8080"},
 		Health:  HealthConfig{BindAddress: ":8081"},
 		Logging: LoggingConfig{Level: LogLevelInfo, Format: LogFormatJSON},
+		Runtime: RuntimeConfig{GCPercent: 25},
 		Tracing: TracingConfig{SamplePercent: 100},
 		Webhook: WebhookConfig{Port: 9443, CertDir: "/tmp/k8s-webhook-server/serving-certs", ServiceAccount: "vpsie-autoscaler"},
 	}

@@ -38,6 +38,7 @@ func (c *Config) problems() []error {
 	v.endpoints()
 	v.webhook()
 	v.tracing()
+	v.between(&v.c.Runtime.GCPercent, 10, 1000)
 	order := make(map[string]int, len(leaves()))
 	for i, n := range leaves() {
 		order[n.path] = i

@@ -53,6 +53,8 @@ func TestValidateNamesFieldAndProblem(t *testing.T) {
 		}, []string{"controller.syncPeriod: must be greater than 0, got -1m", "controller.gracefulShutdownTimeout: must be greater than 0, got 0s"}},
 		{"kube client rate in range", func(c *Config) { c.Controller.KubeAPIQPS = 0 },
 			[]string{"controller.kubeAPIQPS: must be between 1 and 10000, got 0"}},
+		{"gc percent in range", func(c *Config) { c.Runtime.GCPercent = 5 },
+			[]string{"runtime.gcPercent: must be between 10 and 1000, got 5"}},
 		{"kube client burst at least its rate", func(c *Config) { c.Controller.KubeAPIBurst = 100 },
 			[]string{"controller.kubeAPIBurst: must be at least controller.kubeAPIQPS (200), got 100"}},
 		{"kubeconfig must exist", func(c *Config) { c.Controller.Kubeconfig = missing },

@@ -30,6 +30,7 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/scaledown"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/scaleup"
 	"github.com/vpsie/vpsie-autoscaler/internal/controller/vpsienode"
+	"github.com/vpsie/vpsie-autoscaler/internal/goruntime"
 	"github.com/vpsie/vpsie-autoscaler/internal/nodetemplate"
 	planrebalance "github.com/vpsie/vpsie-autoscaler/internal/plan/rebalance"
 	plandown "github.com/vpsie/vpsie-autoscaler/internal/plan/scaledown"
@@ -102,6 +103,9 @@ func New(ctx context.Context, cfg *config.Config, d Deps) (*Operator, error) {
 	w, err := newWorker(cfg, d, mgr.GetEventRecorder(eventSource))
 	if err != nil {
 		return nil, err
+	}
+	if err := mgr.Add(goruntime.ReleaseAfterSync(mgr.GetCache())); err != nil {
+		return nil, fmt.Errorf("adding the memory release after sync: %w", err)
 	}
 	if err := addGCSchedule(mgr, cfg, d); err != nil {
 		return nil, err

@@ -89,7 +89,10 @@ func BenchmarkAutoscalerRSS(b *testing.B) {
 	// Production intervals (the harness plans every 5 s to keep tests short).
 	p := env.autoscaler(b, "perf-rss", "--metrics.pprof-bind-address="+pprof, "--scale-up.resync-period=30s",
 		"--scale-down.interval=10s")
-	time.Sleep(time.Minute)
+	// CPU and collections are also read half-way: the second half is the steady state, after the initial sync.
+	time.Sleep(30 * time.Second)
+	cpuHalf, gcsHalf := gauge(b, p, "process_cpu_seconds_total"), gauge(b, p, "go_gc_duration_seconds_count")
+	time.Sleep(30 * time.Second)
 	rss, hwm := procMemory(b, p.Cmd.Process.Pid)
 	heap := gauge(b, p, "go_memstats_heap_alloc_bytes")
 	// inuse_space is the heap live at the last collection; alloc_space, everything allocated since start: with a
@@ -113,6 +116,14 @@ func BenchmarkAutoscalerRSS(b *testing.B) {
 		runtimeMemory = append(runtimeMemory, fmt.Sprintf("%s %.1f MB", g, gauge(b, p, "go_memstats_"+g+"_bytes")/1e6))
 	}
 	b.Logf("runtime: %s", strings.Join(runtimeMemory, ", "))
+	// What the memory costs in CPU: a lower collector goal trades CPU for RSS, so both are reported.
+	cpu := gauge(b, p, "process_cpu_seconds_total")
+	gcs := gauge(b, p, "go_gc_duration_seconds_count")
+	b.ReportMetric(cpu, "cpu-s")
+	b.ReportMetric(gcs, "gc-cycles")
+	b.ReportMetric(cpu-cpuHalf, "steady-cpu-s")
+	b.Logf("CPU %.2f s and %.0f collections since start, %.2f s and %.0f in the last 30 s", cpu, gcs, cpu-cpuHalf,
+		gcs-gcsHalf)
 }
 
 // gauge reads one unlabelled gauge from a /metrics endpoint.
@@ -289,5 +300,39 @@ func procMemory(b *testing.B, pid int) (rss, peak int64) {
 		}
 	}
 	b.Logf("resident: anonymous %d MiB, file-backed %d MiB", kb["RssAnon:"]>>10, kb["RssFile:"]>>10)
+	logBinaryPages(b, pid)
 	return kb["VmRSS:"] << 10, kb["VmHWM:"] << 10
+}
+
+// logBinaryPages logs, per mapping of the executable (text; read-only data with the function tables; data), how
+// much of it is mapped and how much is resident: which part of the binary the file-backed pages are.
+func logBinaryPages(b *testing.B, pid int) {
+	b.Helper()
+	exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var parts []string
+	var mapping string
+	for _, line := range strings.Split(string(data), "\n") {
+		fields := strings.Fields(line)
+		switch {
+		case len(fields) >= 6 && strings.Contains(fields[0], "-"):
+			mapping = ""
+			if fields[5] == exe {
+				mapping = fields[1]
+			}
+		case mapping != "" && len(fields) == 3 && (fields[0] == "Size:" || fields[0] == "Rss:"):
+			if fields[0] == "Size:" {
+				parts = append(parts, fmt.Sprintf("%s %s KiB mapped", mapping, fields[1]))
+			} else {
+				parts[len(parts)-1] += fmt.Sprintf(", %s KiB resident", fields[1])
+			}
+		}
+	}
+	b.Logf("the binary's mappings: %s", strings.Join(parts, "; "))
 }
