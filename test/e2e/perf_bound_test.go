@@ -18,12 +18,12 @@ import (
 	"github.com/vpsie/vpsie-autoscaler/internal/vpsiesim"
 )
 
-// thousandAlloc is the thousand offering's allocatable as the planner models it: the default configuration's kubelet
-// reserves and eviction threshold (the simulated kubelet reports the same).
-func thousandAlloc(b *testing.B) (plan.Offering, schedsim.Resources) {
+// offeringAlloc is the catalogue's offering id and its allocatable as the planner models it: the default
+// configuration's kubelet reserves and eviction threshold (the simulated kubelet reports the same).
+func offeringAlloc(b *testing.B, id string) (plan.Offering, schedsim.Resources) {
 	b.Helper()
 	for _, o := range vpsiesim.DefaultCatalogue().Offerings {
-		if o.ID == thousandOffering {
+		if o.ID == id {
 			off := plan.Offering{ID: o.ID, CPUMilli: int64(o.CPU) * 1000, MemoryBytes: int64(o.RAM) << 20,
 				DiskBytes: int64(o.Disk) << 30, MonthlyPrice: o.Price}
 			alloc := nodetemplate.Model(config.Default().ScaleUp).NodeResources(&schedsim.Offering{ID: o.ID,
@@ -31,18 +31,18 @@ func thousandAlloc(b *testing.B) (plan.Offering, schedsim.Resources) {
 			return off, alloc
 		}
 	}
-	b.Fatalf("no offering %s in the simulator's catalogue", thousandOffering)
+	b.Fatalf("no offering %s in the simulator's catalogue", id)
 	return plan.Offering{}, schedsim.Resources{}
 }
 
 // packedLowerBound is a lower bound that counts the pods' sizes: no node can use more of a resource than the largest
 // sum of the workload's request sizes that fits its allocatable (a 3.9-CPU node holds at most 3.75 CPUs of pods of
 // 250m, 1 and 1.5 CPUs), so the nodes needed are at least the total ÷ that sum, for CPU and for memory.
-func packedLowerBound(b *testing.B) int {
-	_, alloc := thousandAlloc(b)
+func packedLowerBound(b *testing.B, w burst) int {
+	_, alloc := offeringAlloc(b, w.offering)
 	var cpuSizes, memSizes []int64
 	var cpu, mem int64
-	for _, s := range thousandShapes {
+	for _, s := range w.shapes {
 		c, m := resource.MustParse(s.cpu), resource.MustParse(s.memory)
 		cpuSizes, memSizes = append(cpuSizes, c.MilliValue()), append(memSizes, m.Value()>>20)
 		cpu += int64(s.replicas) * c.MilliValue()
@@ -68,15 +68,15 @@ func largestSum(sizes []int64, limit int64) int64 {
 	return best
 }
 
-// plannedAtOnce is how many nodes the planner buys for the whole workload when it sees all of it in one pass, with the
+// plannedAtOnce is how many nodes the planner buys for w when it sees all of it in one pass, with the
 // production node model: what the same planner needs without pods arriving over time and without the scheduler
 // placing them differently.
-func plannedAtOnce(b *testing.B) int {
-	off, _ := thousandAlloc(b)
-	g := group("bound", "bound", thousandOffering)
+func plannedAtOnce(b *testing.B, w burst) int {
+	off, _ := offeringAlloc(b, w.offering)
+	g := group("bound", "bound", w.offering)
 	g.Spec.MaxNodes = 1000
 	var pending []*corev1.Pod
-	for _, s := range thousandShapes {
+	for _, s := range w.shapes {
 		for i := range int(s.replicas) {
 			pending = append(pending, &corev1.Pod{
 				ObjectMeta: metav1.ObjectMeta{Namespace: "bound", Name: fmt.Sprintf("%s-%d", s.name, i), Labels: map[string]string{"app": s.name}},
