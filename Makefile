@@ -122,7 +122,7 @@ e2e-suite: cluster-binaries
 	GO_TEST_FLAGS='-tags e2e $(E2E_GO_TEST_FLAGS)' GO_TEST_SELECT='$(E2E_SELECT)' hack/ci/go-test.sh $(E2E_LOG) ./test/e2e
 
 ## bench-e2e: the scale-up benchmarks on the local cluster (decision latency at 100 and 1000 nodes, 1000 pending
-## pods, RSS at 1000 nodes and 10k pods); results go to docs/performance/scale-up.md
+## pods, 1000 memory-bound pods, RSS at 1000 nodes and 10k pods); results go to docs/performance/scale-up.md
 bench-e2e: cluster-binaries
 	go test -tags e2e -count=1 -timeout 60m -run '^$$' -bench . -benchtime 1x ./test/e2e
 
