@@ -16,25 +16,13 @@
 package main
 
 import (
-	"archive/tar"
-	"archive/zip"
-	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/pem"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"os/exec"
-	"path"
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,9 +31,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/types"
-	"golang.org/x/crypto/x509roots/fallback/bundle"
 )
 
 // Paths and identities inside the image. The chart's securityContext uses the
@@ -313,221 +299,4 @@ func image(o options, p platform, base v1.Layer, binPath string) (v1.Image, erro
 		mutate.Addendum{Layer: binLayer, History: v1.History{Created: created,
 			CreatedBy: "hack/image: go build -trimpath ./cmd/autoscaler (CGO_ENABLED=0) -> /" + binaryPath}},
 	)
-}
-
-// baseLayer holds everything but the binary, so it is shared by every
-// platform and every release with the same inputs.
-func baseLayer(o options) (v1.Layer, error) {
-	t := newTree(o.epoch)
-	t.dir("etc", 0o755, 0)
-	t.file("etc/passwd", []byte("root:x:0:0:root:/root:/sbin/nologin\n"+
-		"nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n"+
-		"nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n"), 0o644)
-	t.file("etc/group", []byte("root:x:0:\nnonroot:x:65532:\nnobody:x:65534:\n"), 0o644)
-	t.file("etc/nsswitch.conf", []byte("hosts: files dns\n"), 0o644)
-	t.dir("etc/ssl", 0o755, 0)
-	t.dir("etc/ssl/certs", 0o755, 0)
-	ca, err := caBundle(o.caBundle)
-	if err != nil {
-		return nil, err
-	}
-	t.file(caPath, ca, 0o644)
-	t.dir("home", 0o755, 0)
-	t.dir("home/nonroot", 0o700, nonRootID)
-	t.dir("root", 0o700, 0)
-	t.dir("tmp", 0o1777, 0)
-	t.dir("usr", 0o755, 0)
-	t.dir("usr/share", 0o755, 0)
-	if err := zoneinfo(t); err != nil {
-		return nil, err
-	}
-	return layerOf(t)
-}
-
-// caBundle is the pinned NSS root set as PEM, or the file given with -ca-bundle.
-// Roots that NSS trusts only with a distrust-after date cannot be expressed in
-// a PEM bundle and are left out.
-func caBundle(file string) ([]byte, error) {
-	if file != "" {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return nil, err
-		}
-		if block, _ := pem.Decode(data); block == nil {
-			return nil, fmt.Errorf("-ca-bundle %s: no PEM certificate", file)
-		}
-		return data, nil
-	}
-	var b bytes.Buffer
-	n := 0
-	for root := range bundle.Roots() {
-		if root.Constraint != nil {
-			continue
-		}
-		sum := sha256.Sum256(root.Certificate)
-		fmt.Fprintf(&b, "# sha256 %s\n", hex.EncodeToString(sum[:]))
-		if err := pem.Encode(&b, &pem.Block{Type: "CERTIFICATE", Bytes: root.Certificate}); err != nil {
-			return nil, err
-		}
-		n++
-	}
-	if n == 0 {
-		return nil, errors.New("the pinned root bundle is empty")
-	}
-	return b.Bytes(), nil
-}
-
-// zoneinfo unpacks the Go toolchain's time-zone database into /usr/share/zoneinfo,
-// where Go (and everything else) looks first.
-func zoneinfo(t *tree) error {
-	out, err := exec.Command("go", "env", "GOROOT").Output()
-	if err != nil {
-		return fmt.Errorf("go env GOROOT: %w", err)
-	}
-	zr, err := zip.OpenReader(filepath.Join(strings.TrimSpace(string(out)), "lib", "time", "zoneinfo.zip"))
-	if err != nil {
-		return err
-	}
-	defer zr.Close()
-	t.dir(zonePath, 0o755, 0)
-	for _, f := range zr.File {
-		if f.FileInfo().IsDir() {
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
-			return err
-		}
-		data, err := io.ReadAll(rc)
-		_ = rc.Close()
-		if err != nil {
-			return err
-		}
-		name := path.Join(zonePath, path.Clean(f.Name))
-		for d := path.Dir(name); d != zonePath; d = path.Dir(d) {
-			t.dir(d, 0o755, 0)
-		}
-		t.file(name, data, 0o644)
-	}
-	return nil
-}
-
-// tree is a layer's content, written in path order with fixed metadata.
-type tree struct {
-	epoch   time.Time
-	entries map[string]*tar.Header
-	data    map[string][]byte
-}
-
-func newTree(epoch time.Time) *tree {
-	return &tree{epoch: epoch, entries: map[string]*tar.Header{}, data: map[string][]byte{}}
-}
-
-func (t *tree) dir(name string, mode int64, owner int) {
-	t.entries[name+"/"] = &tar.Header{Typeflag: tar.TypeDir, Name: name + "/", Mode: mode,
-		Uid: owner, Gid: owner, ModTime: t.epoch}
-}
-
-func (t *tree) file(name string, data []byte, mode int64) {
-	t.entries[name] = &tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: mode, Size: int64(len(data)),
-		ModTime: t.epoch}
-	t.data[name] = data
-}
-
-func (t *tree) tar() ([]byte, error) {
-	var b bytes.Buffer
-	tw := tar.NewWriter(&b)
-	names := make([]string, 0, len(t.entries))
-	for n := range t.entries {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	for _, n := range names {
-		if err := tw.WriteHeader(t.entries[n]); err != nil {
-			return nil, err
-		}
-		if _, err := tw.Write(t.data[n]); err != nil {
-			return nil, err
-		}
-	}
-	if err := tw.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
-func layerOf(t *tree) (v1.Layer, error) {
-	raw, err := t.tar()
-	if err != nil {
-		return nil, err
-	}
-	return tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(raw)), nil },
-		tarball.WithMediaType(types.OCILayer), tarball.WithCompressionLevel(gzip.BestCompression),
-		tarball.WithCompressedCaching)
-}
-
-// tarDirectory archives the layout with sorted names and fixed metadata, so
-// the tarball is as reproducible as the image in it.
-func tarDirectory(dir, out string, epoch time.Time) error {
-	tmp := out + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp)
-	tw := tar.NewWriter(f)
-	var names []string
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || p == dir {
-			return err
-		}
-		names = append(names, p)
-		return nil
-	})
-	if err != nil {
-		_ = f.Close()
-		return err
-	}
-	slices.Sort(names)
-	for _, p := range names {
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		info, err := os.Stat(p)
-		if err != nil {
-			_ = f.Close()
-			return err
-		}
-		h := &tar.Header{Name: rel, Mode: 0o644, ModTime: epoch, Typeflag: tar.TypeReg, Size: info.Size()}
-		if info.IsDir() {
-			h = &tar.Header{Name: rel + "/", Mode: 0o755, ModTime: epoch, Typeflag: tar.TypeDir}
-		}
-		if err := tw.WriteHeader(h); err != nil {
-			_ = f.Close()
-			return err
-		}
-		if !info.IsDir() {
-			if err := copyFile(tw, p); err != nil {
-				_ = f.Close()
-				return err
-			}
-		}
-	}
-	if err := tw.Close(); err != nil {
-		_ = f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, out)
-}
-
-func copyFile(w io.Writer, p string) error {
-	f, err := os.Open(p)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	_, err = io.Copy(w, f)
-	return err
 }
