@@ -48,12 +48,8 @@ func (p *probation) add(group types.NamespacedName, node string, at time.Time) {
 	p.nodes[node] = probe{group: group, readyAt: at}
 }
 
-// holdUntil is when the group's youngest node on probation stops holding it back.
-func (p *probation) holdUntil(group types.NamespacedName) (time.Time, string) {
-	return p.holdUntilOf(group, func(string) bool { return true })
-}
-
-// holdUntilOf is holdUntil over the group's nodes on probation that counts says hold.
+// holdUntilOf is when the youngest of the group's nodes on probation that counts says hold
+// stops holding it back.
 func (p *probation) holdUntilOf(group types.NamespacedName, counts func(node string) bool) (time.Time, string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

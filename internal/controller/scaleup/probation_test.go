@@ -60,7 +60,7 @@ func TestProbationDecidesWhetherANewReadyNodeCountsAsFailed(t *testing.T) {
 				nodes = append(nodes, plan.ExistingNode{Node: &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n1"}}, Pods: tc.pods})
 			}
 			verdicts := p.release(nodes)
-			hold, why := p.holdUntil(g)
+			hold, why := p.holdUntilOf(g, anyNode)
 			if held := now.Before(hold); held != tc.wantHeld {
 				t.Errorf("held = %v (until %v, %q), want %v", held, hold, why, tc.wantHeld)
 			}
@@ -76,10 +76,12 @@ func TestProbationDecidesWhetherANewReadyNodeCountsAsFailed(t *testing.T) {
 				t.Errorf("passed %v failed %v, want %v %v", passed, failed, tc.wantPassed, tc.wantFailed)
 			}
 			if decided := passed || failed || tc.gone; decided {
-				if hold, _ := p.holdUntil(g); !hold.IsZero() {
+				if hold, _ := p.holdUntilOf(g, anyNode); !hold.IsZero() {
 					t.Errorf("a decided node still holds the group until %v", hold)
 				}
 			}
 		})
 	}
 }
+
+func anyNode(string) bool { return true }

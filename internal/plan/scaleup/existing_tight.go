@@ -19,8 +19,7 @@ func (pl *planner) placeTightly() {
 			continue
 		}
 		prices := unitPrices{cpu: 1 / float64(max(n.Alloc.CPU, 1)), memory: 1 / float64(max(n.Alloc.Memory, 1))}
-		s := tightSearch{shapes: usable, prices: prices, counts: make([]int, len(usable)), budget: tightSearchBudget}
-		s.best.counts = make([]int, len(usable))
+		s := newTightSearch(usable, prices)
 		s.search(0, n.Free, 0, 0)
 		for i, k := range s.best.counts {
 			pl.placeShape(n, classes[i], k)

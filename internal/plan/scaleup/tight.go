@@ -41,8 +41,7 @@ func (pl *planner) fillTightest(t *template, active []*podClass) candidate {
 	}
 	first.left--
 	defer func() { first.left++ }()
-	s := tightSearch{shapes: usable, prices: pl.prices, counts: make([]int, len(usable)), budget: tightSearchBudget}
-	s.best.counts = make([]int, len(usable))
+	s := newTightSearch(usable, pl.prices)
 	s.search(0, t.alloc.Minus(first.req), pl.prices.of(first.req), 1)
 	s.best.counts[0]++
 	for i, k := range s.best.counts {
@@ -65,6 +64,12 @@ type tightSearch struct {
 		pods   int
 		counts []int
 	}
+}
+
+func newTightSearch(shapes []*shape, prices unitPrices) *tightSearch {
+	s := &tightSearch{shapes: shapes, prices: prices, counts: make([]int, len(shapes)), budget: tightSearchBudget}
+	s.best.counts = make([]int, len(shapes))
+	return s
 }
 
 func (s *tightSearch) search(i int, free schedsim.Resources, value float64, pods int) {
