@@ -45,12 +45,12 @@ failed=()
 
 # lane NAME COMMAND...: runs COMMAND in the background in a session (and process group) of
 # its own, so a failure elsewhere can stop it; its output is prefixed with [NAME] and kept in
-# CI_LOG_DIR/NAME.log.
+# CI_LOG_DIR/lane-NAME.log (CI_LOG_DIR/NAME.log is the lane's go test log, if it has one).
 lane() {
 	local name="$1"
 	shift
 	setsid -w bash -c 'set -o pipefail; name="$1" log="$2"; shift 2; "$@" 2>&1 | tee "$log" | sed -u "s/^/[$name] /"' \
-		lane "$name" "$CI_LOG_DIR/$name.log" "$@" &
+		lane "$name" "$CI_LOG_DIR/lane-$name.log" "$@" &
 	lanes+=("$name:$!")
 }
 
@@ -71,9 +71,26 @@ stop_lanes() {
 	done
 }
 
+# digest: why each failed lane or phase failed, in a few lines (the end of CI's output is often
+# all a reader sees): its go test log's failed tests, or else the end of its lane's log.
+digest() {
+	local name log
+	for name in "${failed[@]}"; do
+		log="$CI_LOG_DIR/$name.log"
+		if ! grep -qs -E '^[[:space:]]*--- FAIL:|^panic:' "$log" && [[ -s "$CI_LOG_DIR/lane-$name.log" ]]; then
+			log="$CI_LOG_DIR/lane-$name.log"
+		fi
+		hack/ci/failures.sh "$log"
+	done | head -n "${CI_DIGEST_LINES:-40}"
+}
+
 summary() {
 	local status=$?
 	stop_lanes
+	if ((status != 0 && ${#failed[@]})); then
+		echo "== make test: why it failed (hack/ci/failures.sh; the whole logs are in $CI_LOG_DIR)"
+		digest
+	fi
 	if $own_times && [[ -s "$CI_PHASE_TIMES" ]]; then
 		echo "== make test phases (phase, wall s, status, cpu s; lanes overlap, so walls add up to more than the total):"
 		column -t -s $'\t' "$CI_PHASE_TIMES" 2>/dev/null || cat "$CI_PHASE_TIMES"
@@ -112,7 +129,7 @@ wait_lane k8s
 echo "== phase wait-cluster-binaries: $(($(date +%s) - waited))s"
 printf 'wait-cluster-binaries\t%s\tok\t-\n' "$(($(date +%s) - waited))" >>"$CI_PHASE_TIMES"
 if ((${#failed[@]})); then
-	echo "== make test: lane k8s failed (log: $CI_LOG_DIR/k8s.log)" >&2
+	echo "== make test: lane k8s failed (log: $CI_LOG_DIR/lane-k8s.log)" >&2
 	exit 1
 fi
 

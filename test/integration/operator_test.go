@@ -89,7 +89,9 @@ func startOperatorTraced(t *testing.T, cfg *config.Config, api activities.VPSieA
 	t.Helper()
 	env := needKube(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	logs := &tailLog{}
+	logs.printOnFailure(t, "the operator")
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: operatorLogLevel()}))
 	tc, err := temporalclient.Dial(ctx, temporalclient.Options{Address: address, Namespace: namespace, Logger: log,
 		Interceptors: tr.TemporalInterceptors()})
 	if err != nil {
