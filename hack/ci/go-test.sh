@@ -23,4 +23,10 @@ fi
 echo "== slowest tests:"
 grep -E '^--- (PASS|FAIL)' "$log" | sed -E 's/^--- (PASS|FAIL): (\S+) \(([0-9.]+)s\)$/\3s \2 \1/' |
 	sort -rn | head -n 15
+# Waits that held only after more than half their limit (the tests' eventually helpers log
+# them): the next timeouts on a busier machine.
+if slow=$(grep -E 'slow wait: ' "$log"); then
+	echo "== slow waits (held after more than half their limit):"
+	sed -E 's/^[[:space:]]+//' <<<"$slow" | head -n 15
+fi
 exit "$status"

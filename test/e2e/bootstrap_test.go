@@ -43,7 +43,9 @@ func TestANodeJoinsWithItsOwnTokenAfterTheClusterTokenIsGone(t *testing.T) {
 			t.Errorf("user data of %s: want its own token %q: %s", vn.Name, wantToken, vm.UserData)
 		}
 	}
-	eventually(t, 10*time.Second, "its token Secret deleted after the join", func() error {
+	// The ScaleUp revokes the token after the node is Ready: a few activities later, which take
+	// seconds each on a CI machine whose two cores run both e2e shares.
+	eventually(t, 60*time.Second, "its token Secret deleted after the join", func() error {
 		return tokenGone(ctx, string(vn.UID))
 	})
 }
@@ -62,7 +64,9 @@ func TestANodeWhoseJoinFailedLeavesNoToken(t *testing.T) {
 	create(t, g)
 	env.autoscaler(t, "failed-join", "--scale-up.join-timeout=15s")
 	var first v1alpha1.VPSieNode
-	eventually(t, 30*time.Second, "the first node's token issued", func() error {
+	// From the autoscaler's start: it takes the Lease (a killed predecessor's expires first),
+	// its caches sync and the ScaleUp issues the token.
+	eventually(t, 90*time.Second, "the first node's token issued", func() error {
 		vns := vpsieNodes(t, ns)
 		if len(vns) == 0 {
 			return fmt.Errorf("no VPSieNode yet")
@@ -73,7 +77,7 @@ func TestANodeWhoseJoinFailedLeavesNoToken(t *testing.T) {
 		}
 		return nil
 	})
-	eventually(t, 60*time.Second, "the failed node compensated and its token gone", func() error {
+	eventually(t, 2*time.Minute, "the failed node compensated and its token gone", func() error {
 		var vn v1alpha1.VPSieNode
 		err := env.kube.Get(ctx, client.ObjectKey{Namespace: ns, Name: first.Name}, &vn)
 		if err == nil && vn.UID == first.UID {

@@ -211,13 +211,18 @@ func (s *stack) autoscaler(t testing.TB, name string, flags ...string) *testproc
 	return testproc.Start(t, testproc.Spec{Name: name, Bin: s.bin, LogDir: s.dir, Args: args})
 }
 
-// eventually polls cond every half second until it holds or limit passes.
+// eventually polls cond every half second until it holds or limit passes. A wait that took
+// more than half its limit is logged ("slow wait"), so a CI log shows the near misses.
 func eventually(t testing.TB, limit time.Duration, what string, cond func() error) {
 	t.Helper()
-	deadline := time.Now().Add(limit)
+	start := time.Now()
+	deadline := start.Add(limit)
 	for {
 		err := cond()
 		if err == nil {
+			if took := time.Since(start); took > limit/2 {
+				t.Logf("slow wait: %s held after %s of its %s", what, took.Round(100*time.Millisecond), limit)
+			}
 			return
 		}
 		if time.Now().After(deadline) {

@@ -87,12 +87,18 @@ func eventually(t *testing.T, what string, cond func() error) {
 
 // eventuallyWithin is eventually with a caller-chosen deadline, for waits
 // that include Temporal's own timeouts.
+// A wait that took more than half its limit is logged ("slow wait"), so a CI log shows the
+// near misses.
 func eventuallyWithin(t *testing.T, limit time.Duration, what string, cond func() error) {
 	t.Helper()
-	deadline := time.Now().Add(limit)
+	start := time.Now()
+	deadline := start.Add(limit)
 	var err error
 	for time.Now().Before(deadline) {
 		if err = cond(); err == nil {
+			if took := time.Since(start); took > limit/2 {
+				t.Logf("slow wait: %s held after %s of its %s", what, took.Round(100*time.Millisecond), limit)
+			}
 			return
 		}
 		time.Sleep(100 * time.Millisecond)
