@@ -230,7 +230,7 @@ func cliDrivesARebalance(t *testing.T, p *plugin) {
 		p.json(ns, &st, "rebalance", "status", name)
 		return st
 	}
-	eventually(t, time.Minute, "the run started", func() error {
+	eventually(t, 2*time.Minute, "the run started", func() error {
 		if st := status(); !st.Running || st.Source != "temporal" {
 			return fmt.Errorf("%+v", st)
 		}
@@ -241,7 +241,8 @@ func cliDrivesARebalance(t *testing.T, p *plugin) {
 		if out := p.show(ns, 0, "rebalance", action, name); !strings.Contains(out, "through Temporal") {
 			t.Fatalf("rebalance %s did not go through Temporal:\n%s", action, out)
 		}
-		eventually(t, time.Minute, "the run after "+action, func() error {
+		// A rollback's phase shows once its compensation replaced nodes: 20-40 s on loaded cores.
+		eventually(t, 3*time.Minute, "the run after "+action, func() error {
 			if st := status(); !done(st) {
 				return fmt.Errorf("%+v", st)
 			}
@@ -258,5 +259,5 @@ func cliDrivesARebalance(t *testing.T, p *plugin) {
 	p.show(ns, 0, "rebalance", "status", name)
 	t.Logf("rolled back: status.rebalance %+v", *st)
 	// A full rollback gives every old node it deleted a node of its old offering again.
-	eventually(t, time.Minute, "the group back on its old offering", func() error { return rbOnly(t, ns, name, dearOffering, 2) })
+	eventually(t, 2*time.Minute, "the group back on its old offering", func() error { return rbOnly(t, ns, name, dearOffering, 2) })
 }
