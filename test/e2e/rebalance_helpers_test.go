@@ -62,6 +62,19 @@ func rbWorkloadWithBudget(t *testing.T, ns, name string, minAvailable int32) []s
 		}
 		return running(ns, 2)
 	})
+	// The disruption controller counts the pods a moment later; until then the budget allows
+	// fewer evictions than its minAvailable says, and the analyzer (like the eviction API)
+	// goes by the budget's status: a blue-green plan would leave a node out.
+	eventually(t, time.Minute, "the budget counting both pods", func() error {
+		var got policyv1.PodDisruptionBudget
+		if err := env.kube.Get(context.Background(), client.ObjectKeyFromObject(pdb), &got); err != nil {
+			return err
+		}
+		if st := got.Status; st.ObservedGeneration < got.Generation || st.CurrentHealthy != 2 || st.DisruptionsAllowed != 2-minAvailable {
+			return fmt.Errorf("budget status %+v", st)
+		}
+		return nil
+	})
 	nodes := groupNodes(t, ns, name)
 	if len(nodes) != 2 {
 		t.Fatalf("group %s has nodes %v, want 2", name, nodes)
