@@ -7,7 +7,7 @@
 set -uo pipefail
 
 # Lines of a failed test's own output to keep (its last ones: the failure is at the end).
-keep=${FAILURES_KEEP:-6}
+keep=${FAILURES_KEEP:-8}
 width=300
 
 for log in "$@"; do
@@ -23,16 +23,29 @@ for log in "$@"; do
 				name = $3
 				print "   FAIL " name " " $4
 				t = top(name)
-				for (i = n[t] - keep + 1; i <= n[t]; i++) if (i >= 1) print "     " substr(buf[t, i], 1, width)
+				for (i = n[t] - keep + 1; i <= n[t]; i++) {
+					if (i < 1) continue
+					print "     " substr(buf[t, i], 1, width) (more[t, i] ? " (and " more[t, i] " more lines from there)" : "")
+				}
 				n[t] = 0
 				next
 			}
 			/^[[:space:]]*--- PASS: / { n[top($3)] = 0; next }
 			/^panic:|^[[:space:]]*panic: test timed out|^FAIL[[:space:]]/ { print "   " substr($0, 1, width); next }
+			# A run of lines from one file:line (a loop that logs, a dump) is kept as its first
+			# line and a count, so that it does not push the failure out.
 			/^[[:space:]]+[A-Za-z0-9_]+_test\.go:[0-9]+: / && cur != "" {
 				line = $0
 				sub(/^[[:space:]]+/, "", line)
+				at = line
+				sub(/: .*/, "", at)
+				if (n[cur] > 0 && at == last[cur]) {
+					more[cur, n[cur]]++
+					next
+				}
+				last[cur] = at
 				buf[cur, ++n[cur]] = line
+				more[cur, n[cur]] = 0
 			}
 		' "$log"
 	else
