@@ -96,7 +96,11 @@ func TestKubectlVpsieExplainsPlansAndDrivesTheRealStack(t *testing.T) {
 	g := group(ns, name, "std-2c-4g", "std-4c-8g", "std-8c-16g")
 	g.Spec.ScaleDownPolicy.Enabled = ptr.To(false)
 	create(t, g)
-	env.autoscaler(t, "cli-1", rebalanceFlags...)
+	// The what-if plans the manifest's three pods as one batch; the ReplicaSet creates them in
+	// two steps (1, then 2), which a loaded CI machine spaced by more than the stack's 1 s
+	// batch idle (the controller then bought a node for the first pod alone). A batch window
+	// that spans the steps is what the comparison assumes.
+	env.autoscaler(t, "cli-1", slices.Concat(rebalanceFlags, []string{"--scale-up.batch-idle=5s", "--scale-up.batch-max=20s"})...)
 	p := buildKubectlVpsie(t)
 
 	manifest := filepath.Join(t.TempDir(), "web.yaml")
